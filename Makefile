@@ -1,0 +1,74 @@
+# errata — build, test, eval, bench, install.
+#   make            build/errata, build/liberrata.a, build/liberrata.so
+#   make test       unit + CLI tests, then all again under ASan/UBSan
+#   make eval       accuracy figures      make bench   speed figures
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+SANITIZE ?=
+
+PKGS     := icu-uc icu-i18n hunspell
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+             -fPIC -fvisibility=hidden -Ilib $(shell pkg-config --cflags $(PKGS))
+LIBS     := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDSAN    := -fsanitize=address,undefined
+endif
+
+LIB_SRCS  := $(wildcard lib/*.c)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/embedded.o
+CLI_SRCS  := $(wildcard cli/*.c)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin
+
+.PHONY: all test unit-tests cli-tests sanitize-tests eval bench install clean
+all: $(BUILD)/errata $(BUILD)/liberrata.a $(BUILD)/liberrata.so
+
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED)
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+
+$(BUILD)/liberrata.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/liberrata.so: $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,liberrata.so.0 $(LDSAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/errata: $(CLI_OBJS) $(BUILD)/liberrata.a
+	$(CC) $(LDSAN) -o $@ $(CLI_OBJS) $(BUILD)/liberrata.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liberrata.a $(wildcard lib/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/liberrata.a $(LIBS) -lcmocka $(LDSAN)
+
+unit-tests: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+cli-tests: $(BUILD)/errata
+	bash tests/cli/run.sh $(BUILD)/errata
+
+# The whole suite once more under AddressSanitizer and UBSan, in its own tree.
+sanitize-tests:
+	$(MAKE) BUILD=$(BUILD)/san SANITIZE=1 unit-tests cli-tests
+
+test: all unit-tests cli-tests sanitize-tests
+
+eval: $(BUILD)/errata
+	python3 scripts/eval.py --errata $(BUILD)/errata
+
+bench: $(BUILD)/errata
+	bash scripts/bench.sh $(BUILD)/errata
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,277 @@
+/* Edit lists: collecting, ordering, positioning and applying edits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "internal.h"
+
+int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_start,
+                         size_t byte_end, const char *new_text, const char *rule,
+                         errata_kind kind, double confidence, const char *reason_fmt, ...)
+{
+    if (errata_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items))
+        return ERRATA_ENOMEM;
+    char reason[512];
+    va_list ap;
+    va_start(ap, reason_fmt);
+    vsnprintf(reason, sizeof reason, reason_fmt, ap);
+    va_end(ap);
+
+    errata_edit *e = &list->items[list->count];
+    memset(e, 0, sizeof *e);
+    e->byte_start = byte_start;
+    e->byte_end = byte_end;
+    e->kind = kind;
+    e->confidence = confidence;
+    e->old_text = errata_strndup(text + byte_start, byte_end - byte_start);
+    e->new_text = errata_strndup(new_text, strlen(new_text));
+    e->rule = errata_strndup(rule, strlen(rule));
+    e->reason = errata_strndup(reason, strlen(reason));
+    if (!e->old_text || !e->new_text || !e->rule || !e->reason) {
+        free((char *)e->old_text);
+        free((char *)e->new_text);
+        free((char *)e->rule);
+        free((char *)e->reason);
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    }
+    list->count++;
+    return ERRATA_OK;
+}
+
+static void free_edit_strings(errata_edit *e)
+{
+    free((char *)e->old_text);
+    free((char *)e->new_text);
+    free((char *)e->rule);
+    free((char *)e->reason);
+}
+
+void errata_edit_list_clear(errata_edit_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free_edit_strings(&list->items[i]);
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}
+
+/* Text order; at one position insertions come first, then the more confident. */
+static int compare_edits(const void *pa, const void *pb)
+{
+    const errata_edit *a = pa, *b = pb;
+    if (a->byte_start != b->byte_start)
+        return a->byte_start < b->byte_start ? -1 : 1;
+    int a_insert = a->byte_end == a->byte_start, b_insert = b->byte_end == b->byte_start;
+    if (a_insert != b_insert)
+        return a_insert ? -1 : 1;
+    if (a->confidence != b->confidence)
+        return a->confidence > b->confidence ? -1 : 1;
+    return strcmp(a->rule, b->rule);
+}
+
+static int edits_conflict(const errata_edit *a, const errata_edit *b)
+{
+    if (a->byte_start == b->byte_start && a->byte_end == a->byte_start && b->byte_end == b->byte_start)
+        return 1; /* two insertions at one point */
+    return a->byte_start < b->byte_end && b->byte_start < a->byte_end;
+}
+
+/* Keep the edits to report: flags always, others at or above the proposal
+   threshold, and of two conflicting edits the more confident. */
+static void select_edits(errata_edit_list *list, const errata_check_options *opts)
+{
+    size_t kept = 0;
+    ssize_t last_change = -1; /* index (in kept) of the last non-flag edit */
+    for (size_t i = 0; i < list->count; i++) {
+        errata_edit *e = &list->items[i];
+        int is_flag = e->kind == ERRATA_KIND_FLAG;
+        if (!is_flag && e->confidence < opts->propose_threshold) {
+            free_edit_strings(e);
+            continue;
+        }
+        if (!is_flag && last_change >= 0 && edits_conflict(&list->items[last_change], e)) {
+            errata_edit *prev = &list->items[last_change];
+            if (e->confidence <= prev->confidence) {
+                free_edit_strings(e);
+                continue;
+            }
+            free_edit_strings(prev);
+            memmove(prev, prev + 1, (kept - (size_t)last_change - 1) * sizeof *prev);
+            kept--;
+        }
+        list->items[kept] = *e;
+        if (!is_flag)
+            last_change = (ssize_t)kept;
+        kept++;
+    }
+    list->count = kept;
+}
+
+typedef struct {
+    size_t byte, cp, line, column;
+} text_cursor;
+
+static void cursor_move(text_cursor *c, const char *text, size_t len, size_t target)
+{
+    if (target < c->byte)
+        *c = (text_cursor){0, 0, 1, 1};
+    while (c->byte < target && c->byte < len) {
+        if (text[c->byte] == '\n') {
+            c->line++;
+            c->column = 1;
+        } else {
+            c->column++;
+        }
+        c->byte += errata_utf8_seq_len((unsigned char)text[c->byte]);
+        c->cp++;
+    }
+}
+
+static void fill_positions(errata_edit_list *list, const char *text, size_t len)
+{
+    text_cursor c = {0, 0, 1, 1};
+    for (size_t i = 0; i < list->count; i++) {
+        errata_edit *e = &list->items[i];
+        cursor_move(&c, text, len, e->byte_start);
+        e->cp_start = c.cp;
+        e->line = c.line;
+        e->column = c.column;
+        text_cursor end = c;
+        cursor_move(&end, text, len, e->byte_end);
+        e->cp_end = end.cp;
+    }
+}
+
+int errata_edit_list_finish(errata_edit_list *list, const char *text, size_t len,
+                            const errata_check_options *opts)
+{
+    if (list->count > 1)
+        qsort(list->items, list->count, sizeof *list->items, compare_edits);
+    select_edits(list, opts);
+    fill_positions(list, text, len);
+    for (size_t i = 0; i < list->count; i++) {
+        errata_edit *e = &list->items[i];
+        if (e->kind == ERRATA_KIND_FLAG)
+            e->action = ERRATA_ACTION_FLAG;
+        else
+            e->action = e->confidence >= opts->apply_threshold ? ERRATA_ACTION_APPLY
+                                                               : ERRATA_ACTION_PROPOSE;
+    }
+    return ERRATA_OK;
+}
+
+int errata_rule_enabled(const errata_check_options *opts, const char *rule)
+{
+    const char *list = opts ? opts->disabled_rules : NULL;
+    while (list && *list) {
+        const char *comma = strchr(list, ',');
+        size_t n = comma ? (size_t)(comma - list) : strlen(list);
+        if (n > 0 && strncmp(rule, list, n) == 0 && (rule[n] == '\0' || rule[n] == '/'))
+            return 0;
+        list = comma ? comma + 1 : NULL;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------ results */
+
+void errata_result_free(errata_result *result)
+{
+    if (!result)
+        return;
+    errata_edit_list_clear(&result->edits);
+    free(result);
+}
+
+size_t errata_result_count(const errata_result *result) { return result ? result->edits.count : 0; }
+
+const errata_edit *errata_result_edit(const errata_result *result, size_t index)
+{
+    if (!result || index >= result->edits.count)
+        return NULL;
+    return &result->edits.items[index];
+}
+
+const char *errata_kind_name(errata_kind kind)
+{
+    static const char *const names[] = {"swap",     "lookalike", "layout", "punctuation",
+                                        "quote",    "number",    "latin",  "flag"};
+    return (unsigned)kind < sizeof names / sizeof *names ? names[kind] : "unknown";
+}
+
+const char *errata_action_name(errata_action action)
+{
+    static const char *const names[] = {"apply", "propose", "flag"};
+    return (unsigned)action < sizeof names / sizeof *names ? names[action] : "unknown";
+}
+
+/* ------------------------------------------------------------ apply */
+
+static int check_edit_order(const errata_edit *edits, size_t count, size_t len)
+{
+    size_t previous_end = 0;
+    for (size_t i = 0; i < count; i++) {
+        const errata_edit *e = &edits[i];
+        if (e->byte_start > e->byte_end || e->byte_end > len || !e->new_text)
+            return errata_fail(ERRATA_EINVAL, "edit %zu: span %zu..%zu is outside the text (%zu bytes)",
+                               i, e->byte_start, e->byte_end, len);
+        if (e->byte_start < previous_end)
+            return errata_fail(ERRATA_EINVAL, "edit %zu at byte %zu overlaps the edit before it",
+                               i, e->byte_start);
+        previous_end = e->byte_end;
+    }
+    return ERRATA_OK;
+}
+
+int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t count,
+                 char **out, size_t *out_len)
+{
+    if (!out || !out_len || (!text && len) || (!edits && count))
+        return errata_fail(ERRATA_EINVAL, "errata_apply: NULL argument");
+    int rc = check_edit_order(edits, count, len);
+    if (rc)
+        return rc;
+    size_t size = len;
+    for (size_t i = 0; i < count; i++)
+        size += strlen(edits[i].new_text);
+    char *buffer = malloc(size + 1);
+    if (!buffer)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t from = 0, to = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t keep = edits[i].byte_start - from;
+        memcpy(buffer + to, text + from, keep);
+        to += keep;
+        size_t n = strlen(edits[i].new_text);
+        memcpy(buffer + to, edits[i].new_text, n);
+        to += n;
+        from = edits[i].byte_end;
+    }
+    memcpy(buffer + to, text + from, len - from);
+    to += len - from;
+    buffer[to] = '\0';
+    *out = buffer;
+    *out_len = to;
+    return ERRATA_OK;
+}
+
+int errata_result_apply(const errata_result *result, const char *text, size_t len,
+                        const unsigned char *selected, char **out, size_t *out_len)
+{
+    if (!result)
+        return errata_fail(ERRATA_EINVAL, "errata_result_apply: NULL result");
+    const errata_edit_list *all = &result->edits;
+    errata_edit *chosen = malloc((all->count + 1) * sizeof *chosen);
+    if (!chosen)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < all->count; i++) {
+        const errata_edit *e = &all->items[i];
+        int take = selected ? selected[i] != 0 : e->action == ERRATA_ACTION_APPLY;
+        if (take && e->kind != ERRATA_KIND_FLAG)
+            chosen[n++] = *e;
+    }
+    int rc = errata_apply(text, len, chosen, n, out, out_len);
+    free(chosen);
+    return rc;
+}

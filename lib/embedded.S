@@ -1,0 +1,18 @@
+/* The default dictionaries and language model, linked into the library so
+   that it needs no data files; the pages are mapped on demand by the loader. */
+#define EMBED(name, file)            \
+    .section .rodata;                \
+    .balign 64;                      \
+    .globl name;                     \
+    .hidden name;                    \
+name:                                \
+    .incbin file;                    \
+    .globl name##_end;               \
+    .hidden name##_end;              \
+name##_end:                          \
+    .byte 0
+
+EMBED(errata_embedded_swaps, "dictionaries/swaps.dict")
+EMBED(errata_embedded_model, "dictionaries/zh-lm.bin")
+
+    .section .note.GNU-stack,"",@progbits

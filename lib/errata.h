@@ -1,0 +1,181 @@
+/*
+ * errata — find and repair the damage in Chinese documents.
+ *
+ * The whole public API.  Conventions:
+ *  - every function returns an int error code: ERRATA_OK (0) or a negative
+ *    ERRATA_E* value; the message of the calling thread's last failure is
+ *    errata_error_message();
+ *  - handles are opaque, created into an out-parameter and freed with a
+ *    NULL-safe errata_*_free();
+ *  - option structs carry a version; initialise them with their _INIT macro
+ *    so that fields added later get their defaults;
+ *  - an engine is immutable once created and may be shared by any number of
+ *    threads; results belong to the thread that created them.
+ */
+#ifndef ERRATA_H
+#define ERRATA_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define ERRATA_API __attribute__((visibility("default")))
+#else
+#define ERRATA_API
+#endif
+
+#define ERRATA_VERSION_STRING "0.1.0"
+
+enum errata_error {
+    ERRATA_OK = 0,
+    ERRATA_ENOMEM = -1,   /* out of memory */
+    ERRATA_EINVAL = -2,   /* invalid argument (NULL handle, overlapping edits…) */
+    ERRATA_EIO = -3,      /* a file could not be opened or read */
+    ERRATA_EFORMAT = -4,  /* a dictionary or model file is malformed */
+    ERRATA_EENCODING = -5 /* the text is not valid UTF-8 (or not decodable) */
+};
+
+/* The calling thread's message for its last failed call ("" if none). */
+ERRATA_API const char *errata_error_message(void);
+
+/* Library version, e.g. "0.1.0". */
+ERRATA_API const char *errata_version(void);
+
+/* ---------------------------------------------------------------- engine */
+
+typedef struct errata_engine errata_engine;
+
+#define ERRATA_ENGINE_OPTIONS_VERSION 1
+
+typedef struct {
+    unsigned version;
+    /* Leave out the built-in substitution dictionaries. */
+    int no_default_dictionaries;
+    /* User dictionaries (errata-dict format), loaded after the defaults. */
+    const char *const *dictionary_paths;
+    size_t dictionary_count;
+    /* A language model file to use instead of the embedded one (NULL: embedded). */
+    const char *model_path;
+    /* Do without a language model (decisions from rules and evidence only). */
+    int no_model;
+} errata_engine_options;
+
+#define ERRATA_ENGINE_OPTIONS_INIT {ERRATA_ENGINE_OPTIONS_VERSION, 0, NULL, 0, NULL, 0}
+
+ERRATA_API int errata_engine_new(errata_engine **out, const errata_engine_options *opts);
+ERRATA_API void errata_engine_free(errata_engine *engine);
+
+/* Number of substitution entries loaded (all dictionaries). */
+ERRATA_API size_t errata_engine_entry_count(const errata_engine *engine);
+
+/* The examples written in the loaded dictionaries: each text must come out
+   of errata_fix() (with assume_damaged set) exactly as expected. */
+typedef struct {
+    const char *text;
+    const char *expected; /* equal to text for a must-stay example */
+    const char *source;   /* dictionary name or path */
+    size_t line;          /* its line there */
+} errata_example;
+
+ERRATA_API size_t errata_engine_example_count(const errata_engine *engine);
+ERRATA_API const errata_example *errata_engine_example(const errata_engine *engine, size_t index);
+
+/* ----------------------------------------------------------------- edits */
+
+typedef enum {
+    ERRATA_KIND_SWAP = 0,      /* synonym-swap tool */
+    ERRATA_KIND_LOOKALIKE = 1, /* look-alike (OCR) character */
+    ERRATA_KIND_LAYOUT = 2,    /* chunk markers, page furniture, line breaks */
+    ERRATA_KIND_PUNCTUATION = 3,
+    ERRATA_KIND_QUOTE = 4,
+    ERRATA_KIND_NUMBER = 5,
+    ERRATA_KIND_LATIN = 6,     /* misread word in Latin script */
+    ERRATA_KIND_FLAG = 7       /* damage that cannot be restored: reported only */
+} errata_kind;
+
+typedef enum {
+    ERRATA_ACTION_APPLY = 0,   /* applied by default */
+    ERRATA_ACTION_PROPOSE = 1, /* shown for review, not applied by default */
+    ERRATA_ACTION_FLAG = 2     /* reported, nothing to apply */
+} errata_action;
+
+typedef struct {
+    size_t byte_start, byte_end; /* span in the checked text, in bytes */
+    size_t cp_start, cp_end;     /* the same span in Unicode code points */
+    size_t line, column;         /* 1-based; column counted in code points */
+    const char *old_text;        /* the bytes of the span, NUL-terminated */
+    const char *new_text;        /* the replacement, NUL-terminated */
+    const char *rule;            /* rule id, e.g. "swap/开展>发展" or "layout/chunk-marker" */
+    errata_kind kind;
+    errata_action action;
+    double confidence;           /* 0..1 */
+    const char *reason;          /* which evidence decided it, in words */
+} errata_edit;
+
+ERRATA_API const char *errata_kind_name(errata_kind kind);
+ERRATA_API const char *errata_action_name(errata_action action);
+
+/* ----------------------------------------------------------------- check */
+
+#define ERRATA_CHECK_OPTIONS_VERSION 1
+
+typedef struct {
+    unsigned version;
+    /* Edits at or above apply_threshold are applied by default, those at or
+       above propose_threshold are proposed, the rest dropped. */
+    double apply_threshold;
+    double propose_threshold;
+    /* Comma-separated rule names or prefixes to switch off, e.g.
+       "layout/chunk-marker,punct" (NULL: none). */
+    const char *disabled_rules;
+    /* Judge as if the document were known to be damaged by a swap tool
+       (used to test dictionary examples out of their documents). */
+    int assume_damaged;
+} errata_check_options;
+
+#define ERRATA_DEFAULT_APPLY_THRESHOLD 0.80
+#define ERRATA_DEFAULT_PROPOSE_THRESHOLD 0.50
+
+#define ERRATA_CHECK_OPTIONS_INIT                                                   \
+    {ERRATA_CHECK_OPTIONS_VERSION, ERRATA_DEFAULT_APPLY_THRESHOLD,                  \
+     ERRATA_DEFAULT_PROPOSE_THRESHOLD, NULL, 0}
+
+typedef struct errata_result errata_result;
+
+/* Check UTF-8 text (len bytes, need not be NUL-terminated).  Invalid UTF-8
+   fails with ERRATA_EENCODING and a message naming the byte offset. */
+ERRATA_API int errata_check(const errata_engine *engine, const char *text, size_t len,
+                            const errata_check_options *opts, errata_result **out);
+ERRATA_API void errata_result_free(errata_result *result);
+
+/* Edits in text order, none overlapping. */
+ERRATA_API size_t errata_result_count(const errata_result *result);
+ERRATA_API const errata_edit *errata_result_edit(const errata_result *result, size_t index);
+
+/* ----------------------------------------------------------------- apply */
+
+/* Apply edits (sorted by byte_start, not overlapping; only byte_start,
+   byte_end and new_text are read) to text.  *out is a new NUL-terminated
+   buffer of *out_len bytes, freed with errata_free(). */
+ERRATA_API int errata_apply(const char *text, size_t len, const errata_edit *edits,
+                            size_t count, char **out, size_t *out_len);
+
+/* Apply the edits of a result whose action is ERRATA_ACTION_APPLY (or, if
+   selected is not NULL, those with selected[i] != 0). */
+ERRATA_API int errata_result_apply(const errata_result *result, const char *text, size_t len,
+                                   const unsigned char *selected, char **out, size_t *out_len);
+
+/* Check and apply the default edits in one call. */
+ERRATA_API int errata_fix(const errata_engine *engine, const char *text, size_t len,
+                          const errata_check_options *opts, char **out, size_t *out_len);
+
+ERRATA_API void errata_free(void *buffer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,82 @@
+/* Private declarations shared by the library's modules.  Non-static
+   functions are prefixed errata_ like the public API, but are not exported
+   from the shared library (built with -fvisibility=hidden). */
+#ifndef ERRATA_INTERNAL_H
+#define ERRATA_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errata.h"
+
+/* ------------------------------------------------------------ errors */
+
+/* Record the calling thread's error message (printf format) and return code. */
+int errata_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------ memory */
+
+/* Grow *items (element size elem) so that it holds at least need elements. */
+int errata_grow(void **items, size_t *cap, size_t need, size_t elem);
+char *errata_strndup(const char *s, size_t n);
+
+/* ------------------------------------------------------------ UTF-8 */
+
+/* Offset of the first invalid byte, or len if the text is valid UTF-8. */
+size_t errata_utf8_invalid_offset(const char *text, size_t len);
+/* Decode the code point at text[*pos] (valid UTF-8 assumed), advancing *pos. */
+uint32_t errata_utf8_next(const char *text, size_t len, size_t *pos);
+/* Length in bytes of the sequence starting with byte c (1 for invalid). */
+size_t errata_utf8_seq_len(unsigned char c);
+/* True for CJK unified ideographs (and extension A). */
+int errata_is_han(uint32_t cp);
+/* Encode cp into buf (at least 4 bytes); returns the byte count. */
+size_t errata_utf8_encode(uint32_t cp, char *buf);
+
+/* ------------------------------------------------------------ edit lists */
+
+/* A growing list of edits whose strings it owns. */
+typedef struct {
+    errata_edit *items;
+    size_t count, cap;
+} errata_edit_list;
+
+/* Add an edit replacing text[byte_start, byte_end) by new_text.  The list
+   copies old_text from text, and copies new_text, rule and the formatted
+   reason.  Line, column and code-point offsets and the action are filled in
+   later by errata_edit_list_finish(). */
+int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_start,
+                         size_t byte_end, const char *new_text, const char *rule,
+                         errata_kind kind, double confidence, const char *reason_fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+
+/* Sort by position, drop overlapping edits (the more confident one stays),
+   fill positions, and set each action from the thresholds (dropping edits
+   below propose_threshold; ERRATA_KIND_FLAG edits always stay as flags). */
+int errata_edit_list_finish(errata_edit_list *list, const char *text, size_t len,
+                            const errata_check_options *opts);
+void errata_edit_list_clear(errata_edit_list *list);
+
+/* What errata_check() hands out. */
+struct errata_result {
+    errata_edit_list edits;
+};
+
+/* Whether the rule (e.g. "layout/chunk-marker") is switched on: opts'
+   disabled_rules names it, or a prefix of it ending at a '/', or not. */
+int errata_rule_enabled(const errata_check_options *opts, const char *rule);
+
+/* ------------------------------------------------------------ passes */
+
+/* Layout and character damage (chunk markers, page furniture, line breaks,
+   punctuation, quotes, numbers): adds its edits to list. */
+int errata_layout_check(const char *text, size_t len, const errata_check_options *opts,
+                        errata_edit_list *list);
+
+/* ------------------------------------------------------------ embedded data */
+
+extern const char errata_embedded_swaps[], errata_embedded_swaps_end[];
+extern const char errata_embedded_model[], errata_embedded_model_end[];
+
+#endif

@@ -1,0 +1,105 @@
+/* UTF-8 validation and decoding. */
+#include "internal.h"
+
+size_t errata_utf8_seq_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return 2;
+    if (c >= 0xE0 && c <= 0xEF)
+        return 3;
+    if (c >= 0xF0 && c <= 0xF4)
+        return 4;
+    return 1;
+}
+
+static int is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* Length of the valid sequence at s[0..avail), or 0 if it is invalid
+   (truncated, overlong, surrogate or beyond U+10FFFF). */
+static size_t valid_sequence(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = errata_utf8_seq_len(c);
+    if (n == 1 || n > avail)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!is_continuation(s[i]))
+            return 0;
+    if (c == 0xE0 && s[1] < 0xA0)
+        return 0; /* overlong */
+    if (c == 0xED && s[1] >= 0xA0)
+        return 0; /* surrogate */
+    if (c == 0xF0 && s[1] < 0x90)
+        return 0; /* overlong */
+    if (c == 0xF4 && s[1] >= 0x90)
+        return 0; /* beyond U+10FFFF */
+    return n;
+}
+
+size_t errata_utf8_invalid_offset(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t pos = 0;
+    while (pos < len) {
+        size_t n = valid_sequence(s + pos, len - pos);
+        if (n == 0)
+            return pos;
+        pos += n;
+    }
+    return len;
+}
+
+uint32_t errata_utf8_next(const char *text, size_t len, size_t *pos)
+{
+    const unsigned char *s = (const unsigned char *)text + *pos;
+    size_t n = errata_utf8_seq_len(s[0]);
+    if (*pos + n > len)
+        n = 1;
+    uint32_t cp;
+    switch (n) {
+    case 2: cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F); break;
+    case 3: cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F); break;
+    case 4:
+        cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+             ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+        break;
+    default: cp = s[0]; break;
+    }
+    *pos += n;
+    return cp;
+}
+
+size_t errata_utf8_encode(uint32_t cp, char *buf)
+{
+    unsigned char *b = (unsigned char *)buf;
+    if (cp < 0x80) {
+        b[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        b[0] = (unsigned char)(0xC0 | (cp >> 6));
+        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | (cp >> 12));
+        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (unsigned char)(0xF0 | (cp >> 18));
+    b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int errata_is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2FA1F) || (cp >= 0xF900 && cp <= 0xFAFF);
+}
