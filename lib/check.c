@@ -1,18 +1,150 @@
-/* The check pipeline: validate, clean layout, match, judge, decide. */
+/* The check pipeline: validate, clean layout, match, judge, decide.
+
+   Every dictionary key is found in one pass of the automaton.  Each
+   occurrence becomes a candidate, judged by three kinds of evidence:
+   the entry's own context rules (keep rules veto, fix rules force), the
+   document (unambiguous occurrences show that a swap table was applied, and
+   to which pairs), and the language model, which compares the clause with
+   and without the repair.  Neighbouring contextual candidates are decided
+   together (see judge.c). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "check.h"
 
 static const errata_check_options default_check_options = ERRATA_CHECK_OPTIONS_INIT;
+
+typedef struct {
+    size_t start, end, key;
+} key_match;
+
+typedef struct {
+    key_match *items;
+    size_t count, cap;
+} match_list;
+
+static int collect_match(void *ctx, size_t key, size_t start, size_t end)
+{
+    match_list *list = ctx;
+    if (errata_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items))
+        return ERRATA_ENOMEM;
+    list->items[list->count++] = (key_match){start, end, key};
+    return ERRATA_OK;
+}
+
+static int compare_matches(const void *pa, const void *pb)
+{
+    const key_match *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->end > b->end ? -1 : a->end < b->end;
+}
+
+/* Whether [start, end) overlaps an occurrence of a word that must never change. */
+static int is_protected(const errata_engine *engine, const match_list *matches, size_t start, size_t end)
+{
+    for (size_t i = 0; i < matches->count; i++) {
+        const key_match *m = &matches->items[i];
+        if (m->start >= end)
+            break;
+        if (engine->keys[m->key].is_keep_word && m->end > start)
+            return 1;
+    }
+    return 0;
+}
+
+/* Judge one entry at one occurrence by its context rules. */
+static errata_verdict judge_by_rules(const errata_entry *e, const char *text, size_t len,
+                                     size_t start, size_t end, const char **context)
+{
+    if (errata_strings_match_before(&e->keep_prev, text, start) ||
+        errata_strings_match_at(&e->keep_next, text, len, end))
+        return ERRATA_VERDICT_KEEP;
+    if ((*context = errata_strings_match_before(&e->fix_prev, text, start)) ||
+        (*context = errata_strings_match_at(&e->fix_next, text, len, end)))
+        return ERRATA_VERDICT_FIX_RULE;
+    if (e->cls == ERRATA_CLASS_UNAMBIGUOUS)
+        return ERRATA_VERDICT_UNAMBIGUOUS;
+    if (e->cls == ERRATA_CLASS_GUARDED)
+        return ERRATA_VERDICT_GUARDED;
+    return ERRATA_VERDICT_CONTEXTUAL;
+}
+
+/* Turn one occurrence into a candidate: the strongest verdict among the
+   key's entries wins; contextual entries stay as alternatives. */
+static int make_candidate(const errata_engine *engine, const key_match *m, const char *text,
+                          size_t len, errata_candidate *out)
+{
+    const errata_key *key = &engine->keys[m->key];
+    memset(out, 0, sizeof *out);
+    out->start = m->start;
+    out->end = m->end;
+    out->verdict = ERRATA_VERDICT_KEEP;
+    for (size_t i = 0; i < key->entry_count; i++) {
+        size_t entry = engine->key_entries[key->first_entry + i];
+        const char *context = NULL;
+        errata_verdict v = judge_by_rules(&engine->dict.entries[entry], text, len, m->start,
+                                          m->end, &context);
+        if (v == ERRATA_VERDICT_KEEP)
+            continue;
+        if (v == ERRATA_VERDICT_CONTEXTUAL && out->alternative_count < ERRATA_MAX_ALTERNATIVES)
+            out->alternatives[out->alternative_count++] = entry;
+        if (v > out->verdict) {
+            out->verdict = v;
+            out->entry = entry;
+            out->rule_context = context;
+        }
+    }
+    return out->verdict != ERRATA_VERDICT_KEEP;
+}
+
+static int collect_candidates(const errata_engine *engine, const match_list *matches,
+                              const char *text, size_t len, errata_candidate_list *out)
+{
+    size_t covered_until = 0;
+    for (size_t i = 0; i < matches->count; i++) {
+        const key_match *m = &matches->items[i];
+        if (engine->keys[m->key].entry_count == 0 || m->start < covered_until)
+            continue; /* matches are sorted longest first at each start */
+        if (is_protected(engine, matches, m->start, m->end))
+            continue;
+        if (errata_grow((void **)&out->items, &out->cap, out->count + 1, sizeof *out->items))
+            return ERRATA_ENOMEM;
+        if (make_candidate(engine, m, text, len, &out->items[out->count])) {
+            out->count++;
+            covered_until = m->end;
+        }
+    }
+    return ERRATA_OK;
+}
+
+static int check_words(const errata_engine *engine, const char *text, size_t len,
+                       const errata_check_options *opts, errata_edit_list *edits)
+{
+    match_list matches = {0};
+    errata_candidate_list candidates = {0};
+    int rc = errata_ac_scan(engine->automaton, text, len, collect_match, &matches);
+    if (!rc && matches.count > 1)
+        qsort(matches.items, matches.count, sizeof *matches.items, compare_matches);
+    if (!rc)
+        rc = collect_candidates(engine, &matches, text, len, &candidates);
+    if (!rc)
+        rc = errata_judge_candidates(engine, text, len, opts, &candidates, edits);
+    free(matches.items);
+    free(candidates.items);
+    return rc;
+}
 
 int errata_check(const errata_engine *engine, const char *text, size_t len,
                  const errata_check_options *opts, errata_result **out)
 {
     if (!engine || !out || (!text && len))
         return errata_fail(ERRATA_EINVAL, "errata_check: NULL argument");
+    *out = NULL;
     if (!opts)
         opts = &default_check_options;
+    if (opts->version != ERRATA_CHECK_OPTIONS_VERSION)
+        return errata_fail(ERRATA_EINVAL, "errata_check: unknown options version %u", opts->version);
     size_t bad = errata_utf8_invalid_offset(text, len);
     if (bad < len)
         return errata_fail(ERRATA_EENCODING, "invalid UTF-8 at byte offset %zu", bad);
@@ -20,6 +152,8 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
     if (!result)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     int rc = errata_layout_check(text, len, opts, &result->edits);
+    if (!rc)
+        rc = check_words(engine, text, len, opts, &result->edits);
     if (!rc)
         rc = errata_edit_list_finish(&result->edits, text, len, opts);
     if (rc) {

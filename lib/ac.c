@@ -1,0 +1,166 @@
+/* Aho-Corasick automaton compiled to a full DFA over byte classes: the bytes
+   that occur in no pattern share one class, which keeps the table small for
+   UTF-8 keys (a few dozen classes instead of 256). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ac.h"
+#include "internal.h"
+
+struct errata_ac {
+    uint8_t byte_class[256];
+    size_t class_count;
+    size_t state_count;
+    int32_t *next;         /* state_count * class_count transitions */
+    int32_t *pattern;      /* pattern ending at the state, or -1 */
+    int32_t *output_link;  /* nearest proper suffix state that ends a pattern, or -1 */
+    size_t *pattern_len;
+};
+
+static void assign_byte_classes(errata_ac *ac, const char *const *patterns, size_t count)
+{
+    memset(ac->byte_class, 0, sizeof ac->byte_class);
+    ac->class_count = 1;
+    for (size_t p = 0; p < count; p++)
+        for (const unsigned char *b = (const unsigned char *)patterns[p]; *b; b++)
+            if (!ac->byte_class[*b])
+                ac->byte_class[*b] = (uint8_t)ac->class_count++;
+}
+
+static int add_state(errata_ac *ac, size_t *cap)
+{
+    size_t need = ac->state_count + 1;
+    if (need > *cap) {
+        size_t new_cap = *cap ? *cap * 2 : 64;
+        int32_t *next = realloc(ac->next, new_cap * ac->class_count * sizeof *next);
+        if (!next)
+            return -1;
+        ac->next = next;
+        int32_t *pattern = realloc(ac->pattern, new_cap * sizeof *pattern);
+        if (!pattern)
+            return -1;
+        ac->pattern = pattern;
+        *cap = new_cap;
+    }
+    size_t s = ac->state_count++;
+    for (size_t c = 0; c < ac->class_count; c++)
+        ac->next[s * ac->class_count + c] = -1;
+    ac->pattern[s] = -1;
+    return (int)s;
+}
+
+static int build_trie(errata_ac *ac, const char *const *patterns, size_t count)
+{
+    size_t cap = 0;
+    if (add_state(ac, &cap) < 0)
+        return ERRATA_ENOMEM;
+    for (size_t p = 0; p < count; p++) {
+        int32_t s = 0;
+        for (const unsigned char *b = (const unsigned char *)patterns[p]; *b; b++) {
+            int32_t *slot = &ac->next[(size_t)s * ac->class_count + ac->byte_class[*b]];
+            if (*slot < 0) {
+                int t = add_state(ac, &cap);
+                if (t < 0)
+                    return ERRATA_ENOMEM;
+                slot = &ac->next[(size_t)s * ac->class_count + ac->byte_class[*b]];
+                *slot = t;
+            }
+            s = *slot;
+        }
+        ac->pattern[s] = (int32_t)p;
+        ac->pattern_len[p] = strlen(patterns[p]);
+    }
+    return ERRATA_OK;
+}
+
+/* Breadth-first: failure links become DFA transitions and output links. */
+static int link_states(errata_ac *ac)
+{
+    size_t k = ac->class_count;
+    int32_t *fail = malloc(ac->state_count * sizeof *fail);
+    int32_t *queue = malloc(ac->state_count * sizeof *queue);
+    ac->output_link = malloc(ac->state_count * sizeof *ac->output_link);
+    if (!fail || !queue || !ac->output_link) {
+        free(fail);
+        free(queue);
+        return ERRATA_ENOMEM;
+    }
+    size_t head = 0, tail = 0;
+    fail[0] = 0;
+    ac->output_link[0] = -1;
+    for (size_t c = 0; c < k; c++) {
+        int32_t t = ac->next[c];
+        if (t < 0) {
+            ac->next[c] = 0;
+        } else {
+            fail[t] = 0;
+            ac->output_link[t] = -1;
+            queue[tail++] = t;
+        }
+    }
+    while (head < tail) {
+        int32_t s = queue[head++];
+        for (size_t c = 0; c < k; c++) {
+            int32_t t = ac->next[(size_t)s * k + c];
+            int32_t via_fail = ac->next[(size_t)fail[s] * k + c];
+            if (t < 0) {
+                ac->next[(size_t)s * k + c] = via_fail;
+                continue;
+            }
+            fail[t] = via_fail;
+            ac->output_link[t] = ac->pattern[via_fail] >= 0 ? via_fail : ac->output_link[via_fail];
+            queue[tail++] = t;
+        }
+    }
+    free(fail);
+    free(queue);
+    return ERRATA_OK;
+}
+
+int errata_ac_build(errata_ac **out, const char *const *patterns, size_t count)
+{
+    errata_ac *ac = calloc(1, sizeof *ac);
+    if (!ac)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    ac->pattern_len = calloc(count ? count : 1, sizeof *ac->pattern_len);
+    assign_byte_classes(ac, patterns, count);
+    int rc = ac->pattern_len ? build_trie(ac, patterns, count) : ERRATA_ENOMEM;
+    if (!rc)
+        rc = link_states(ac);
+    if (rc) {
+        errata_ac_free(ac);
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    }
+    *out = ac;
+    return ERRATA_OK;
+}
+
+void errata_ac_free(errata_ac *ac)
+{
+    if (!ac)
+        return;
+    free(ac->next);
+    free(ac->pattern);
+    free(ac->output_link);
+    free(ac->pattern_len);
+    free(ac);
+}
+
+int errata_ac_scan(const errata_ac *ac, const char *text, size_t len, errata_ac_callback callback,
+                   void *ctx)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    size_t k = ac->class_count;
+    int32_t s = 0;
+    for (size_t i = 0; i < len; i++) {
+        s = ac->next[(size_t)s * k + ac->byte_class[bytes[i]]];
+        for (int32_t o = ac->pattern[s] >= 0 ? s : ac->output_link[s]; o >= 0; o = ac->output_link[o]) {
+            size_t p = (size_t)ac->pattern[o];
+            int rc = callback(ctx, p, i + 1 - ac->pattern_len[p], i + 1);
+            if (rc)
+                return rc;
+        }
+    }
+    return ERRATA_OK;
+}

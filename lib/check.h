@@ -1,0 +1,37 @@
+/* Candidates between matching (check.c) and judging (judge.c). */
+#ifndef ERRATA_CHECK_H
+#define ERRATA_CHECK_H
+
+#include "engine.h"
+
+/* Ordered weakest to strongest: the strongest verdict of a key's entries wins. */
+typedef enum {
+    ERRATA_VERDICT_KEEP = 0,    /* a keep rule matched: never change */
+    ERRATA_VERDICT_CONTEXTUAL,  /* decide from the document and the model */
+    ERRATA_VERDICT_GUARDED,     /* boundary-guarded entry, no guard matched */
+    ERRATA_VERDICT_UNAMBIGUOUS, /* the corrupted form is almost never legitimate */
+    ERRATA_VERDICT_FIX_RULE     /* a fix rule matched */
+} errata_verdict;
+
+#define ERRATA_MAX_ALTERNATIVES 4
+
+typedef struct {
+    size_t start, end;      /* bytes of the corrupted form */
+    errata_verdict verdict;
+    size_t entry;           /* the deciding entry (verdicts above contextual) */
+    const char *rule_context;
+    size_t alternatives[ERRATA_MAX_ALTERNATIVES]; /* contextual entries */
+    size_t alternative_count;
+} errata_candidate;
+
+typedef struct {
+    errata_candidate *items;
+    size_t count, cap;
+} errata_candidate_list;
+
+/* Decide every candidate and add the resulting edits. */
+int errata_judge_candidates(const errata_engine *engine, const char *text, size_t len,
+                            const errata_check_options *opts, const errata_candidate_list *candidates,
+                            errata_edit_list *edits);
+
+#endif

@@ -1,0 +1,386 @@
+/* Judging candidates: document evidence, context rules and the language
+   model combined into one confidence per edit.
+
+   Certain candidates (fix rule, unambiguous, guarded) are also the
+   document's evidence: they show that a swap table was applied, to which
+   pairs, and which family.  Contextual candidates are judged only in such a
+   document: the language model compares each clause with and without the
+   repairs, neighbouring candidates together, and each repair must carry its
+   own margin.  The margin needed to apply a repair is lower for a pair
+   already confirmed in the document than for one that is not. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "lm.h"
+
+#define CONFIDENCE_FIX_RULE 0.97
+#define CONFIDENCE_UNAMBIGUOUS 0.95
+#define CONFIDENCE_GUARDED 0.90
+
+/* Log10 margins at which a contextual repair reaches the default apply
+   threshold, by what the document says about its pair. */
+#define MARGIN_CONFIRMED_PAIR 1.0
+#define MARGIN_UNCONFIRMED_PAIR 2.0
+#define MARGIN_OTHER_FAMILY 1.5 /* added when the document shows the other family only */
+#define CONFIDENCE_SLOPE 1.5
+
+#define WINDOW_CONTEXT_CHARS 8 /* Han characters either side of a cluster */
+#define CLUSTER_GAP_BYTES 12   /* candidates this close are decided together */
+#define CLUSTER_MAX 4
+#define WINDOW_MAX_BYTES 480
+
+typedef struct {
+    size_t markers;              /* certain swap candidates */
+    size_t family_a, family_b;   /* of which from family A / B */
+    unsigned char *confirmed;    /* per entry: seen with certainty here */
+    int damaged;
+} doc_evidence;
+
+static int is_swap_family(errata_family f)
+{
+    return f == ERRATA_FAMILY_ANY || f == ERRATA_FAMILY_A || f == ERRATA_FAMILY_B;
+}
+
+static int gather_evidence(const errata_engine *engine, const errata_candidate_list *cands,
+                           const errata_check_options *opts, doc_evidence *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->confirmed = calloc(engine->dict.entry_count + 1, 1);
+    if (!ev->confirmed)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < cands->count; i++) {
+        const errata_candidate *c = &cands->items[i];
+        if (c->verdict <= ERRATA_VERDICT_CONTEXTUAL)
+            continue;
+        const errata_entry *e = &engine->dict.entries[c->entry];
+        ev->confirmed[c->entry] = 1;
+        if (!is_swap_family(e->family))
+            continue;
+        ev->markers++;
+        ev->family_a += e->family == ERRATA_FAMILY_A;
+        ev->family_b += e->family == ERRATA_FAMILY_B;
+    }
+    ev->damaged = ev->markers > 0 || opts->assume_damaged;
+    return ERRATA_OK;
+}
+
+static errata_kind entry_kind(const errata_entry *e)
+{
+    return e->family == ERRATA_FAMILY_LOOKALIKE ? ERRATA_KIND_LOOKALIKE : ERRATA_KIND_SWAP;
+}
+
+static int add_certain_edit(const errata_engine *engine, const char *text, const errata_candidate *c,
+                            errata_edit_list *edits)
+{
+    const errata_entry *e = &engine->dict.entries[c->entry];
+    switch (c->verdict) {
+    case ERRATA_VERDICT_FIX_RULE:
+        return errata_edit_list_add(edits, text, c->start, c->end, e->original, e->rule, entry_kind(e),
+                                    CONFIDENCE_FIX_RULE,
+                                    "context rule: next to \"%s\", \"%s\" stands for \"%s\"",
+                                    c->rule_context, e->corrupted, e->original);
+    case ERRATA_VERDICT_UNAMBIGUOUS:
+        return errata_edit_list_add(edits, text, c->start, c->end, e->original, e->rule, entry_kind(e),
+                                    CONFIDENCE_UNAMBIGUOUS,
+                                    "\"%s\" is almost never legitimate: a damaged \"%s\"",
+                                    e->corrupted, e->original);
+    default:
+        return errata_edit_list_add(edits, text, c->start, c->end, e->original, e->rule, entry_kind(e),
+                                    CONFIDENCE_GUARDED,
+                                    "\"%s\" is a damaged \"%s\" (no word boundary guard applies)",
+                                    e->corrupted, e->original);
+    }
+}
+
+/* ------------------------------------------------------------ windows */
+
+static uint32_t code_point_before(const char *text, size_t pos, size_t *start)
+{
+    size_t p = pos;
+    do
+        p--;
+    while (p > 0 && ((unsigned char)text[p] & 0xC0) == 0x80);
+    *start = p;
+    size_t q = p;
+    return errata_utf8_next(text, pos, &q);
+}
+
+/* Extend [start, end) over up to WINDOW_CONTEXT_CHARS Han characters either side. */
+static void han_window(const char *text, size_t len, size_t *start, size_t *end)
+{
+    for (int n = 0; n < WINDOW_CONTEXT_CHARS && *start > 0; n++) {
+        size_t prev;
+        if (!errata_is_han(code_point_before(text, *start, &prev)))
+            break;
+        *start = prev;
+    }
+    for (int n = 0; n < WINDOW_CONTEXT_CHARS && *end < len; n++) {
+        size_t next = *end;
+        if (!errata_is_han(errata_utf8_next(text, len, &next)))
+            break;
+        *end = next;
+    }
+}
+
+static int all_han(const char *text, size_t from, size_t to)
+{
+    while (from < to)
+        if (!errata_is_han(errata_utf8_next(text, to, &from)))
+            return 0;
+    return 1;
+}
+
+/* A place in a window where the text may change: option 0 keeps the
+   corrupted form, the others are originals. */
+typedef struct {
+    size_t start, end;
+    const char *options[ERRATA_MAX_ALTERNATIVES + 1];
+    size_t option_count;
+    size_t candidate; /* index in the candidate list */
+} slot;
+
+typedef struct {
+    const char *text;
+    size_t start, end;
+    slot slots[CLUSTER_MAX * 3];
+    size_t slot_count;
+    size_t choice[CLUSTER_MAX * 3];
+} window;
+
+/* The window's text with each slot's chosen option, into buf. */
+static size_t render_window(const window *w, char *buf)
+{
+    size_t out = 0, pos = w->start;
+    for (size_t i = 0; i < w->slot_count; i++) {
+        const slot *s = &w->slots[i];
+        const char *option = w->choice[i] ? s->options[w->choice[i]] : NULL;
+        size_t keep = s->start - pos;
+        memcpy(buf + out, w->text + pos, keep);
+        out += keep;
+        size_t n = option ? strlen(option) : s->end - s->start;
+        memcpy(buf + out, option ? option : w->text + s->start, n);
+        out += n;
+        pos = s->end;
+    }
+    memcpy(buf + out, w->text + pos, w->end - pos);
+    return out + (w->end - pos);
+}
+
+/* The longest text render_window() can produce for w. */
+static size_t longest_rendering(const window *w)
+{
+    size_t n = w->end - w->start;
+    for (size_t i = 0; i < w->slot_count; i++)
+        for (size_t o = 1; o < w->slots[i].option_count; o++)
+            n += strlen(w->slots[i].options[o]);
+    return n;
+}
+
+static double score_window(const errata_lm *lm, const window *w)
+{
+    char buf[WINDOW_MAX_BYTES];
+    size_t n = render_window(w, buf);
+    return errata_lm_score(lm, buf, n);
+}
+
+/* Try every combination of options of the contextual slots (an odometer
+   over their choices); leave the best in w->choice and return its score. */
+static double best_combination(const errata_lm *lm, window *w, const size_t *free_slots,
+                               size_t free_count)
+{
+    size_t best_choice[CLUSTER_MAX * 3] = {0};
+    double best = -INFINITY;
+    for (size_t k = 0; k < free_count; k++)
+        w->choice[free_slots[k]] = 0;
+    for (;;) {
+        double score = score_window(lm, w);
+        if (score > best) {
+            best = score;
+            memcpy(best_choice, w->choice, sizeof best_choice);
+        }
+        size_t k = 0;
+        for (; k < free_count; k++) {
+            size_t i = free_slots[k];
+            if (++w->choice[i] < w->slots[i].option_count)
+                break;
+            w->choice[i] = 0;
+        }
+        if (k == free_count)
+            break;
+    }
+    memcpy(w->choice, best_choice, sizeof best_choice);
+    return best;
+}
+
+/* How much better the chosen option of slot i is than its best rival, the
+   other slots held at their choices. */
+static double own_margin(const errata_lm *lm, window *w, size_t i, double best_score)
+{
+    size_t chosen = w->choice[i];
+    double rival = -INFINITY;
+    for (size_t o = 0; o < w->slots[i].option_count; o++) {
+        if (o == chosen)
+            continue;
+        w->choice[i] = o;
+        double score = score_window(lm, w);
+        if (score > rival)
+            rival = score;
+    }
+    w->choice[i] = chosen;
+    return best_score - rival;
+}
+
+/* ------------------------------------------------------------ decisions */
+
+static double required_margin(const errata_entry *e, const doc_evidence *ev, size_t entry,
+                              const errata_check_options *opts)
+{
+    double margin = ev->confirmed[entry] || opts->assume_damaged ? MARGIN_CONFIRMED_PAIR
+                                                                  : MARGIN_UNCONFIRMED_PAIR;
+    if ((e->family == ERRATA_FAMILY_A && ev->family_b > 0 && ev->family_a == 0) ||
+        (e->family == ERRATA_FAMILY_B && ev->family_a > 0 && ev->family_b == 0))
+        margin += MARGIN_OTHER_FAMILY;
+    return margin;
+}
+
+/* Logistic in the margin, reaching the default apply threshold exactly at
+   the required margin. */
+static double margin_confidence(double margin, double required)
+{
+    double at_threshold = log(ERRATA_DEFAULT_APPLY_THRESHOLD / (1 - ERRATA_DEFAULT_APPLY_THRESHOLD));
+    return 1.0 / (1.0 + exp(-(CONFIDENCE_SLOPE * (margin - required) + at_threshold)));
+}
+
+static int add_contextual_edit(const errata_engine *engine, const char *text, const slot *s,
+                               size_t choice, double margin, const doc_evidence *ev,
+                               const errata_check_options *opts, errata_edit_list *edits,
+                               const errata_candidate *c)
+{
+    size_t entry = c->alternatives[choice - 1];
+    const errata_entry *e = &engine->dict.entries[entry];
+    if (!errata_rule_enabled(opts, e->rule))
+        return ERRATA_OK;
+    double required = required_margin(e, ev, entry, opts);
+    double confidence = margin_confidence(margin, required);
+    return errata_edit_list_add(edits, text, s->start, s->end, e->original, e->rule, entry_kind(e),
+                                confidence,
+                                "language model prefers \"%s\" by %.2f (log10; %.1f needed): "
+                                "%zu swap markers in the document, this pair %s",
+                                e->original, margin, required, ev->markers,
+                                ev->confirmed[entry] ? "confirmed here" : "not confirmed here");
+}
+
+static void add_slot(window *w, const errata_engine *engine, const errata_candidate *c, size_t index)
+{
+    slot *s = &w->slots[w->slot_count++];
+    s->start = c->start;
+    s->end = c->end;
+    s->candidate = index;
+    s->options[0] = NULL;
+    s->option_count = 1;
+    if (c->verdict > ERRATA_VERDICT_CONTEXTUAL) {
+        s->options[s->option_count++] = engine->dict.entries[c->entry].original;
+        return;
+    }
+    for (size_t a = 0; a < c->alternative_count; a++)
+        s->options[s->option_count++] = engine->dict.entries[c->alternatives[a]].original;
+}
+
+/* The cluster of contextual candidates starting at first; returns one past its last. */
+static size_t cluster_end(const errata_candidate_list *cands, const char *text, size_t first)
+{
+    size_t last = first, n = 1;
+    for (size_t i = first + 1; i < cands->count && n < CLUSTER_MAX; i++) {
+        const errata_candidate *c = &cands->items[i];
+        if (c->verdict != ERRATA_VERDICT_CONTEXTUAL)
+            continue;
+        const errata_candidate *prev = &cands->items[last];
+        if (c->start - prev->end > CLUSTER_GAP_BYTES || !all_han(text, prev->end, c->start))
+            break;
+        last = i;
+        n++;
+    }
+    return last + 1;
+}
+
+/* Build the window around candidates [first, stop): every candidate inside
+   it gets a slot; certain ones are fixed to their original. */
+static void build_window(window *w, const errata_engine *engine, const char *text, size_t len,
+                         const errata_candidate_list *cands, size_t first, size_t stop)
+{
+    memset(w, 0, sizeof *w);
+    w->text = text;
+    w->start = cands->items[first].start;
+    w->end = cands->items[stop - 1].end;
+    han_window(text, len, &w->start, &w->end);
+    for (size_t i = 0; i < cands->count && w->slot_count < CLUSTER_MAX * 3; i++) {
+        const errata_candidate *c = &cands->items[i];
+        if (c->start < w->start || c->end > w->end)
+            continue;
+        int in_cluster = i >= first && i < stop && c->verdict == ERRATA_VERDICT_CONTEXTUAL;
+        if (!in_cluster && c->verdict == ERRATA_VERDICT_CONTEXTUAL)
+            continue; /* judged in its own cluster */
+        add_slot(w, engine, c, i);
+        if (!in_cluster)
+            w->choice[w->slot_count - 1] = 1;
+    }
+}
+
+static int judge_cluster(const errata_engine *engine, const char *text, size_t len,
+                         const errata_check_options *opts, const errata_candidate_list *cands,
+                         size_t first, size_t stop, const doc_evidence *ev, errata_edit_list *edits)
+{
+    window w;
+    build_window(&w, engine, text, len, cands, first, stop);
+    if (longest_rendering(&w) > WINDOW_MAX_BYTES)
+        return ERRATA_OK; /* only with absurdly long user dictionary entries */
+    size_t free_slots[CLUSTER_MAX * 3], free_count = 0;
+    for (size_t i = 0; i < w.slot_count; i++)
+        if (cands->items[w.slots[i].candidate].verdict == ERRATA_VERDICT_CONTEXTUAL)
+            free_slots[free_count++] = i;
+    double best = best_combination(engine->lm, &w, free_slots, free_count);
+    for (size_t k = 0; k < free_count; k++) {
+        size_t i = free_slots[k];
+        if (w.choice[i] == 0)
+            continue;
+        double margin = own_margin(engine->lm, &w, i, best);
+        int rc = add_contextual_edit(engine, text, &w.slots[i], w.choice[i], margin, ev, opts, edits,
+                                     &cands->items[w.slots[i].candidate]);
+        if (rc)
+            return rc;
+    }
+    return ERRATA_OK;
+}
+
+int errata_judge_candidates(const errata_engine *engine, const char *text, size_t len,
+                            const errata_check_options *opts, const errata_candidate_list *cands,
+                            errata_edit_list *edits)
+{
+    doc_evidence ev;
+    int rc = gather_evidence(engine, cands, opts, &ev);
+    for (size_t i = 0; !rc && i < cands->count; i++) {
+        const errata_candidate *c = &cands->items[i];
+        if (c->verdict > ERRATA_VERDICT_CONTEXTUAL &&
+            errata_rule_enabled(opts, engine->dict.entries[c->entry].rule))
+            rc = add_certain_edit(engine, text, c, edits);
+    }
+    /* Contextual pairs fire only in a document that shows swap damage, and
+       only with a model to judge them. */
+    if (!ev.damaged || !engine->lm) {
+        free(ev.confirmed);
+        return rc;
+    }
+    for (size_t i = 0; !rc && i < cands->count;) {
+        if (cands->items[i].verdict != ERRATA_VERDICT_CONTEXTUAL) {
+            i++;
+            continue;
+        }
+        size_t stop = cluster_end(cands, text, i);
+        rc = judge_cluster(engine, text, len, opts, cands, i, stop, &ev, edits);
+        i = stop;
+    }
+    free(ev.confirmed);
+    return rc;
+}

@@ -1,0 +1,242 @@
+/* Checking and applying through the public API, with a small user
+   dictionary and no model, so every decision comes from the rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errata.h"
+
+static const char dictionary[] =
+    "errata-dict 1\n"
+    "根底\t基础\tswap\tG\tkeep-next=下\n"
+    "效劳\t服务\tswap\tG\tkeep-prev=有,无\n"
+    "开展\t发展\tswap-a\tC\tfix-prev=科学,经济\tfix-next=观\tkeep-next=活动\n"
+    "平安\t安全\tswap\tC\tfix-next=消费\n"
+    "消费\t生产\tswap\tC\tfix-prev=平安,安全\n"
+    "!keep\t平安浙江\n";
+
+static char dict_path[64];
+
+static int write_dictionary(void **state)
+{
+    (void)state;
+    snprintf(dict_path, sizeof dict_path, "/tmp/errata-test-%d.dict", (int)getpid());
+    FILE *f = fopen(dict_path, "w");
+    if (!f)
+        return -1;
+    fputs(dictionary, f);
+    fclose(f);
+    return 0;
+}
+
+static int remove_dictionary(void **state)
+{
+    (void)state;
+    return remove(dict_path);
+}
+
+static errata_engine *rules_only_engine(void)
+{
+    const char *paths[] = {dict_path};
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_default_dictionaries = 1;
+    opts.no_model = 1;
+    opts.dictionary_paths = paths;
+    opts.dictionary_count = 1;
+    errata_engine *engine = NULL;
+    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
+    assert_int_equal(errata_engine_entry_count(engine), 5);
+    return engine;
+}
+
+static char *fixed(const errata_engine *engine, const char *text, const errata_check_options *opts)
+{
+    char *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(errata_fix(engine, text, strlen(text), opts, &out, &out_len), ERRATA_OK);
+    assert_int_equal(strlen(out), out_len);
+    return out;
+}
+
+static void assert_fixed(const errata_engine *engine, const char *text, const char *expected)
+{
+    char *out = fixed(engine, text, NULL);
+    assert_string_equal(out, expected);
+    errata_free(out);
+}
+
+static void spans_count_bytes_code_points_lines_and_columns(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    const char *text = "ab 根底\nx效劳y 科学开展观";
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 3);
+
+    const errata_edit *e = errata_result_edit(result, 0);
+    assert_int_equal(e->byte_start, 3);
+    assert_int_equal(e->byte_end, 9);
+    assert_int_equal(e->cp_start, 3);
+    assert_int_equal(e->cp_end, 5);
+    assert_int_equal(e->line, 1);
+    assert_int_equal(e->column, 4);
+    assert_string_equal(e->old_text, "根底");
+    assert_string_equal(e->new_text, "基础");
+    assert_string_equal(e->rule, "swap/根底>基础");
+    assert_int_equal(e->kind, ERRATA_KIND_SWAP);
+    assert_int_equal(e->action, ERRATA_ACTION_APPLY);
+    assert_true(e->confidence >= ERRATA_DEFAULT_APPLY_THRESHOLD);
+
+    e = errata_result_edit(result, 1);
+    assert_int_equal(e->byte_start, 11);
+    assert_int_equal(e->cp_start, 7);
+    assert_int_equal(e->line, 2);
+    assert_int_equal(e->column, 2);
+    assert_string_equal(e->new_text, "服务");
+
+    e = errata_result_edit(result, 2);
+    assert_int_equal(e->cp_start, 13);
+    assert_int_equal(e->cp_end, 15);
+    assert_int_equal(e->column, 8);
+    assert_string_equal(e->reason, "context rule: next to \"科学\", \"开展\" stands for \"发展\"");
+    assert_null(errata_result_edit(result, 3));
+    errata_result_free(result);
+    errata_engine_free(engine);
+}
+
+static void rules_decide_without_a_model(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    assert_fixed(engine, "打下根底，站在树根底下", "打下基础，站在树根底下");
+    assert_fixed(engine, "有效劳动和送效劳", "有效劳动和送服务");
+    assert_fixed(engine, "经济开展，开展活动", "经济发展，开展活动");
+    assert_fixed(engine, "抓好平安消费", "抓好安全生产");
+    /* a contextual pair with no rule stays: nothing to judge it by */
+    assert_fixed(engine, "平安是福", "平安是福");
+    /* words that must never change */
+    assert_fixed(engine, "平安浙江消费", "平安浙江消费");
+    assert_fixed(engine, "", "");
+    errata_engine_free(engine);
+}
+
+static void rules_can_be_switched_off(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.disabled_rules = "swap/根底>基础";
+    char *out = fixed(engine, "根底和效劳", &opts);
+    assert_string_equal(out, "根底和服务");
+    errata_free(out);
+    opts.disabled_rules = "layout,swap";
+    out = fixed(engine, "根底和效劳", &opts);
+    assert_string_equal(out, "根底和效劳");
+    errata_free(out);
+    errata_engine_free(engine);
+}
+
+static void thresholds_turn_edits_into_proposals(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.apply_threshold = 0.99;
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, "根底", 6, &opts, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 1);
+    assert_int_equal(errata_result_edit(result, 0)->action, ERRATA_ACTION_PROPOSE);
+    char *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(errata_result_apply(result, "根底", 6, NULL, &out, &out_len), ERRATA_OK);
+    assert_string_equal(out, "根底");
+    errata_free(out);
+    unsigned char selected[] = {1};
+    assert_int_equal(errata_result_apply(result, "根底", 6, selected, &out, &out_len), ERRATA_OK);
+    assert_string_equal(out, "基础");
+    errata_free(out);
+    errata_result_free(result);
+    opts.propose_threshold = 0.99;
+    assert_int_equal(errata_check(engine, "根底", 6, &opts, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 0);
+    errata_result_free(result);
+    errata_engine_free(engine);
+}
+
+static void invalid_input_is_refused(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, "根底\xe5\x9f", 8, NULL, &result), ERRATA_EENCODING);
+    assert_string_equal(errata_error_message(), "invalid UTF-8 at byte offset 6");
+    assert_null(result);
+    assert_int_equal(errata_check(engine, "\xc0\xaf", 2, NULL, &result), ERRATA_EENCODING);
+    assert_int_equal(errata_check(engine, "\xed\xa0\x80", 3, NULL, &result), ERRATA_EENCODING);
+    assert_int_equal(errata_check(NULL, "x", 1, NULL, &result), ERRATA_EINVAL);
+    errata_check_options bad = ERRATA_CHECK_OPTIONS_INIT;
+    bad.version = 99;
+    assert_int_equal(errata_check(engine, "x", 1, &bad, &result), ERRATA_EINVAL);
+    errata_engine_free(engine);
+}
+
+static void apply_refuses_overlapping_or_outside_edits(void **state)
+{
+    (void)state;
+    errata_edit edits[2] = {{0}, {0}};
+    edits[0].byte_start = 0;
+    edits[0].byte_end = 3;
+    edits[0].new_text = "X";
+    edits[1].byte_start = 2;
+    edits[1].byte_end = 4;
+    edits[1].new_text = "Y";
+    char *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(errata_apply("abcdef", 6, edits, 2, &out, &out_len), ERRATA_EINVAL);
+    assert_string_equal(errata_error_message(), "edit 1 at byte 2 overlaps the edit before it");
+    edits[1].byte_start = 5;
+    edits[1].byte_end = 9;
+    assert_int_equal(errata_apply("abcdef", 6, edits, 2, &out, &out_len), ERRATA_EINVAL);
+    edits[1].byte_start = 3;
+    edits[1].byte_end = 3;
+    assert_int_equal(errata_apply("abcdef", 6, edits, 2, &out, &out_len), ERRATA_OK);
+    assert_string_equal(out, "XYdef");
+    assert_int_equal(out_len, 5);
+    errata_free(out);
+}
+
+static void engine_reports_bad_user_dictionary(void **state)
+{
+    (void)state;
+    const char *paths[] = {"/nonexistent.dict"};
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_model = 1;
+    opts.dictionary_paths = paths;
+    opts.dictionary_count = 1;
+    errata_engine *engine = (errata_engine *)1;
+    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_EIO);
+    assert_null(engine);
+    assert_string_equal(errata_error_message(), "/nonexistent.dict: No such file or directory");
+    errata_engine_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(spans_count_bytes_code_points_lines_and_columns),
+        cmocka_unit_test(rules_decide_without_a_model),
+        cmocka_unit_test(rules_can_be_switched_off),
+        cmocka_unit_test(thresholds_turn_edits_into_proposals),
+        cmocka_unit_test(invalid_input_is_refused),
+        cmocka_unit_test(apply_refuses_overlapping_or_outside_edits),
+        cmocka_unit_test(engine_reports_bad_user_dictionary),
+    };
+    return cmocka_run_group_tests(tests, write_dictionary, remove_dictionary);
+}
