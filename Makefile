@@ -72,3 +72,19 @@ bench: $(BUILD)/errata
 
 clean:
 	rm -rf $(BUILD)
+
+# The language model: regenerate dictionaries/zh-lm.bin from the ARPA text
+# (MODEL=path to use another copy), measure it, check it on minimal pairs.
+.PHONY: model lm-bench lm-check
+model:
+	python3 scripts/build-lm.py $(MODEL)
+
+$(BUILD)/lm-bench: tests/bench/lm-bench.c $(BUILD)/liberrata.a lib/lm.h lib/internal.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/liberrata.a $(LIBS) $(LDSAN)
+
+lm-bench: $(BUILD)/lm-bench
+	$(BUILD)/lm-bench dictionaries/zh-lm.bin
+
+lm-check: $(BUILD)/lm-bench
+	python3 scripts/lm-pairs-check --tool $(BUILD)/lm-bench $(MODEL)
