@@ -1,0 +1,285 @@
+/* errata check: list every edit, as text for people or JSON Lines for tools. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Code points shown on either side of an edit. */
+#define CONTEXT_CODE_POINTS 8
+
+static const char check_help[] =
+    "Usage: errata check [OPTION...] [FILE...]\n"
+    "List every edit errata finds in each FILE (standard input when there is none,\n"
+    "or for '-'): where, old -> new, the rule, the kind of damage, the action\n"
+    "(apply: fix would apply it; propose: for review; flag: reported only), the\n"
+    "confidence and the reason.\n"
+    "\n"
+    "  --format=FORMAT      text (default) or jsonl: one JSON object per edit with\n"
+    "                       file, line, column, byte_start, byte_end, cp_start,\n"
+    "                       cp_end, old, new, rule, kind, action, confidence, reason\n"
+    "  -q, --quiet          print nothing; the exit status tells\n"
+    "  --color=WHEN         auto (default: only on a terminal, not with NO_COLOR),\n"
+    "                       always or never\n"
+    "\n"
+    "  --dict FILE, --no-default-dict, --model FILE, --no-model, --threshold=X,\n"
+    "  --conservative, --aggressive, --all, --disable=RULE,...: as for errata fix\n"
+    "  (the thresholds decide which edits are 'apply' and which 'propose').\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 nothing found, 1 something found, 2 error.\n";
+
+typedef struct {
+    int jsonl;
+} check_options;
+
+static int check_option(errata_cli_args *args, void *context)
+{
+    check_options *o = context;
+    const char *format = NULL;
+    int r = errata_cli_match(args, "--format", &format);
+    if (r <= 0)
+        return r;
+    if (strcmp(format, "jsonl") != 0 && strcmp(format, "text") != 0)
+        return errata_cli_usage_error("check", "--format must be text or jsonl, not '%s'", format);
+    o->jsonl = strcmp(format, "jsonl") == 0;
+    return 1;
+}
+
+/* ------------------------------------------------------------ JSON Lines */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_sequence_length(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len;
+    uint32_t cp, min;
+    if ((s[0] & 0xe0) == 0xc0)
+        len = 2, cp = s[0] & 0x1f, min = 0x80;
+    else if ((s[0] & 0xf0) == 0xe0)
+        len = 3, cp = s[0] & 0x0f, min = 0x800;
+    else if ((s[0] & 0xf8) == 0xf0)
+        len = 4, cp = s[0] & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* A JSON string; bytes that are not UTF-8 (possible in file names) become
+   U+FFFD. */
+static void put_json_string(FILE *out, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text);
+    fputc('"', out);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t len = utf8_sequence_length(s + i, n - i);
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else if (len == 0)
+            fputs("\\ufffd", out);
+        else
+            fwrite(s + i, 1, len, out);
+        i += len ? len : 1;
+    }
+    fputc('"', out);
+}
+
+/* Three decimals, or two when the third is 0: 0.93, 0.925, 1.00. */
+static void format_confidence(char *buf, size_t size, double confidence)
+{
+    snprintf(buf, size, "%.3f", confidence);
+    size_t len = strlen(buf);
+    if (len > 0 && buf[len - 1] == '0')
+        buf[len - 1] = '\0';
+}
+
+static void print_json_edit(FILE *out, const char *file, const errata_edit *e)
+{
+    char confidence[32];
+    format_confidence(confidence, sizeof confidence, e->confidence);
+    fputs("{\"file\":", out);
+    put_json_string(out, file);
+    fprintf(out, ",\"line\":%zu,\"column\":%zu,\"byte_start\":%zu,\"byte_end\":%zu,"
+                 "\"cp_start\":%zu,\"cp_end\":%zu,\"old\":",
+            e->line, e->column, e->byte_start, e->byte_end, e->cp_start, e->cp_end);
+    put_json_string(out, e->old_text);
+    fputs(",\"new\":", out);
+    put_json_string(out, e->new_text);
+    fputs(",\"rule\":", out);
+    put_json_string(out, e->rule);
+    fputs(",\"kind\":", out);
+    put_json_string(out, errata_kind_name(e->kind));
+    fputs(",\"action\":", out);
+    put_json_string(out, errata_action_name(e->action));
+    fprintf(out, ",\"confidence\":%s,\"reason\":", confidence);
+    put_json_string(out, e->reason);
+    fputs("}\n", out);
+}
+
+/* ------------------------------------------------------------------ text */
+
+/* Text for a terminal: control characters shown as escapes. */
+static void put_visible(FILE *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+}
+
+static int is_continuation_byte(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
+
+/* Start of the context before pos: up to CONTEXT_CODE_POINTS code points,
+   not across a line break. */
+static size_t context_start(const char *text, size_t pos)
+{
+    for (int taken = 0; pos > 0 && taken < CONTEXT_CODE_POINTS && text[pos - 1] != '\n'; taken++) {
+        pos--;
+        while (pos > 0 && is_continuation_byte(text[pos]))
+            pos--;
+    }
+    return pos;
+}
+
+static size_t context_end(const char *text, size_t len, size_t pos)
+{
+    for (int taken = 0; pos < len && taken < CONTEXT_CODE_POINTS && text[pos] != '\n'; taken++) {
+        pos++;
+        while (pos < len && is_continuation_byte(text[pos]))
+            pos++;
+    }
+    return pos;
+}
+
+static void put_or_empty(FILE *out, const char *s)
+{
+    if (*s)
+        put_visible(out, s, strlen(s));
+    else
+        fputs("\xe2\x88\x85", out); /* U+2205 EMPTY SET */
+}
+
+static void print_text_edit(FILE *out, const errata_cli_palette *p, const char *file,
+                            const errata_cli_input *in, const errata_edit *e)
+{
+    char confidence[32];
+    format_confidence(confidence, sizeof confidence, e->confidence);
+    fprintf(out, "%s%s:%zu:%zu:%s %s", p->bold, file, e->line, e->column, p->reset, p->red);
+    put_or_empty(out, e->old_text);
+    fprintf(out, "%s \xe2\x86\x92 %s", p->reset, p->green);
+    put_or_empty(out, e->new_text);
+    fprintf(out, "%s (%s %s, %s, %s)\n", p->reset, errata_action_name(e->action), confidence,
+            errata_kind_name(e->kind), e->rule);
+
+    size_t before = context_start(in->data, e->byte_start);
+    size_t after = context_end(in->data, in->len, e->byte_end);
+    fputs("    ", out);
+    put_visible(out, in->data + before, e->byte_start - before);
+    fprintf(out, "[%s", p->red);
+    put_visible(out, e->old_text, strlen(e->old_text));
+    fprintf(out, "%s\xe2\x86\x92%s", p->reset, p->green);
+    put_visible(out, e->new_text, strlen(e->new_text));
+    fprintf(out, "%s]", p->reset);
+    put_visible(out, in->data + e->byte_end, after - e->byte_end);
+    fputc('\n', out);
+    if (*e->reason)
+        fprintf(out, "    %s%s%s\n", p->dim, e->reason, p->reset);
+}
+
+/* ------------------------------------------------------------------ main */
+
+typedef struct {
+    const errata_engine *engine;
+    const errata_cli_common *common;
+    const check_options *options;
+    errata_cli_palette palette;
+} check_run;
+
+/* Check one input and print its edits: 1 found some, 0 none, -1 error. */
+static int check_one(const check_run *run, const char *path)
+{
+    errata_cli_input in;
+    if (errata_cli_read_input(path, &in))
+        return -1;
+    errata_check_options opts = errata_cli_check_options(run->common);
+    errata_result *result = NULL;
+    if (errata_check(run->engine, in.data, in.len, &opts, &result) != ERRATA_OK) {
+        fprintf(stderr, "errata: %s: %s\n", errata_cli_display_name(path), errata_error_message());
+        errata_cli_input_free(&in);
+        return -1;
+    }
+    size_t count = errata_result_count(result);
+    for (size_t i = 0; i < count && !run->common->quiet; i++) {
+        const errata_edit *edit = errata_result_edit(result, i);
+        if (run->options->jsonl)
+            print_json_edit(stdout, path, edit);
+        else
+            print_text_edit(stdout, &run->palette, path, &in, edit);
+    }
+    errata_result_free(result);
+    errata_cli_input_free(&in);
+    return count > 0;
+}
+
+static int check_all(const check_run *run)
+{
+    const errata_cli_common *common = run->common;
+    size_t count = common->file_count ? common->file_count : 1;
+    int found = 0, failed = 0;
+    for (size_t i = 0; i < count; i++) {
+        int rc = check_one(run, common->file_count ? common->files[i] : "-");
+        failed |= rc < 0;
+        found |= rc > 0;
+    }
+    if (failed)
+        return ERRATA_CLI_EXIT_ERROR;
+    return found ? ERRATA_CLI_EXIT_FOUND : ERRATA_CLI_EXIT_OK;
+}
+
+int errata_cli_check_main(int argc, char **argv)
+{
+    errata_cli_common common;
+    errata_cli_common_init(&common);
+    check_options options = {0};
+    int rc = errata_cli_parse(argc, argv, check_help, check_option, &options, &common);
+    errata_engine *engine = NULL;
+    int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
+    if (rc == 0 && errata_cli_engine_new(&common, &engine) == 0) {
+        int color = !options.jsonl && errata_cli_use_color(common.color, STDOUT_FILENO);
+        check_run run = {engine, &common, &options, errata_cli_palette_for(color)};
+        status = check_all(&run);
+    }
+    errata_engine_free(engine);
+    errata_cli_common_free(&common);
+    return status;
+}

@@ -1,0 +1,161 @@
+/* The errata command line: what its commands share.
+ *
+ * Conventions: a function that fails has already printed its message to
+ * stderr as "errata: WHAT: why" and returns non-zero; commands exit with
+ * ERRATA_CLI_EXIT_* codes.  Names here are stable: cli/review.c uses them. */
+#ifndef ERRATA_CLI_H
+#define ERRATA_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "errata.h"
+
+enum {
+    ERRATA_CLI_EXIT_OK = 0,    /* nothing found / done */
+    ERRATA_CLI_EXIT_FOUND = 1, /* check and diff: something to repair */
+    ERRATA_CLI_EXIT_ERROR = 2  /* bad usage, bad input, I/O failure */
+};
+
+/* The apply thresholds chosen by --conservative and --aggressive. */
+#define ERRATA_CLI_CONSERVATIVE_THRESHOLD 0.95
+#define ERRATA_CLI_AGGRESSIVE_THRESHOLD 0.50
+
+/* --------------------------------------------------------------- files */
+
+/* A whole input: a file's bytes, or standard input's for the name "-". */
+typedef struct {
+    const char *path;    /* as given ("-" for standard input) */
+    char *data;          /* NUL-terminated, len bytes before the NUL */
+    size_t len;
+    int is_regular_file; /* not standard input, a pipe or a device */
+} errata_cli_input;
+
+/* Read path ("-": standard input) whole.  Refuses directories, unreadable
+   files and binary files (a NUL byte in the first 8 KiB). */
+int errata_cli_read_input(const char *path, errata_cli_input *in);
+void errata_cli_input_free(errata_cli_input *in);
+
+/* The name of an input in messages: "standard input" for "-". */
+const char *errata_cli_display_name(const char *path);
+
+/* Replace path's contents with data through a temporary file in the same
+   directory and a rename, so that an interrupted run leaves either the old
+   or the new file, never a truncated one.  A symbolic link is followed (the
+   link stays).  The new file gets the permission bits of the file it
+   replaces, or 0666 less the umask if there is none. */
+int errata_cli_write_atomic(const char *path, const char *data, size_t len);
+
+/* Write len bytes to stream; on failure report it as "errata: NAME: why". */
+int errata_cli_write(FILE *stream, const char *name, const char *data, size_t len);
+
+/* The per-user dictionary: $ERRATA_USER_DICT, else
+   ${XDG_CONFIG_HOME:-$HOME/.config}/errata/user.dict (malloc'd; NULL when
+   neither variable gives a place).  The file need not exist. */
+char *errata_cli_user_dict_path(void);
+
+/* ------------------------------------------------------------- options */
+
+typedef enum {
+    ERRATA_CLI_COLOR_AUTO = 0,
+    ERRATA_CLI_COLOR_ALWAYS,
+    ERRATA_CLI_COLOR_NEVER
+} errata_cli_color_mode;
+
+/* The flags every command takes. */
+typedef struct {
+    const char **dictionaries; /* --dict, in order */
+    size_t dictionary_count;
+    int no_default_dictionaries;
+    const char *model_path;
+    int no_model;
+    double apply_threshold; /* --threshold, --aggressive, --conservative */
+    int apply_all;          /* --all: apply proposals too */
+    char *disabled_rules;   /* --disable, joined with commas (NULL: none) */
+    errata_cli_color_mode color;
+    int quiet;
+    const char **files; /* the operands, in order ("-": standard input) */
+    size_t file_count;
+} errata_cli_common;
+
+/* The defaults: default dictionaries and model, default thresholds. */
+void errata_cli_common_init(errata_cli_common *common);
+void errata_cli_common_free(errata_cli_common *common);
+
+/* A command line being read, one argument at a time. */
+typedef struct {
+    int argc;
+    char **argv;
+    int index;         /* of the argument being looked at */
+    int options_ended; /* after "--", everything is a file name */
+} errata_cli_args;
+
+/* Whether the argument at args->index is the option `name`: "--name", or
+   "--name=VALUE" / "--name VALUE" when value is not NULL (the value is then
+   stored there, and the index moved past a separate value).  Reports a
+   missing or unexpected value and returns -1. */
+int errata_cli_match(errata_cli_args *args, const char *name, const char **value);
+
+/* Try the argument at args->index as a common flag: 1 taken, 0 not a common
+   flag, -1 a bad value (reported). */
+int errata_cli_parse_common(errata_cli_args *args, errata_cli_common *common);
+
+/* A command's own options: 1 taken, 0 not one of them, -1 bad (reported). */
+typedef int (*errata_cli_option_fn)(errata_cli_args *args, void *context);
+
+/* Read a command line (argv[0] is the command name): --help/-h (prints help
+   to stdout), the command's own options through own_option (may be NULL),
+   the common flags and the file operands.  Returns 0 to go on, 1 when help
+   was printed, -1 after reporting a usage error. */
+int errata_cli_parse(int argc, char **argv, const char *help, errata_cli_option_fn own_option,
+                     void *context, errata_cli_common *common);
+
+/* Report a usage error ("errata: COMMAND: printf-style message") and point
+   to --help; returns -1. */
+int errata_cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The engine the common flags describe, with the per-user dictionary loaded
+   first when it exists. */
+int errata_cli_engine_new(const errata_cli_common *common, errata_engine **out);
+
+/* Check options from the common flags. */
+errata_check_options errata_cli_check_options(const errata_cli_common *common);
+
+/* Whether an edit is applied: action apply, or a proposal under --all. */
+int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *edit);
+
+/* Check one input, then apply the edits that errata_cli_edit_applies():
+   *fixed is malloc'd (free with errata_free()).  The result is handed out
+   through *result when it is not NULL (free with errata_result_free()). */
+int errata_cli_fix_input(const errata_engine *engine, const errata_cli_common *common,
+                         const errata_cli_input *in, errata_result **result, char **fixed,
+                         size_t *fixed_len);
+
+/* Whether to colour output written to fd: --color, NO_COLOR, TERM=dumb and
+   whether fd is a terminal. */
+int errata_cli_use_color(errata_cli_color_mode mode, int fd);
+
+/* SGR sequences, or "" when colour is off. */
+typedef struct {
+    const char *bold, *red, *green, *cyan, *dim, *reset;
+} errata_cli_palette;
+
+errata_cli_palette errata_cli_palette_for(int color);
+
+/* ------------------------------------------------------------ commands */
+
+int errata_cli_fix_main(int argc, char **argv);
+int errata_cli_check_main(int argc, char **argv);
+int errata_cli_diff_main(int argc, char **argv);
+int errata_cli_selftest_main(int argc, char **argv);
+
+/* `errata review` and `errata apply`, written in cli/review.c.  argv[0] is
+   the command name; the return value is the exit status.  The short names
+   are those of the task brief; the symbols carry the errata_ prefix. */
+#define cli_review_main errata_cli_review_main
+#define cli_apply_main errata_cli_apply_main
+int cli_review_main(int argc, char **argv);
+int cli_apply_main(int argc, char **argv);
+
+#endif

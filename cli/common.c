@@ -1,0 +1,559 @@
+/* What the commands share: reading inputs, writing files safely, the common
+   flags, the engine they describe, colour. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Bytes looked at for a NUL when deciding whether an input is binary. */
+#define BINARY_PROBE_BYTES 8192
+
+static int report(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int report(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "errata: %s: ", name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+static int out_of_memory(void)
+{
+    fputs("errata: out of memory\n", stderr);
+    return -1;
+}
+
+const char *errata_cli_display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "standard input" : path;
+}
+
+/* --------------------------------------------------------------- reading */
+
+static int read_all(int fd, size_t size_hint, char **data, size_t *len)
+{
+    size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return ENOMEM;
+    for (;;) {
+        if (used + 1 == cap) {
+            char *grown = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                return ENOMEM;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + used, cap - 1 - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            free(buf);
+            return err;
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+    }
+    buf[used] = '\0';
+    *data = buf;
+    *len = used;
+    return 0;
+}
+
+static int check_not_binary(const errata_cli_input *in)
+{
+    size_t probe = in->len < BINARY_PROBE_BYTES ? in->len : BINARY_PROBE_BYTES;
+    const char *nul = memchr(in->data, '\0', probe);
+    if (nul)
+        return report(errata_cli_display_name(in->path),
+                      "binary file (NUL byte at byte offset %zu)", (size_t)(nul - in->data));
+    return 0;
+}
+
+int errata_cli_read_input(const char *path, errata_cli_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->path = path;
+    const char *name = errata_cli_display_name(path);
+    int from_stdin = strcmp(path, "-") == 0;
+    int fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return report(name, "%s", strerror(errno));
+    struct stat st;
+    int err = fstat(fd, &st) == 0 ? 0 : errno;
+    if (!err && S_ISDIR(st.st_mode))
+        err = EISDIR;
+    if (!err) {
+        in->is_regular_file = S_ISREG(st.st_mode);
+        err = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, &in->data, &in->len);
+    }
+    if (!from_stdin)
+        close(fd);
+    if (err == ENOMEM)
+        return out_of_memory();
+    if (err == EISDIR)
+        return report(name, "is a directory");
+    if (err)
+        return report(name, "cannot read: %s", strerror(err));
+    if (check_not_binary(in)) {
+        errata_cli_input_free(in);
+        return -1;
+    }
+    return 0;
+}
+
+void errata_cli_input_free(errata_cli_input *in)
+{
+    free(in->data);
+    in->data = NULL;
+    in->len = 0;
+}
+
+/* --------------------------------------------------------------- writing */
+
+int errata_cli_write(FILE *stream, const char *name, const char *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, stream) != len)
+        return report(name, "write error: %s", strerror(errno));
+    return 0;
+}
+
+static int write_fd_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Something that is not a regular file (a device, a pipe) is written into,
+   never replaced. */
+static int write_in_place(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return report(path, "%s", strerror(errno));
+    int failed = write_fd_all(fd, data, len);
+    int err = errno;
+    if (close(fd) != 0 && !failed) {
+        failed = -1;
+        err = errno;
+    }
+    return failed ? report(path, "write error: %s", strerror(err)) : 0;
+}
+
+/* A new file next to target, named after it, opened for writing (respects
+   the umask); its name is stored in *tmp_path (malloc'd). */
+static int create_temporary(const char *target, char **tmp_path)
+{
+    const char *slash = strrchr(target, '/');
+    int dir_len = slash ? (int)(slash - target + 1) : 0;
+    const char *base = slash ? slash + 1 : target;
+    size_t size = strlen(target) + 64;
+    char *tmp = malloc(size);
+    if (!tmp)
+        return out_of_memory();
+    for (unsigned attempt = 0; attempt < 1000; attempt++) {
+        snprintf(tmp, size, "%.*s.%s.errata-%ld-%u", dir_len, target, base, (long)getpid(),
+                 attempt);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *tmp_path = tmp;
+            return fd;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    report(target, "cannot create a temporary file beside it: %s", strerror(errno));
+    free(tmp);
+    return -1;
+}
+
+/* Give the temporary file the permissions (and, when allowed, the owner) of
+   the file it replaces. */
+static int copy_attributes(int fd, const struct stat *old)
+{
+    if ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
+        fchown(fd, old->st_uid, old->st_gid) != 0) {
+        /* Not allowed to give it away: the new file stays ours. */
+    }
+    return fchmod(fd, old->st_mode & 07777);
+}
+
+static int replace_file(const char *target, const struct stat *old, const char *data,
+                        size_t len)
+{
+    char *tmp = NULL;
+    int fd = create_temporary(target, &tmp);
+    if (fd < 0)
+        return -1;
+    int failed = write_fd_all(fd, data, len);
+    if (!failed && old)
+        failed = copy_attributes(fd, old);
+    if (!failed)
+        failed = fsync(fd);
+    int err = errno;
+    if (close(fd) != 0 && !failed) {
+        failed = -1;
+        err = errno;
+    }
+    if (!failed && rename(tmp, target) != 0) {
+        failed = -1;
+        err = errno;
+    }
+    if (failed) {
+        unlink(tmp);
+        report(target, "cannot write: %s", strerror(err));
+    }
+    free(tmp);
+    return failed ? -1 : 0;
+}
+
+int errata_cli_write_atomic(const char *path, const char *data, size_t len)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? replace_file(path, NULL, data, len)
+                               : report(path, "%s", strerror(errno));
+    if (S_ISLNK(st.st_mode)) {
+        char *target = realpath(path, NULL);
+        if (!target)
+            return report(path, "%s", strerror(errno));
+        int rc = errata_cli_write_atomic(target, data, len);
+        free(target);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode))
+        return write_in_place(path, data, len);
+    return replace_file(path, &st, data, len);
+}
+
+static char *join_path(const char *dir, const char *tail)
+{
+    size_t size = strlen(dir) + strlen(tail) + 1;
+    char *path = malloc(size);
+    if (path)
+        snprintf(path, size, "%s%s", dir, tail);
+    return path;
+}
+
+static const char *non_empty_env(const char *name)
+{
+    const char *value = getenv(name);
+    return value && *value ? value : NULL;
+}
+
+char *errata_cli_user_dict_path(void)
+{
+    const char *explicit_path = non_empty_env("ERRATA_USER_DICT");
+    if (explicit_path)
+        return join_path(explicit_path, "");
+    const char *config = non_empty_env("XDG_CONFIG_HOME");
+    if (config)
+        return join_path(config, "/errata/user.dict");
+    const char *home = non_empty_env("HOME");
+    return home ? join_path(home, "/.config/errata/user.dict") : NULL;
+}
+
+/* --------------------------------------------------------------- options */
+
+void errata_cli_common_init(errata_cli_common *common)
+{
+    memset(common, 0, sizeof *common);
+    common->apply_threshold = ERRATA_DEFAULT_APPLY_THRESHOLD;
+    common->color = ERRATA_CLI_COLOR_AUTO;
+}
+
+void errata_cli_common_free(errata_cli_common *common)
+{
+    free(common->dictionaries);
+    free(common->disabled_rules);
+    free(common->files);
+    memset(common, 0, sizeof *common);
+}
+
+int errata_cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "errata: %s: ", command);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'errata %s --help'.\n", command);
+    return -1;
+}
+
+int errata_cli_match(errata_cli_args *args, const char *name, const char **value)
+{
+    const char *arg = args->argv[args->index];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return 0;
+    int is_long = name[1] == '-';
+    if (arg[n] == '=' && is_long) {
+        if (!value)
+            return errata_cli_usage_error(args->argv[0], "option %s takes no value", name);
+        *value = arg + n + 1;
+        return 1;
+    }
+    if (arg[n] != '\0')
+        return 0;
+    if (!value)
+        return 1;
+    if (args->index + 1 >= args->argc)
+        return errata_cli_usage_error(args->argv[0], "option %s needs a value", name);
+    *value = args->argv[++args->index];
+    return 1;
+}
+
+static int append_string(const char ***items, size_t *count, const char *item)
+{
+    const char **grown = realloc(*items, (*count + 1) * sizeof **items);
+    if (!grown)
+        return out_of_memory();
+    grown[(*count)++] = item;
+    *items = grown;
+    return 0;
+}
+
+static int parse_threshold(const char *command, const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double x = strtod(text, &end);
+    if (errno || end == text || *end != '\0' || !(x >= 0.0 && x <= 1.0))
+        return errata_cli_usage_error(command, "--threshold needs a number from 0 to 1, not '%s'",
+                                      text);
+    *out = x;
+    return 0;
+}
+
+static int parse_color(const char *command, const char *text, errata_cli_color_mode *out)
+{
+    static const char *const names[] = {"auto", "always", "never"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(text, names[i]) == 0) {
+            *out = (errata_cli_color_mode)i;
+            return 0;
+        }
+    return errata_cli_usage_error(command, "--color must be auto, always or never, not '%s'",
+                                  text);
+}
+
+static int add_disabled_rules(const char *command, errata_cli_common *common, const char *rules)
+{
+    if (!*rules)
+        return errata_cli_usage_error(command, "--disable needs rule names");
+    size_t old_len = common->disabled_rules ? strlen(common->disabled_rules) : 0;
+    char *joined = realloc(common->disabled_rules, old_len + strlen(rules) + 2);
+    if (!joined)
+        return out_of_memory();
+    if (old_len)
+        joined[old_len++] = ',';
+    strcpy(joined + old_len, rules);
+    common->disabled_rules = joined;
+    return 0;
+}
+
+/* The common flags that take no value. */
+static int parse_common_switch(errata_cli_args *args, errata_cli_common *c)
+{
+    const struct {
+        const char *name;
+        int *flag;
+    } flags[] = {{"--no-default-dict", &c->no_default_dictionaries},
+                 {"--no-model", &c->no_model},
+                 {"--all", &c->apply_all},
+                 {"--quiet", &c->quiet},
+                 {"-q", &c->quiet}};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        int r = errata_cli_match(args, flags[i].name, NULL);
+        if (r > 0)
+            *flags[i].flag = 1;
+        if (r != 0)
+            return r;
+    }
+    int r = errata_cli_match(args, "--aggressive", NULL);
+    if (r > 0)
+        c->apply_threshold = ERRATA_CLI_AGGRESSIVE_THRESHOLD;
+    if (r == 0 && (r = errata_cli_match(args, "--conservative", NULL)) > 0)
+        c->apply_threshold = ERRATA_CLI_CONSERVATIVE_THRESHOLD;
+    return r;
+}
+
+/* The common flags with a value: 1 taken, 0 none of them, -1 bad. */
+static int parse_common_valued(errata_cli_args *args, errata_cli_common *c)
+{
+    const char *command = args->argv[0], *value = NULL;
+    int r, bad = 0;
+    if ((r = errata_cli_match(args, "--dict", &value)) > 0)
+        bad = append_string(&c->dictionaries, &c->dictionary_count, value);
+    else if (r == 0 && (r = errata_cli_match(args, "--model", &value)) > 0)
+        c->model_path = value;
+    else if (r == 0 && (r = errata_cli_match(args, "--threshold", &value)) > 0)
+        bad = parse_threshold(command, value, &c->apply_threshold);
+    else if (r == 0 && (r = errata_cli_match(args, "--disable", &value)) > 0)
+        bad = add_disabled_rules(command, c, value);
+    else if (r == 0 && (r = errata_cli_match(args, "--color", &value)) > 0)
+        bad = parse_color(command, value, &c->color);
+    return bad ? -1 : r;
+}
+
+int errata_cli_parse_common(errata_cli_args *args, errata_cli_common *common)
+{
+    int r = parse_common_valued(args, common);
+    return r != 0 ? r : parse_common_switch(args, common);
+}
+
+static int is_operand(const errata_cli_args *args)
+{
+    const char *arg = args->argv[args->index];
+    return args->options_ended || arg[0] != '-' || strcmp(arg, "-") == 0;
+}
+
+int errata_cli_parse(int argc, char **argv, const char *help, errata_cli_option_fn own_option,
+                     void *context, errata_cli_common *common)
+{
+    errata_cli_args args = {argc, argv, 1, 0};
+    for (; args.index < argc; args.index++) {
+        const char *arg = argv[args.index];
+        if (is_operand(&args)) {
+            if (append_string(&common->files, &common->file_count, arg))
+                return -1;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            args.options_ended = 1;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(help, stdout);
+            return 1;
+        }
+        int taken = own_option ? own_option(&args, context) : 0;
+        if (taken == 0)
+            taken = errata_cli_parse_common(&args, common);
+        if (taken < 0)
+            return -1;
+        if (taken == 0)
+            return errata_cli_usage_error(argv[0], "unknown option '%s'", arg);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- engine */
+
+int errata_cli_engine_new(const errata_cli_common *common, errata_engine **out)
+{
+    const char **paths = malloc((common->dictionary_count + 1) * sizeof *paths);
+    char *user_dict = errata_cli_user_dict_path();
+    if (!paths) {
+        free(user_dict);
+        return out_of_memory();
+    }
+    size_t count = 0;
+    if (user_dict && access(user_dict, F_OK) == 0)
+        paths[count++] = user_dict;
+    for (size_t i = 0; i < common->dictionary_count; i++)
+        paths[count++] = common->dictionaries[i];
+
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_default_dictionaries = common->no_default_dictionaries;
+    opts.dictionary_paths = paths;
+    opts.dictionary_count = count;
+    opts.model_path = common->model_path;
+    opts.no_model = common->no_model;
+    int rc = errata_engine_new(out, &opts);
+    if (rc != ERRATA_OK)
+        fprintf(stderr, "errata: %s\n", errata_error_message());
+    free(paths);
+    free(user_dict);
+    return rc == ERRATA_OK ? 0 : -1;
+}
+
+errata_check_options errata_cli_check_options(const errata_cli_common *common)
+{
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.apply_threshold = common->apply_threshold;
+    if (opts.propose_threshold > opts.apply_threshold)
+        opts.propose_threshold = opts.apply_threshold;
+    opts.disabled_rules = common->disabled_rules;
+    return opts;
+}
+
+int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *edit)
+{
+    return edit->action == ERRATA_ACTION_APPLY ||
+           (common->apply_all && edit->action == ERRATA_ACTION_PROPOSE);
+}
+
+static int apply_selected(const errata_cli_common *common, const errata_result *result,
+                          const errata_cli_input *in, char **fixed, size_t *fixed_len)
+{
+    size_t count = errata_result_count(result);
+    unsigned char *selected = malloc(count ? count : 1);
+    if (!selected)
+        return out_of_memory();
+    for (size_t i = 0; i < count; i++)
+        selected[i] = (unsigned char)errata_cli_edit_applies(common, errata_result_edit(result, i));
+    int rc = errata_result_apply(result, in->data, in->len, selected, fixed, fixed_len);
+    free(selected);
+    if (rc != ERRATA_OK)
+        return report(errata_cli_display_name(in->path), "%s", errata_error_message());
+    return 0;
+}
+
+int errata_cli_fix_input(const errata_engine *engine, const errata_cli_common *common,
+                         const errata_cli_input *in, errata_result **result, char **fixed,
+                         size_t *fixed_len)
+{
+    errata_check_options opts = errata_cli_check_options(common);
+    errata_result *checked = NULL;
+    if (errata_check(engine, in->data, in->len, &opts, &checked) != ERRATA_OK)
+        return report(errata_cli_display_name(in->path), "%s", errata_error_message());
+    int rc = apply_selected(common, checked, in, fixed, fixed_len);
+    if (rc == 0 && result)
+        *result = checked;
+    else
+        errata_result_free(checked);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- colour */
+
+int errata_cli_use_color(errata_cli_color_mode mode, int fd)
+{
+    if (mode != ERRATA_CLI_COLOR_AUTO)
+        return mode == ERRATA_CLI_COLOR_ALWAYS;
+    const char *term = getenv("TERM");
+    if (non_empty_env("NO_COLOR") || (term && strcmp(term, "dumb") == 0))
+        return 0;
+    return isatty(fd);
+}
+
+errata_cli_palette errata_cli_palette_for(int color)
+{
+    if (!color)
+        return (errata_cli_palette){"", "", "", "", "", ""};
+    return (errata_cli_palette){"\033[1m", "\033[31m", "\033[32m", "\033[36m", "\033[2m", "\033[0m"};
+}
