@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""Accuracy figures of errata: `make eval`.
+
+Each section prints a few lines of a compact report.  A section is a function
+taking the Context; add one to SECTIONS to extend the report.  Word-edit sets are
+small functions returning (text, gold) path pairs; add one to WORD_SETS.
+
+Scoring: a system edit is correct when, after trimming the text its old and new
+forms share at either end, it covers one or more gold edits and applying exactly
+those gold edits to its span gives its new text (平安消费 -> 安全生产 counts as the two
+gold edits 平安->安全 and 消费->生产).  A correct edit counts once per gold edit it
+covers, a wrong one once.
+
+Exit status: 0 whatever the figures; 1 if errata crashes or writes bad output.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corrupt import PAIRS  # noqa: E402  (the pair table lives with the simulator)
+
+ROOT = Path(__file__).resolve().parent.parent
+WORD_KINDS = {"swap", "lookalike"}
+TIMING_RUNS = 5
+FALSE_EDITS_SHOWN = 5
+
+
+class ErrataFailure(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ edits
+
+@dataclass(frozen=True)
+class Edit:
+    start: int  # code points into the checked text
+    end: int
+    new: str
+
+
+def trimmed(start, old, new):
+    """The edit without the text old and new share at either end."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < min(len(old), len(new)) - prefix
+           and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
+        suffix += 1
+    return Edit(start + prefix, start + len(old) - suffix, new[prefix:len(new) - suffix])
+
+
+def gold_edits(gold):
+    return [trimmed(e["offset"], e["wrong"], e["right"]) for e in gold["edits"]]
+
+
+def check_gold(text, gold, path):
+    for e in gold["edits"]:
+        found = text[e["offset"]:e["offset"] + len(e["wrong"])]
+        if found != e["wrong"]:
+            sys.exit(f"{path}: gold edit at {e['offset']} expects {e['wrong']!r}, text has {found!r}")
+
+
+def blind_table():
+    """Corrupted form -> its first original in the pair table."""
+    table = {}
+    for original, corrupted, _ in PAIRS:
+        table.setdefault(corrupted, original)
+    return table
+
+
+BLIND = blind_table()
+BLIND_LONGEST = max(len(c) for c in BLIND)
+
+
+def blind_edits(text):
+    """Replace every corrupted form of the table, leftmost-longest, everywhere."""
+    edits, pos = [], 0
+    while pos < len(text):
+        for width in range(BLIND_LONGEST, 1, -1):
+            form = text[pos:pos + width]
+            if form in BLIND:
+                edits.append(trimmed(pos, form, BLIND[form]))
+                pos += width
+                break
+        else:
+            pos += 1
+    return edits
+
+
+@dataclass
+class Score:
+    correct: int = 0    # gold edits matched by system edits
+    wrong: int = 0      # system edits matching no gold edit
+    gold: int = 0
+
+    def add(self, other):
+        self.correct += other.correct
+        self.wrong += other.wrong
+        self.gold += other.gold
+
+    def cells(self):
+        made = self.correct + self.wrong
+        p = self.correct / made if made else 0.0
+        r = self.correct / self.gold if self.gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return f"{p:4.2f} {r:4.2f} {f:4.2f}"
+
+
+def covered_gold(edit, golds):
+    return [g for g in golds if edit.start <= g.start and g.end <= edit.end]
+
+
+def apply_within(text, edit, golds):
+    out, pos = [], edit.start
+    for g in sorted(golds, key=lambda g: g.start):
+        out.append(text[pos:g.start])
+        out.append(g.new)
+        pos = g.end
+    out.append(text[pos:edit.end])
+    return "".join(out)
+
+
+def score(text, golds, system):
+    result, matched = Score(gold=len(golds)), set()
+    for edit in system:
+        inside = [g for g in covered_gold(edit, golds) if g not in matched]
+        if inside and apply_within(text, edit, inside) == edit.new:
+            matched.update(inside)
+            result.correct += len(inside)
+        else:
+            result.wrong += 1
+    return result
+
+
+# ------------------------------------------------------------------ running errata
+
+def run_errata(errata, args, path):
+    try:
+        proc = subprocess.run([errata, *args, str(path)], capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ErrataFailure(f"errata {' '.join(args)} {path}: {exc}") from exc
+    if proc.returncode < 0 or proc.returncode > 1:
+        raise ErrataFailure(f"errata {' '.join(args)} {path}: exit status {proc.returncode}\n"
+                            + proc.stderr.decode(errors="replace")[-2000:])
+    return proc.stdout
+
+
+def parse_jsonl(output, path):
+    edits = []
+    for number, line in enumerate(output.decode("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            edits.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ErrataFailure(f"errata check {path}: line {number} is not JSON: {exc}") from exc
+    return edits
+
+
+@dataclass
+class Context:
+    errata: str
+    corpus: Path
+    checked: dict = field(default_factory=dict)
+
+    def check(self, path):
+        """errata's JSON Lines edits for a file (cached)."""
+        if path not in self.checked:
+            output = run_errata(self.errata, ["check", "--format=jsonl"], path)
+            self.checked[path] = parse_jsonl(output, path)
+        return self.checked[path]
+
+    def system_edits(self, path, actions):
+        return [trimmed(e["cp_start"], e["old"], e["new"]) for e in self.check(path)
+                if e["kind"] in WORD_KINDS and e["action"] in actions]
+
+
+# ------------------------------------------------------------------ word-edit sets
+
+def sample_set(corpus):
+    return [(corpus / "wenku-sample.txt", corpus / "wenku-sample.gold.json")]
+
+
+def gold_pairs(directory):
+    texts = sorted(p for p in directory.glob("*.txt") if not p.name.endswith(".clean.txt"))
+    return [(t, t.with_name(t.stem + ".gold.json")) for t in texts]
+
+
+def damaged_set(corpus):
+    return gold_pairs(corpus / "damaged")
+
+
+def damaged_layout_set(corpus):
+    return gold_pairs(corpus / "damaged" / "layout")
+
+
+WORD_SETS = [
+    ("real sample", sample_set),
+    ("damaged docs", damaged_set),
+    ("damaged+layout", damaged_layout_set),
+]
+
+
+def score_set(ctx, pairs):
+    """Scores of errata (applied; applied+proposed) and the blind baseline, and totals."""
+    applied, proposed, blind = Score(), Score(), Score()
+    chars = 0
+    for text_path, gold_path in pairs:
+        text = text_path.read_text(encoding="utf-8")
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        check_gold(text, gold, gold_path)
+        golds = gold_edits(gold)
+        chars += len(text)
+        blind.add(score(text, golds, blind_edits(text)))
+        if ctx.errata:
+            applied.add(score(text, golds, ctx.system_edits(text_path, {"apply"})))
+            proposed.add(score(text, golds, ctx.system_edits(text_path, {"apply", "propose"})))
+    return applied, proposed, blind, chars
+
+
+def word_row(name, docs, chars, applied, proposed, blind, with_errata):
+    errata_cells = (f"{applied.cells()} | {proposed.cells()}" if with_errata
+                    else f"{'-':^14} | {'-':^14}")
+    return f"{name:<16}{docs:>4}{chars:>7}{blind.gold:>5} | {errata_cells} | {blind.cells()}"
+
+
+def section_word_edits(ctx):
+    print("Word edits (kind swap/lookalike): precision recall F1, matched by offset, wrong, right")
+    print(f"{'set':<16}{'docs':>4}{'chars':>7}{'gold':>5} | {'errata applied':^14} | "
+          f"{'+ proposed':^14} | {'blind baseline':^14}")
+    totals = [Score(), Score(), Score()]
+    total_docs = total_chars = 0
+    for name, make_set in WORD_SETS:
+        pairs = make_set(ctx.corpus)
+        if not pairs:
+            print(f"{name:<16} (no documents)")
+            continue
+        *scores, chars = score_set(ctx, pairs)
+        for total, s in zip(totals, scores):
+            total.add(s)
+        total_docs += len(pairs)
+        total_chars += chars
+        print(word_row(name, len(pairs), chars, *scores, bool(ctx.errata)))
+    print(word_row("overall", total_docs, total_chars, *totals, bool(ctx.errata)))
+
+
+# ------------------------------------------------------------------ clean text
+
+def clean_texts(corpus):
+    directory = corpus / "clean"
+    texts = sorted(directory.rglob("*.txt"))
+    if not texts:
+        print(f"(generating {directory} with scripts/clean-corpus.py)", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "clean-corpus.py"), str(directory)],
+                       check=True)
+        texts = sorted(directory.rglob("*.txt"))
+    return texts
+
+
+def line_context(text, start, end, new):
+    line = text.count("\n", 0, start) + 1
+    left = text[max(0, start - 8):start].replace("\n", " ")
+    right = text[end:end + 8].replace("\n", " ")
+    return f"{line}: {left}[{text[start:end]}→{new}]{right}"
+
+
+def section_clean_text(ctx):
+    texts = clean_texts(ctx.corpus)
+    chars = 0
+    counts = {"applied": 0, "proposed": 0, "other applied": 0, "blind": 0}
+    examples = []
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        chars += len(text)
+        counts["blind"] += len(blind_edits(text))
+        if not ctx.errata:
+            continue
+        for e in ctx.check(path):
+            if e["kind"] not in WORD_KINDS:
+                counts["other applied"] += e["action"] == "apply"
+                continue
+            counts["applied" if e["action"] == "apply" else "proposed"] += e["action"] != "flag"
+            if e["action"] == "apply" and len(examples) < FALSE_EDITS_SHOWN:
+                where = line_context(text, e["cp_start"], e["cp_end"], e["new"])
+                examples.append(f"  {path.relative_to(ctx.corpus)}:{where}")
+    per = 100000 / chars if chars else 0.0
+    print(f"Clean text ({len(texts)} files, {chars} chars; every word edit is false), per 100k chars:")
+    shown = counts if ctx.errata else {"blind": counts["blind"]}
+    print("  " + "   ".join(f"{k} {v * per:.1f} ({v})" for k, v in shown.items()))
+    for line in examples:
+        print(line)
+
+
+# ------------------------------------------------------------------ speed
+
+def section_fix_time(ctx):
+    if not ctx.errata:
+        return
+    path = ctx.corpus / "wenku-sample.txt"
+    times = []
+    for _ in range(TIMING_RUNS):
+        start = time.perf_counter()
+        run_errata(ctx.errata, ["fix"], path)
+        times.append(time.perf_counter() - start)
+    chars = len(path.read_text(encoding="utf-8"))
+    print(f"Time of `errata fix` on {path.name} ({chars} chars, load + fix): "
+          f"best {min(times) * 1000:.1f} ms, median {statistics.median(times) * 1000:.1f} ms "
+          f"over {TIMING_RUNS} runs")
+
+
+SECTIONS = [section_word_edits, section_clean_text, section_fix_time]
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Accuracy figures of errata.")
+    parser.add_argument("--errata", help="errata executable (omit: blind baseline only)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    args = parser.parse_args()
+    errata = str(Path(args.errata).resolve()) if args.errata else None
+    ctx = Context(errata=errata, corpus=args.corpus)
+    try:
+        for section in SECTIONS:
+            section(ctx)
+            print()
+    except ErrataFailure as failure:
+        print(f"errata failed: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
