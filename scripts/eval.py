@@ -129,7 +129,8 @@ def apply_within(text, edit, golds):
 
 
 def score(text, golds, system):
-    result, matched = Score(gold=len(golds)), set()
+    """The Score, the wrong system edits and the missed gold edits."""
+    result, matched, wrong = Score(gold=len(golds)), set(), []
     for edit in system:
         inside = [g for g in covered_gold(edit, golds) if g not in matched]
         if inside and apply_within(text, edit, inside) == edit.new:
@@ -137,7 +138,8 @@ def score(text, golds, system):
             result.correct += len(inside)
         else:
             result.wrong += 1
-    return result
+            wrong.append(edit)
+    return result, wrong, [g for g in golds if g not in matched]
 
 
 # ------------------------------------------------------------------ running errata
@@ -169,6 +171,7 @@ def parse_jsonl(output, path):
 class Context:
     errata: str
     corpus: Path
+    details: bool = False
     checked: dict = field(default_factory=dict)
 
     def check(self, path):
@@ -219,11 +222,20 @@ def score_set(ctx, pairs):
         check_gold(text, gold, gold_path)
         golds = gold_edits(gold)
         chars += len(text)
-        blind.add(score(text, golds, blind_edits(text)))
+        blind.add(score(text, golds, blind_edits(text))[0])
         if ctx.errata:
-            applied.add(score(text, golds, ctx.system_edits(text_path, {"apply"})))
-            proposed.add(score(text, golds, ctx.system_edits(text_path, {"apply", "propose"})))
+            result, wrong, missed = score(text, golds, ctx.system_edits(text_path, {"apply"}))
+            applied.add(result)
+            proposed.add(score(text, golds, ctx.system_edits(text_path, {"apply", "propose"}))[0])
+            if ctx.details:
+                print_details(text_path.relative_to(ctx.corpus), text, wrong, missed)
     return applied, proposed, blind, chars
+
+
+def print_details(name, text, wrong, missed):
+    for label, edits in (("false", wrong), ("missed", missed)):
+        for edit in edits:
+            print(f"  {label:<6} {name}:{line_context(text, edit.start, edit.end, edit.new)}")
 
 
 def word_row(name, docs, chars, applied, proposed, blind, with_errata):
@@ -294,7 +306,7 @@ def section_clean_text(ctx):
     per = 100000 / chars if chars else 0.0
     print(f"Clean text ({len(texts)} files, {chars} chars; every word edit is false), per 100k chars:")
     shown = counts if ctx.errata else {"blind": counts["blind"]}
-    print("  " + "   ".join(f"{k} {v * per:.1f} ({v})" for k, v in shown.items()))
+    print("  " + "   ".join(f"{k} {v * per:.2f} ({v})" for k, v in shown.items()))
     for line in examples:
         print(line)
 
@@ -323,9 +335,11 @@ def main():
     parser = argparse.ArgumentParser(description="Accuracy figures of errata.")
     parser.add_argument("--errata", help="errata executable (omit: blind baseline only)")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--details", action="store_true",
+                        help="list errata's false and missed word edits, document by document")
     args = parser.parse_args()
     errata = str(Path(args.errata).resolve()) if args.errata else None
-    ctx = Context(errata=errata, corpus=args.corpus)
+    ctx = Context(errata=errata, corpus=args.corpus.resolve(), details=args.details)
     try:
         for section in SECTIONS:
             section(ctx)
