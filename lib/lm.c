@@ -434,6 +434,8 @@ double errata_lm_prob(const errata_lm *lm, const uint32_t *words, size_t n)
 {
     uint32_t ids[3];
     size_t k = n < 3 ? n : 3;
+    if (k == 0)
+        return 0;
     for (size_t i = 0; i < k; i++) {
         uint32_t id = words[n - k + i];
         ids[i] = id < lm->count[CNT_WORDS] ? id : lm->count[CNT_UNK];
@@ -451,7 +453,7 @@ double errata_lm_prob(const errata_lm *lm, const uint32_t *words, size_t n)
 
 /* ------------------------------------------------------------ segmentation */
 
-#define MAX_EDGES (8 * ERRATA_LM_WINDOW_CHARS)
+#define MAX_EDGES (4 * ERRATA_LM_WINDOW_CHARS)
 #define MAX_STATES 4
 #define NO_EDGE UINT16_MAX
 
@@ -468,7 +470,7 @@ typedef struct {
 
 typedef struct {
     uint32_t word;
-    uint8_t start, end; /* in characters of the piece */
+    uint8_t end; /* the character after the word, in the piece */
     uint16_t next_ending; /* the next edge ending where this one does */
     uint8_t nstates;
     lm_state states[MAX_STATES];
@@ -484,11 +486,10 @@ typedef struct {
     uint16_t first_ending[ERRATA_LM_WINDOW_CHARS + 1];
 } lm_lattice;
 
-static void add_edge(lm_lattice *lat, uint32_t word, size_t start, size_t end)
+static void add_edge(lm_lattice *lat, uint32_t word, size_t end)
 {
     lm_edge *e = &lat->edges[lat->nedges];
     e->word = word;
-    e->start = (uint8_t)start;
     e->end = (uint8_t)end;
     e->nstates = 0;
     e->next_ending = lat->first_ending[end];
@@ -510,9 +511,9 @@ static void add_words_at(const errata_lm *lm, lm_lattice *lat, size_t i)
         hash = fnv1a(hash, lat->text + lat->off[j - 1], lat->off[j] - lat->off[j - 1]);
         uint32_t id = find_entry(lm, lat->text + from, to - from, hash);
         if (id < lm->count[CNT_WORDS] && (j == i + 1 || lat->nedges + reserve < MAX_EDGES))
-            add_edge(lat, id, i, j);
+            add_edge(lat, id, j);
         else if (j == i + 1)
-            add_edge(lat, lm->count[CNT_UNK], i, j);
+            add_edge(lat, lm->count[CNT_UNK], j);
         if (id == LM_NONE)
             break;
     }

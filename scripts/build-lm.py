@@ -53,10 +53,12 @@ Unigram values are kept as floats; bigram and trigram probabilities and
 bigram backoffs are quantised to 256 levels each, spread evenly over the
 range of the values (so the error is at most half a step: 0.013 for bigram
 probabilities, 0.009 for trigram probabilities, 0.007 for backoffs on the
-libime model).  Backoff code 0 is exactly 0.  Nothing is pruned.  Word ids are given in order of falling unigram
-probability.  Prefix-only entries (proper prefixes of words that are not
-words themselves) let a segmenter stop extending a candidate word as soon as
-the hash table has no entry for it.
+libime model).  Backoff code 0 is exactly 0.  Nothing is pruned.  Word ids
+are given in order of falling unigram probability.  Prefix-only entries
+(proper prefixes of words that are not words themselves) let a segmenter
+stop extending a candidate word as soon as the hash table has no entry for
+it.  The output depends only on the input: the same model gives the same
+bytes.
 """
 
 import argparse
@@ -203,7 +205,7 @@ def build_vocabulary(unigrams):
 
 def build_hash(entries):
     slots = 1
-    while slots < 2 * len(entries):
+    while slots < 2 * len(entries):  # at most half full: short probe chains
         slots *= 2
     table = [EMPTY_SLOT] * slots
     for ident, text in enumerate(entries):
@@ -215,17 +217,23 @@ def build_hash(entries):
     return slots, struct.pack(f"<{slots}I", *table)
 
 
-def build(path):
-    unigrams, bigrams, trigrams = read_arpa(path)
-    ordered, words, prefixes = build_vocabulary(unigrams)
-    ids = {w: i for i, w in enumerate(words)}
-    if "<unk>" not in ids:
-        sys.exit(f"{path}: no <unk> unigram")
-    entries = [w.encode("utf-8") for w in words + prefixes]
-    if len(entries) >= (1 << ID_BITS_IN_SLOT) - 1:
-        sys.exit("too many vocabulary entries for the hash slot layout")
-    word_bits = max(1, (len(words) - 1).bit_length())
+def offsets_of(lengths):
+    """Running totals: where each of consecutive items of these lengths starts,
+    then the total."""
+    out = [0]
+    for n in lengths:
+        out.append(out[-1] + n)
+    return out
 
+
+def pack_u32(values):
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def index_ngrams(path, words, bigrams, trigrams):
+    """Bigrams (v, w, prob, backoff) and trigrams (u, v, w, prob) as sorted id
+    tuples, and the number of trigrams of each bigram index."""
+    ids = {w: i for i, w in enumerate(words)}
     bi = sorted((ids[g[0][0]], ids[g[0][1]], g[1], g[2]) for g in bigrams)
     tri = sorted((ids[g[0][0]], ids[g[0][1]], ids[g[0][2]], g[1]) for g in trigrams)
     bigram_index = {(b[0], b[1]): i for i, b in enumerate(bi)}
@@ -233,55 +241,77 @@ def build(path):
     for t in tri:
         key = bigram_index.get((t[0], t[1]))
         if key is None:
-            sys.exit(f"{path}: trigram {words[t[0]]} {words[t[1]]} {words[t[2]]} without its bigram")
+            sys.exit(f"{path}: trigram {' '.join(words[k] for k in t[:3])} without its bigram")
         tri_count[key] = tri_count.get(key, 0) + 1
-    contexts = [i for i, b in enumerate(bi) if b[3] != 0.0 or i in tri_count]
+    return bi, tri, tri_count
 
-    q_bi = Quantiser([b[2] for b in bi])
-    q_bo = Quantiser([bi[i][3] for i in contexts], exact_zero=True)
-    q_tri = Quantiser([t[3] for t in tri])
-    for name, q, vals in (("bigram prob", q_bi, [b[2] for b in bi]),
-                          ("bigram backoff", q_bo, [bi[i][3] for i in contexts]),
-                          ("trigram prob", q_tri, [t[3] for t in tri])):
-        print(f"  {name}: {len(q.centres)} levels, max error {q.error(vals):.4f}", file=sys.stderr)
 
-    sections = {}
-    sections["STRINGS"] = b"".join(entries)
-    offsets = [0]
-    for e in entries:
-        offsets.append(offsets[-1] + len(e))
-    sections["STROFF"] = struct.pack(f"<{len(offsets)}I", *offsets)
-    slots, sections["HASH"] = build_hash(entries)
-    sections["UNIGRAM"] = b"".join(struct.pack("<ff", g[1], g[2]) for g in ordered)
+def vocabulary_sections(ordered, entries):
+    slots, table = build_hash(entries)
+    return slots, {
+        "STRINGS": b"".join(entries),
+        "STROFF": pack_u32(offsets_of(len(e) for e in entries)),
+        "HASH": table,
+        "UNIGRAM": b"".join(struct.pack("<ff", g[1], g[2]) for g in ordered),
+    }
 
-    starts = [0] * (len(words) + 1)
+
+def bigram_sections(bi, word_count, q_bi, word_bits):
+    successors = [0] * word_count
     for b in bi:
-        starts[b[0] + 1] += 1
-    for w in range(len(words)):
-        starts[w + 1] += starts[w]
-    sections["BISTART"] = struct.pack(f"<{len(starts)}I", *starts)
-    sections["BIGRAM"] = pack_bits([b[1] | q_bi.code(b[2]) << word_bits for b in bi], word_bits + 8)
+        successors[b[0]] += 1
+    return {
+        "BISTART": pack_u32(offsets_of(successors)),
+        "BIGRAM": pack_bits([b[1] | q_bi.code(b[2]) << word_bits for b in bi], word_bits + 8),
+    }
 
+
+def context_sections(bi, tri, contexts, tri_count, q_bo, q_tri, word_bits):
     blocks = (len(bi) + 63) // 64
     bitmap = [0] * blocks
     for i in contexts:
         bitmap[i >> 6] |= 1 << (i & 63)
-    rank = [0]
-    for word in bitmap:
-        rank.append(rank[-1] + bin(word).count("1"))
-    sections["CTXBITS"] = struct.pack(f"<{blocks}Q", *bitmap)
-    sections["CTXRANK"] = struct.pack(f"<{len(rank)}I", *rank)
-    tri_starts = [0]
-    for i in contexts:
-        tri_starts.append(tri_starts[-1] + tri_count.get(i, 0))
-    sections["TRISTART"] = struct.pack(f"<{len(tri_starts)}I", *tri_starts)
-    sections["CTXBO"] = bytes(q_bo.code(bi[i][3]) for i in contexts)
-    sections["TRIGRAM"] = pack_bits([t[2] | q_tri.code(t[3]) << word_bits for t in tri],
-                                    word_bits + 8)
-    sections["CODEBOOK"] = q_bi.table() + q_bo.table() + q_tri.table()
+    return {
+        "CTXBITS": struct.pack(f"<{blocks}Q", *bitmap),
+        "CTXRANK": pack_u32(offsets_of(bin(word).count("1") for word in bitmap)),
+        "TRISTART": pack_u32(offsets_of(tri_count.get(i, 0) for i in contexts)),
+        "CTXBO": bytes(q_bo.code(bi[i][3]) for i in contexts),
+        "TRIGRAM": pack_bits([t[2] | q_tri.code(t[3]) << word_bits for t in tri], word_bits + 8),
+    }
 
+
+def quantisers(bi, tri, contexts):
+    values = {"bigram prob": [b[2] for b in bi],
+              "bigram backoff": [bi[i][3] for i in contexts],
+              "trigram prob": [t[3] for t in tri]}
+    q = {"bigram prob": Quantiser(values["bigram prob"]),
+         "bigram backoff": Quantiser(values["bigram backoff"], exact_zero=True),
+         "trigram prob": Quantiser(values["trigram prob"])}
+    for name, quantiser in q.items():
+        print(f"  {name}: {len(quantiser.centres)} levels, "
+              f"max error {quantiser.error(values[name]):.4f}", file=sys.stderr)
+    return q["bigram prob"], q["bigram backoff"], q["trigram prob"]
+
+
+def build(path):
+    unigrams, bigrams, trigrams = read_arpa(path)
+    ordered, words, prefixes = build_vocabulary(unigrams)
+    if "<unk>" not in words:
+        sys.exit(f"{path}: no <unk> unigram")
+    entries = [w.encode("utf-8") for w in words + prefixes]
+    if len(entries) >= (1 << ID_BITS_IN_SLOT) - 1:
+        sys.exit("too many vocabulary entries for the hash slot layout")
+    word_bits = max(1, (len(words) - 1).bit_length())
+    bi, tri, tri_count = index_ngrams(path, words, bigrams, trigrams)
+    contexts = [i for i, b in enumerate(bi) if b[3] != 0.0 or i in tri_count]
+    q_bi, q_bo, q_tri = quantisers(bi, tri, contexts)
+
+    slots, sections = vocabulary_sections(ordered, entries)
+    sections.update(bigram_sections(bi, len(words), q_bi, word_bits))
+    sections.update(context_sections(bi, tri, contexts, tri_count, q_bo, q_tri, word_bits))
+    sections["CODEBOOK"] = q_bi.table() + q_bo.table() + q_tri.table()
     counts = [len(words), len(entries), len(bi), len(tri), len(contexts), slots,
-              ids["<unk>"], word_bits, max(len(e) for e in entries), len(SECTION_NAMES)]
+              words.index("<unk>"), word_bits, max(len(e) for e in entries), len(SECTION_NAMES)]
     return assemble(sections, counts)
 
 

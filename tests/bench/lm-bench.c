@@ -20,13 +20,15 @@ static double seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static long resident_kib(void)
+/* A "<field>: <n> kB" line of /proc/self/status (VmRSS, RssAnon, RssFile). */
+static long status_kib(const char *field)
 {
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
     long kib = -1;
+    size_t n = strlen(field);
     while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+        if (strncmp(line, field, n) == 0 && line[n] == ':' && sscanf(line + n + 1, "%ld", &kib) == 1)
             break;
     if (f)
         fclose(f);
@@ -100,7 +102,7 @@ int main(int argc, char **argv)
 {
     int scoring = argc > 1 && strcmp(argv[1], "--score") == 0;
     const char *path = argc > 1 + scoring ? argv[1 + scoring] : NULL;
-    long before = resident_kib();
+    long anon = status_kib("RssAnon"), file = status_kib("RssFile");
     double start = seconds();
     errata_lm *lm;
     if (open_model(&lm, path))
@@ -110,13 +112,16 @@ int main(int argc, char **argv)
         errata_lm_free(lm);
         return rc;
     }
-    printf("first load (%s): %.1f us, resident memory +%ld KiB\n", path ? path : "embedded",
-           (seconds() - start) * 1e6, resident_kib() - before);
+    printf("first load (%s): %.1f us; resident memory +%ld KiB private, +%ld KiB mapped from files\n",
+           path ? path : "embedded", (seconds() - start) * 1e6, status_kib("RssAnon") - anon,
+           status_kib("RssFile") - file);
     time_open("embedded", NULL, 1000);
     if (path)
         time_open(path, path, 1000);
     time_score(lm);
-    printf("resident memory after scoring: +%ld KiB\n", resident_kib() - before);
+    printf("after scoring: resident memory +%ld KiB private, +%ld KiB mapped from files (the "
+           "pages of the model touched, shared with every process using it)\n",
+           status_kib("RssAnon") - anon, status_kib("RssFile") - file);
     errata_lm_free(lm);
     return 0;
 }
