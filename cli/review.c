@@ -1,12 +1,540 @@
-/* Placeholder for `errata review` and `errata apply` until the review
-   engineer's cli/review.c replaces this file. */
-#include "cli.h"
+/* `errata review FILE...`: go through the proposed edits one key at a time,
+   like `git add -p`.  Answers go to FILE.errata-review as they are given, so
+   that quitting (or a crash) loses nothing and the next run resumes; a file
+   whose every proposal is answered is written at the end of the run. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-static int not_implemented(const char *command)
+#include "cli.h"
+#include "review.h"
+
+static const char review_help[] =
+    "Usage: errata review [OPTION...] FILE...\n"
+    "Go through the edits proposed for each FILE one by one and answer each with\n"
+    "one key; the accepted ones are written into the file when all are answered.\n"
+    "\n"
+    "Keys:\n"
+    "  y accept   n reject   e edit the replacement   u undo   s skip the file\n"
+    "  a / d  accept / reject the rest of this rule in this file\n"
+    "  A / D  accept / reject the rest of this rule in all files\n"
+    "  Y  accept, and always fix this pair (adds it to the user dictionary)\n"
+    "  N  reject, and never change this text again (adds !keep to it)\n"
+    "  q  quit: the answers are kept in FILE.errata-review; run review again\n"
+    "     to go on from there      ?  help\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE   write the result to FILE ('-': standard output) instead\n"
+    "                      of replacing the input (one input only)\n"
+    "  --edits EDITS.jsonl review these edits (as written by 'errata check\n"
+    "                      --format=jsonl') instead of checking the files\n"
+    "  --restart           forget the answers saved for the files and start again\n"
+    "  --dict FILE, --no-default-dict, --model FILE, --no-model, --threshold X,\n"
+    "  --disable RULES, --color WHEN, -q   as for 'errata check'\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "The user dictionary is $ERRATA_USER_DICT, or\n"
+    "${XDG_CONFIG_HOME:-$HOME/.config}/errata/user.dict.  Keys are read from the\n"
+    "terminal, so standard input may be a pipe ('-', with -o).\n"
+    "\n"
+    "Exit status: 0 every proposal answered (or none), 1 some left for later,\n"
+    "2 error, 128+N interrupted by signal N (the answers are kept).\n";
+
+typedef struct {
+    const char *output;
+    const char *edits;
+    int restart;
+} review_options;
+
+static int review_option(errata_cli_args *args, void *context)
 {
-    fprintf(stderr, "errata: %s: not implemented yet\n", command);
-    return ERRATA_CLI_EXIT_ERROR;
+    review_options *opts = context;
+    int r = errata_cli_match(args, "-o", &opts->output);
+    if (r == 0)
+        r = errata_cli_match(args, "--output", &opts->output);
+    if (r == 0)
+        r = errata_cli_match(args, "--edits", &opts->edits);
+    if (r == 0 && (r = errata_cli_match(args, "--restart", NULL)) > 0)
+        opts->restart = 1;
+    return r;
 }
 
-int cli_review_main(int argc, char **argv) { return (void)argc, not_implemented(argv[0]); }
-int cli_apply_main(int argc, char **argv) { return (void)argc, not_implemented(argv[0]); }
+static int report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int report(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("errata: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* ------------------------------------------------------------ the proposals */
+
+static int add_checked_items(const errata_engine *engine, const errata_cli_common *common,
+                             errata_review_file *file)
+{
+    errata_check_options opts = errata_cli_check_options(common);
+    errata_result *result = NULL;
+    if (errata_check(engine, file->text, file->len, &opts, &result) != ERRATA_OK)
+        return report("%s: %s", errata_cli_display_name(file->path), errata_error_message());
+    int rc = 0;
+    for (size_t i = 0; i < errata_result_count(result) && !rc; i++)
+        rc = errata_review_file_add_item(file, errata_result_edit(result, i));
+    errata_result_free(result);
+    return rc ? report("out of memory") : 0;
+}
+
+static int by_position(const void *pa, const void *pb)
+{
+    const errata_review_item *a = pa, *b = pb;
+    if (a->byte_start != b->byte_start)
+        return a->byte_start < b->byte_start ? -1 : 1;
+    return (a->byte_end > a->byte_start) - (b->byte_end > b->byte_start);
+}
+
+static int check_no_overlap(const errata_review_file *file)
+{
+    for (size_t i = 1; i < file->count; i++) {
+        const errata_review_item *a = &file->items[i - 1], *b = &file->items[i];
+        if (b->byte_start < a->byte_end ||
+            (a->byte_start == a->byte_end && b->byte_start == b->byte_end &&
+             a->byte_start == b->byte_start))
+            return report("%s: the edits at bytes %zu and %zu overlap", file->path, a->byte_start,
+                          b->byte_start);
+    }
+    return 0;
+}
+
+static int add_listed_items(const errata_review_jsonl *list, errata_review_file *file)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        errata_review_jsonl_edit *e = &list->items[i];
+        if (strcmp(e->file, file->path) != 0)
+            continue;
+        if (errata_review_jsonl_verify(list, e, file->text, file->len))
+            return -1;
+        errata_review_position(file->text, e->edit.byte_start, &e->edit.line, &e->edit.column);
+        if (errata_review_file_add_item(file, &e->edit))
+            return report("out of memory");
+    }
+    if (file->count > 1)
+        qsort(file->items, file->count, sizeof *file->items, by_position);
+    return check_no_overlap(file);
+}
+
+/* Read one file, find its proposals and replay its saved answers. */
+static int load_file(errata_review_session *session, size_t index, const char *path,
+                     const errata_engine *engine, const errata_cli_common *common,
+                     const errata_review_jsonl *list, int restart)
+{
+    errata_review_file *file = &session->files[index];
+    errata_cli_input in;
+    if (errata_cli_read_input(path, &in))
+        return -1;
+    file->text = in.data;
+    file->len = in.len;
+    file->hash = errata_review_hash(file->text, file->len);
+    file->path = strdup(path);
+    int from_stdin = strcmp(path, "-") == 0;
+    file->sidecar_path = from_stdin ? NULL : errata_review_sidecar_path(path);
+    if (!file->path || (!from_stdin && !file->sidecar_path))
+        return report("out of memory");
+    if (restart && file->sidecar_path)
+        unlink(file->sidecar_path);
+    int rc = list ? add_listed_items(list, file) : add_checked_items(engine, common, file);
+    char err[512];
+    if (!rc && errata_review_sidecar_load(session, index, err, sizeof err))
+        rc = report("%s", err);
+    if (!rc && file->ignored_answers && !common->quiet)
+        fprintf(stderr, "errata: %s: %zu saved answers match no proposal any more: dropped\n",
+                path, file->ignored_answers);
+    return rc;
+}
+
+/* The files to review: the operands, or with --edits and no operand every
+   file the list names. */
+static int collect_paths(const errata_cli_common *common, const errata_review_jsonl *list,
+                         const char ***paths, size_t *count)
+{
+    *count = 0;
+    *paths = malloc((common->file_count + (list ? list->count : 0) + 1) * sizeof **paths);
+    if (!*paths)
+        return report("out of memory");
+    for (size_t i = 0; i < common->file_count; i++)
+        (*paths)[(*count)++] = common->files[i];
+    for (size_t i = 0; list && common->file_count == 0 && i < list->count; i++) {
+        size_t j = 0;
+        while (j < *count && strcmp((*paths)[j], list->items[i].file) != 0)
+            j++;
+        if (j == *count)
+            (*paths)[(*count)++] = list->items[i].file;
+    }
+    for (size_t i = 0; i < *count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp((*paths)[i], (*paths)[j]) == 0)
+                return errata_cli_usage_error("review", "%s is named twice", (*paths)[i]);
+    return 0;
+}
+
+static int load_files(errata_review_session *session, const errata_cli_common *common,
+                      const review_options *opts, const errata_review_jsonl *list)
+{
+    const char **paths;
+    size_t count;
+    int rc = collect_paths(common, list, &paths, &count);
+    if (!rc && count == 0)
+        rc = errata_cli_usage_error("review", "no file to review");
+    if (!rc && opts->output && count > 1)
+        rc = errata_cli_usage_error("review", "-o takes one input, not %zu", count);
+    for (size_t i = 0; i < count && !rc; i++)
+        if (strcmp(paths[i], "-") == 0 && !opts->output)
+            rc = errata_cli_usage_error("review", "reviewing standard input needs -o");
+    errata_engine *engine = NULL;
+    if (!rc && !list)
+        rc = errata_cli_engine_new(common, &engine);
+    if (!rc && !(session->files = calloc(count ? count : 1, sizeof *session->files)))
+        rc = report("out of memory");
+    for (size_t i = 0; i < count && !rc; i++) {
+        session->files[i].sidecar_fd = -1;
+        session->file_count++;
+        rc = load_file(session, i, paths[i], engine, common, list, opts->restart);
+    }
+    errata_engine_free(engine);
+    free(paths);
+    return rc;
+}
+
+/* ------------------------------------------------------------ asking */
+
+typedef struct {
+    errata_review_session *session;
+    errata_review_term *term;
+    FILE *out;
+    errata_review_style style;
+    size_t file; /* the file under review */
+    int quit;
+    int failed;
+} reviewer;
+
+static int first_open(const errata_review_file *file, size_t *item)
+{
+    for (size_t i = 0; i < file->count; i++)
+        if (file->items[i].state == ERRATA_REVIEW_OPEN) {
+            *item = i;
+            return 1;
+        }
+    return 0;
+}
+
+static void say(reviewer *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(reviewer *r, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    errata_review_put_clipped(r->out, line, r->style.columns - 1);
+}
+
+static const char *state_words(errata_review_state state)
+{
+    static const char *const words[] = {"open", "accepted", "rejected", "accepted as edited",
+                                        "noted"};
+    return words[state];
+}
+
+/* Answer the item and say what was done; a failure to save ends the review. */
+static void answer(reviewer *r, size_t item, errata_review_state state, const char *replacement,
+                   errata_review_scope scope, const char *dict_line)
+{
+    char err[512];
+    errata_review_session *s = r->session;
+    if (errata_review_answer(s, r->file, item, state, replacement, scope, dict_line, err,
+                             sizeof err)) {
+        say(r, "error: %s", err);
+        r->failed = r->quit = 1;
+        return;
+    }
+    const errata_review_step *step = &s->steps[s->step_count - 1];
+    state = s->files[r->file].items[item].state;
+    if (step->count > 1)
+        say(r, "  %s, with %zu more like it", state_words(state), step->count - 1);
+    else
+        say(r, "  %s", state_words(state));
+}
+
+static void edit_answer(reviewer *r, size_t item_index)
+{
+    const errata_review_item *item = &r->session->files[r->file].items[item_index];
+    char *text = NULL;
+    int rc = errata_review_term_line(r->term, "Replace with: ", item->new_text, &text);
+    if (rc < 0) {
+        r->quit = 1;
+        return;
+    }
+    if (rc > 0) {
+        say(r, "  (edit cancelled)");
+        return;
+    }
+    if (strcmp(text, item->new_text) == 0)
+        answer(r, item_index, ERRATA_REVIEW_ACCEPTED, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
+    else
+        answer(r, item_index, ERRATA_REVIEW_EDITED, text, ERRATA_REVIEW_SCOPE_ONE, NULL);
+    free(text);
+}
+
+/* Y and N: teach the user dictionary, then answer every proposal alike. */
+static void learn(reviewer *r, size_t item_index, int keep)
+{
+    const errata_review_item *item = &r->session->files[r->file].items[item_index];
+    const char *dict = r->session->dict_path;
+    char err[512];
+    char *line = keep ? errata_review_keep_line(item->old_text, err, sizeof err)
+                      : errata_review_pair_line(item->old_text, item->new_text, err, sizeof err);
+    if (!dict) {
+        say(r, "  no place for a user dictionary: set ERRATA_USER_DICT or HOME");
+    } else if (!line) {
+        say(r, "  %s", err);
+    } else {
+        int added = errata_review_dict_append(dict, line, err, sizeof err);
+        if (added < 0) {
+            say(r, "  %s", err);
+        } else {
+            say(r, "  %s %s", added == 0 ? "added to" : "already in", dict);
+            answer(r, item_index, keep ? ERRATA_REVIEW_REJECTED : ERRATA_REVIEW_ACCEPTED, NULL,
+                   keep ? ERRATA_REVIEW_SCOPE_WORD_ALL : ERRATA_REVIEW_SCOPE_PAIR_ALL,
+                   added == 0 ? line : NULL);
+        }
+    }
+    free(line);
+}
+
+static void undo(reviewer *r)
+{
+    size_t file, item;
+    char err[512];
+    int rc = errata_review_undo(r->session, &file, &item, err, sizeof err);
+    if (rc == 1) {
+        say(r, "  nothing to undo");
+        return;
+    }
+    if (rc < 0)
+        say(r, "  error: %s", err);
+    r->file = file;
+    say(r, "  undone: back to %s:%zu:%zu", r->session->files[file].path,
+        r->session->files[file].items[item].line, r->session->files[file].items[item].column);
+}
+
+/* Keys that answer a flag: it has nothing to accept, only to be seen. */
+static int flag_key(reviewer *r, size_t item, int32_t key)
+{
+    if (key == 'y' || key == 'n' || key == ' ' || key == ERRATA_REVIEW_KEY_ENTER)
+        answer(r, item, ERRATA_REVIEW_SEEN, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
+    else if (key == 'e' || key == 'Y' || key == 'N')
+        say(r, "  a flag has nothing to change");
+    else
+        return 0;
+    return 1;
+}
+
+static int proposal_key(reviewer *r, size_t item, int32_t key)
+{
+    if (key == 'y')
+        answer(r, item, ERRATA_REVIEW_ACCEPTED, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
+    else if (key == 'n')
+        answer(r, item, ERRATA_REVIEW_REJECTED, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
+    else if (key == 'e')
+        edit_answer(r, item);
+    else if (key == 'Y' || key == 'N')
+        learn(r, item, key == 'N');
+    else
+        return 0;
+    return 1;
+}
+
+/* Keys that mean the same for proposals and flags. */
+static int common_key(reviewer *r, size_t item, int32_t key)
+{
+    errata_review_state accept = ERRATA_REVIEW_ACCEPTED, reject = ERRATA_REVIEW_REJECTED;
+    if (key == 'a' || key == 'd')
+        answer(r, item, key == 'a' ? accept : reject, NULL, ERRATA_REVIEW_SCOPE_RULE_IN_FILE, NULL);
+    else if (key == 'A' || key == 'D')
+        answer(r, item, key == 'A' ? accept : reject, NULL, ERRATA_REVIEW_SCOPE_RULE_ALL, NULL);
+    else if (key == 'u')
+        undo(r);
+    else if (key == 's')
+        r->file++;
+    else if (key == 'q' || key < 0)
+        r->quit = 1;
+    else if (key == '?')
+        errata_review_draw_help(r->out);
+    else
+        return 0;
+    return 1;
+}
+
+/* Show the item and take keys until one of them does something. */
+static void ask(reviewer *r, size_t item)
+{
+    const errata_review_file *file = &r->session->files[r->file];
+    int flag = file->items[item].action == ERRATA_ACTION_FLAG;
+    errata_review_draw_item(r->out, &r->style, r->session, r->file, item);
+    for (;;) {
+        errata_review_draw_prompt(r->out, &r->style, file, item);
+        int32_t key = errata_review_term_key(r->term);
+        if (key != ERRATA_REVIEW_KEY_ESCAPE && key >= 0x20 && key < 0x7f)
+            fprintf(r->out, "%c", (char)key);
+        fputc('\n', r->out);
+        int taken = flag ? flag_key(r, item, key) : proposal_key(r, item, key);
+        if (!taken)
+            taken = common_key(r, item, key);
+        if (!taken)
+            say(r, "  press ? for help");
+        else if (key != '?')
+            return;
+    }
+}
+
+static void review_loop(reviewer *r)
+{
+    size_t item;
+    while (!r->quit && r->file < r->session->file_count) {
+        if (first_open(&r->session->files[r->file], &item))
+            ask(r, item);
+        else
+            r->file++;
+    }
+}
+
+static int any_open(const errata_review_session *session)
+{
+    for (size_t f = 0; f < session->file_count; f++)
+        if (errata_review_file_open_count(&session->files[f]))
+            return 1;
+    return 0;
+}
+
+/* Returns the signal that ended the review, 0, or -1 on error. */
+static int run_terminal(errata_review_session *session, const errata_cli_common *common)
+{
+    reviewer r = {session, NULL, NULL, {80, 0}, 0, 0, 0};
+    char err[512];
+    if (errata_review_term_open(&r.term, err, sizeof err))
+        return report("%s", err);
+    r.out = errata_review_term_out(r.term);
+    r.style.columns = errata_review_term_columns(r.term);
+    r.style.colour = errata_cli_use_color(common->color, fileno(r.out));
+    review_loop(&r);
+    int signal = errata_review_term_signal(r.term);
+    errata_review_term_close(r.term);
+    return r.failed ? -1 : signal;
+}
+
+/* ------------------------------------------------------------ finishing */
+
+static void count_answers(const errata_review_file *file, size_t counts[5])
+{
+    memset(counts, 0, 5 * sizeof *counts);
+    for (size_t i = 0; i < file->count; i++)
+        counts[file->items[i].state]++;
+}
+
+static int write_result(errata_review_file *file, const char *output)
+{
+    char *result = NULL;
+    size_t len = 0;
+    if (errata_review_file_result(file, &result, &len) != ERRATA_OK)
+        return report("%s: %s", file->path, errata_error_message());
+    int rc = 0;
+    if (output && strcmp(output, "-") == 0)
+        rc = errata_cli_write(stdout, "standard output", result, len);
+    else if (output)
+        rc = errata_cli_write_atomic(output, result, len);
+    else if (len != file->len || memcmp(result, file->text, len) != 0)
+        rc = errata_cli_write_atomic(file->path, result, len);
+    errata_free(result);
+    errata_review_sidecar_close(file);
+    if (!rc && file->sidecar_path && unlink(file->sidecar_path) != 0 && access(file->sidecar_path, F_OK) == 0)
+        rc = report("%s: cannot remove it", file->sidecar_path);
+    return rc;
+}
+
+static int finish_file(errata_review_file *file, const char *output, int quiet)
+{
+    size_t counts[5];
+    count_answers(file, counts);
+    const char *name = errata_cli_display_name(file->path);
+    if (counts[ERRATA_REVIEW_OPEN]) {
+        if (!quiet)
+            fprintf(stderr, "%s: %zu of %zu answered; run 'errata review' on it again to go on\n",
+                    name, file->count - counts[ERRATA_REVIEW_OPEN], file->count);
+        return 0;
+    }
+    if (file->count == 0 && !output) {
+        if (!quiet)
+            fprintf(stderr, "%s: nothing to review\n", name);
+        return 0;
+    }
+    int rc = write_result(file, output);
+    if (!rc && !quiet)
+        fprintf(stderr, "%s: %zu accepted, %zu edited, %zu rejected, %zu noted; written to %s\n",
+                name, counts[ERRATA_REVIEW_ACCEPTED], counts[ERRATA_REVIEW_EDITED],
+                counts[ERRATA_REVIEW_REJECTED], counts[ERRATA_REVIEW_SEEN],
+                output ? errata_cli_display_name(output) : name);
+    return rc;
+}
+
+static int finish(errata_review_session *session, const char *output, int quiet)
+{
+    int rc = 0;
+    for (size_t f = 0; f < session->file_count; f++)
+        if (finish_file(&session->files[f], output, quiet))
+            rc = -1;
+    if (rc)
+        return ERRATA_CLI_EXIT_ERROR;
+    return any_open(session) ? ERRATA_CLI_EXIT_FOUND : ERRATA_CLI_EXIT_OK;
+}
+
+static int review(const errata_cli_common *common, const review_options *opts)
+{
+    errata_review_jsonl list = {0};
+    errata_review_session session = {0};
+    session.dict_path = errata_cli_user_dict_path();
+    int rc = opts->edits ? errata_review_jsonl_load(opts->edits, &list) : 0;
+    if (!rc)
+        rc = load_files(&session, common, opts, opts->edits ? &list : NULL);
+    int signal = 0;
+    if (!rc && any_open(&session))
+        signal = run_terminal(&session, common);
+    int status = ERRATA_CLI_EXIT_ERROR;
+    if (!rc && signal > 0)
+        fprintf(stderr, "errata: review interrupted; the answers are kept, run it again to go on\n");
+    if (!rc && signal == 0)
+        status = finish(&session, opts->output, common->quiet);
+    else if (!rc && signal > 0)
+        status = 128 + signal;
+    free((char *)session.dict_path);
+    errata_review_session_clear(&session);
+    errata_review_jsonl_free(&list);
+    return status;
+}
+
+int cli_review_main(int argc, char **argv)
+{
+    errata_cli_common common;
+    review_options opts = {NULL, NULL, 0};
+    errata_cli_common_init(&common);
+    int rc = errata_cli_parse(argc, argv, review_help, review_option, &opts, &common);
+    int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
+    if (rc == 0)
+        status = review(&common, &opts);
+    errata_cli_common_free(&common);
+    return status;
+}

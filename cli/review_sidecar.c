@@ -1,0 +1,434 @@
+/* The review sidecar, FILE.errata-review: JSON Lines, a header naming the
+   text it belongs to, then one line per answer and per undo, each flushed to
+   disk as it is given so that quitting or a crash loses nothing.
+
+     {"errata_review":1,"file":"a.txt","bytes":120,"fnv1a64":"…"}
+     {"step":1,"answer":"accept","byte_start":9,"byte_end":15,"old":"…","new":"…","rule":"…"}
+     {"step":2,"answer":"edit",…,"replacement":"…"}
+     {"undo":2}
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "review.h"
+
+#define SIDECAR_FORMAT 1
+
+static const char *const answer_names[] = {"open", "accept", "reject", "edit", "seen"};
+
+char *errata_review_sidecar_path(const char *path)
+{
+    static const char suffix[] = ".errata-review";
+    size_t n = strlen(path);
+    char *sidecar = malloc(n + sizeof suffix);
+    if (sidecar) {
+        memcpy(sidecar, path, n);
+        memcpy(sidecar + n, suffix, sizeof suffix);
+    }
+    return sidecar;
+}
+
+/* ------------------------------------------------------------ writing */
+
+static int write_all(int fd, const char *bytes, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, bytes, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        bytes += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int fail_io(const char *path, const char *what, char *err, size_t err_size)
+{
+    snprintf(err, err_size, "%s: cannot %s: %s", path, what, strerror(errno));
+    return -1;
+}
+
+static void put_header(FILE *f, const errata_review_file *file)
+{
+    fprintf(f, "{\"errata_review\":%d,\"file\":", SIDECAR_FORMAT);
+    errata_review_json_write_string(f, file->path);
+    fprintf(f, ",\"bytes\":%zu,\"fnv1a64\":\"%016" PRIx64 "\"}\n", file->len, file->hash);
+}
+
+/* Open (creating it with its header) the sidecar for appending. */
+static int open_sidecar(errata_review_file *file, char *err, size_t err_size)
+{
+    if (file->sidecar_fd >= 0)
+        return 0;
+    int fd = open(file->sidecar_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return fail_io(file->sidecar_path, "open", err, err_size);
+    off_t size = lseek(fd, 0, SEEK_END);
+    file->sidecar_fd = fd;
+    if (size != 0)
+        return 0;
+    char *header = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&header, &len);
+    if (!f)
+        return fail_io(file->sidecar_path, "write", err, err_size);
+    put_header(f, file);
+    fclose(f);
+    int rc = write_all(fd, header, len);
+    free(header);
+    return rc ? fail_io(file->sidecar_path, "write", err, err_size) : 0;
+}
+
+/* Append one line (built by put) as a single write, then fsync. */
+static int append_record(errata_review_file *file, void (*put)(FILE *, const void *),
+                         const void *what, char *err, size_t err_size)
+{
+    if (!file->sidecar_path)
+        return 0; /* standard input: nothing to resume */
+    if (open_sidecar(file, err, err_size))
+        return -1;
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&line, &len);
+    if (!f)
+        return fail_io(file->sidecar_path, "write", err, err_size);
+    put(f, what);
+    fclose(f);
+    int rc = write_all(file->sidecar_fd, line, len);
+    if (!rc)
+        rc = fsync(file->sidecar_fd);
+    free(line);
+    return rc ? fail_io(file->sidecar_path, "write", err, err_size) : 0;
+}
+
+typedef struct {
+    const errata_review_item *item;
+    const char *dict_line;
+} answer_record;
+
+static void put_member(FILE *f, const char *key, const char *value)
+{
+    fprintf(f, ",\"%s\":", key);
+    errata_review_json_write_string(f, value);
+}
+
+static void put_answer(FILE *f, const void *what)
+{
+    const answer_record *r = what;
+    const errata_review_item *item = r->item;
+    fprintf(f, "{\"step\":%u,\"answer\":\"%s\",\"byte_start\":%zu,\"byte_end\":%zu", item->step,
+            answer_names[item->state], item->byte_start, item->byte_end);
+    put_member(f, "old", item->old_text);
+    put_member(f, "new", item->new_text);
+    put_member(f, "rule", item->rule);
+    if (item->state == ERRATA_REVIEW_EDITED)
+        put_member(f, "replacement", item->replacement);
+    if (r->dict_line)
+        put_member(f, "dict", r->dict_line);
+    fputs("}\n", f);
+}
+
+static void put_undo(FILE *f, const void *what)
+{
+    fprintf(f, "{\"undo\":%u}\n", *(const unsigned *)what);
+}
+
+int errata_review_sidecar_write_answer(errata_review_file *file, const errata_review_item *item,
+                                       const char *dict_line, char *err, size_t err_size)
+{
+    answer_record r = {item, dict_line};
+    return append_record(file, put_answer, &r, err, err_size);
+}
+
+int errata_review_sidecar_write_undo(errata_review_file *file, unsigned step, char *err,
+                                     size_t err_size)
+{
+    return append_record(file, put_undo, &step, err, err_size);
+}
+
+void errata_review_sidecar_close(errata_review_file *file)
+{
+    if (file->sidecar_fd >= 0)
+        close(file->sidecar_fd);
+    file->sidecar_fd = -1;
+}
+
+/* ------------------------------------------------------------ reading */
+
+typedef struct {
+    errata_review_session *session;
+    size_t file_index;
+    const char *path;
+    size_t line_number;
+    char *err;
+    size_t err_size;
+    /* the dictionary line of each step that added one */
+    struct {
+        unsigned step;
+        char *line;
+    } *dict_lines;
+    size_t dict_count;
+} replay;
+
+static int replay_fail(replay *r, const char *why)
+{
+    snprintf(r->err, r->err_size, "%s:%zu: %s", r->path, r->line_number, why);
+    return -1;
+}
+
+static int check_header(replay *r, const errata_review_json_object *o)
+{
+    const errata_review_file *file = &r->session->files[r->file_index];
+    size_t format = 0, bytes = 0;
+    const char *hash = NULL;
+    if (errata_review_json_size(o, "errata_review", &format) || format != SIDECAR_FORMAT)
+        return replay_fail(r, "not an errata review sidecar (or of another version)");
+    char expected[17];
+    snprintf(expected, sizeof expected, "%016" PRIx64, file->hash);
+    if (errata_review_json_size(o, "bytes", &bytes) ||
+        errata_review_json_string(o, "fnv1a64", &hash) || bytes != file->len ||
+        strcmp(hash, expected) != 0) {
+        snprintf(r->err, r->err_size,
+                 "%s has changed since the answers in %s were given; "
+                 "run again with --restart to review it afresh",
+                 file->path, r->path);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_state(const char *name, errata_review_state *out)
+{
+    for (int i = ERRATA_REVIEW_ACCEPTED; i <= ERRATA_REVIEW_SEEN; i++)
+        if (strcmp(name, answer_names[i]) == 0) {
+            *out = (errata_review_state)i;
+            return 0;
+        }
+    return -1;
+}
+
+typedef struct {
+    size_t step, byte_start, byte_end;
+    const char *answer, *old_text, *new_text, *rule, *replacement, *dict_line;
+} answer_fields;
+
+static int read_answer_fields(const errata_review_json_object *o, answer_fields *a)
+{
+    memset(a, 0, sizeof *a);
+    if (errata_review_json_size(o, "step", &a->step) || a->step == 0 || a->step > UINT32_MAX ||
+        errata_review_json_string(o, "answer", &a->answer) ||
+        errata_review_json_size(o, "byte_start", &a->byte_start) ||
+        errata_review_json_size(o, "byte_end", &a->byte_end) ||
+        errata_review_json_string(o, "old", &a->old_text) ||
+        errata_review_json_string(o, "new", &a->new_text) ||
+        errata_review_json_string(o, "rule", &a->rule))
+        return -1;
+    errata_review_json_string(o, "replacement", &a->replacement);
+    errata_review_json_string(o, "dict", &a->dict_line);
+    return 0;
+}
+
+static errata_review_item *find_item(errata_review_file *file, const answer_fields *a)
+{
+    for (size_t i = 0; i < file->count; i++) {
+        errata_review_item *item = &file->items[i];
+        if (item->byte_start == a->byte_start && item->byte_end == a->byte_end &&
+            strcmp(item->old_text, a->old_text) == 0 && strcmp(item->new_text, a->new_text) == 0 &&
+            strcmp(item->rule, a->rule) == 0)
+            return item;
+    }
+    return NULL;
+}
+
+static int remember_dict_line(replay *r, unsigned step, const char *line)
+{
+    void *grown = realloc(r->dict_lines, (r->dict_count + 1) * sizeof *r->dict_lines);
+    if (!grown)
+        return replay_fail(r, "out of memory");
+    r->dict_lines = grown;
+    r->dict_lines[r->dict_count].step = step;
+    r->dict_lines[r->dict_count].line = strdup(line);
+    if (!r->dict_lines[r->dict_count].line)
+        return replay_fail(r, "out of memory");
+    r->dict_count++;
+    return 0;
+}
+
+static int replay_answer(replay *r, const errata_review_json_object *o)
+{
+    errata_review_file *file = &r->session->files[r->file_index];
+    answer_fields a;
+    errata_review_state state;
+    if (read_answer_fields(o, &a) || parse_state(a.answer, &state) ||
+        (state == ERRATA_REVIEW_EDITED && !a.replacement))
+        return replay_fail(r, "not an answer this version understands");
+    unsigned step = (unsigned)a.step;
+    if (step > file->last_step)
+        file->last_step = step;
+    if (a.dict_line && remember_dict_line(r, step, a.dict_line))
+        return -1;
+    errata_review_item *item = find_item(file, &a);
+    if (!item || item->state != ERRATA_REVIEW_OPEN) {
+        file->ignored_answers++;
+        return 0;
+    }
+    if (state == ERRATA_REVIEW_EDITED && !(item->replacement = strdup(a.replacement)))
+        return replay_fail(r, "out of memory");
+    item->state = state;
+    item->step = step;
+    return 0;
+}
+
+static void replay_undo(replay *r, size_t step)
+{
+    errata_review_file *file = &r->session->files[r->file_index];
+    for (size_t i = 0; i < file->count; i++) {
+        errata_review_item *item = &file->items[i];
+        if (item->step != step)
+            continue;
+        free(item->replacement);
+        item->replacement = NULL;
+        item->state = ERRATA_REVIEW_OPEN;
+        item->step = 0;
+    }
+}
+
+static int replay_line(replay *r, const char *line, size_t len)
+{
+    errata_review_json_object o;
+    char why[128];
+    if (errata_review_json_parse(line, len, &o, why, sizeof why))
+        return replay_fail(r, why);
+    int rc = 0;
+    size_t step;
+    if (r->line_number == 1)
+        rc = check_header(r, &o);
+    else if (errata_review_json_size(&o, "undo", &step) == 0)
+        replay_undo(r, step);
+    else
+        rc = replay_answer(r, &o);
+    errata_review_json_free(&o);
+    return rc;
+}
+
+static const char *dict_line_of(const replay *r, unsigned step)
+{
+    for (size_t i = 0; i < r->dict_count; i++)
+        if (r->dict_lines[i].step == step)
+            return r->dict_lines[i].line;
+    return NULL;
+}
+
+/* One undo step for each step number that still answers something. */
+static int rebuild_steps(replay *r)
+{
+    errata_review_session *session = r->session;
+    const errata_review_file *file = &session->files[r->file_index];
+    for (unsigned number = 1; number <= file->last_step; number++) {
+        errata_review_step step = {0};
+        for (size_t i = 0; i < file->count; i++) {
+            if (file->items[i].step != number)
+                continue;
+            errata_review_ref *grown = realloc(step.refs, (step.count + 1) * sizeof *grown);
+            if (!grown) {
+                free(step.refs);
+                return replay_fail(r, "out of memory");
+            }
+            step.refs = grown;
+            step.refs[step.count++] = (errata_review_ref){r->file_index, i};
+        }
+        if (step.count == 0)
+            continue;
+        const char *dict_line = dict_line_of(r, number);
+        step.cap = step.count;
+        step.dict_line = dict_line ? strdup(dict_line) : NULL;
+        if (errata_review_push_step(session, &step)) {
+            free(step.refs);
+            free(step.dict_line);
+            return replay_fail(r, "out of memory");
+        }
+    }
+    return 0;
+}
+
+/* Replay the complete lines of text; *used is where they end. */
+static int replay_text(replay *r, const char *text, size_t len, size_t *used)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        const char *newline = memchr(text + pos, '\n', len - pos);
+        if (!newline)
+            break;
+        size_t n = (size_t)(newline - (text + pos));
+        r->line_number++;
+        if (replay_line(r, text + pos, n))
+            return -1;
+        pos += n + 1;
+    }
+    *used = pos;
+    return r->line_number ? rebuild_steps(r) : 0;
+}
+
+static int read_file(const char *path, char **out, size_t *out_len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char *text = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[8192];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n > cap) {
+            cap = (len + n) * 2;
+            char *grown = realloc(text, cap);
+            if (!grown) {
+                free(text);
+                fclose(f);
+                errno = ENOMEM;
+                return -1;
+            }
+            text = grown;
+        }
+        memcpy(text + len, chunk, n);
+        len += n;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(text);
+        return -1;
+    }
+    *out = text;
+    *out_len = len;
+    return 0;
+}
+
+int errata_review_sidecar_load(errata_review_session *session, size_t file_index, char *err,
+                               size_t err_size)
+{
+    const char *path = session->files[file_index].sidecar_path;
+    if (!path)
+        return 0;
+    char *text = NULL;
+    size_t len = 0;
+    if (read_file(path, &text, &len))
+        return errno == ENOENT ? 0 : fail_io(path, "read", err, err_size);
+    replay r = {session, file_index, path, 0, err, err_size, NULL, 0};
+    size_t used = 0;
+    int rc = replay_text(&r, text, len, &used);
+    /* A line cut short by a crash was never confirmed: drop it, so that the
+       next answer starts a line of its own (and an empty file gets a header). */
+    if (!rc && used < len && truncate(path, (off_t)used) != 0)
+        rc = fail_io(path, "repair", err, err_size);
+    for (size_t i = 0; i < r.dict_count; i++)
+        free(r.dict_lines[i].line);
+    free(r.dict_lines);
+    free(text);
+    return rc;
+}
