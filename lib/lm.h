@@ -42,8 +42,10 @@ uint32_t errata_lm_unknown(const errata_lm *lm);
 double errata_lm_prob(const errata_lm *lm, const uint32_t *words, size_t n);
 
 /* log10 probability of the best segmentation of the UTF-8 text into
-   vocabulary words (exact trigram Viterbi).  Each Han character outside the
-   vocabulary is one <unk> word.  Every run of other code points (digits,
+   vocabulary words (trigram Viterbi keeping up to 4 histories per word,
+   which matched an unbounded search on every corpus window measured: see
+   dictionaries/MODEL.md).  Each Han character outside the vocabulary is one
+   <unk> word.  Every run of other code points (digits,
    Latin, punctuation, spaces, invalid bytes) is a boundary: it scores
    nothing, and the history starts afresh after it.  Allocates nothing. */
 double errata_lm_score(const errata_lm *lm, const char *text, size_t len);
