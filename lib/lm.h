@@ -45,9 +45,9 @@ double errata_lm_prob(const errata_lm *lm, const uint32_t *words, size_t n);
    vocabulary words (trigram Viterbi keeping up to 4 histories per word,
    which matched an unbounded search on every corpus window measured: see
    dictionaries/MODEL.md).  Each Han character outside the vocabulary is one
-   <unk> word.  Every run of other code points (digits,
-   Latin, punctuation, spaces, invalid bytes) is a boundary: it scores
-   nothing, and the history starts afresh after it.  Allocates nothing. */
+   <unk> word.  Every run of other code points (digits, Latin, punctuation,
+   spaces, invalid bytes) is a boundary: it scores nothing, and the history
+   starts afresh after it.  Allocates nothing. */
 double errata_lm_score(const errata_lm *lm, const char *text, size_t len);
 
 /* errata_lm_score(), also giving the segmentation: the byte offset where
