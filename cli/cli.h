@@ -46,6 +46,10 @@ const char *errata_cli_display_name(const char *path);
    replaces, or 0666 less the umask if there is none. */
 int errata_cli_write_atomic(const char *path, const char *data, size_t len);
 
+/* Keep data (the contents of path before a rewrite) as path+suffix, written
+   like errata_cli_write_atomic() and with path's permissions. */
+int errata_cli_write_backup(const char *path, const char *suffix, const char *data, size_t len);
+
 /* Write len bytes to stream; on failure report it as "errata: NAME: why". */
 int errata_cli_write(FILE *stream, const char *name, const char *data, size_t len);
 

@@ -162,9 +162,10 @@ static int write_in_place(const char *path, const char *data, size_t len)
     return failed ? report(path, "write error: %s", strerror(err)) : 0;
 }
 
-/* A new file next to target, named after it, opened for writing (respects
-   the umask); its name is stored in *tmp_path (malloc'd). */
-static int create_temporary(const char *target, char **tmp_path)
+/* A new file next to target, named after it, opened for writing with the
+   given permissions (less the umask); its name is stored in *tmp_path
+   (malloc'd). */
+static int create_temporary(const char *target, mode_t mode, char **tmp_path)
 {
     const char *slash = strrchr(target, '/');
     int dir_len = slash ? (int)(slash - target + 1) : 0;
@@ -176,7 +177,7 @@ static int create_temporary(const char *target, char **tmp_path)
     for (unsigned attempt = 0; attempt < 1000; attempt++) {
         snprintf(tmp, size, "%.*s.%s.errata-%ld-%u", dir_len, target, base, (long)getpid(),
                  attempt);
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
         if (fd >= 0) {
             *tmp_path = tmp;
             return fd;
@@ -200,16 +201,19 @@ static int copy_attributes(int fd, const struct stat *old)
     return fchmod(fd, old->st_mode & 07777);
 }
 
-static int replace_file(const char *target, const struct stat *old, const char *data,
+/* Write data to target through a temporary file and a rename.  The new file
+   takes the attributes of model, when there is one: until then it is
+   readable by its owner only, so that what it copies never shows. */
+static int replace_file(const char *target, const struct stat *model, const char *data,
                         size_t len)
 {
     char *tmp = NULL;
-    int fd = create_temporary(target, &tmp);
+    int fd = create_temporary(target, model ? 0600 : 0666, &tmp);
     if (fd < 0)
         return -1;
     int failed = write_fd_all(fd, data, len);
-    if (!failed && old)
-        failed = copy_attributes(fd, old);
+    if (!failed && model)
+        failed = copy_attributes(fd, model);
     if (!failed)
         failed = fsync(fd);
     int err = errno;
@@ -246,6 +250,24 @@ int errata_cli_write_atomic(const char *path, const char *data, size_t len)
     if (!S_ISREG(st.st_mode))
         return write_in_place(path, data, len);
     return replace_file(path, &st, data, len);
+}
+
+int errata_cli_write_backup(const char *path, const char *suffix, const char *data, size_t len)
+{
+    struct stat original;
+    if (stat(path, &original) != 0)
+        return report(path, "%s", strerror(errno));
+    size_t size = strlen(path) + strlen(suffix) + 1;
+    char *backup = malloc(size);
+    if (!backup)
+        return out_of_memory();
+    snprintf(backup, size, "%s%s", path, suffix);
+    struct stat existing;
+    int rc = lstat(backup, &existing) == 0 && !S_ISREG(existing.st_mode)
+                 ? report(backup, "exists and is not a regular file")
+                 : replace_file(backup, &original, data, len);
+    free(backup);
+    return rc;
 }
 
 static char *join_path(const char *dir, const char *tail)

@@ -104,20 +104,6 @@ static int fix_one(const errata_engine *engine, const errata_cli_common *common,
     return 0;
 }
 
-static int write_backup(const char *path, const char *suffix, const errata_cli_input *in)
-{
-    size_t size = strlen(path) + strlen(suffix) + 1;
-    char *backup = malloc(size);
-    if (!backup) {
-        fputs("errata: out of memory\n", stderr);
-        return -1;
-    }
-    snprintf(backup, size, "%s%s", path, suffix);
-    int rc = errata_cli_write_atomic(backup, in->data, in->len);
-    free(backup);
-    return rc;
-}
-
 static int fix_in_place(const errata_engine *engine, const errata_cli_common *common,
                         const fix_options *o, const char *path)
 {
@@ -133,7 +119,7 @@ static int fix_in_place(const errata_engine *engine, const errata_cli_common *co
         rc = -1;
     }
     if (changed && !rc && o->backup_suffix)
-        rc = write_backup(path, o->backup_suffix, &in);
+        rc = errata_cli_write_backup(path, o->backup_suffix, in.data, in.len);
     if (changed && !rc)
         rc = errata_cli_write_atomic(path, fixed, fixed_len);
     errata_free(fixed);
