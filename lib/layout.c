@@ -1,12 +1,240 @@
-/* Layout and character damage: to be filled by the layout passes. */
-#include "internal.h"
+/* Layout and character damage: the view the passes share, and the order
+   they run in (see layout.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+enum { CLAIM_COVERED = 1, CLAIM_INSERT = 2 };
+
+struct errata_layout_change {
+    size_t from, to;  /* view positions */
+    size_t byte;      /* where an insertion goes in the original text */
+    char *new_text;   /* NULL: the span is only locked (a proposal or a flag) */
+};
+
+static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, int fixed)
+{
+    if (errata_grow((void **)&lay->chars, &lay->cap, lay->count + 1, sizeof *lay->chars))
+        return ERRATA_ENOMEM;
+    lay->chars[lay->count++] = (errata_layout_char){cp, start, end, (unsigned char)fixed};
+    return ERRATA_OK;
+}
+
+static int view_init(errata_layout *lay)
+{
+    size_t pos = 0;
+    while (pos < lay->len) {
+        size_t start = pos;
+        uint32_t cp = errata_utf8_next(lay->text, lay->len, &pos);
+        if (view_push(lay, cp, start, pos, 0))
+            return ERRATA_ENOMEM;
+    }
+    return ERRATA_OK;
+}
+
+/* ------------------------------------------------------------ spans */
+
+/* The original bytes of view positions [from, to), if no edit made or
+   covers them and they follow each other in the original text. */
+static int span_bytes(const errata_layout *lay, size_t from, size_t to, size_t *start, size_t *end)
+{
+    for (size_t i = from; i < to; i++) {
+        if (lay->chars[i].fixed)
+            return 0;
+        if (i > from && lay->chars[i - 1].end != lay->chars[i].start)
+            return 0;
+    }
+    *start = lay->chars[from].start;
+    *end = lay->chars[to - 1].end;
+    for (size_t b = *start; b < *end; b++)
+        if ((lay->claimed[b] & CLAIM_COVERED) || (b > *start && (lay->claimed[b] & CLAIM_INSERT)))
+            return 0;
+    return 1;
+}
+
+/* Where an insertion before view position at goes in the original text. */
+static int insertion_byte(const errata_layout *lay, size_t at, size_t *byte)
+{
+    if (at < lay->count && !lay->chars[at].fixed)
+        *byte = lay->chars[at].start;
+    else if (at > 0 && !lay->chars[at - 1].fixed)
+        *byte = lay->chars[at - 1].end;
+    else if (at == 0 && lay->count == 0)
+        *byte = 0;
+    else
+        return 0;
+    if (lay->claimed[*byte] & CLAIM_INSERT)
+        return 0;
+    return !(*byte > 0 && (lay->claimed[*byte - 1] & CLAIM_COVERED) &&
+             (lay->claimed[*byte] & CLAIM_COVERED));
+}
+
+static int record_change(errata_layout *lay, size_t from, size_t to, size_t byte,
+                         const char *new_text)
+{
+    if (errata_grow((void **)&lay->changes, &lay->change_cap, lay->change_count + 1,
+                    sizeof *lay->changes))
+        return ERRATA_ENOMEM;
+    char *copy = NULL;
+    if (new_text && !(copy = errata_strndup(new_text, strlen(new_text))))
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    lay->changes[lay->change_count++] = (errata_layout_change){from, to, byte, copy};
+    return ERRATA_OK;
+}
+
+static int add_edit(errata_layout *lay, size_t from, size_t to, const char *new_text,
+                    const char *rule, errata_kind kind, double confidence, const char *reason)
+{
+    if (!errata_rule_enabled(lay->opts, rule) || from > to || to > lay->count)
+        return 0;
+    size_t start, end;
+    if (from == to ? !insertion_byte(lay, from, &start) : !span_bytes(lay, from, to, &start, &end))
+        return 0;
+    if (from == to)
+        end = start;
+    int rc = errata_edit_list_add(lay->list, lay->text, start, end, new_text, rule, kind,
+                                  confidence, "%s", reason);
+    if (rc)
+        return rc;
+    if (from == to)
+        lay->claimed[start] |= CLAIM_INSERT;
+    for (size_t b = start; b < end; b++)
+        lay->claimed[b] |= CLAIM_COVERED;
+    int applied = confidence >= lay->opts->apply_threshold;
+    rc = record_change(lay, from, to, start, applied ? new_text : NULL);
+    return rc ? rc : 1;
+}
+
+int errata_layout_edit(errata_layout *lay, size_t from, size_t to, const char *new_text,
+                       const char *rule, errata_kind kind, double confidence,
+                       const char *reason_fmt, ...)
+{
+    char reason[400];
+    va_list ap;
+    va_start(ap, reason_fmt);
+    vsnprintf(reason, sizeof reason, reason_fmt, ap);
+    va_end(ap);
+    return add_edit(lay, from, to, new_text, rule, kind, confidence, reason);
+}
+
+int errata_layout_flag(errata_layout *lay, size_t from, size_t to, const char *rule,
+                       double confidence, const char *reason_fmt, ...)
+{
+    if (!errata_rule_enabled(lay->opts, rule) || from >= to || to > lay->count)
+        return 0;
+    char reason[400];
+    va_list ap;
+    va_start(ap, reason_fmt);
+    vsnprintf(reason, sizeof reason, reason_fmt, ap);
+    va_end(ap);
+    size_t start = lay->chars[from].start, end = lay->chars[to - 1].end;
+    char *same = errata_strndup(lay->text + start, end - start);
+    if (!same)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    int rc = errata_edit_list_add(lay->list, lay->text, start, end, same, rule, ERRATA_KIND_FLAG,
+                                  confidence, "%s", reason);
+    free(same);
+    return rc ? rc : 1;
+}
+
+/* ------------------------------------------------------------ commit */
+
+static int compare_changes(const void *pa, const void *pb)
+{
+    const errata_layout_change *a = pa, *b = pb;
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    return (a->to > a->from) - (b->to > b->from); /* insertions first */
+}
+
+/* Push the code points of new_text as made characters. */
+static int push_text(errata_layout *lay, const char *new_text, size_t start, size_t end)
+{
+    size_t n = strlen(new_text), pos = 0;
+    while (pos < n) {
+        uint32_t cp = errata_utf8_next(new_text, n, &pos);
+        if (view_push(lay, cp, start, end, 1))
+            return ERRATA_ENOMEM;
+    }
+    return ERRATA_OK;
+}
+
+static int rebuild(errata_layout *lay, const errata_layout_char *old, size_t old_count)
+{
+    size_t next = 0;
+    for (size_t i = 0; i <= old_count; i++) {
+        size_t skip_to = i;
+        while (next < lay->change_count && lay->changes[next].from == i) {
+            const errata_layout_change *c = &lay->changes[next++];
+            size_t start = c->to > c->from ? old[c->from].start : c->byte;
+            size_t end = c->to > c->from ? old[c->to - 1].end : c->byte;
+            if (c->new_text && push_text(lay, c->new_text, start, end))
+                return ERRATA_ENOMEM;
+            for (size_t k = c->from; !c->new_text && k < c->to; k++) {
+                if (view_push(lay, old[k].cp, old[k].start, old[k].end, 1))
+                    return ERRATA_ENOMEM;
+            }
+            if (c->to > skip_to)
+                skip_to = c->to;
+        }
+        if (skip_to > i) {
+            i = skip_to - 1;
+            continue;
+        }
+        if (i < old_count && view_push(lay, old[i].cp, old[i].start, old[i].end, old[i].fixed))
+            return ERRATA_ENOMEM;
+    }
+    return ERRATA_OK;
+}
+
+static void clear_changes(errata_layout *lay)
+{
+    for (size_t i = 0; i < lay->change_count; i++)
+        free(lay->changes[i].new_text);
+    lay->change_count = 0;
+}
+
+int errata_layout_commit(errata_layout *lay)
+{
+    if (lay->change_count == 0)
+        return ERRATA_OK;
+    qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
+    errata_layout_char *old = lay->chars;
+    size_t old_count = lay->count;
+    lay->chars = NULL;
+    lay->count = lay->cap = 0;
+    int rc = rebuild(lay, old, old_count);
+    free(old);
+    clear_changes(lay);
+    return rc;
+}
+
+/* ------------------------------------------------------------ the passes */
+
+typedef int (*layout_pass)(errata_layout *lay);
+
+static const layout_pass passes[] = {
+    errata_layout_chunk_markers, errata_layout_page_furniture, errata_layout_line_joins,
+    errata_layout_heading_breaks, errata_layout_punctuation, errata_layout_quotes,
+    errata_layout_numbers,
+};
 
 int errata_layout_check(const char *text, size_t len, const errata_check_options *opts,
                         errata_edit_list *list)
 {
-    (void)text;
-    (void)len;
-    (void)opts;
-    (void)list;
-    return ERRATA_OK;
+    errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list};
+    lay.claimed = calloc(len + 1, 1);
+    int rc = lay.claimed ? view_init(&lay) : errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t p = 0; !rc && p < sizeof passes / sizeof *passes; p++) {
+        rc = passes[p](&lay);
+        if (!rc)
+            rc = errata_layout_commit(&lay);
+    }
+    clear_changes(&lay);
+    free(lay.changes);
+    free(lay.chars);
+    free(lay.claimed);
+    return rc;
 }

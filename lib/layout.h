@@ -1,0 +1,117 @@
+/* Shared by the layout passes (lib/layout*.c).
+ *
+ * The passes run one after another over a "view" of the text: a sequence of
+ * code points, each knowing the bytes of the original text it came from.  A
+ * pass proposes changes in view positions; errata_layout_edit() turns them
+ * into edits of the original text, and errata_layout_commit() rebuilds the
+ * view as if the applied ones had been made.  So a later pass sees the text
+ * without the chunk markers and footers an earlier one removed, and can never
+ * touch bytes an earlier edit already covers.
+ */
+#ifndef ERRATA_LAYOUT_H
+#define ERRATA_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+typedef struct {
+    uint32_t cp;
+    size_t start, end;   /* bytes of the original text (start == end: inserted) */
+    unsigned char fixed; /* made or covered by an edit: later edits keep off it */
+} errata_layout_char;
+
+typedef struct errata_layout_change errata_layout_change;
+
+typedef struct {
+    const char *text;
+    size_t len;
+    const errata_check_options *opts;
+    errata_edit_list *list;
+    errata_layout_char *chars; /* the view */
+    size_t count, cap;
+    errata_layout_change *changes; /* made since the last commit */
+    size_t change_count, change_cap;
+    unsigned char *claimed; /* per original byte offset: CLAIM_* bits */
+} errata_layout;
+
+/* Replace view positions [from, to) by new_text (from == to: insert before
+   from).  Returns 1 if the edit was added, 0 if its rule is switched off or
+   its span cannot be edited (made or covered by another edit), or a negative
+   error code. */
+int errata_layout_edit(errata_layout *lay, size_t from, size_t to, const char *new_text,
+                       const char *rule, errata_kind kind, double confidence,
+                       const char *reason_fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Report view positions [from, to) as damage that cannot be restored. */
+int errata_layout_flag(errata_layout *lay, size_t from, size_t to, const char *rule,
+                       double confidence, const char *reason_fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Rebuild the view with the edits made since the last commit. */
+int errata_layout_commit(errata_layout *lay);
+
+/* The passes, in the order they run. */
+int errata_layout_chunk_markers(errata_layout *lay);
+int errata_layout_page_furniture(errata_layout *lay);
+int errata_layout_line_joins(errata_layout *lay);
+int errata_layout_heading_breaks(errata_layout *lay);
+int errata_layout_punctuation(errata_layout *lay);
+int errata_layout_quotes(errata_layout *lay);
+int errata_layout_numbers(errata_layout *lay);
+
+/* ------------------------------------------------------------ characters */
+
+/* The code point at view position i, or 0 outside the view. */
+static inline uint32_t errata_layout_cp(const errata_layout *lay, size_t i)
+{
+    return i < lay->count ? lay->chars[i].cp : 0;
+}
+
+/* The code point before view position i, or 0 at the start. */
+static inline uint32_t errata_layout_before(const errata_layout *lay, size_t i)
+{
+    return i > 0 && i <= lay->count ? lay->chars[i - 1].cp : 0;
+}
+
+static inline int errata_layout_is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+static inline int errata_layout_is_latin(uint32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+/* Space within a line: ASCII space, tab, ideographic space. */
+static inline int errata_layout_is_blank(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0x3000 || cp == '\r';
+}
+
+/* Chinese punctuation: CJK symbols, full-width forms, curly quotes, … and —. */
+int errata_layout_is_cjk_punct(uint32_t cp);
+/* A Han character or Chinese punctuation. */
+int errata_layout_is_chinese(uint32_t cp);
+/* Punctuation that ends a sentence or a clause for good: 。！？；：… and the
+   closing marks that follow them. */
+int errata_layout_ends_sentence(uint32_t cp);
+/* 。！？ only. */
+int errata_layout_is_full_stop(uint32_t cp);
+/* Value of a Chinese numeral digit 〇一二…九 (0-9), 十 (10), or -1. */
+int errata_layout_cn_digit(uint32_t cp);
+/* Parse a Chinese number of 1-99 (一, 十二, 二十三) at view position i:
+   returns its length in code points (0 if none) and sets *value. */
+size_t errata_layout_cn_number(const errata_layout *lay, size_t i, int *value);
+/* Parse ASCII digits at i (at most max_digits): length, and *value. */
+size_t errata_layout_digits(const errata_layout *lay, size_t i, size_t max_digits, long *value);
+/* Whether the view at i reads the UTF-8 string s. */
+int errata_layout_matches(const errata_layout *lay, size_t i, const char *s);
+/* Length in code points of the UTF-8 string s. */
+size_t errata_layout_strlen(const char *s);
+/* Whether cp is one of the code points of the UTF-8 string set. */
+int errata_layout_in_set(uint32_t cp, const char *set);
+/* Whether a heading or list-item marker starts at view position i
+   (一、 （一） (1) 1、 1. 第一条 一是 ① …). */
+int errata_layout_starts_heading(const errata_layout *lay, size_t i);
+
+#endif

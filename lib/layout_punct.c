@@ -1,0 +1,285 @@
+/* Punctuation: ASCII , ; : ! ? ( ) " in Chinese text become full-width
+   (never inside numbers, times, URLs, addresses, code or Latin text), stand-in
+   quotation marks become real ones, 〔〕 becomes （） except in a document
+   number (国发〔2004〕2号), and ? standing for 《》 around a title is proposed
+   back. */
+#include "layout.h"
+
+#define MAX_PAIRED 40     /* code points between paired marks on one line */
+#define MAX_PARENTHESIZED 160
+#define MAX_TITLE_MARKED 30
+
+/* ------------------------------------------------------------ context */
+
+static size_t skip_spaces_back(const errata_layout *lay, size_t i)
+{
+    while (i > 0 && errata_layout_cp(lay, i - 1) == ' ')
+        i--;
+    return i;
+}
+
+/* A number (digits, '.', '%') ends just before i and Chinese precedes it. */
+static int chinese_number_before(const errata_layout *lay, size_t i)
+{
+    size_t j = i;
+    int digits = 0;
+    for (; j > 0; j--) {
+        uint32_t c = errata_layout_cp(lay, j - 1);
+        if (errata_layout_is_digit(c))
+            digits = 1;
+        else if (!errata_layout_in_set(c, ".%％"))
+            break;
+    }
+    return digits && errata_layout_is_chinese(errata_layout_before(lay, j));
+}
+
+/* Whether the mark at i sits in Chinese text: Chinese on one side, and
+   Chinese or a number on the other (but never a number on both). */
+static int in_chinese_text(const errata_layout *lay, size_t i)
+{
+    size_t p = skip_spaces_back(lay, i), q = i + 1;
+    while (errata_layout_cp(lay, q) == ' ')
+        q++;
+    uint32_t before = errata_layout_before(lay, p), after = errata_layout_cp(lay, q);
+    int before_chinese = errata_layout_is_chinese(before);
+    int after_chinese = errata_layout_is_chinese(after);
+    if (before_chinese)
+        return after_chinese || errata_layout_is_digit(after);
+    return after_chinese && chinese_number_before(lay, p);
+}
+
+/* The mark at i with the spaces after it. */
+static size_t mark_end(const errata_layout *lay, size_t i)
+{
+    size_t q = i + 1;
+    while (errata_layout_cp(lay, q) == ' ' && errata_layout_is_chinese(errata_layout_cp(lay, q + 1)))
+        q++;
+    return q;
+}
+
+static int replace_mark(errata_layout *lay, size_t i, const char *full_width, const char *rule,
+                        double confidence, const char *why)
+{
+    int rc = errata_layout_edit(lay, i, mark_end(lay, i), full_width, rule,
+                                ERRATA_KIND_PUNCTUATION, confidence, "%s", why);
+    return rc < 0 ? rc : ERRATA_OK;
+}
+
+/* The next c on the same line within max code points, or 0. */
+static size_t find_on_line(const errata_layout *lay, size_t from, uint32_t c, size_t max)
+{
+    for (size_t j = from; j < lay->count && j < from + max; j++) {
+        if (lay->chars[j].cp == c)
+            return j;
+        if (lay->chars[j].cp == '\n')
+            return 0;
+    }
+    return 0;
+}
+
+static int has_han(const errata_layout *lay, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (errata_is_han(lay->chars[i].cp))
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ ? */
+
+static int question_word_before(const errata_layout *lay, size_t i)
+{
+    static const char *const words[] = {"吗", "呢", "么", "如何", "为何", "是否", "哪", "谁",
+                                        "几", "多少", "难道", "何"};
+    for (size_t j = i; j > 0 && j + 30 > i; j--) {
+        uint32_t c = errata_layout_cp(lay, j - 1);
+        if (errata_layout_ends_sentence(c) || c == '\n')
+            return 0;
+        for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+            if (errata_layout_matches(lay, j - 1, words[w]))
+                return 1;
+    }
+    return 0;
+}
+
+static int ends_with_document_kind(const errata_layout *lay, size_t end)
+{
+    static const char *const kinds[] = {
+        "法", "条例", "规定", "办法", "通知", "意见", "纲要", "决定", "报告", "方案", "规划",
+        "标准", "细则", "守则", "手册", "规程", "准则", "章程", "公约", "决议", "讲话", "文选",
+        "选集", "日报", "杂志", "规范", "指南", "目录", "计划", "制度"};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        size_t n = errata_layout_strlen(kinds[k]);
+        if (end >= n && errata_layout_matches(lay, end - n, kinds[k]))
+            return 1;
+    }
+    return 0;
+}
+
+/* ?title? where the title names a document or follows 依照, 贯彻 …: the
+   marks stood for 《》.  Returns the closing ? or 0. */
+static size_t title_marks_at(const errata_layout *lay, size_t i)
+{
+    size_t j = find_on_line(lay, i + 1, '?', MAX_PAIRED);
+    if (!j || j - i < 3 || j - i > MAX_TITLE_MARKED)
+        return 0;
+    for (size_t k = i + 1; k < j; k++) {
+        uint32_t c = lay->chars[k].cp;
+        if (!errata_is_han(c) && !errata_layout_is_digit(c) && !errata_layout_in_set(c, "·—、（）"))
+            return 0;
+    }
+    uint32_t before = errata_layout_before(lay, i);
+    static const char *const verbs[] = {"依照", "按照", "根据", "依据", "贯彻", "学习", "落实",
+                                        "执行", "遵守", "颁布", "印发", "制定", "修订", "出台",
+                                        "发布", "实施", "对照", "宣传"};
+    int introduced = errata_layout_in_set(before, "、和及与》");
+    for (size_t v = 0; !introduced && v < sizeof verbs / sizeof *verbs; v++) {
+        size_t n = errata_layout_strlen(verbs[v]);
+        introduced = i >= n && errata_layout_matches(lay, i - n, verbs[v]);
+    }
+    return introduced || ends_with_document_kind(lay, j) ? j : 0;
+}
+
+static int fix_question_mark(errata_layout *lay, size_t *i)
+{
+    size_t close = title_marks_at(lay, *i);
+    if (close) {
+        int rc = errata_layout_edit(lay, *i, *i + 1, "《", "punct/title-mark",
+                                    ERRATA_KIND_PUNCTUATION, 0.65, "? around a title stands for 《》");
+        if (rc >= 0)
+            rc = errata_layout_edit(lay, close, close + 1, "》", "punct/title-mark",
+                                    ERRATA_KIND_PUNCTUATION, 0.65, "? around a title stands for 《》");
+        *i = close;
+        return rc < 0 ? rc : ERRATA_OK;
+    }
+    uint32_t after = errata_layout_cp(lay, *i + 1);
+    if (!errata_layout_is_chinese(errata_layout_before(lay, *i)) ||
+        !(errata_layout_is_chinese(after) || after == '\n' || after == 0))
+        return ERRATA_OK;
+    int question = question_word_before(lay, *i);
+    return replace_mark(lay, *i, "？", "punct/ascii-question", question ? 0.85 : 0.6,
+                        question ? "ASCII ? ending a Chinese question"
+                                 : "ASCII ? in Chinese text (or a character lost in conversion)");
+}
+
+/* ------------------------------------------------------------ pairs */
+
+static int replace_pair(errata_layout *lay, size_t open, size_t close, const char *left,
+                        const char *right, const char *rule, double confidence, const char *why)
+{
+    int rc = errata_layout_edit(lay, open, open + 1, left, rule, ERRATA_KIND_PUNCTUATION,
+                                confidence, "%s", why);
+    if (rc >= 0)
+        rc = errata_layout_edit(lay, close, close + 1, right, rule, ERRATA_KIND_PUNCTUATION,
+                                confidence, "%s", why);
+    return rc < 0 ? rc : ERRATA_OK;
+}
+
+/* Short item numbers: 1, 12, 一, 十二. */
+static int is_item_number(const errata_layout *lay, size_t from, size_t to)
+{
+    if (to - from > 3 || to == from)
+        return 0;
+    for (size_t k = from; k < to; k++)
+        if (!errata_layout_is_digit(lay->chars[k].cp) && errata_layout_cn_digit(lay->chars[k].cp) < 0)
+            return 0;
+    return 1;
+}
+
+static int fix_parentheses(errata_layout *lay, size_t *i)
+{
+    size_t close = find_on_line(lay, *i + 1, ')', MAX_PARENTHESIZED);
+    size_t nested = find_on_line(lay, *i + 1, '(', MAX_PARENTHESIZED);
+    uint32_t before = errata_layout_before(lay, *i), after = errata_layout_cp(lay, close + 1);
+    if (!close || errata_layout_is_latin(before) || before == '_' || (nested && nested < close))
+        return ERRATA_OK;
+    int chinese_around = (*i == 0 || before == '\n' || errata_layout_is_chinese(before)) &&
+                         errata_layout_is_chinese(after);
+    int rc = ERRATA_OK;
+    if (has_han(lay, *i + 1, close))
+        rc = replace_pair(lay, *i, close, "（", "）", "punct/ascii-paren", 0.85,
+                          "ASCII parentheses around Chinese text");
+    else if (chinese_around && is_item_number(lay, *i + 1, close))
+        rc = replace_pair(lay, *i, close, "（", "）", "punct/ascii-paren", 0.8,
+                          "ASCII parentheses around an item number in Chinese text");
+    *i = close;
+    return rc;
+}
+
+static int fix_ascii_quotes(errata_layout *lay, size_t *i)
+{
+    size_t close = find_on_line(lay, *i + 1, '"', MAX_PAIRED);
+    if (!close)
+        return ERRATA_OK;
+    uint32_t before = errata_layout_before(lay, *i), after = errata_layout_cp(lay, close + 1);
+    int outside = errata_layout_is_chinese(before) || errata_layout_is_chinese(after);
+    int rc = ERRATA_OK;
+    if (outside && has_han(lay, *i + 1, close))
+        rc = replace_pair(lay, *i, close, "“", "”", "punct/ascii-quote", 0.85,
+                          "ASCII quotation marks around Chinese text");
+    *i = close;
+    return rc;
+}
+
+/* 〔…〕 is （…） unless it holds the year of a document number. */
+static int fix_tortoise_brackets(errata_layout *lay, size_t *i)
+{
+    size_t close = find_on_line(lay, *i + 1, 0x3015, MAX_PAIRED);
+    if (!close)
+        return ERRATA_OK;
+    long year;
+    size_t n = errata_layout_digits(lay, *i + 1, 4, &year);
+    int rc = ERRATA_OK;
+    if (!(n == 4 && *i + 5 == close && year >= 1900 && year <= 2099))
+        rc = replace_pair(lay, *i, close, "（", "）", "punct/tortoise-bracket", 0.85,
+                          "〔〕 used for （） outside a document number");
+    *i = close;
+    return rc;
+}
+
+/* ------------------------------------------------------------ the pass */
+
+static int fix_simple_mark(errata_layout *lay, size_t i, uint32_t c)
+{
+    static const struct {
+        uint32_t ascii;
+        const char *full_width, *rule;
+    } marks[] = {{',', "，", "punct/ascii-comma"},
+                 {';', "；", "punct/ascii-semicolon"},
+                 {':', "：", "punct/ascii-colon"},
+                 {'!', "！", "punct/ascii-exclamation"}};
+    for (size_t m = 0; m < sizeof marks / sizeof *marks; m++)
+        if (marks[m].ascii == c && in_chinese_text(lay, i))
+            return replace_mark(lay, i, marks[m].full_width, marks[m].rule, 0.9,
+                                "ASCII punctuation in Chinese text");
+    return ERRATA_OK;
+}
+
+static int fix_stand_in(errata_layout *lay, size_t i, uint32_t c)
+{
+    const char *real = c == 0x301D ? "“" : "”"; /* 〝 ; 〞 〟 */
+    int rc = errata_layout_edit(lay, i, i + 1, real, "punct/quote-standin", ERRATA_KIND_PUNCTUATION,
+                                0.9, "stand-in for a quotation mark");
+    return rc < 0 ? rc : ERRATA_OK;
+}
+
+int errata_layout_punctuation(errata_layout *lay)
+{
+    int rc = ERRATA_OK;
+    for (size_t i = 0; !rc && i < lay->count; i++) {
+        uint32_t c = lay->chars[i].cp;
+        if (c == '?')
+            rc = fix_question_mark(lay, &i);
+        else if (c == '(')
+            rc = fix_parentheses(lay, &i);
+        else if (c == '"')
+            rc = fix_ascii_quotes(lay, &i);
+        else if (c == 0x3014) /* 〔 */
+            rc = fix_tortoise_brackets(lay, &i);
+        else if (c >= 0x301D && c <= 0x301F)
+            rc = fix_stand_in(lay, i, c);
+        else
+            rc = fix_simple_mark(lay, i, c);
+    }
+    return rc;
+}
