@@ -231,16 +231,20 @@ static int first_open(const errata_review_file *file, size_t *item)
     return 0;
 }
 
+/* What a key did: nothing, something that moves on, or something that stays
+   at the same proposal (help, a message). */
+typedef enum { KEY_IGNORED, KEY_DONE, KEY_STAY } key_outcome;
+
 static void say(reviewer *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void say(reviewer *r, const char *fmt, ...)
 {
-    char line[1024];
+    char message[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    errata_review_put_clipped(r->out, line, r->style.columns - 1);
+    errata_review_draw_message(r->out, &r->style, message);
 }
 
 static const char *state_words(errata_review_state state)
@@ -251,8 +255,9 @@ static const char *state_words(errata_review_state state)
 }
 
 /* Answer the item and say what was done; a failure to save ends the review. */
-static void answer(reviewer *r, size_t item, errata_review_state state, const char *replacement,
-                   errata_review_scope scope, const char *dict_line)
+static key_outcome answer(reviewer *r, size_t item, errata_review_state state,
+                          const char *replacement, errata_review_scope scope,
+                          const char *dict_line)
 {
     char err[512];
     errata_review_session *s = r->session;
@@ -260,145 +265,155 @@ static void answer(reviewer *r, size_t item, errata_review_state state, const ch
                              sizeof err)) {
         say(r, "error: %s", err);
         r->failed = r->quit = 1;
-        return;
+        return KEY_DONE;
     }
     const errata_review_step *step = &s->steps[s->step_count - 1];
     state = s->files[r->file].items[item].state;
     if (step->count > 1)
-        say(r, "  %s, with %zu more like it", state_words(state), step->count - 1);
+        say(r, "%s, with %zu more like it", state_words(state), step->count - 1);
     else
-        say(r, "  %s", state_words(state));
+        say(r, "%s", state_words(state));
+    return KEY_DONE;
 }
 
-static void edit_answer(reviewer *r, size_t item_index)
+static key_outcome edit_answer(reviewer *r, size_t item_index)
 {
     const errata_review_item *item = &r->session->files[r->file].items[item_index];
     char *text = NULL;
     int rc = errata_review_term_line(r->term, "Replace with: ", item->new_text, &text);
     if (rc < 0) {
         r->quit = 1;
-        return;
+        return KEY_DONE;
     }
     if (rc > 0) {
-        say(r, "  (edit cancelled)");
-        return;
+        say(r, "(edit cancelled)");
+        return KEY_STAY;
     }
-    if (strcmp(text, item->new_text) == 0)
-        answer(r, item_index, ERRATA_REVIEW_ACCEPTED, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
-    else
-        answer(r, item_index, ERRATA_REVIEW_EDITED, text, ERRATA_REVIEW_SCOPE_ONE, NULL);
+    key_outcome outcome =
+        strcmp(text, item->new_text) == 0
+            ? answer(r, item_index, ERRATA_REVIEW_ACCEPTED, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL)
+            : answer(r, item_index, ERRATA_REVIEW_EDITED, text, ERRATA_REVIEW_SCOPE_ONE, NULL);
     free(text);
+    return outcome;
 }
 
 /* Y and N: teach the user dictionary, then answer every proposal alike. */
-static void learn(reviewer *r, size_t item_index, int keep)
+static key_outcome learn(reviewer *r, size_t item_index, int keep)
 {
     const errata_review_item *item = &r->session->files[r->file].items[item_index];
     const char *dict = r->session->dict_path;
     char err[512];
+    if (!dict) {
+        say(r, "no place for a user dictionary: set ERRATA_USER_DICT or HOME");
+        return KEY_STAY;
+    }
     char *line = keep ? errata_review_keep_line(item->old_text, err, sizeof err)
                       : errata_review_pair_line(item->old_text, item->new_text, err, sizeof err);
-    if (!dict) {
-        say(r, "  no place for a user dictionary: set ERRATA_USER_DICT or HOME");
-    } else if (!line) {
-        say(r, "  %s", err);
+    int added = line ? errata_review_dict_append(dict, line, err, sizeof err) : -1;
+    key_outcome outcome = KEY_STAY;
+    if (added < 0) {
+        say(r, "%s", err);
     } else {
-        int added = errata_review_dict_append(dict, line, err, sizeof err);
-        if (added < 0) {
-            say(r, "  %s", err);
-        } else {
-            say(r, "  %s %s", added == 0 ? "added to" : "already in", dict);
-            answer(r, item_index, keep ? ERRATA_REVIEW_REJECTED : ERRATA_REVIEW_ACCEPTED, NULL,
-                   keep ? ERRATA_REVIEW_SCOPE_WORD_ALL : ERRATA_REVIEW_SCOPE_PAIR_ALL,
-                   added == 0 ? line : NULL);
-        }
+        say(r, "%s %s", added == 0 ? "added to" : "already in", dict);
+        outcome = answer(r, item_index, keep ? ERRATA_REVIEW_REJECTED : ERRATA_REVIEW_ACCEPTED,
+                         NULL, keep ? ERRATA_REVIEW_SCOPE_WORD_ALL : ERRATA_REVIEW_SCOPE_PAIR_ALL,
+                         added == 0 ? line : NULL);
     }
     free(line);
+    return outcome;
 }
 
-static void undo(reviewer *r)
+static key_outcome undo(reviewer *r)
 {
     size_t file, item;
     char err[512];
     int rc = errata_review_undo(r->session, &file, &item, err, sizeof err);
     if (rc == 1) {
-        say(r, "  nothing to undo");
-        return;
+        say(r, "nothing to undo");
+        return KEY_STAY;
     }
     if (rc < 0)
-        say(r, "  error: %s", err);
+        say(r, "error: %s", err);
     r->file = file;
-    say(r, "  undone: back to %s:%zu:%zu", r->session->files[file].path,
-        r->session->files[file].items[item].line, r->session->files[file].items[item].column);
+    const errata_review_file *f = &r->session->files[file];
+    say(r, "undone: back to %s:%zu:%zu", errata_cli_display_name(f->path), f->items[item].line,
+        f->items[item].column);
+    return KEY_DONE;
 }
 
 /* Keys that answer a flag: it has nothing to accept, only to be seen. */
-static int flag_key(reviewer *r, size_t item, int32_t key)
+static key_outcome flag_key(reviewer *r, size_t item, int32_t key)
 {
     if (key == 'y' || key == 'n' || key == ' ' || key == ERRATA_REVIEW_KEY_ENTER)
-        answer(r, item, ERRATA_REVIEW_SEEN, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
-    else if (key == 'e' || key == 'Y' || key == 'N')
-        say(r, "  a flag has nothing to change");
-    else
-        return 0;
-    return 1;
+        return answer(r, item, ERRATA_REVIEW_SEEN, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
+    if (key == 'e' || key == 'Y' || key == 'N') {
+        say(r, "a flag has nothing to change");
+        return KEY_STAY;
+    }
+    return KEY_IGNORED;
 }
 
-static int proposal_key(reviewer *r, size_t item, int32_t key)
+static key_outcome proposal_key(reviewer *r, size_t item, int32_t key)
 {
-    if (key == 'y')
-        answer(r, item, ERRATA_REVIEW_ACCEPTED, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
-    else if (key == 'n')
-        answer(r, item, ERRATA_REVIEW_REJECTED, NULL, ERRATA_REVIEW_SCOPE_ONE, NULL);
-    else if (key == 'e')
-        edit_answer(r, item);
-    else if (key == 'Y' || key == 'N')
-        learn(r, item, key == 'N');
-    else
-        return 0;
-    return 1;
+    if (key == 'y' || key == 'n')
+        return answer(r, item, key == 'y' ? ERRATA_REVIEW_ACCEPTED : ERRATA_REVIEW_REJECTED, NULL,
+                      ERRATA_REVIEW_SCOPE_ONE, NULL);
+    if (key == 'e')
+        return edit_answer(r, item);
+    if (key == 'Y' || key == 'N')
+        return learn(r, item, key == 'N');
+    return KEY_IGNORED;
 }
 
 /* Keys that mean the same for proposals and flags. */
-static int common_key(reviewer *r, size_t item, int32_t key)
+static key_outcome common_key(reviewer *r, size_t item, int32_t key)
 {
     errata_review_state accept = ERRATA_REVIEW_ACCEPTED, reject = ERRATA_REVIEW_REJECTED;
-    if (key == 'a' || key == 'd')
-        answer(r, item, key == 'a' ? accept : reject, NULL, ERRATA_REVIEW_SCOPE_RULE_IN_FILE, NULL);
-    else if (key == 'A' || key == 'D')
-        answer(r, item, key == 'A' ? accept : reject, NULL, ERRATA_REVIEW_SCOPE_RULE_ALL, NULL);
-    else if (key == 'u')
-        undo(r);
-    else if (key == 's')
+    switch (key) {
+    case 'a':
+    case 'd':
+        return answer(r, item, key == 'a' ? accept : reject, NULL,
+                      ERRATA_REVIEW_SCOPE_RULE_IN_FILE, NULL);
+    case 'A':
+    case 'D':
+        return answer(r, item, key == 'A' ? accept : reject, NULL, ERRATA_REVIEW_SCOPE_RULE_ALL,
+                      NULL);
+    case 'u':
+        return undo(r);
+    case 's':
         r->file++;
-    else if (key == 'q' || key < 0)
-        r->quit = 1;
-    else if (key == '?')
+        return KEY_DONE;
+    case '?':
         errata_review_draw_help(r->out);
-    else
-        return 0;
-    return 1;
+        return KEY_STAY;
+    }
+    if (key == 'q' || key < 0) {
+        r->quit = 1;
+        return KEY_DONE;
+    }
+    return KEY_IGNORED;
 }
 
-/* Show the item and take keys until one of them does something. */
+/* Show the item and take keys until one of them moves on. */
 static void ask(reviewer *r, size_t item)
 {
     const errata_review_file *file = &r->session->files[r->file];
     int flag = file->items[item].action == ERRATA_ACTION_FLAG;
     errata_review_draw_item(r->out, &r->style, r->session, r->file, item);
-    for (;;) {
+    key_outcome outcome = KEY_STAY;
+    while (outcome != KEY_DONE) {
         errata_review_draw_prompt(r->out, &r->style, file, item);
         int32_t key = errata_review_term_key(r->term);
-        if (key != ERRATA_REVIEW_KEY_ESCAPE && key >= 0x20 && key < 0x7f)
+        if (key >= 0x20 && key < 0x7f)
             fprintf(r->out, "%c", (char)key);
         fputc('\n', r->out);
-        int taken = flag ? flag_key(r, item, key) : proposal_key(r, item, key);
-        if (!taken)
-            taken = common_key(r, item, key);
-        if (!taken)
-            say(r, "  press ? for help");
-        else if (key != '?')
-            return;
+        outcome = flag ? flag_key(r, item, key) : proposal_key(r, item, key);
+        if (outcome == KEY_IGNORED)
+            outcome = common_key(r, item, key);
+        if (outcome == KEY_IGNORED) {
+            say(r, "press ? for help");
+            outcome = KEY_STAY;
+        }
     }
 }
 
@@ -487,7 +502,7 @@ static int finish_file(errata_review_file *file, const char *output, int quiet)
         fprintf(stderr, "%s: %zu accepted, %zu edited, %zu rejected, %zu noted; written to %s\n",
                 name, counts[ERRATA_REVIEW_ACCEPTED], counts[ERRATA_REVIEW_EDITED],
                 counts[ERRATA_REVIEW_REJECTED], counts[ERRATA_REVIEW_SEEN],
-                output ? errata_cli_display_name(output) : name);
+                !output ? name : strcmp(output, "-") == 0 ? "standard output" : output);
     return rc;
 }
 

@@ -249,7 +249,7 @@ void errata_review_draw_item(FILE *out, const errata_review_style *style,
 void errata_review_draw_prompt(FILE *out, const errata_review_style *style,
                                const errata_review_file *file, size_t item_index);
 void errata_review_draw_help(FILE *out);
-/* Write s to out cut to at most columns terminal columns (with … if cut). */
-void errata_review_put_clipped(FILE *out, const char *s, int columns);
+/* A message, indented and wrapped to the screen. */
+void errata_review_draw_message(FILE *out, const errata_review_style *style, const char *message);
 
 #endif

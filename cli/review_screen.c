@@ -5,11 +5,14 @@
    some CJK terminals. */
 #include <string.h>
 
+#include "cli.h"
 #include "review.h"
 
 #define CONTEXT_ROWS 3
 #define INDENT 2
 #define ELLIPSIS "..."
+/* Below this width the prompt names only the main keys (? lists them all). */
+#define NARROW_COLUMNS 60
 
 static const char *const sgr_old = "\033[1;31m", *const sgr_new = "\033[1;32m",
                          *const sgr_flag = "\033[1;33m", *const sgr_dim = "\033[2m",
@@ -235,7 +238,8 @@ static void draw_heading(FILE *out, const errata_review_style *style,
     const errata_review_file *file = &session->files[file_index];
     const errata_review_item *item = &file->items[item_index];
     char line[512];
-    int n = snprintf(line, sizeof line, "%s:%zu:%zu  %s %zu of %zu", file->path, item->line,
+    int n = snprintf(line, sizeof line, "%s:%zu:%zu  %s %zu of %zu",
+                     errata_cli_display_name(file->path), item->line,
                      item->column, item->action == ERRATA_ACTION_FLAG ? "flag" : "proposal",
                      item_index + 1, file->count);
     if (session->file_count > 1 && n > 0 && (size_t)n < sizeof line)
@@ -287,9 +291,11 @@ void errata_review_draw_prompt(FILE *out, const errata_review_style *style,
                                const errata_review_file *file, size_t item_index)
 {
     int flag = file->items[item_index].action == ERRATA_ACTION_FLAG;
+    int narrow = style->columns < NARROW_COLUMNS;
+    const char *question = flag ? (narrow ? "Noted [y,?]?" : "Noted [y,n,a,d,A,D,u,s,q,?]?")
+                                : (narrow ? "Accept [y,n,?]?" : "Accept [y,n,e,a,d,A,D,Y,N,u,s,q,?]?");
     fprintf(out, "%s(%zu/%zu) %s%s ", style->colour ? sgr_bold : "", item_index + 1, file->count,
-            flag ? "Noted [y,n,a,d,A,D,u,s,q,?]?" : "Accept [y,n,e,a,d,A,D,Y,N,u,s,q,?]?",
-            style->colour ? sgr_reset : "");
+            question, style->colour ? sgr_reset : "");
     fflush(out);
 }
 
@@ -309,17 +315,9 @@ void errata_review_draw_help(FILE *out)
           out);
 }
 
-void errata_review_put_clipped(FILE *out, const char *s, int columns)
+void errata_review_draw_message(FILE *out, const errata_review_style *style, const char *message)
 {
-    errata_review_style style = {columns + 1, 0};
-    painter p = painter_start(out, &style, 0, 1);
-    size_t len = strlen(s);
-    if (text_columns(s, len) > p.width) {
-        size_t cut = forward_within(s, len, 0, p.width - 3);
-        put_text(&p, s, cut, "");
-        put_ascii(&p, ELLIPSIS, "");
-    } else {
-        put_text(&p, s, len, "");
-    }
+    painter p = painter_start(out, style, INDENT, 4);
+    put_text(&p, message, strlen(message), "");
     painter_end(&p);
 }
