@@ -174,6 +174,51 @@ ERRATA_API int errata_fix(const errata_engine *engine, const char *text, size_t 
 
 ERRATA_API void errata_free(void *buffer);
 
+/* ------------------------------------------------------------- encodings */
+
+/* The encodings a document can be read from and written back to.  A
+   document is checked in UTF-8; these convert to and from it. */
+typedef enum {
+    ERRATA_ENCODING_AUTO = 0,     /* errata_decode(): detect (see there) */
+    ERRATA_ENCODING_UTF8 = 1,
+    ERRATA_ENCODING_UTF8_BOM = 2, /* UTF-8 starting with EF BB BF */
+    ERRATA_ENCODING_GB18030 = 3,  /* also reads GBK and GB2312, its subsets */
+    ERRATA_ENCODING_UTF16LE = 4,
+    ERRATA_ENCODING_UTF16LE_BOM = 5,
+    ERRATA_ENCODING_UTF16BE = 6,
+    ERRATA_ENCODING_UTF16BE_BOM = 7
+} errata_encoding;
+
+/* "UTF-8", "UTF-8-BOM", "GB18030", "UTF-16LE", "UTF-16LE-BOM", "UTF-16BE",
+   "UTF-16BE-BOM" ("auto" for ERRATA_ENCODING_AUTO; NULL if out of range). */
+ERRATA_API const char *errata_encoding_name(errata_encoding encoding);
+
+/* The encoding a name stands for, case-insensitively: the names above, and
+   "UTF8", "UTF-8-SIG", "GBK", "GB2312", "CP936" (written as GB18030),
+   "UTF-16" (little-endian with a BOM), "auto".  ERRATA_EINVAL if unknown. */
+ERRATA_API int errata_encoding_from_name(const char *name, errata_encoding *out);
+
+/* Convert len bytes in `encoding` to UTF-8.  With ERRATA_ENCODING_AUTO the
+   encoding is detected: a BOM (UTF-8, UTF-16LE/BE); else, for an
+   even-length input holding NUL bytes, the UTF-16 byte order in which it
+   reads as text (at least 80% of its first 32 Ki code units ASCII, CJK or
+   CJK and general punctuation); else valid UTF-8; else valid GB18030.  A BOM is not copied to the output.
+   Text that cannot be decoded fails with ERRATA_EENCODING and a message
+   naming the byte offset of the first bad sequence; so does decoded text
+   holding a control character other than tab, line feed, vertical tab,
+   form feed, carriage return, SUB and ESC (binary data).  *out is a new
+   NUL-terminated buffer of *out_len bytes, freed with errata_free();
+   *detected (when not NULL) receives the encoding read. */
+ERRATA_API int errata_decode(const char *data, size_t len, errata_encoding encoding, char **out,
+                             size_t *out_len, errata_encoding *detected);
+
+/* Convert len bytes of UTF-8 to `encoding` (not AUTO), writing a BOM for
+   the _BOM encodings.  Invalid UTF-8 fails with ERRATA_EENCODING and the
+   byte offset.  *out is a new buffer of *out_len bytes (plus a NUL byte
+   after them), freed with errata_free(). */
+ERRATA_API int errata_encode(const char *text, size_t len, errata_encoding encoding, char **out,
+                             size_t *out_len);
+
 #ifdef __cplusplus
 }
 #endif
