@@ -71,8 +71,10 @@ static errata_verdict judge_by_rules(const errata_entry *e, const char *text, si
 }
 
 /* Turn one occurrence into a candidate: the strongest verdict among the
-   key's entries wins; contextual entries stay as alternatives. */
-static int make_candidate(const errata_engine *engine, const key_match *m, const char *text,
+   key's entries wins; contextual entries stay as alternatives.  A candidate
+   all of whose entries are vetoed stays as a KEEP verdict: it is evidence of
+   the word's legitimate use in this document. */
+static void make_candidate(const errata_engine *engine, const key_match *m, const char *text,
                           size_t len, errata_candidate *out)
 {
     const errata_key *key = &engine->keys[m->key];
@@ -85,8 +87,11 @@ static int make_candidate(const errata_engine *engine, const key_match *m, const
         const char *context = NULL;
         errata_verdict v = judge_by_rules(&engine->dict.entries[entry], text, len, m->start,
                                           m->end, &context);
-        if (v == ERRATA_VERDICT_KEEP)
+        if (v == ERRATA_VERDICT_KEEP) {
+            if (out->verdict == ERRATA_VERDICT_KEEP)
+                out->entry = entry; /* a legitimate use of this pair's form */
             continue;
+        }
         if (v == ERRATA_VERDICT_CONTEXTUAL && out->alternative_count < ERRATA_MAX_ALTERNATIVES)
             out->alternatives[out->alternative_count++] = entry;
         if (v > out->verdict) {
@@ -95,7 +100,6 @@ static int make_candidate(const errata_engine *engine, const key_match *m, const
             out->rule_context = context;
         }
     }
-    return out->verdict != ERRATA_VERDICT_KEEP;
 }
 
 static int collect_candidates(const errata_engine *engine, const match_list *matches,
@@ -110,10 +114,8 @@ static int collect_candidates(const errata_engine *engine, const match_list *mat
             continue;
         if (errata_grow((void **)&out->items, &out->cap, out->count + 1, sizeof *out->items))
             return ERRATA_ENOMEM;
-        if (make_candidate(engine, m, text, len, &out->items[out->count])) {
-            out->count++;
-            covered_until = m->end;
-        }
+        make_candidate(engine, m, text, len, &out->items[out->count++]);
+        covered_until = m->end;
     }
     return ERRATA_OK;
 }

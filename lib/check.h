@@ -18,7 +18,7 @@ typedef enum {
 typedef struct {
     size_t start, end;      /* bytes of the corrupted form */
     errata_verdict verdict;
-    size_t entry;           /* the deciding entry (verdicts above contextual) */
+    size_t entry;           /* the deciding entry (KEEP: the first vetoed one) */
     const char *rule_context;
     size_t alternatives[ERRATA_MAX_ALTERNATIVES]; /* contextual entries */
     size_t alternative_count;

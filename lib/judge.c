@@ -24,6 +24,9 @@
 #define MARGIN_CONFIRMED_PAIR 1.0
 #define MARGIN_UNCONFIRMED_PAIR 2.0
 #define MARGIN_OTHER_FAMILY 1.5 /* added when the document shows the other family only */
+#define MARGIN_LEGITIMATE_USE 1.0 /* added when the form is used legitimately more often
+                                     than it is confirmed damaged (a consumer-rights text
+                                     full of 消费者, a construction plan full of 工程质量) */
 #define CONFIDENCE_SLOPE 1.5
 
 #define WINDOW_CONTEXT_CHARS 8 /* Han characters either side of a cluster */
@@ -34,7 +37,8 @@
 typedef struct {
     size_t markers;              /* certain swap candidates */
     size_t family_a, family_b;   /* of which from family A / B */
-    unsigned char *confirmed;    /* per entry: seen with certainty here */
+    unsigned *confirmed;         /* per entry: occurrences repaired with certainty */
+    unsigned *legitimate;        /* per entry: occurrences a keep rule protects */
     int damaged;
 } doc_evidence;
 
@@ -47,15 +51,18 @@ static int gather_evidence(const errata_engine *engine, const errata_candidate_l
                            const errata_check_options *opts, doc_evidence *ev)
 {
     memset(ev, 0, sizeof *ev);
-    ev->confirmed = calloc(engine->dict.entry_count + 1, 1);
-    if (!ev->confirmed)
+    ev->confirmed = calloc(engine->dict.entry_count + 1, sizeof *ev->confirmed);
+    ev->legitimate = calloc(engine->dict.entry_count + 1, sizeof *ev->legitimate);
+    if (!ev->confirmed || !ev->legitimate)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; i < cands->count; i++) {
         const errata_candidate *c = &cands->items[i];
+        if (c->verdict == ERRATA_VERDICT_KEEP)
+            ev->legitimate[c->entry]++;
         if (c->verdict <= ERRATA_VERDICT_CONTEXTUAL)
             continue;
         const errata_entry *e = &engine->dict.entries[c->entry];
-        ev->confirmed[c->entry] = 1;
+        ev->confirmed[c->entry]++;
         if (!is_swap_family(e->family))
             continue;
         ev->markers++;
@@ -64,6 +71,12 @@ static int gather_evidence(const errata_engine *engine, const errata_candidate_l
     }
     ev->damaged = ev->markers > 0 || opts->assume_damaged;
     return ERRATA_OK;
+}
+
+static void free_evidence(doc_evidence *ev)
+{
+    free(ev->confirmed);
+    free(ev->legitimate);
 }
 
 static errata_kind entry_kind(const errata_entry *e)
@@ -242,6 +255,8 @@ static double required_margin(const errata_entry *e, const doc_evidence *ev, siz
     if ((e->family == ERRATA_FAMILY_A && ev->family_b > 0 && ev->family_a == 0) ||
         (e->family == ERRATA_FAMILY_B && ev->family_a > 0 && ev->family_b == 0))
         margin += MARGIN_OTHER_FAMILY;
+    if (ev->legitimate[entry] > ev->confirmed[entry])
+        margin += MARGIN_LEGITIMATE_USE;
     return margin;
 }
 
@@ -267,9 +282,10 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, co
     return errata_edit_list_add(edits, text, s->start, s->end, e->original, e->rule, entry_kind(e),
                                 confidence,
                                 "language model prefers \"%s\" by %.2f (log10; %.1f needed): "
-                                "%zu swap markers in the document, this pair %s",
-                                e->original, margin, required, ev->markers,
-                                ev->confirmed[entry] ? "confirmed here" : "not confirmed here");
+                                "%zu swap markers in the document; this pair confirmed %u times, "
+                                "legitimate %u times",
+                                e->original, margin, required, ev->markers, ev->confirmed[entry],
+                                ev->legitimate[entry]);
 }
 
 static void add_slot(window *w, const errata_engine *engine, const errata_candidate *c, size_t index)
@@ -320,8 +336,8 @@ static void build_window(window *w, const errata_engine *engine, const char *tex
         if (c->start < w->start || c->end > w->end)
             continue;
         int in_cluster = i >= first && i < stop && c->verdict == ERRATA_VERDICT_CONTEXTUAL;
-        if (!in_cluster && c->verdict == ERRATA_VERDICT_CONTEXTUAL)
-            continue; /* judged in its own cluster */
+        if (c->verdict == ERRATA_VERDICT_KEEP || (!in_cluster && c->verdict == ERRATA_VERDICT_CONTEXTUAL))
+            continue; /* stays as it is, or judged in its own cluster */
         add_slot(w, engine, c, i);
         if (!in_cluster)
             w->choice[w->slot_count - 1] = 1;
@@ -369,7 +385,7 @@ int errata_judge_candidates(const errata_engine *engine, const char *text, size_
     /* Contextual pairs fire only in a document that shows swap damage, and
        only with a model to judge them. */
     if (!ev.damaged || !engine->lm) {
-        free(ev.confirmed);
+        free_evidence(&ev);
         return rc;
     }
     for (size_t i = 0; !rc && i < cands->count;) {
@@ -381,6 +397,6 @@ int errata_judge_candidates(const errata_engine *engine, const char *text, size_
         rc = judge_cluster(engine, text, len, opts, cands, i, stop, &ev, edits);
         i = stop;
     }
-    free(ev.confirmed);
+    free_evidence(&ev);
     return rc;
 }
