@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -287,7 +288,8 @@ def line_context(text, start, end, new):
 def section_clean_text(ctx):
     texts = clean_texts(ctx.corpus)
     chars = 0
-    counts = {"applied": 0, "proposed": 0, "other applied": 0, "blind": 0}
+    counts = {"applied": 0, "proposed": 0, "blind": 0}
+    other_kinds = Counter()
     examples = []
     for path in texts:
         text = path.read_text(encoding="utf-8")
@@ -297,16 +299,22 @@ def section_clean_text(ctx):
             continue
         for e in ctx.check(path):
             if e["kind"] not in WORD_KINDS:
-                counts["other applied"] += e["action"] == "apply"
+                if e["action"] == "apply":
+                    other_kinds[e["kind"]] += 1
                 continue
             counts["applied" if e["action"] == "apply" else "proposed"] += e["action"] != "flag"
             if e["action"] == "apply" and len(examples) < FALSE_EDITS_SHOWN:
                 where = line_context(text, e["cp_start"], e["cp_end"], e["new"])
-                examples.append(f"  {path.relative_to(ctx.corpus)}:{where}")
+                examples.append(f"    {path.relative_to(ctx.corpus)}:{where}")
     per = 100000 / chars if chars else 0.0
     print(f"Clean text ({len(texts)} files, {chars} chars; every word edit is false), per 100k chars:")
     shown = counts if ctx.errata else {"blind": counts["blind"]}
-    print("  " + "   ".join(f"{k} {v * per:.2f} ({v})" for k, v in shown.items()))
+    print("  word edits: " + "   ".join(f"{k} {v * per:.2f} ({v})" for k, v in shown.items()))
+    if ctx.errata:
+        print("  other applied edits: " + ("   ".join(
+            f"{k} {v * per:.2f} ({v})" for k, v in sorted(other_kinds.items())) or "none"))
+    if examples:
+        print("  first false word edits:")
     for line in examples:
         print(line)
 
