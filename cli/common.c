@@ -190,14 +190,13 @@ static int create_temporary(const char *target, mode_t mode, char **tmp_path)
     return -1;
 }
 
-/* Give the temporary file the permissions (and, when allowed, the owner) of
-   the file it replaces. */
+/* Give the temporary file the permissions and the owner of the file it
+   replaces; where only root may give files away (EPERM), it stays ours. */
 static int copy_attributes(int fd, const struct stat *old)
 {
-    if ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
-        fchown(fd, old->st_uid, old->st_gid) != 0) {
-        /* Not allowed to give it away: the new file stays ours. */
-    }
+    int other_owner = old->st_uid != geteuid() || old->st_gid != getegid();
+    if (other_owner && fchown(fd, old->st_uid, old->st_gid) != 0 && errno != EPERM)
+        return -1;
     return fchmod(fd, old->st_mode & 07777);
 }
 

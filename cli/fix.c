@@ -11,7 +11,8 @@ static const char fix_help[] =
     "result to standard output, one file after the other.\n"
     "\n"
     "Output:\n"
-    "  -o, --output FILE    write to FILE instead (replaced only once all went well)\n"
+    "  -o, --output FILE    write to FILE instead (replaced only once all went well;\n"
+    "                       '-' is standard output)\n"
     "  -i, --in-place       rewrite each FILE (through a temporary file and a rename;\n"
     "                       permissions kept; left alone when nothing changes)\n"
     "  --backup=SUFFIX      with --in-place, first keep the original as FILE+SUFFIX\n"
@@ -43,19 +44,21 @@ typedef struct {
     const char *backup_suffix;
 } fix_options;
 
+static int match_either(errata_cli_args *args, const char *short_name, const char *long_name,
+                        const char **value)
+{
+    int r = errata_cli_match(args, short_name, value);
+    return r != 0 ? r : errata_cli_match(args, long_name, value);
+}
+
 static int fix_option(errata_cli_args *args, void *context)
 {
     fix_options *o = context;
-    const char *value = NULL;
-    int r;
-    if ((r = errata_cli_match(args, "-o", &value)) > 0 ||
-        (r == 0 && (r = errata_cli_match(args, "--output", &value)) > 0))
-        o->output = value;
-    else if (r == 0 && ((r = errata_cli_match(args, "-i", NULL)) > 0 ||
-                        (r == 0 && (r = errata_cli_match(args, "--in-place", NULL)) > 0)))
+    int r = match_either(args, "-o", "--output", &o->output);
+    if (r == 0 && (r = match_either(args, "-i", "--in-place", NULL)) > 0)
         o->in_place = 1;
-    else if (r == 0 && (r = errata_cli_match(args, "--backup", &value)) > 0)
-        o->backup_suffix = value;
+    if (r == 0)
+        r = errata_cli_match(args, "--backup", &o->backup_suffix);
     return r;
 }
 
@@ -178,7 +181,7 @@ static int fix_to_file(const errata_engine *engine, const errata_cli_common *com
 static int run_fix(const errata_engine *engine, const errata_cli_common *common,
                    const fix_options *o)
 {
-    if (o->output)
+    if (o->output && strcmp(o->output, "-") != 0)
         return fix_to_file(engine, common, o->output);
     if (!o->in_place)
         return fix_all(engine, common, NULL, NULL);

@@ -81,6 +81,10 @@ EOF
     run_test_engine fix --output out3.txt <"$DATA/two.txt"
     assert_status 0
     assert_files_equal out3.txt out.txt
+    run_test_engine fix -o - "$DATA/two.txt"
+    assert_status 0
+    assert_files_equal "$IO/out" out.txt
+    assert_not_exists ./-
 }
 
 test_fix_output_over_its_own_input() {
