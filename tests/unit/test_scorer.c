@@ -1,0 +1,128 @@
+/* The context scorer: rules, document evidence and the language model
+   together, through errata_fix() with the embedded dictionaries and model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errata.h"
+
+static errata_engine *default_engine;
+
+static int load_default_engine(void **state)
+{
+    (void)state;
+    return errata_engine_new(&default_engine, NULL);
+}
+
+static int free_default_engine(void **state)
+{
+    (void)state;
+    errata_engine_free(default_engine);
+    return 0;
+}
+
+static void assert_fixed_by(const errata_engine *engine, const char *text, const char *expected)
+{
+    char *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(errata_fix(engine, text, strlen(text), NULL, &out, &out_len), ERRATA_OK);
+    assert_string_equal(out, expected);
+    errata_free(out);
+}
+
+static void assert_fixed(const char *text, const char *expected)
+{
+    assert_fixed_by(default_engine, text, expected);
+}
+
+static void legitimate_kaizhan_stays_and_the_swapped_one_is_repaired(void **state)
+{
+    (void)state;
+    assert_fixed("坚持科学开展观，深入开展调研活动，开展工作。",
+                 "坚持科学发展观，深入开展调研活动，开展工作。");
+}
+
+static void campaign_names_and_consumer_words_stay(void **state)
+{
+    (void)state;
+    assert_fixed("建设平安浙江，抓好平安消费治理。", "建设平安浙江，抓好安全生产管理。");
+    assert_fixed("平安消费是根底。维护消费者权益，营造放心消费环境，开展消费维权活动。",
+                 "安全生产是基础。维护消费者权益，营造放心消费环境，开展消费维权活动。");
+    assert_fixed("送效劳上门，鼓励有效劳动。", "送服务上门，鼓励有效劳动。");
+}
+
+static void clean_document_keeps_its_ambiguous_words(void **state)
+{
+    (void)state;
+    /* the model prefers 发展 here, but nothing shows that a swap tool ran */
+    assert_fixed("大力开展现代农业。", "大力开展现代农业。");
+    assert_fixed("加快开展，标准管理，工程建设。", "加快开展，标准管理，工程建设。");
+}
+
+static void evidence_decides_how_readily_a_pair_fires(void **state)
+{
+    (void)state;
+    errata_result *result = NULL;
+    const char *text = "加强根底设施建设。大力开展现代农业。";
+    assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 2);
+    const errata_edit *e = errata_result_edit(result, 1);
+    /* a damaged document, but the pair itself is not confirmed: proposed only */
+    assert_string_equal(e->new_text, "发展");
+    assert_int_equal(e->action, ERRATA_ACTION_PROPOSE);
+    assert_non_null(strstr(e->reason, "language model prefers \"发展\""));
+    errata_result_free(result);
+    /* once 科学开展观 confirms the pair, the same clause is repaired */
+    assert_fixed("加强根底设施建设。坚持科学开展观，大力开展现代农业。",
+                 "加强基础设施建设。坚持科学发展观，大力发展现代农业。");
+}
+
+/* A dictionary whose contextual pairs have no rules: only the model decides. */
+static errata_engine *model_only_engine(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("errata-dict 1\n根底\t基础\tswap\tU\n平安\t安全\tswap\tC\n消费\t生产\tswap\tC\n"
+          "治理\t管理\tswap\tC\n",
+          f);
+    fclose(f);
+    const char *paths[] = {path};
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_default_dictionaries = 1;
+    opts.dictionary_paths = paths;
+    opts.dictionary_count = 1;
+    errata_engine *engine = NULL;
+    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
+    return engine;
+}
+
+static void neighbouring_candidates_are_decided_together(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/errata-scorer-%d.dict", (int)getpid());
+    errata_engine *engine = model_only_engine(path);
+    assert_fixed_by(engine, "打好根底。抓好平安消费治理工作。", "打好基础。抓好安全生产管理工作。");
+    assert_fixed_by(engine, "打好根底。建设平安校园。", "打好基础。建设平安校园。");
+    assert_fixed_by(engine, "打好根底。维护消费者权益。", "打好基础。维护消费者权益。");
+    errata_engine_free(engine);
+    remove(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(legitimate_kaizhan_stays_and_the_swapped_one_is_repaired),
+        cmocka_unit_test(campaign_names_and_consumer_words_stay),
+        cmocka_unit_test(clean_document_keeps_its_ambiguous_words),
+        cmocka_unit_test(evidence_decides_how_readily_a_pair_fires),
+        cmocka_unit_test(neighbouring_candidates_are_decided_together),
+    };
+    return cmocka_run_group_tests(tests, load_default_engine, free_default_engine);
+}
