@@ -7,6 +7,7 @@
 #   $IO       a directory outside $T for the captured outputs
 #   $HOME     an empty directory of its own ($IO/home); no ERRATA_USER_DICT,
 #             XDG_CONFIG_HOME or NO_COLOR in the environment
+#   $SCRATCH  the directory holding every test's directories
 # A test passes when its function returns 0; the first failed assertion
 # prints what went wrong and ends the test.
 
@@ -106,3 +107,30 @@ assert_not_exists() { [[ ! -e $1 ]] || fail "$1 exists"; }
 
 # The files of directory $1 (names, one a line, hidden ones too).
 list_dir() { (cd "$1" && LC_ALL=C ls -A); }
+
+# Run errata with the test engine flags as user nobody when we are root (so
+# that file permissions count), else as ourselves.  The binary and the test
+# dictionary are copied into $IO, and the directories from the scratch root
+# down to $T and $IO opened for traversal, so that nobody can reach them
+# wherever the repository lies.
+run_as_nobody() {
+    local command=$1
+    shift
+    if [[ $(id -u) -ne 0 ]]; then
+        run_test_engine "$command" "$@"
+        return
+    fi
+    command -v setpriv >/dev/null || fail "setpriv is needed to test permissions as root"
+    cp "$ERRATA" "$IO/errata"
+    cp "$DATA/test.dict" "$IO/test.dict"
+    chmod o+rx "$IO/errata" "$IO/test.dict"
+    local dir
+    for dir in "$T" "$IO"; do
+        while [[ $dir == "$SCRATCH"* ]]; do
+            chmod o+x "$dir"
+            dir=$(dirname "$dir")
+        done
+    done
+    run setpriv --reuid=nobody --regid=nogroup --clear-groups "$IO/errata" "$command" \
+        --no-default-dict --no-model --dict "$IO/test.dict" "$@"
+}

@@ -22,6 +22,7 @@ unset ERRATA_USER_DICT XDG_CONFIG_HOME NO_COLOR
 export TERM=dumb
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/errata-cli-tests.XXXXXX")
+export SCRATCH=$scratch
 # The tests make read-only directories: give the owner back the right to
 # delete them before removing the whole tree.
 trap 'chmod -R u+rwX "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT

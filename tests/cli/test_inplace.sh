@@ -144,33 +144,17 @@ EOF
     assert_files_equal binary.bin binary.expected
 }
 
-# Drop root's power to write anywhere for one command.
-as_nobody() {
-    if [[ $(id -u) -eq 0 ]]; then
-        setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
-    else
-        "$@"
-    fi
-}
-
 test_in_place_read_only_directory_fails_cleanly() {
-    if [[ $(id -u) -eq 0 ]] && ! command -v setpriv >/dev/null; then
-        echo "    (skipped: root without setpriv)"
-        return 0
-    fi
     mkdir ro
     cp "$DATA/two.txt" ro/doc.txt
     chmod 0666 ro/doc.txt
     chmod 0555 ro
-    chmod 0755 "$T" "$IO"
-    # nobody must be able to reach the directory and the dictionary.
-    chmod o+x "$(dirname "$T")" "$(dirname "$(dirname "$T")")" "$(dirname "$(dirname "$(dirname "$T")")")"
-    run as_nobody "$ERRATA" fix "${TEST_ENGINE[@]}" --in-place --backup=.orig ro/doc.txt
+    run_as_nobody fix --in-place --backup=.orig ro/doc.txt
     assert_status 2
     assert_stderr $'errata: ro/doc.txt.orig: cannot create a temporary file beside it: Permission denied\n'
     assert_files_equal ro/doc.txt "$DATA/two.txt"
     assert_equal "$(list_dir ro)" doc.txt
-    run as_nobody "$ERRATA" fix "${TEST_ENGINE[@]}" --in-place ro/doc.txt
+    run_as_nobody fix --in-place ro/doc.txt
     assert_status 2
     assert_stderr $'errata: ro/doc.txt: cannot create a temporary file beside it: Permission denied\n'
     assert_files_equal ro/doc.txt "$DATA/two.txt"
