@@ -26,7 +26,7 @@ CLI_SRCS  := $(wildcard cli/*.c)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin
+EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries/lookalike.tsv
 
 .PHONY: all test unit-tests cli-tests sanitize-tests eval bench install clean
 all: $(BUILD)/errata $(BUILD)/liberrata.a $(BUILD)/liberrata.so

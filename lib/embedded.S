@@ -14,5 +14,6 @@ name##_end:                          \
 
 EMBED(errata_embedded_swaps, "dictionaries/swaps.dict")
 EMBED(errata_embedded_model, "dictionaries/zh-lm.bin")
+EMBED(errata_embedded_lookalike, "dictionaries/lookalike.tsv")
 
     .section .note.GNU-stack,"",@progbits

@@ -78,5 +78,6 @@ int errata_layout_check(const char *text, size_t len, const errata_check_options
 
 extern const char errata_embedded_swaps[], errata_embedded_swaps_end[];
 extern const char errata_embedded_model[], errata_embedded_model_end[];
+extern const char errata_embedded_lookalike[], errata_embedded_lookalike_end[];
 
 #endif

@@ -143,9 +143,18 @@ def sequence_distance(a, b):
 def similarity(a, b, strokes, decompositions):
     sa, sb = strokes.of(a), strokes.of(b)
     score = 1 - sequence_distance(sa, sb) / max(len(sa), len(sb))
-    la = layout_group(decompositions.get(a, ("c", []))[0])
-    lb = layout_group(decompositions.get(b, ("c", []))[0])
-    return score - (0.2 if la != lb else 0.0)
+    return score - layout_penalty(decompositions.get(a, ("c", []))[0],
+                                  decompositions.get(b, ("c", []))[0])
+
+
+def layout_penalty(a, b):
+    """How much two top-level layouts set the characters apart: 末 w(木,一) and
+    未 wt(木,一) hardly, 未 wt(木,一) and 本 wb(木,一) clearly."""
+    if a == b:
+        return 0.0
+    if a.startswith(b) or b.startswith(a):
+        return 0.05
+    return 0.15 if layout_group(a) == layout_group(b) else 0.2
 
 
 def candidate_pairs(chars, strokes, decompositions):

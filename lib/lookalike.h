@@ -1,0 +1,47 @@
+/* The OCR look-alike pass: characters that a scanner and an OCR engine
+   misread as a similar-looking one (末位 read as 未位), repaired where the
+   language model strongly prefers the look-alike.  The candidate pairs come
+   from dictionaries/lookalike.tsv (format: dictionaries/LOOKALIKE.md). */
+#ifndef ERRATA_LOOKALIKE_H
+#define ERRATA_LOOKALIKE_H
+
+#include "internal.h"
+#include "lm.h"
+
+typedef struct errata_lookalike_table errata_lookalike_table;
+
+/* Parse a table (header "errata-lookalike 1") from data[0..len); the table
+   keeps no pointer into data.  A malformed line fails with ERRATA_EFORMAT. */
+int errata_lookalike_table_parse(errata_lookalike_table **out, const char *data, size_t len);
+
+/* The table linked into the library (dictionaries/lookalike.tsv). */
+int errata_lookalike_table_embedded(errata_lookalike_table **out);
+
+void errata_lookalike_table_free(errata_lookalike_table *table);
+
+/* Number of (seen, original) pairs in the table. */
+size_t errata_lookalike_table_count(const errata_lookalike_table *table);
+
+/* How much more likely (log10) the model must find the text with a
+   look-alike replaced before the replacement is proposed, and before it is
+   applied by default; calibrated on corpus/ocr/ and clean text (see
+   scripts/eval_ocr.py).  A pair of lower similarity needs up to
+   ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN more, a pair seen misread in OCR
+   output ERRATA_LOOKALIKE_OBSERVED_BONUS less, and in a document where some
+   replacement reached the apply margin without help (so: OCR output) such a
+   pair needs ERRATA_LOOKALIKE_DOCUMENT_RELIEF less again. */
+#define ERRATA_LOOKALIKE_PROPOSE_MARGIN 4.0
+#define ERRATA_LOOKALIKE_APPLY_MARGIN 5.0
+#define ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN 4.0
+#define ERRATA_LOOKALIKE_OBSERVED_BONUS 1.0
+#define ERRATA_LOOKALIKE_DOCUMENT_RELIEF 3.0
+
+/* Judge every Han character of text[0..len) (valid UTF-8) that the table
+   lists, alone and together with a look-alike one or two characters further
+   on, and add an edit (kind ERRATA_KIND_LOOKALIKE, rule
+   "lookalike/<old>><new>") for each replacement the model prefers by the
+   margin.  Does nothing when the rule "lookalike" is disabled in opts. */
+int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm, const char *text,
+                           size_t len, const errata_check_options *opts, errata_edit_list *list);
+
+#endif
