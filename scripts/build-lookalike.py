@@ -35,7 +35,6 @@ FREQUENT = 4000          # characters of the frequency list taken into account
 MIN_SIMILARITY = 0.70    # structural similarity for a pair to be listed
 MIN_OBSERVED_SIMILARITY = 0.5  # below it, an OCR substitution must be seen twice
 MAX_PER_CHAR = 8         # structural candidates kept for one character
-OCR_LEVELS = ("clean-scan", "light", "moderate", "heavy")
 SHORT = 8                # stroke sequences up to this length also meet by deletion
 
 DECOMP_LINE = re.compile(r"^(.+?):([^(]*)\((.*)\)$")
@@ -199,7 +198,7 @@ def observed_pairs(corpus):
     counts = collections.Counter()
     for clean in sorted((corpus / "clean").glob("*.txt")):
         reference = eval_ocr.strip_space(clean.read_text(encoding="utf-8"))
-        for level in OCR_LEVELS:
+        for level in eval_ocr.LEVELS:
             read = corpus / level / clean.name
             if not read.exists():
                 continue

@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corrupt import PAIRS  # noqa: E402  (the pair table lives with the simulator)
+from eval_ocr import ocr_round_trip_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WORD_KINDS = {"swap", "lookalike"}
@@ -336,7 +337,12 @@ def section_fix_time(ctx):
           f"over {TIMING_RUNS} runs")
 
 
-SECTIONS = [section_word_edits, section_clean_text, section_fix_time]
+def section_ocr_round_trip(ctx):
+    fix = (lambda path: run_errata(ctx.errata, ["fix"], path)) if ctx.errata else None
+    ocr_round_trip_report(ctx.corpus, fix)
+
+
+SECTIONS = [section_word_edits, section_clean_text, section_fix_time, section_ocr_round_trip]
 
 
 def main():

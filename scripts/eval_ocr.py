@@ -1,7 +1,17 @@
 #!/usr/bin/env python3
-"""OCR round-trip figures: character error rate of the OCR text in
-corpus/ocr/<level>/ against corpus/ocr/clean/, before and after `errata fix`."""
+"""OCR round-trip figures for `make eval`: the character error rate (edit
+distance / length of the clean text, whitespace ignored) of the tesseract
+output in corpus/ocr/<level>/ against corpus/ocr/clean/, before and after
+`errata fix`.  Also the alignment helpers that scripts/build-lookalike.py uses.
+
+Usage alone: scripts/eval_ocr.py [--errata build/errata] [--corpus corpus]
+"""
+import argparse
+import subprocess
 import sys
+from pathlib import Path
+
+LEVELS = ("clean-scan", "light", "moderate", "heavy")
 
 
 def strip_space(text):
@@ -39,18 +49,66 @@ def alignment(ref, hyp):
 
 
 def edit_distance(ref, hyp):
-    return alignment(ref, hyp)[0]
+    """Levenshtein distance, the common ends skipped first."""
+    while ref and hyp and ref[0] == hyp[0]:
+        ref, hyp = ref[1:], hyp[1:]
+    while ref and hyp and ref[-1] == hyp[-1]:
+        ref, hyp = ref[:-1], hyp[:-1]
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i]
+        for j, h in enumerate(hyp, 1):
+            cur.append(min(prev[j - 1] + (r != h), prev[j] + 1, cur[j - 1] + 1))
+        prev = cur
+    return prev[-1]
 
 
-def char_error_rate(clean, ocr):
-    ref = strip_space(clean)
-    return edit_distance(ref, strip_space(ocr)) / max(len(ref), 1)
+def level_errors(corpus, level, fix):
+    """(clean characters, errors before, errors after fix or None) of a level;
+    level "clean" reads the clean documents themselves."""
+    chars = before = after = 0
+    for clean in sorted((corpus / "ocr/clean").glob("*.txt")):
+        reference = strip_space(clean.read_text(encoding="utf-8"))
+        read = clean if level == "clean" else corpus / "ocr" / level / clean.name
+        chars += len(reference)
+        before += edit_distance(reference, strip_space(read.read_text(encoding="utf-8")))
+        if fix:
+            after += edit_distance(reference, strip_space(fix(read).decode("utf-8")))
+    return chars, before, after if fix else None
 
 
-def main(argv):
-    clean, ocr = (open(p, encoding="utf-8").read() for p in argv[1:3])
-    print("%.4f" % char_error_rate(clean, ocr))
+def ocr_round_trip_report(corpus, fix):
+    """Print the section; fix(path) gives `errata fix` output (None: no errata)."""
+    documents = len(list((corpus / "ocr/clean").glob("*.txt")))
+    print(f"OCR round trip (corpus/ocr, {documents} documents read back by tesseract chi_sim), "
+          "character error rate, whitespace ignored:")
+    for level in ("clean",) + LEVELS:
+        if not (corpus / "ocr" / level).is_dir() and level != "clean":
+            continue
+        chars, before, after = level_errors(corpus, level, fix)
+        line = f"  {level:<10}  before {before / chars:6.2%} ({before})"
+        if after is not None:
+            line += f"   after errata fix {after / chars:6.2%} ({after})"
+        print(line)
+
+
+def run_fix(errata, path):
+    proc = subprocess.run([errata, "fix", str(path)], capture_output=True, timeout=300)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"errata fix {path}: exit status {proc.returncode}\n"
+                 + proc.stderr.decode(errors="replace")[-2000:])
+    return proc.stdout
+
+
+def main():
+    root = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description="OCR round-trip figures of errata.")
+    parser.add_argument("--errata", help="errata executable (omit: OCR figures only)")
+    parser.add_argument("--corpus", type=Path, default=root / "corpus")
+    args = parser.parse_args()
+    errata = str(Path(args.errata).resolve()) if args.errata else None
+    ocr_round_trip_report(args.corpus.resolve(), errata and (lambda p: run_fix(errata, p)))
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    main()
