@@ -270,18 +270,16 @@ static size_t encode_window(const han_run *run, size_t from, size_t to, const ch
     return n;
 }
 
-/* How much more likely (log10) the model finds the run with the changes
-   made, over the context window around them. */
-static double gain_of(const judge *j, const change *changes, size_t change_count)
+/* The model's score (log10) of the context window around run characters
+   first..last, with the changes made. */
+static double window_score(const judge *j, size_t first, size_t last, const change *changes,
+                           size_t change_count)
 {
-    char before[4 * (2 * CONTEXT_CHARS + PAIR_REACH + 1)];
-    char after[sizeof before];
-    size_t first = changes[0].at, last = changes[change_count - 1].at;
+    char window[4 * (2 * CONTEXT_CHARS + PAIR_REACH + 1)];
     size_t from = first > CONTEXT_CHARS ? first - CONTEXT_CHARS : 0;
     size_t to = last + CONTEXT_CHARS + 1 < j->run.count ? last + CONTEXT_CHARS + 1 : j->run.count;
-    size_t n_before = encode_window(&j->run, from, to, NULL, 0, before);
-    size_t n_after = encode_window(&j->run, from, to, changes, change_count, after);
-    return errata_lm_score(j->lm, after, n_after) - errata_lm_score(j->lm, before, n_before);
+    size_t n = encode_window(&j->run, from, to, changes, change_count, window);
+    return errata_lm_score(j->lm, window, n);
 }
 
 /* The single change at position at that beats its margin by the most:
@@ -290,10 +288,10 @@ static double best_single(const judge *j, size_t at, change *best, double *best_
 {
     const lookalike_pair *pairs;
     size_t count = pairs_of(j->table, j->run.cps[at], &pairs);
-    double best_excess = -HUGE_VAL;
+    double best_excess = -HUGE_VAL, base = window_score(j, at, at, NULL, 0);
     for (size_t p = 0; p < count; p++) {
         change c = {at, &pairs[p]};
-        double gain = gain_of(j, &c, 1);
+        double gain = window_score(j, at, at, &c, 1) - base;
         double excess = gain - required_gain(j, &c, ERRATA_LOOKALIKE_PROPOSE_MARGIN);
         if (excess > best_excess) {
             best_excess = excess;
@@ -312,11 +310,11 @@ static double best_double(const judge *j, size_t first, size_t second, change be
     const lookalike_pair *pairs_a, *pairs_b;
     size_t count_a = pairs_of(j->table, j->run.cps[first], &pairs_a);
     size_t count_b = pairs_of(j->table, j->run.cps[second], &pairs_b);
-    double best_excess = -HUGE_VAL;
+    double best_excess = -HUGE_VAL, base = window_score(j, first, second, NULL, 0);
     for (size_t a = 0; a < count_a; a++) {
         for (size_t b = 0; b < count_b; b++) {
             change c[2] = {{first, &pairs_a[a]}, {second, &pairs_b[b]}};
-            double gain = gain_of(j, c, 2);
+            double gain = window_score(j, first, second, c, 2) - base;
             double excess = gain - required_gain(j, &c[0], ERRATA_LOOKALIKE_PROPOSE_MARGIN) -
                             required_gain(j, &c[1], ERRATA_LOOKALIKE_PROPOSE_MARGIN);
             if (excess > best_excess) {
