@@ -150,9 +150,9 @@ static int load_file(errata_review_session *session, size_t index, const char *p
     char err[512];
     if (!rc && errata_review_sidecar_load(session, index, err, sizeof err))
         rc = report("%s", err);
-    if (!rc && file->ignored_answers && !common->quiet)
-        fprintf(stderr, "errata: %s: %zu saved answers match no proposal any more: dropped\n",
-                path, file->ignored_answers);
+    if (!rc && file->lost_answers && !common->quiet)
+        fprintf(stderr, "errata: %s: %zu accepted changes are no longer proposed: dropped\n",
+                path, file->lost_answers);
     return rc;
 }
 

@@ -118,7 +118,7 @@ typedef struct {
     size_t count, cap;
     int sidecar_fd; /* -1 until the first answer is written */
     unsigned last_step;
-    size_t ignored_answers; /* sidecar answers that matched no proposal */
+    size_t lost_answers; /* saved changes whose proposal is gone */
 } errata_review_file;
 
 int errata_review_file_add_item(errata_review_file *file, const errata_edit *edit);
@@ -199,9 +199,9 @@ char *errata_review_pair_line(const char *old_text, const char *new_text, char *
 /* Append line (creating the file, its directory and header as needed).
    Returns 0, 1 if the dictionary already has the line, -1 on error. */
 int errata_review_dict_append(const char *path, const char *line, char *err, size_t err_size);
-/* Remove line if it is the dictionary's last: 0, 1 if it is not there, -1 on error. */
-int errata_review_dict_remove_last(const char *path, const char *line, char *err,
-                                   size_t err_size);
+/* Take out the last line equal to line (through a temporary file and a
+   rename): 0, 1 if there is none, -1 on error (reported on stderr). */
+int errata_review_dict_remove(const char *path, const char *line);
 
 /* ------------------------------------------------------------ terminal */
 

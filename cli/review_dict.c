@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "review.h"
 
 static const char header[] = "errata-dict 1\n";
@@ -145,19 +146,37 @@ int errata_review_dict_append(const char *path, const char *line, char *err, siz
     return rc;
 }
 
-int errata_review_dict_remove_last(const char *path, const char *line, char *err,
-                                   size_t err_size)
+/* Where the last line equal to line starts in text, or -1. */
+static ssize_t find_last_line(const char *text, size_t len, const char *line)
+{
+    size_t n = strlen(line);
+    ssize_t found = -1;
+    for (size_t pos = 0; pos < len;) {
+        const char *end = memchr(text + pos, '\n', len - pos);
+        size_t line_len = end ? (size_t)(end - text) - pos : len - pos;
+        if (line_len == n && memcmp(text + pos, line, n) == 0)
+            found = (ssize_t)pos;
+        pos += line_len + 1;
+    }
+    return found;
+}
+
+int errata_review_dict_remove(const char *path, const char *line)
 {
     char *text;
-    size_t len, n = strlen(line);
-    if (read_whole(path, &text, &len))
-        return fail_io(path, "read", err, err_size);
-    int last = len > n && text[len - 1] == '\n' && memcmp(text + len - 1 - n, line, n) == 0 &&
-               (len == n + 1 || text[len - n - 2] == '\n');
+    size_t len;
+    if (read_whole(path, &text, &len)) {
+        fprintf(stderr, "errata: %s: cannot read: %s\n", path, strerror(errno));
+        return -1;
+    }
+    ssize_t at = find_last_line(text, len, line);
+    int rc = 1;
+    if (at >= 0) {
+        size_t start = (size_t)at, end = start + strlen(line);
+        end += end < len; /* its newline */
+        memmove(text + start, text + end, len - end);
+        rc = errata_cli_write_atomic(path, text, len - (end - start));
+    }
     free(text);
-    if (!last)
-        return 1;
-    if (truncate(path, (off_t)(len - n - 1)) != 0)
-        return fail_io(path, "rewrite", err, err_size);
-    return 0;
+    return rc;
 }

@@ -256,9 +256,10 @@ int errata_review_undo(errata_review_session *session, size_t *file_index, size_
         rc = undo_in_file(session, step, f, err, err_size);
     if (rc)
         return -1;
-    if (step->dict_line &&
-        errata_review_dict_remove_last(session->dict_path, step->dict_line, err, err_size) < 0)
+    if (step->dict_line && errata_review_dict_remove(session->dict_path, step->dict_line) < 0) {
+        snprintf(err, err_size, "%s: could not take the entry back out", session->dict_path);
         rc = -1;
+    }
     step_clear(step);
     session->step_count--;
     return rc;

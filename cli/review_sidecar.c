@@ -174,6 +174,9 @@ typedef struct {
         char *line;
     } *dict_lines;
     size_t dict_count;
+    /* the steps of changes (accepted, edited) whose proposal is gone */
+    unsigned *lost_steps;
+    size_t lost_count;
 } replay;
 
 static int replay_fail(replay *r, const char *why)
@@ -260,6 +263,17 @@ static int remember_dict_line(replay *r, unsigned step, const char *line)
     return 0;
 }
 
+/* A change was accepted that is no longer proposed: it will not be made. */
+static int remember_lost_step(replay *r, unsigned step)
+{
+    unsigned *grown = realloc(r->lost_steps, (r->lost_count + 1) * sizeof *grown);
+    if (!grown)
+        return replay_fail(r, "out of memory");
+    r->lost_steps = grown;
+    r->lost_steps[r->lost_count++] = step;
+    return 0;
+}
+
 static int replay_answer(replay *r, const errata_review_json_object *o)
 {
     errata_review_file *file = &r->session->files[r->file_index];
@@ -274,10 +288,10 @@ static int replay_answer(replay *r, const errata_review_json_object *o)
     if (a.dict_line && remember_dict_line(r, step, a.dict_line))
         return -1;
     errata_review_item *item = find_item(file, &a);
-    if (!item || item->state != ERRATA_REVIEW_OPEN) {
-        file->ignored_answers++;
-        return 0;
-    }
+    if (!item && (state == ERRATA_REVIEW_ACCEPTED || state == ERRATA_REVIEW_EDITED))
+        return remember_lost_step(r, step);
+    if (!item || item->state != ERRATA_REVIEW_OPEN)
+        return 0; /* a rejected proposal that is gone (N taught the dictionary): as asked */
     if (state == ERRATA_REVIEW_EDITED && !(item->replacement = strdup(a.replacement)))
         return replay_fail(r, "out of memory");
     item->state = state;
@@ -288,6 +302,11 @@ static int replay_answer(replay *r, const errata_review_json_object *o)
 static void replay_undo(replay *r, size_t step)
 {
     errata_review_file *file = &r->session->files[r->file_index];
+    size_t kept = 0;
+    for (size_t i = 0; i < r->lost_count; i++)
+        if (r->lost_steps[i] != step)
+            r->lost_steps[kept++] = r->lost_steps[i];
+    r->lost_count = kept;
     for (size_t i = 0; i < file->count; i++) {
         errata_review_item *item = &file->items[i];
         if (item->step != step)
@@ -372,6 +391,7 @@ static int replay_text(replay *r, const char *text, size_t len, size_t *used)
         pos += n + 1;
     }
     *used = pos;
+    r->session->files[r->file_index].lost_answers = r->lost_count;
     return r->line_number ? rebuild_steps(r) : 0;
 }
 
@@ -419,7 +439,7 @@ int errata_review_sidecar_load(errata_review_session *session, size_t file_index
     size_t len = 0;
     if (read_file(path, &text, &len))
         return errno == ENOENT ? 0 : fail_io(path, "read", err, err_size);
-    replay r = {session, file_index, path, 0, err, err_size, NULL, 0};
+    replay r = {session, file_index, path, 0, err, err_size, NULL, 0, NULL, 0};
     size_t used = 0;
     int rc = replay_text(&r, text, len, &used);
     /* A line cut short by a crash was never confirmed: drop it, so that the
@@ -429,6 +449,7 @@ int errata_review_sidecar_load(errata_review_session *session, size_t file_index
     for (size_t i = 0; i < r.dict_count; i++)
         free(r.dict_lines[i].line);
     free(r.dict_lines);
+    free(r.lost_steps);
     free(text);
     return rc;
 }

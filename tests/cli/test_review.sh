@@ -207,6 +207,35 @@ EOF
     assert_file_is "$ERRATA_USER_DICT" 'errata-dict 1
 !keep	平安浙江
 '
+    # After a resume the proposals of a kept word are gone (the dictionary
+    # keeps it); undo still takes an earlier pair out, though not the last line.
+    printf '原那么，效劳，根底。\n' >doc.txt
+    rm doc.txt.errata-review
+    review_on_pty --dict pairs.dict doc.txt <<'EOF'
+expect (1/3) Accept
+send Y
+expect (2/3) Accept
+send N
+expect (3/3) Accept
+send q
+exit 1
+EOF
+    assert_file_is "$ERRATA_USER_DICT" 'errata-dict 1
+!keep	平安浙江
+原那么	原则	user	U
+!keep	效劳
+'
+    review_on_pty --dict pairs.dict doc.txt <<'EOF'
+expect doc.txt:1:8  proposal 2 of 2
+send u
+expect doc.txt:1:1  proposal 1 of 2
+send q
+exit 1
+EOF
+    assert_file_is "$ERRATA_USER_DICT" 'errata-dict 1
+!keep	平安浙江
+!keep	效劳
+'
 }
 
 test_review_ctrl_c_restores_the_terminal_and_keeps_the_answers() {
