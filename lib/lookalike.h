@@ -24,8 +24,10 @@ size_t errata_lookalike_table_count(const errata_lookalike_table *table);
 
 /* How much more likely (log10) the model must find the text with a
    look-alike replaced before the replacement is proposed, and before it is
-   applied by default; calibrated on corpus/ocr/ and clean text (see
-   scripts/eval_ocr.py).  A pair of lower similarity needs up to
+   applied by default; chosen by sweeping them over the OCR output of
+   corpus/ocr/ and the clean text of corpus/clean/ and corpus/docs/ (the
+   highest recall with at most 1 false applied edit per 100,000 characters
+   of modern clean text; `make eval` reports the figures).  A pair of lower similarity needs up to
    ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN more, a pair seen misread in OCR
    output ERRATA_LOOKALIKE_OBSERVED_BONUS less, and in a document where some
    replacement reached the apply margin without help (so: OCR output) such a
