@@ -27,11 +27,12 @@ size_t errata_lookalike_table_count(const errata_lookalike_table *table);
    applied by default; chosen by sweeping them over the OCR output of
    corpus/ocr/ and the clean text of corpus/clean/ and corpus/docs/ (the
    highest recall with at most 1 false applied edit per 100,000 characters
-   of modern clean text; `make eval` reports the figures).  A pair of lower similarity needs up to
-   ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN more, a pair seen misread in OCR
-   output ERRATA_LOOKALIKE_OBSERVED_BONUS less, and in a document where some
-   replacement reached the apply margin without help (so: OCR output) such a
-   pair needs ERRATA_LOOKALIKE_DOCUMENT_RELIEF less again. */
+   of modern clean text; `make eval` reports the figures).  A pair of lower
+   similarity needs up to ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN more, a pair
+   seen misread in OCR output ERRATA_LOOKALIKE_OBSERVED_BONUS less, and in a
+   document where some replacement reached the apply margin without help
+   (so: OCR output) such a pair needs ERRATA_LOOKALIKE_DOCUMENT_RELIEF less
+   again. */
 #define ERRATA_LOOKALIKE_PROPOSE_MARGIN 4.0
 #define ERRATA_LOOKALIKE_APPLY_MARGIN 5.0
 #define ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN 4.0
