@@ -34,6 +34,7 @@ typedef struct {
     errata_layout_change *changes; /* made since the last commit */
     size_t change_count, change_cap;
     unsigned char *claimed; /* per original byte offset: CLAIM_* bits */
+    int site_damage;        /* chunk markers or page footers were found */
 } errata_layout;
 
 /* Replace view positions [from, to) by new_text (from == to: insert before

@@ -169,6 +169,7 @@ int errata_layout_chunk_markers(errata_layout *lay)
     if (last != SIZE_MAX) {
         chain_shape shape = measure_chain(lay, &markers, last);
         double confidence = chain_confidence(&shape);
+        lay->site_damage |= confidence >= lay->opts->apply_threshold;
         if (confidence > 0)
             rc = remove_chain(lay, &markers, last, &shape, confidence);
     }

@@ -7,12 +7,13 @@
 #include "layout.h"
 
 #define WIDTH_SLOTS 201      /* line lengths counted for the wrapping width */
-#define MIN_WRAPPED_LINES 3  /* lines of one length that show hard wrapping */
+#define MIN_WRAPPED_LINES 5  /* lines of one length that show hard wrapping */
 #define LONG_LINE 40         /* a line this long does not end without punctuation */
 #define SHORT_LINE 15
 #define MAX_HEADING 40       /* a heading that runs into the text is at most this long */
 #define MIN_ITEM 40          /* items of an 一是/二是 series set as paragraphs */
 #define MAX_TITLE 40
+#define FLAT_TEXT 300        /* code points per line break, at least, in a flattened text */
 
 /* ------------------------------------------------------------ lines */
 
@@ -33,25 +34,42 @@ static line_span line_before(const errata_layout *lay, size_t newline)
     return s;
 }
 
-/* The most common length of lines that end without punctuation, if enough
-   lines share it to show the text was wrapped at a fixed width (else 0). */
+/* Table rows and aligned columns: box drawing, tabs, runs of spaces. */
+static int is_tabular(const errata_layout *lay, line_span s)
+{
+    for (size_t i = s.first; i < s.last; i++) {
+        uint32_t c = lay->chars[i].cp;
+        if ((c >= 0x2500 && c <= 0x257F) || c == '\t' || (c == ' ' && errata_layout_cp(lay, i + 1) == ' '))
+            return 1;
+    }
+    return 0;
+}
+
+/* The length of most lines that end with a Han character (give or take
+   one), if they show the text was wrapped at a fixed width (else 0). */
 static size_t wrapping_width(const errata_layout *lay)
 {
-    size_t counts[WIDTH_SLOTS] = {0};
+    size_t counts[WIDTH_SLOTS + 1] = {0}, lines = 0;
     for (size_t i = 0; i < lay->count; i++) {
         if (lay->chars[i].cp != '\n')
             continue;
         line_span s = line_before(lay, i);
         size_t length = s.last - s.first;
-        if (length >= 10 && length < WIDTH_SLOTS &&
-            !errata_layout_ends_sentence(lay->chars[s.last - 1].cp))
+        if (length < 10 || !errata_is_han(lay->chars[s.last - 1].cp) || is_tabular(lay, s))
+            continue;
+        lines++;
+        if (length < WIDTH_SLOTS)
             counts[length]++;
     }
-    size_t best = 0;
-    for (size_t w = 1; w < WIDTH_SLOTS; w++)
-        if (counts[w] > counts[best])
+    size_t best = 0, best_count = 0;
+    for (size_t w = 1; w < WIDTH_SLOTS; w++) {
+        size_t around = counts[w - 1] + counts[w] + counts[w + 1];
+        if (around > best_count) {
             best = w;
-    return counts[best] >= MIN_WRAPPED_LINES ? best : 0;
+            best_count = around;
+        }
+    }
+    return best_count >= MIN_WRAPPED_LINES && best_count * 2 >= lines ? best : 0;
 }
 
 static int is_indent(const errata_layout *lay, size_t i)
@@ -60,29 +78,63 @@ static int is_indent(const errata_layout *lay, size_t i)
     return c == 0x3000 || c == '\t' || (c == ' ' && errata_layout_cp(lay, i + 1) == ' ');
 }
 
-/* Confidence that the line break at newline is inside a sentence (0: keep). */
-static double join_confidence(const errata_layout *lay, size_t newline, size_t width)
+static line_span line_after(const errata_layout *lay, size_t newline)
 {
-    line_span a = line_before(lay, newline);
+    size_t end = newline + 1;
+    while (end < lay->count && lay->chars[end].cp != '\n')
+        end++;
+    return line_before(lay, end);
+}
+
+/* Whether the last and next code points around a line break can belong to
+   one Chinese sentence. */
+static int continues_sentence(uint32_t last, uint32_t next, size_t length)
+{
+    int next_ok = errata_is_han(next) || errata_layout_is_digit(next) ||
+                  errata_layout_in_set(next, "“《（");
+    if (!next_ok)
+        return 0;
+    return errata_is_han(last) || (errata_layout_is_digit(last) && errata_is_han(next) &&
+                                   length >= LONG_LINE);
+}
+
+typedef struct {
+    double confidence; /* 0: keep the line break */
+    const char *reason;
+} join_verdict;
+
+/* Whether the line break at newline falls inside a sentence.  Without
+   evidence of the site or of wrapping at a fixed width, long lines that end
+   mid-sentence are only proposed for joining. */
+static join_verdict judge_break(const errata_layout *lay, size_t newline, size_t width)
+{
+    const join_verdict keep = {0, NULL};
+    line_span a = line_before(lay, newline), after = line_after(lay, newline);
     size_t b = newline + 1;
-    if (a.last == a.first || b >= lay->count || is_indent(lay, b))
-        return 0;
-    while (errata_layout_cp(lay, b) == ' ')
-        b++;
-    uint32_t last = lay->chars[a.last - 1].cp, next = errata_layout_cp(lay, b);
-    size_t length = a.last - a.first;
-    if (next == '\n' || next == '\r' || errata_layout_starts_heading(lay, b) ||
-        errata_layout_ends_sentence(last))
-        return 0;
-    if (errata_layout_in_set(last, "，、,（(“《「『【—"))
-        return 0.9;
-    if (errata_layout_starts_heading(lay, a.first) && length < MAX_HEADING)
-        return 0;
-    if ((width && length + 1 >= width && length <= width + 1) || length >= LONG_LINE)
-        return 0.85;
+    if (a.last == a.first || after.last == after.first || is_indent(lay, b))
+        return keep;
+    b = after.first;
+    uint32_t last = lay->chars[a.last - 1].cp, next = lay->chars[b].cp;
+    uint32_t after_last = lay->chars[after.last - 1].cp;
+    size_t length = a.last - a.first, after_length = after.last - after.first;
+    if (errata_layout_starts_heading(lay, b) || is_tabular(lay, a) || is_tabular(lay, after) ||
+        (after_length < SHORT_LINE && !errata_layout_ends_sentence(after_last)))
+        return keep; /* a heading, a table, or a short line that reads as a heading */
+    int verse = after_length == length && errata_layout_ends_sentence(after_last);
+    int evidence = width || lay->site_damage;
+    if (errata_layout_in_set(last, "，、（“《「『【") && length >= SHORT_LINE && !verse &&
+        continues_sentence(0x4E00, next, 0))
+        return (join_verdict){evidence ? 0.9 : 0.75, "line broken after a comma"};
+    if (!continues_sentence(last, next, length) ||
+        (errata_layout_starts_heading(lay, a.first) && length < MAX_HEADING))
+        return keep;
+    if (width && length + 1 >= width && length <= width + 1 && length >= SHORT_LINE)
+        return (join_verdict){0.85, "line broken at the wrapping width, mid-sentence"};
+    if (length >= LONG_LINE)
+        return (join_verdict){lay->site_damage ? 0.85 : 0.7, "long line broken mid-sentence"};
     if (length >= SHORT_LINE && errata_is_han(next) && a.first > 0)
-        return 0.65;
-    return 0;
+        return (join_verdict){0.65, "line ends mid-sentence"};
+    return keep;
 }
 
 int errata_layout_line_joins(errata_layout *lay)
@@ -91,17 +143,12 @@ int errata_layout_line_joins(errata_layout *lay)
     for (size_t i = 0; i < lay->count; i++) {
         if (lay->chars[i].cp != '\n')
             continue;
-        double confidence = join_confidence(lay, i, width);
-        if (confidence == 0)
+        join_verdict v = judge_break(lay, i, width);
+        if (v.confidence == 0)
             continue;
         size_t from = i > 0 && lay->chars[i - 1].cp == '\r' ? i - 1 : i;
-        int words = errata_layout_is_latin(errata_layout_before(lay, from)) &&
-                    errata_layout_is_latin(errata_layout_cp(lay, i + 1));
-        int rc = errata_layout_edit(lay, from, i + 1, words ? " " : "", "layout/line-break",
-                                    ERRATA_KIND_LAYOUT, confidence, "%s",
-                                    confidence >= 0.9 ? "line broken after a comma"
-                                    : width ? "line broken at the wrapping width, mid-sentence"
-                                            : "long line broken mid-sentence");
+        int rc = errata_layout_edit(lay, from, i + 1, "", "layout/line-break", ERRATA_KIND_LAYOUT,
+                                    v.confidence, "%s", v.reason);
         if (rc < 0)
             return rc;
     }
@@ -149,8 +196,8 @@ static heading_type heading_at(const errata_layout *lay, size_t i, int *value)
     uint32_t after = errata_layout_cp(lay, i + n);
     if (!n)
         return H_TYPES;
-    if (after == 0x3001) /* 、 */
-        return H_SECTION;
+    if (after == 0x3001) /* 、, but not an enumeration 一、二年级 */
+        return errata_layout_cn_digit(errata_layout_cp(lay, i + n + 1)) < 0 ? H_SECTION : H_TYPES;
     if (after == 0x662F && !errata_layout_in_set(before, "统唯单同万划专之合归均逐不"))
         return H_ITEM; /* 是 */
     return H_TYPES;
@@ -225,8 +272,12 @@ static int follows_heading(const errata_layout *lay, const heading_list *list, s
     return 0;
 }
 
+/* Confidence that a heading or series item ran into the text before it.
+   Items of an 一是/二是 series are often written inline in one paragraph,
+   so only one right after a heading's title is set apart with confidence;
+   in a flattened text, one after a full stop is proposed. */
 static double heading_confidence(const errata_layout *lay, const heading_list *list,
-                                 const heading *h)
+                                 const heading *h, int flattened)
 {
     size_t at;
     uint32_t before = previous_visible(lay, h->pos, &at);
@@ -235,16 +286,26 @@ static double heading_confidence(const errata_layout *lay, const heading_list *l
     int stop = errata_layout_is_full_stop(before);
     int after_heading = errata_is_han(before) && follows_heading(lay, list, h->pos);
     if (h->type != H_ITEM) {
-        if (stop || (h->type == H_SUBSECTION && after_heading))
-            return h->series >= 2 ? 0.85 : 0.6;
-        return 0;
+        if (!stop && !(h->type == H_SUBSECTION && after_heading))
+            return 0;
+        return h->series >= 2 ? 0.85 : flattened ? 0.6 : 0;
     }
     if (h->series < 2)
         return 0;
     if (after_heading)
         return 0.8;
     int long_item = h->next_in_series == SIZE_MAX || h->next_in_series - h->pos >= MIN_ITEM;
-    return stop ? (long_item ? 0.8 : 0.6) : 0;
+    return stop && long_item && flattened ? 0.6 : 0;
+}
+
+/* Whether the text has lost its line breaks: fewer than one per FLAT_TEXT
+   code points. */
+static int is_flattened(const errata_layout *lay)
+{
+    size_t breaks = 0;
+    for (size_t i = 0; i < lay->count; i++)
+        breaks += lay->chars[i].cp == '\n';
+    return breaks * FLAT_TEXT < lay->count;
 }
 
 static const char *heading_name(heading_type type)
@@ -271,9 +332,10 @@ static const char *paragraph_break(const errata_layout *lay)
 
 static int break_headings(errata_layout *lay, const heading_list *list, const char *separator)
 {
+    int flattened = is_flattened(lay);
     for (size_t k = 0; k < list->count; k++) {
         const heading *h = &list->items[k];
-        double confidence = heading_confidence(lay, list, h);
+        double confidence = heading_confidence(lay, list, h, flattened);
         if (confidence == 0)
             continue;
         const char *rule = h->type == H_ITEM ? "layout/item-break" : "layout/heading-break";
@@ -314,8 +376,8 @@ static size_t title_end(const errata_layout *lay)
         start++;
     for (size_t t = start + 4; t < lay->count && t <= start + MAX_TITLE; t++) {
         uint32_t c = lay->chars[t - 1].cp;
-        if (c == '\n' || errata_layout_in_set(c, "，。；：,;:！？!?"))
-            return 0;
+        if (!errata_is_han(c) && !errata_layout_is_digit(c) && !errata_layout_in_set(c, "《》“”（）—·、"))
+            return 0; /* titles are Chinese, without sentence punctuation */
         if (title_word_ends(lay, t) && !title_word_ends(lay, t + 1) &&
             !title_word_ends(lay, t + 2) &&
             !errata_layout_in_set(errata_layout_cp(lay, t), "的之和及与暨（(《—、\n"))
@@ -324,17 +386,25 @@ static size_t title_end(const errata_layout *lay)
     return 0;
 }
 
-/* Evidence that the body starts at t: a salutation (各单位：), a heading,
-   a body that opens with a word of the title, or a title opening with 关于. */
-static int body_starts(const errata_layout *lay, size_t t)
+/* The colon ending a salutation (各位代表：) that starts at t, or 0. */
+static size_t salutation_end(const errata_layout *lay, size_t t)
 {
     for (size_t i = t; i < lay->count && i < t + 25; i++) {
         uint32_t c = lay->chars[i].cp;
-        if (c == 0xFF1A) /* ： */
-            return 1;
-        if (errata_layout_in_set(c, "，。,"))
-            break;
+        if (c == 0xFF1A || c == ':') /* ： */
+            return i;
+        if (!errata_is_han(c) && c != 0x3001) /* 、 */
+            return 0;
     }
+    return 0;
+}
+
+/* Evidence that the body starts at t: a salutation, a heading, a body that
+   opens with a word of the title, or a title opening with 关于. */
+static int body_starts(const errata_layout *lay, size_t t)
+{
+    if (salutation_end(lay, t))
+        return 1;
     for (size_t i = 0; i < t; i++)
         if (lay->chars[i].cp == lay->chars[t].cp)
             return 1;
@@ -349,6 +419,11 @@ static int break_title(errata_layout *lay, const char *separator)
     double confidence = body_starts(lay, t) ? 0.8 : 0.7;
     int rc = errata_layout_edit(lay, t, t, separator, "layout/title-break", ERRATA_KIND_LAYOUT,
                                 confidence, "the title ran into the text");
+    size_t colon = rc >= 0 ? salutation_end(lay, t) : 0;
+    if (colon && errata_layout_cp(lay, colon + 1) != '\n')
+        rc = errata_layout_edit(lay, colon + 1, colon + 1, separator, "layout/title-break",
+                                ERRATA_KIND_LAYOUT, confidence,
+                                "the salutation after the title ran into the text");
     return rc < 0 ? rc : ERRATA_OK;
 }
 

@@ -122,6 +122,7 @@ static int remove_footers(errata_layout *lay, page_marks *marks)
             continue;
         if (add_mark(marks, (page_mark){i, page, 1, end}))
             return ERRATA_ENOMEM;
+        lay->site_damage = 1;
         size_t from = i, to = end;
         widen_to_line(lay, &from, &to);
         int rc = errata_layout_edit(lay, from, to, "", "layout/page-footer", ERRATA_KIND_LAYOUT,
@@ -208,7 +209,8 @@ static int remove_bare_run(errata_layout *lay, const page_mark *run, size_t leng
    up page by page on their own, are page numbers. */
 static int remove_page_numbers(errata_layout *lay, page_marks *marks)
 {
-    qsort(marks->items, marks->count, sizeof *marks->items, compare_marks);
+    if (marks->count > 1)
+        qsort(marks->items, marks->count, sizeof *marks->items, compare_marks);
     size_t start = 0;
     while (start < marks->count) {
         size_t end = start + 1;
@@ -300,7 +302,18 @@ static int compare_lines(const void *pa, const void *pb)
     return (a->from > b->from) - (a->from < b->from);
 }
 
-/* Lines of the same text are next to each other once sorted by hash. */
+/* Whether repeats (in text order) stand a page or more apart. */
+static int spread_over_pages(const text_line *repeats, size_t count)
+{
+    for (size_t k = 1; k < count; k++)
+        if (repeats[k].from - repeats[k - 1].from < MIN_PAGE_GAP)
+            return 0;
+    return 1;
+}
+
+/* Filler lines: in a document that shows the site's work (chunk markers,
+   footers), a short line repeated page after page.  Lines of the same text
+   are next to each other once sorted by hash. */
 static int remove_repeated_lines(errata_layout *lay)
 {
     text_line *lines = NULL;
@@ -313,7 +326,9 @@ static int remove_repeated_lines(errata_layout *lay)
         while (end < count && lines[end].hash == lines[first].hash &&
                same_text(lay, &lines[first], &lines[end]))
             end++;
-        for (size_t k = first; !rc && end - first >= MIN_FILLER_REPEATS && k < end; k++)
+        int filler = lay->site_damage && end - first >= MIN_FILLER_REPEATS &&
+                     spread_over_pages(lines + first, end - first);
+        for (size_t k = first; !rc && filler && k < end; k++)
             rc = remove_filler(lay, &lines[k], end - first);
         first = end;
     }

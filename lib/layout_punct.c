@@ -8,6 +8,53 @@
 #define MAX_PAIRED 40     /* code points between paired marks on one line */
 #define MAX_PARENTHESIZED 160
 #define MAX_TITLE_MARKED 30
+#define LATIN_TEXT 10     /* Han characters per Latin letter, at most, in mixed technical text */
+#define FULL_WIDTH_LEFT 10 /* ASCII marks per full-width one, at least, in a converted text */
+#define UNSURE 0.6
+
+/* ------------------------------------------------------------ census
+ *
+ * Chinese writers often keep some ASCII punctuation on purpose (作者:李白,
+ * mixed technical text); the site turned (nearly) all of a document's marks
+ * into ASCII.  So marks are repaired with confidence only in a document with
+ * other signs of the site (chunk markers, footers), or one that is not mixed
+ * with Latin text and has (nearly) no full-width marks left; elsewhere they
+ * are only proposed. */
+
+static const char ascii_marks[] = ",;:!?(\"";
+static const char *const full_width_marks[] = {"，", "；", "：", "！", "？", "（", "“"};
+
+typedef struct {
+    size_t ascii, full; /* marks of both forms, ASCII ones next to Han */
+    size_t full_parens;
+    size_t latin, han;
+    int site_damage;
+} punct_census;
+
+static void count_marks(const errata_layout *lay, punct_census *c)
+{
+    for (size_t i = 0; i < lay->count; i++) {
+        uint32_t cp = lay->chars[i].cp;
+        c->latin += errata_layout_is_latin(cp);
+        c->han += errata_is_han(cp);
+        for (size_t m = 0; m < sizeof full_width_marks / sizeof *full_width_marks; m++) {
+            int chinese_next_to = errata_is_han(errata_layout_before(lay, i)) ||
+                                  errata_is_han(errata_layout_cp(lay, i + 1));
+            c->ascii += cp == (uint32_t)ascii_marks[m] && chinese_next_to;
+            c->full += errata_layout_matches(lay, i, full_width_marks[m]);
+        }
+        c->full_parens += cp == 0xFF08;
+    }
+    c->site_damage = lay->site_damage;
+}
+
+static double mark_confidence(const punct_census *c, double sure)
+{
+    int systematic = c->latin * LATIN_TEXT <= c->han && c->full * FULL_WIDTH_LEFT <= c->ascii;
+    if (c->site_damage || systematic)
+        return sure;
+    return sure < UNSURE ? sure : UNSURE;
+}
 
 /* ------------------------------------------------------------ context */
 
@@ -140,7 +187,7 @@ static size_t title_marks_at(const errata_layout *lay, size_t i)
     return introduced || ends_with_document_kind(lay, j) ? j : 0;
 }
 
-static int fix_question_mark(errata_layout *lay, size_t *i)
+static int fix_question_mark(errata_layout *lay, const punct_census *census, size_t *i)
 {
     size_t close = title_marks_at(lay, *i);
     if (close) {
@@ -157,7 +204,8 @@ static int fix_question_mark(errata_layout *lay, size_t *i)
         !(errata_layout_is_chinese(after) || after == '\n' || after == 0))
         return ERRATA_OK;
     int question = question_word_before(lay, *i);
-    return replace_mark(lay, *i, "？", "punct/ascii-question", question ? 0.85 : 0.6,
+    return replace_mark(lay, *i, "？", "punct/ascii-question",
+                        mark_confidence(census, question ? 0.85 : UNSURE),
                         question ? "ASCII ? ending a Chinese question"
                                  : "ASCII ? in Chinese text (or a character lost in conversion)");
 }
@@ -186,27 +234,55 @@ static int is_item_number(const errata_layout *lay, size_t from, size_t to)
     return 1;
 }
 
-static int fix_parentheses(errata_layout *lay, size_t *i)
+/* A lone ASCII parenthesis whose partner is full-width (（一), (一）):
+   the site converted only one of the pair. */
+static int fix_half_pair(errata_layout *lay, const punct_census *census, size_t i)
+{
+    uint32_t c = lay->chars[i].cp;
+    uint32_t partner = c == '(' ? 0xFF09 : 0xFF08, same = c == '(' ? 0xFF08 : 0xFF09;
+    size_t j = i;
+    for (size_t steps = 0; steps < MAX_PARENTHESIZED; steps++) {
+        if (c == '(' ? ++j >= lay->count : j-- == 0)
+            return ERRATA_OK;
+        uint32_t d = lay->chars[j].cp;
+        if (d == '\n' || d == same || d == '(' || d == ')')
+            return ERRATA_OK;
+        if (d == partner)
+            break;
+    }
+    if (lay->chars[j].cp != partner)
+        return ERRATA_OK;
+    int rc = errata_layout_edit(lay, i, i + 1, c == '(' ? "（" : "）", "punct/ascii-paren",
+                                ERRATA_KIND_PUNCTUATION, mark_confidence(census, 0.9),
+                                "ASCII parenthesis paired with a full-width one");
+    return rc < 0 ? rc : ERRATA_OK;
+}
+
+static int fix_parentheses(errata_layout *lay, const punct_census *census, size_t *i)
 {
     size_t close = find_on_line(lay, *i + 1, ')', MAX_PARENTHESIZED);
     size_t nested = find_on_line(lay, *i + 1, '(', MAX_PARENTHESIZED);
+    if (!close)
+        return fix_half_pair(lay, census, *i);
     uint32_t before = errata_layout_before(lay, *i), after = errata_layout_cp(lay, close + 1);
-    if (!close || errata_layout_is_latin(before) || before == '_' || (nested && nested < close))
+    if (errata_layout_is_latin(before) || before == '_' || (nested && nested < close))
         return ERRATA_OK;
     int chinese_around = (*i == 0 || before == '\n' || errata_layout_is_chinese(before)) &&
                          errata_layout_is_chinese(after);
     int rc = ERRATA_OK;
     if (has_han(lay, *i + 1, close))
-        rc = replace_pair(lay, *i, close, "（", "）", "punct/ascii-paren", 0.85,
+        rc = replace_pair(lay, *i, close, "（", "）", "punct/ascii-paren",
+                          mark_confidence(census, 0.85),
                           "ASCII parentheses around Chinese text");
     else if (chinese_around && is_item_number(lay, *i + 1, close))
-        rc = replace_pair(lay, *i, close, "（", "）", "punct/ascii-paren", 0.8,
+        rc = replace_pair(lay, *i, close, "（", "）", "punct/ascii-paren",
+                          mark_confidence(census, 0.8),
                           "ASCII parentheses around an item number in Chinese text");
     *i = close;
     return rc;
 }
 
-static int fix_ascii_quotes(errata_layout *lay, size_t *i)
+static int fix_ascii_quotes(errata_layout *lay, const punct_census *census, size_t *i)
 {
     size_t close = find_on_line(lay, *i + 1, '"', MAX_PAIRED);
     if (!close)
@@ -215,14 +291,16 @@ static int fix_ascii_quotes(errata_layout *lay, size_t *i)
     int outside = errata_layout_is_chinese(before) || errata_layout_is_chinese(after);
     int rc = ERRATA_OK;
     if (outside && has_han(lay, *i + 1, close))
-        rc = replace_pair(lay, *i, close, "“", "”", "punct/ascii-quote", 0.85,
+        rc = replace_pair(lay, *i, close, "“", "”", "punct/ascii-quote",
+                          mark_confidence(census, 0.85),
                           "ASCII quotation marks around Chinese text");
     *i = close;
     return rc;
 }
 
-/* 〔…〕 is （…） unless it holds the year of a document number. */
-static int fix_tortoise_brackets(errata_layout *lay, size_t *i)
+/* 〔…〕 is （…） unless it holds the year of a document number; some
+   writers use 〔〕 on purpose, so only a text without （） is sure. */
+static int fix_tortoise_brackets(errata_layout *lay, const punct_census *census, size_t *i)
 {
     size_t close = find_on_line(lay, *i + 1, 0x3015, MAX_PAIRED);
     if (!close)
@@ -231,7 +309,8 @@ static int fix_tortoise_brackets(errata_layout *lay, size_t *i)
     size_t n = errata_layout_digits(lay, *i + 1, 4, &year);
     int rc = ERRATA_OK;
     if (!(n == 4 && *i + 5 == close && year >= 1900 && year <= 2099))
-        rc = replace_pair(lay, *i, close, "（", "）", "punct/tortoise-bracket", 0.85,
+        rc = replace_pair(lay, *i, close, "（", "）", "punct/tortoise-bracket",
+                          census->site_damage || !census->full_parens ? 0.85 : UNSURE,
                           "〔〕 used for （） outside a document number");
     *i = close;
     return rc;
@@ -239,7 +318,7 @@ static int fix_tortoise_brackets(errata_layout *lay, size_t *i)
 
 /* ------------------------------------------------------------ the pass */
 
-static int fix_simple_mark(errata_layout *lay, size_t i, uint32_t c)
+static int fix_simple_mark(errata_layout *lay, const punct_census *census, size_t i, uint32_t c)
 {
     static const struct {
         uint32_t ascii;
@@ -250,36 +329,46 @@ static int fix_simple_mark(errata_layout *lay, size_t i, uint32_t c)
                  {'!', "！", "punct/ascii-exclamation"}};
     for (size_t m = 0; m < sizeof marks / sizeof *marks; m++)
         if (marks[m].ascii == c && in_chinese_text(lay, i))
-            return replace_mark(lay, i, marks[m].full_width, marks[m].rule, 0.9,
+            return replace_mark(lay, i, marks[m].full_width, marks[m].rule,
+                                mark_confidence(census, 0.9),
                                 "ASCII punctuation in Chinese text");
     return ERRATA_OK;
 }
 
-static int fix_stand_in(errata_layout *lay, size_t i, uint32_t c)
+/* 〝 opens; 〞 and 〟 close an open quotation, and otherwise open one. */
+static int fix_stand_in(errata_layout *lay, size_t i, uint32_t c, int *quote_open)
 {
-    const char *real = c == 0x301D ? "“" : "”"; /* 〝 ; 〞 〟 */
-    int rc = errata_layout_edit(lay, i, i + 1, real, "punct/quote-standin", ERRATA_KIND_PUNCTUATION,
-                                0.9, "stand-in for a quotation mark");
+    int opens = c == 0x301D || !*quote_open;
+    *quote_open = opens;
+    int rc = errata_layout_edit(lay, i, i + 1, opens ? "“" : "”", "punct/quote-standin",
+                                ERRATA_KIND_PUNCTUATION, 0.9, "stand-in for %s quotation mark",
+                                opens ? "an opening" : "a closing");
     return rc < 0 ? rc : ERRATA_OK;
 }
 
 int errata_layout_punctuation(errata_layout *lay)
 {
-    int rc = ERRATA_OK;
+    punct_census census = {0};
+    count_marks(lay, &census);
+    int rc = ERRATA_OK, quote_open = 0;
     for (size_t i = 0; !rc && i < lay->count; i++) {
         uint32_t c = lay->chars[i].cp;
+        if (c == 0x201C || c == 0x201D || c == '\n')
+            quote_open = c == 0x201C;
         if (c == '?')
-            rc = fix_question_mark(lay, &i);
+            rc = fix_question_mark(lay, &census, &i);
         else if (c == '(')
-            rc = fix_parentheses(lay, &i);
+            rc = fix_parentheses(lay, &census, &i);
+        else if (c == ')')
+            rc = fix_half_pair(lay, &census, i);
         else if (c == '"')
-            rc = fix_ascii_quotes(lay, &i);
+            rc = fix_ascii_quotes(lay, &census, &i);
         else if (c == 0x3014) /* 〔 */
-            rc = fix_tortoise_brackets(lay, &i);
+            rc = fix_tortoise_brackets(lay, &census, &i);
         else if (c >= 0x301D && c <= 0x301F)
-            rc = fix_stand_in(lay, i, c);
+            rc = fix_stand_in(lay, i, c, &quote_open);
         else
-            rc = fix_simple_mark(lay, i, c);
+            rc = fix_simple_mark(lay, &census, i, c);
     }
     return rc;
 }

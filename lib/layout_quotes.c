@@ -105,12 +105,16 @@ static int propose_close(errata_layout *lay, size_t open, size_t limit)
     return rc < 0 ? rc : ERRATA_OK;
 }
 
-/* A “ right before clause punctuation or a line end closes a term. */
+/* A “ right before clause punctuation or a line end closes a term (ASCII
+   punctuation only where Chinese follows it). */
 static int closes_term(const errata_layout *lay, size_t i, size_t paragraph_start)
 {
     uint32_t next = errata_layout_cp(lay, i + 1);
-    return i > paragraph_start && errata_is_han(errata_layout_before(lay, i)) &&
-           (next == 0 || next == '\n' || errata_layout_in_set(next, "，。、；：！？,.;:!?）)"));
+    if (i <= paragraph_start || !errata_is_han(errata_layout_before(lay, i)))
+        return 0;
+    if (errata_layout_in_set(next, ",;:"))
+        return errata_is_han(errata_layout_cp(lay, i + 2));
+    return next == 0 || next == '\n' || errata_layout_in_set(next, "，。、；：！？）");
 }
 
 static int fix_paragraph(errata_layout *lay, size_t start, size_t end)
