@@ -492,13 +492,10 @@ static int finish_file(errata_review_file *file, const char *output, int quiet)
                     name, file->count - counts[ERRATA_REVIEW_OPEN], file->count);
         return 0;
     }
-    if (file->count == 0 && !output) {
-        if (!quiet)
-            fprintf(stderr, "%s: nothing to review\n", name);
-        return 0;
-    }
-    int rc = write_result(file, output);
-    if (!rc && !quiet)
+    int rc = write_result(file, output); /* also removes a sidecar left by an earlier run */
+    if (!rc && !quiet && file->count == 0)
+        fprintf(stderr, "%s: nothing to review\n", name);
+    else if (!rc && !quiet)
         fprintf(stderr, "%s: %zu accepted, %zu edited, %zu rejected, %zu noted; written to %s\n",
                 name, counts[ERRATA_REVIEW_ACCEPTED], counts[ERRATA_REVIEW_EDITED],
                 counts[ERRATA_REVIEW_REJECTED], counts[ERRATA_REVIEW_SEEN],

@@ -249,6 +249,9 @@ void errata_review_draw_item(FILE *out, const errata_review_style *style,
 void errata_review_draw_prompt(FILE *out, const errata_review_style *style,
                                const errata_review_file *file, size_t item_index);
 void errata_review_draw_help(FILE *out);
+/* Redraw the line being edited: prompt and as much of the end of text as
+   fits, control characters shown escaped. */
+void errata_review_draw_edit_line(FILE *out, int columns, const char *prompt, const char *text);
 /* A message, indented and wrapped to the screen. */
 void errata_review_draw_message(FILE *out, const errata_review_style *style, const char *message);
 

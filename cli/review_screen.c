@@ -321,3 +321,16 @@ void errata_review_draw_message(FILE *out, const errata_review_style *style, con
     put_text(&p, message, strlen(message), "");
     painter_end(&p);
 }
+
+void errata_review_draw_edit_line(FILE *out, int columns, const char *prompt, const char *text)
+{
+    size_t len = strlen(text), start = 0;
+    int room = columns - 1 - text_columns(prompt, strlen(prompt));
+    while (start < len && text_columns(text + start, len - start) > room)
+        errata_review_utf8_next(text, len, &start);
+    painter p = {out, 0, columns - 1, 0, 1, 0, 0, "", 0};
+    fputc('\r', out);
+    put_text(&p, prompt, strlen(prompt), "");
+    put_text(&p, text + start, len - start, "");
+    fputs("\033[K", out);
+}

@@ -244,26 +244,6 @@ int32_t errata_review_term_key(errata_review_term *term)
 
 /* ------------------------------------------------------------ line editor */
 
-static int text_width(const char *s)
-{
-    int width = 0;
-    size_t pos = 0, len = strlen(s);
-    while (pos < len)
-        width += errata_review_cp_width(errata_review_utf8_next(s, len, &pos));
-    return width;
-}
-
-/* Redraw prompt and the end of text that fits on one row. */
-static void redraw_line(errata_review_term *term, const char *prompt, const char *text)
-{
-    int room = errata_review_term_columns(term) - 1 - text_width(prompt);
-    size_t len = strlen(text), start = 0;
-    while (text_width(text + start) > room && start < len)
-        errata_review_utf8_next(text, len, &start);
-    fprintf(term->out, "\r%s%s\033[K", prompt, text + start);
-    fflush(term->out);
-}
-
 static int append_code_point(char **text, size_t *len, int32_t cp)
 {
     char *grown = realloc(*text, *len + 5);
@@ -293,7 +273,8 @@ int errata_review_term_line(errata_review_term *term, const char *prompt, const 
         return -1;
     memcpy(text, initial, len + 1);
     for (;;) {
-        redraw_line(term, prompt, text);
+        errata_review_draw_edit_line(term->out, errata_review_term_columns(term), prompt, text);
+        fflush(term->out);
         int32_t key = errata_review_term_key(term);
         if (key == ERRATA_REVIEW_KEY_ENTER) {
             fputs("\r\n", term->out);

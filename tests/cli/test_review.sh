@@ -263,7 +263,7 @@ exit 1
 EOF
 }
 
-test_review_sigterm_restores_the_terminal() {
+test_review_sigterm_and_hangup_restore_the_terminal() {
     use_pairs_as_user_dict
     printf '%s' "$FIVE" >doc.txt
     review_on_pty doc.txt <<'EOF'
@@ -272,7 +272,47 @@ signal TERM
 exit 143
 restored
 EOF
+    review_on_pty doc.txt <<'EOF'
+expect (1/5) Accept
+signal HUP
+exit 129
+restored
+EOF
     assert_file_is doc.txt "$FIVE"
+}
+
+test_review_ctrl_z_gives_the_terminal_back_until_continued() {
+    use_pairs_as_user_dict
+    printf '%s' "$FIVE" >doc.txt
+    review_on_pty doc.txt <<'EOF'
+expect (1/5) Accept
+send \x1a
+stopped
+restored
+signal CONT
+send y
+expect (2/5) Accept
+send q
+exit 1
+restored
+EOF
+}
+
+test_review_edits_a_replacement_with_a_line_break_shown_escaped() {
+    printf '第一行\n第二行\n' >doc.txt
+    cat >edits.jsonl <<'EOF'
+{"file":"doc.txt","byte_start":9,"byte_end":10,"old":"\n","new":"\t\n","rule":"layout/test","kind":"layout","action":"propose","confidence":0.6,"reason":""}
+EOF
+    review_on_pty --edits edits.jsonl <<'EOF'
+expect [-⏎-]{+\t⏎+}
+send e
+expect Replace with: \t⏎
+send \b\b。\r
+expect accepted as edited
+exit 0
+EOF
+    assert_file_is doc.txt '第一行。第二行
+'
 }
 
 test_review_resumes_after_a_crash_and_drops_a_cut_line() {

@@ -14,6 +14,7 @@ one command a line (blank lines and lines starting with # are skipped):
     send TEXT       type TEXT; escapes: \\r \\n \\t \\e (ESC) \\b (DEL, the
                     backspace key) \\xHH \\\\
     signal NAME     send signal NAME (INT, TERM, HUP…) to the program
+    stopped         wait (bounded) until the program is stopped (Ctrl-Z)
     exit N          wait (bounded) for the program to end with status N
                     (128+S if a signal S killed it)
     no-wider N      no output line takes more than N terminal columns
@@ -172,6 +173,18 @@ class Session:
             return self.fail("exit status %s, expected %s" % (self.status, expected))
         return True
 
+    def wait_stopped(self):
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WUNTRACED | os.WNOHANG)
+            if pid and os.WIFSTOPPED(status):
+                return True
+            if pid:
+                self.status = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+                return self.fail("the program ended instead of stopping")
+            self.pump(0.05)
+        return self.fail("the program did not stop in time")
+
     def no_wider(self, limit):
         for n, line in enumerate(self.cleaned().split("\n"), 1):
             line = line.split("\r")[-1]  # a redrawn line shows what follows its last CR
@@ -214,6 +227,8 @@ def run_command(session, line):
     if verb == "signal":
         os.kill(session.pid, getattr(signal, "SIG" + arg))
         return True
+    if verb == "stopped":
+        return session.wait_stopped()
     if verb == "exit":
         return session.wait_exit(int(arg))
     if verb == "no-wider":
