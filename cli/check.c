@@ -189,27 +189,39 @@ static void put_or_empty(FILE *out, const char *s)
         fputs("\xe2\x88\x85", out); /* U+2205 EMPTY SET */
 }
 
+/* "old → new", or for a flag (nothing to apply) just "old". */
+static void put_change(FILE *out, const errata_cli_palette *p, const errata_edit *e,
+                       const char *arrow, void (*put)(FILE *, const char *))
+{
+    fputs(p->red, out);
+    put(out, e->old_text);
+    fputs(p->reset, out);
+    if (e->action == ERRATA_ACTION_FLAG)
+        return;
+    fprintf(out, "%s%s", arrow, p->green);
+    put(out, e->new_text);
+    fputs(p->reset, out);
+}
+
+static void put_visible_string(FILE *out, const char *s) { put_visible(out, s, strlen(s)); }
+
 static void print_text_edit(FILE *out, const errata_cli_palette *p, const char *file,
                             const errata_cli_input *in, const errata_edit *e)
 {
     char confidence[32];
     format_confidence(confidence, sizeof confidence, e->confidence);
-    fprintf(out, "%s%s:%zu:%zu:%s %s", p->bold, file, e->line, e->column, p->reset, p->red);
-    put_or_empty(out, e->old_text);
-    fprintf(out, "%s \xe2\x86\x92 %s", p->reset, p->green);
-    put_or_empty(out, e->new_text);
-    fprintf(out, "%s (%s %s, %s, %s)\n", p->reset, errata_action_name(e->action), confidence,
+    fprintf(out, "%s%s:%zu:%zu:%s ", p->bold, file, e->line, e->column, p->reset);
+    put_change(out, p, e, " \xe2\x86\x92 ", put_or_empty);
+    fprintf(out, " (%s %s, %s, %s)\n", errata_action_name(e->action), confidence,
             errata_kind_name(e->kind), e->rule);
 
     size_t before = context_start(in->data, e->byte_start);
     size_t after = context_end(in->data, in->len, e->byte_end);
     fputs("    ", out);
     put_visible(out, in->data + before, e->byte_start - before);
-    fprintf(out, "[%s", p->red);
-    put_visible(out, e->old_text, strlen(e->old_text));
-    fprintf(out, "%s\xe2\x86\x92%s", p->reset, p->green);
-    put_visible(out, e->new_text, strlen(e->new_text));
-    fprintf(out, "%s]", p->reset);
+    fputc('[', out);
+    put_change(out, p, e, "\xe2\x86\x92", put_visible_string);
+    fputc(']', out);
     put_visible(out, in->data + e->byte_end, after - e->byte_end);
     fputc('\n', out);
     if (*e->reason)

@@ -165,3 +165,14 @@ test_check_error_wins_over_found() {
     assert_stderr $'errata: missing.txt: No such file or directory\n'
     assert_contains "$IO/out" '原那么 → 原则'
 }
+
+# A flag has nothing to apply: only its old text is shown.  (The flag comes
+# from the library's layout passes: a 年 whose year digits were deleted.)
+test_check_flags_show_only_the_old_text() {
+    printf '年、年先后被市委表彰。\n' >in.txt
+    run "$ERRATA" check --no-default-dict --no-model in.txt
+    assert_status 1
+    assert_contains "$IO/out" 'in.txt:1:3: 年 (flag 0.70, flag, flag/deleted-year)'
+    assert_contains "$IO/out" '    年、[年]先后被市委表彰。'
+    assert_not_contains "$IO/out" '→'
+}

@@ -144,3 +144,15 @@ test_fix_write_error_is_reported() {
     assert_status 2
     assert_contains "$IO/err" 'errata: standard output: No space left on device'
 }
+
+test_fix_large_file() {
+    # About 1 MB: the two lines of two.txt, 12000 times.
+    yes "$(cat "$DATA/two.txt")" | head -n 24000 >big.txt
+    sed 's/原那么/原则/; s/效劳/服务/; s/打好根底/打好基础/' big.txt >expected.txt
+    run_test_engine fix big.txt
+    assert_status 0
+    assert_files_equal "$IO/out" expected.txt
+    run_test_engine fix --in-place big.txt
+    assert_status 0
+    assert_files_equal big.txt expected.txt
+}
