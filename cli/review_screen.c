@@ -218,8 +218,11 @@ static void draw_context(FILE *out, const errata_review_style *style, const erra
     int limit = row * CONTEXT_ROWS / 3;
     /* a column per row is kept for a wide character that does not fit at a row's end */
     int room = row * CONTEXT_ROWS - CONTEXT_ROWS - change_columns(item, limit) - 6;
-    int before = room > 0 ? room / 2 : 0, after = room > 0 ? room - before : 0;
-    size_t from = backward_within(file->text, item->byte_start, before);
+    if (room < 0)
+        room = 0;
+    /* half the room before the change; what the start of the text leaves over goes after it */
+    size_t from = backward_within(file->text, item->byte_start, room / 2);
+    int after = room - text_columns(file->text + from, item->byte_start - from);
     size_t to = forward_within(file->text, file->len, item->byte_end, after);
     if (from > 0)
         put_ascii(&p, ELLIPSIS, sgr_dim);

@@ -158,3 +158,12 @@ EOF
     assert_contains "$IO/err" 'errata: apply: give one list of edits (EDITS.jsonl)'
     assert_not_exists out.txt
 }
+
+test_apply_reads_json_escapes() {
+    printf 'ab效劳cd\n' >doc.txt
+    printf '%s\n' '{"file":"doc.txt","byte_start":2,"byte_end":8,"old":"\u6548\u52b3","new":"\"\ud840\udc00\"\\/\t","action":"apply"}' \
+        '  {"byte_end":1, "byte_start":0, "old":"a", "new":"", "file":"doc.txt", "accept":true, "extra":{"x":[1,{"y":null}]}}  ' >edits.jsonl
+    run "$ERRATA" apply -q edits.jsonl
+    assert_status 0
+    assert_file_is doc.txt $'b"\xf0\xa0\x80\x80"\\/\tcd\n'
+}
