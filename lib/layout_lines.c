@@ -254,14 +254,16 @@ static uint32_t previous_visible(const errata_layout *lay, size_t i, size_t *at)
     return errata_layout_before(lay, i);
 }
 
-/* Whether a section heading (一、 （一）) starts shortly before i with no
-   sentence end between: the text before i is that heading's title. */
-static int follows_heading(const errata_layout *lay, const heading_list *list, size_t i)
+/* Whether a heading of a series (一、, or with subsections also （一）)
+   starts shortly before i with no sentence end between: the text before i
+   is that heading's title. */
+static int follows_heading(const errata_layout *lay, const heading_list *list, size_t i,
+                           int subsections)
 {
     for (size_t k = 0; k < list->count; k++) {
         const heading *h = &list->items[k];
-        if (h->pos >= i || i - h->pos > MAX_HEADING ||
-            (h->type != H_SECTION && h->type != H_SUBSECTION) || h->series < 2)
+        int level = h->type == H_SECTION || (subsections && h->type == H_SUBSECTION);
+        if (h->pos >= i || i - h->pos > MAX_HEADING || !level || h->series < 2)
             continue;
         size_t j = h->pos;
         while (j < i && !errata_layout_is_full_stop(lay->chars[j].cp) && lay->chars[j].cp != 0xFF1B)
@@ -284,7 +286,8 @@ static double heading_confidence(const errata_layout *lay, const heading_list *l
     if (before == '\n' || at == 0 || h->series == 0)
         return 0;
     int stop = errata_layout_is_full_stop(before);
-    int after_heading = errata_is_han(before) && follows_heading(lay, list, h->pos);
+    int after_heading = errata_is_han(before) &&
+                        follows_heading(lay, list, h->pos, h->type == H_ITEM);
     if (h->type != H_ITEM) {
         if (!stop && !(h->type == H_SUBSECTION && after_heading))
             return 0;

@@ -21,8 +21,8 @@
  * with Latin text and has (nearly) no full-width marks left; elsewhere they
  * are only proposed. */
 
-static const char ascii_marks[] = ",;:!?(\"";
-static const char *const full_width_marks[] = {"，", "；", "：", "！", "？", "（", "“"};
+static const char ascii_marks[] = ",;:!?(";
+static const char *const full_width_marks[] = {"，", "；", "：", "！", "？", "（"};
 
 typedef struct {
     size_t ascii, full; /* marks of both forms, ASCII ones next to Han */
@@ -91,7 +91,7 @@ static int in_chinese_text(const errata_layout *lay, size_t i)
     int before_chinese = errata_layout_is_chinese(before);
     int after_chinese = errata_layout_is_chinese(after);
     if (before_chinese)
-        return after_chinese || errata_layout_is_digit(after);
+        return after_chinese || errata_layout_is_digit(after) || after == '\n' || after == 0;
     return after_chinese && chinese_number_before(lay, p);
 }
 
