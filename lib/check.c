@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "latin.h"
+#include "lookalike.h"
 
 static const errata_check_options default_check_options = ERRATA_CHECK_OPTIONS_INIT;
 
@@ -120,6 +122,27 @@ static int collect_candidates(const errata_engine *engine, const match_list *mat
     return ERRATA_OK;
 }
 
+/* How often each entry's original and corrupted forms occur: a pair whose
+   original survives in the document was probably not in the swap table
+   applied to it; one whose form is used while its original never is
+   probably was. */
+static int count_forms(const errata_engine *engine, const match_list *matches,
+                       errata_candidate_list *out)
+{
+    out->originals_seen = calloc(engine->dict.entry_count + 1, sizeof *out->originals_seen);
+    out->forms_seen = calloc(engine->dict.entry_count + 1, sizeof *out->forms_seen);
+    if (!out->originals_seen || !out->forms_seen)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < matches->count; i++) {
+        const errata_key *key = &engine->keys[matches->items[i].key];
+        for (size_t k = 0; k < key->original_count; k++)
+            out->originals_seen[engine->key_originals[key->first_original + k]]++;
+        for (size_t k = 0; k < key->entry_count; k++)
+            out->forms_seen[engine->key_entries[key->first_entry + k]]++;
+    }
+    return ERRATA_OK;
+}
+
 static int check_words(const errata_engine *engine, const char *text, size_t len,
                        const errata_check_options *opts, errata_edit_list *edits)
 {
@@ -129,11 +152,15 @@ static int check_words(const errata_engine *engine, const char *text, size_t len
     if (!rc && matches.count > 1)
         qsort(matches.items, matches.count, sizeof *matches.items, compare_matches);
     if (!rc)
+        rc = count_forms(engine, &matches, &candidates);
+    if (!rc)
         rc = collect_candidates(engine, &matches, text, len, &candidates);
     if (!rc)
         rc = errata_judge_candidates(engine, text, len, opts, &candidates, edits);
     free(matches.items);
     free(candidates.items);
+    free(candidates.originals_seen);
+    free(candidates.forms_seen);
     return rc;
 }
 
@@ -156,6 +183,10 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
     int rc = errata_layout_check(text, len, opts, &result->edits);
     if (!rc)
         rc = check_words(engine, text, len, opts, &result->edits);
+    if (!rc && engine->lm)
+        rc = errata_lookalike_check(engine->lookalikes, engine->lm, text, len, opts, &result->edits);
+    if (!rc && engine->speller)
+        rc = errata_latin_check(engine->speller, text, len, opts, &result->edits);
     if (!rc)
         rc = errata_edit_list_finish(&result->edits, text, len, opts);
     if (rc) {

@@ -27,6 +27,8 @@ typedef struct {
 typedef struct {
     errata_candidate *items;
     size_t count, cap;
+    unsigned *originals_seen; /* per entry: occurrences of its original in the text */
+    unsigned *forms_seen;     /* per entry: occurrences of its corrupted form */
 } errata_candidate_list;
 
 /* Decide every candidate and add the resulting edits. */

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "engine.h"
+#include "latin.h"
 #include "lm.h"
+#include "lookalike.h"
 
 static int load_dictionaries(errata_engine *engine, const errata_engine_options *opts)
 {
@@ -18,44 +20,76 @@ static int load_dictionaries(errata_engine *engine, const errata_engine_options 
     return rc;
 }
 
-static int compare_key_text(const void *a, const void *b)
+/* What a string is to the dictionary, before equal strings are merged. */
+typedef enum { ROLE_CORRUPTED, ROLE_ORIGINAL, ROLE_KEEP } key_role;
+
+typedef struct {
+    const char *text;
+    key_role role;
+    size_t entry;
+} key_item;
+
+/* By text, then role and entry, so that a key lists its entries in
+   dictionary order. */
+static int compare_key_items(const void *pa, const void *pb)
 {
-    return strcmp(((const errata_key *)a)->text, ((const errata_key *)b)->text);
+    const key_item *a = pa, *b = pb;
+    int by_text = strcmp(a->text, b->text);
+    if (by_text)
+        return by_text;
+    if (a->role != b->role)
+        return a->role < b->role ? -1 : 1;
+    return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
-/* Distinct keys, sorted, each with its entries (an entry's key is its
-   corrupted form; keep words are keys of their own or flags on one). */
+/* Merge the sorted items into distinct keys, each listing the entries it is
+   the corrupted form or the original of. */
+static void merge_key_items(errata_engine *engine, const key_item *items, size_t total)
+{
+    size_t n = 0, corrupted = 0, originals = 0;
+    for (size_t i = 0; i < total; i++) {
+        if (n == 0 || strcmp(engine->keys[n - 1].text, items[i].text) != 0)
+            engine->keys[n++] = (errata_key){items[i].text, corrupted, 0, originals, 0, 0};
+        errata_key *k = &engine->keys[n - 1];
+        switch (items[i].role) {
+        case ROLE_CORRUPTED:
+            engine->key_entries[corrupted++] = items[i].entry;
+            k->entry_count++;
+            break;
+        case ROLE_ORIGINAL:
+            engine->key_originals[originals++] = items[i].entry;
+            k->original_count++;
+            break;
+        case ROLE_KEEP:
+            k->is_keep_word = 1;
+            break;
+        }
+    }
+    engine->key_count = n;
+}
+
 static int collect_keys(errata_engine *engine)
 {
     const errata_dictionary *d = &engine->dict;
-    size_t total = d->entry_count + d->keep_words.count;
-    errata_key *all = calloc(total ? total : 1, sizeof *all);
-    engine->key_entries = calloc(d->entry_count ? d->entry_count : 1, sizeof *engine->key_entries);
-    if (!all || !engine->key_entries) {
-        free(all);
+    size_t total = 2 * d->entry_count + d->keep_words.count;
+    key_item *items = malloc((total + 1) * sizeof *items);
+    engine->keys = malloc((total + 1) * sizeof *engine->keys);
+    engine->key_entries = malloc((d->entry_count + 1) * sizeof *engine->key_entries);
+    engine->key_originals = malloc((d->entry_count + 1) * sizeof *engine->key_originals);
+    if (!items || !engine->keys || !engine->key_entries || !engine->key_originals) {
+        free(items);
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < d->entry_count; i++)
-        all[i] = (errata_key){d->entries[i].corrupted, 0, i, 1, 0};
-    for (size_t i = 0; i < d->keep_words.count; i++)
-        all[d->entry_count + i] = (errata_key){d->keep_words.items[i], 0, 0, 0, 1};
-    qsort(all, total, sizeof *all, compare_key_text);
-
-    size_t n = 0, placed = 0;
-    for (size_t i = 0; i < total; i++) {
-        errata_key item = all[i]; /* the merged key may be written over it */
-        if (n == 0 || strcmp(all[n - 1].text, item.text) != 0)
-            all[n++] = (errata_key){item.text, strlen(item.text), placed, 0, 0};
-        errata_key *k = &all[n - 1];
-        if (item.is_keep_word) {
-            k->is_keep_word = 1;
-        } else {
-            engine->key_entries[placed++] = item.first_entry;
-            k->entry_count++;
-        }
+    size_t n = 0;
+    for (size_t i = 0; i < d->entry_count; i++) {
+        items[n++] = (key_item){d->entries[i].corrupted, ROLE_CORRUPTED, i};
+        items[n++] = (key_item){d->entries[i].original, ROLE_ORIGINAL, i};
     }
-    engine->keys = all;
-    engine->key_count = n;
+    for (size_t i = 0; i < d->keep_words.count; i++)
+        items[n++] = (key_item){d->keep_words.items[i], ROLE_KEEP, 0};
+    qsort(items, total, sizeof *items, compare_key_items);
+    merge_key_items(engine, items, total);
+    free(items);
     return ERRATA_OK;
 }
 
@@ -81,6 +115,16 @@ static int load_model(errata_engine *engine, const errata_engine_options *opts)
                                  (size_t)(errata_embedded_model_end - errata_embedded_model));
 }
 
+/* The OCR passes: the look-alike table, and hunspell's English dictionary
+   when it is installed (without it, Latin words are left alone). */
+static int load_ocr_tables(errata_engine *engine)
+{
+    int rc = errata_lookalike_table_embedded(&engine->lookalikes);
+    if (!rc && errata_latin_speller_new(&engine->speller, NULL, NULL) != ERRATA_OK)
+        engine->speller = NULL;
+    return rc;
+}
+
 int errata_engine_new(errata_engine **out, const errata_engine_options *opts)
 {
     static const errata_engine_options defaults = ERRATA_ENGINE_OPTIONS_INIT;
@@ -101,6 +145,8 @@ int errata_engine_new(errata_engine **out, const errata_engine_options *opts)
         rc = build_automaton(engine);
     if (!rc)
         rc = load_model(engine, opts);
+    if (!rc)
+        rc = load_ocr_tables(engine);
     if (rc) {
         errata_engine_free(engine);
         return rc;
@@ -114,9 +160,12 @@ void errata_engine_free(errata_engine *engine)
     if (!engine)
         return;
     errata_lm_free(engine->lm);
+    errata_lookalike_table_free(engine->lookalikes);
+    errata_latin_speller_free(engine->speller);
     errata_ac_free(engine->automaton);
     free(engine->keys);
     free(engine->key_entries);
+    free(engine->key_originals);
     errata_dictionary_clear(&engine->dict);
     free(engine);
 }

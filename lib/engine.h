@@ -6,13 +6,16 @@
 #include "dict.h"
 
 struct errata_lm;
+struct errata_lookalike_table;
+struct errata_latin_speller;
 
-/* One distinct string the automaton looks for: a corrupted form with its
-   entries, a word that must never change, or both. */
+/* One distinct string the automaton looks for: the corrupted form of some
+   entries, the original of others (counted as document evidence), a word
+   that must never change, or several of these at once. */
 typedef struct {
     const char *text;
-    size_t len;
-    size_t first_entry, entry_count; /* into errata_engine.key_entries */
+    size_t first_entry, entry_count;       /* corrupted form of: errata_engine.key_entries */
+    size_t first_original, original_count; /* original of: errata_engine.key_originals */
     int is_keep_word;
 } errata_key;
 
@@ -20,9 +23,12 @@ struct errata_engine {
     errata_dictionary dict;
     errata_key *keys;
     size_t key_count;
-    size_t *key_entries; /* entry indices, grouped by key */
+    size_t *key_entries;   /* entry indices, grouped by key */
+    size_t *key_originals; /* entry indices, grouped by key */
     errata_ac *automaton;
     struct errata_lm *lm; /* NULL without a model */
+    struct errata_lookalike_table *lookalikes;
+    struct errata_latin_speller *speller; /* NULL without hunspell's English dictionary */
 };
 
 #endif

@@ -27,6 +27,11 @@
 #define MARGIN_LEGITIMATE_USE 1.0 /* added when the form is used legitimately more often
                                      than it is confirmed damaged (a consumer-rights text
                                      full of 消费者, a construction plan full of 工程质量) */
+/* An unconfirmed pair whose original occurs in the document was probably
+   not in the swap table applied to it; one whose form occurs repeatedly
+   while its original never does probably was. */
+#define MARGIN_ORIGINAL_SURVIVES 1.0
+#define MARGIN_ORIGINAL_GONE 1.0
 #define CONFIDENCE_SLOPE 1.5
 
 #define WINDOW_CONTEXT_CHARS 8 /* Han characters either side of a cluster */
@@ -39,6 +44,8 @@ typedef struct {
     size_t family_a, family_b;   /* of which from family A / B */
     unsigned *confirmed;         /* per entry: occurrences repaired with certainty */
     unsigned *legitimate;        /* per entry: occurrences a keep rule protects */
+    const unsigned *originals_seen; /* per entry: occurrences of the original */
+    const unsigned *forms_seen;     /* per entry: occurrences of the corrupted form */
     int damaged;
 } doc_evidence;
 
@@ -70,6 +77,8 @@ static int gather_evidence(const errata_engine *engine, const errata_candidate_l
         ev->family_b += e->family == ERRATA_FAMILY_B;
     }
     ev->damaged = ev->markers > 0 || opts->assume_damaged;
+    ev->originals_seen = cands->originals_seen;
+    ev->forms_seen = cands->forms_seen;
     return ERRATA_OK;
 }
 
@@ -257,6 +266,10 @@ static double required_margin(const errata_entry *e, const doc_evidence *ev, siz
         margin += MARGIN_OTHER_FAMILY;
     if (ev->legitimate[entry] > ev->confirmed[entry])
         margin += MARGIN_LEGITIMATE_USE;
+    if (!ev->confirmed[entry] && ev->originals_seen[entry])
+        margin += MARGIN_ORIGINAL_SURVIVES;
+    else if (!ev->confirmed[entry] && ev->forms_seen[entry] >= 2)
+        margin -= MARGIN_ORIGINAL_GONE;
     return margin;
 }
 

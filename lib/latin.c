@@ -20,9 +20,13 @@
 #define CONFIDENCE_DIGIT 0.90
 #define CONFIDENCE_LETTERS 0.70
 
+/* Loading hunspell's dictionary takes tens of milliseconds, more than the
+   rest of the engine, so it is loaded on the first word to check. */
 struct errata_latin_speller {
-    Hunhandle *hunspell;
-    pthread_mutex_t lock; /* hunspell keeps scratch state in its handle */
+    char *aff_path, *dic_path;
+    Hunhandle *hunspell;  /* NULL until the first word */
+    int load_failed;
+    pthread_mutex_t lock; /* guards the loading, and hunspell's scratch state */
 };
 
 int errata_latin_speller_new(errata_latin_speller **out, const char *aff_path,
@@ -38,12 +42,13 @@ int errata_latin_speller_new(errata_latin_speller **out, const char *aff_path,
     errata_latin_speller *s = calloc(1, sizeof *s);
     if (!s)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    s->hunspell = Hunspell_create(aff_path, dic_path);
-    if (!s->hunspell || pthread_mutex_init(&s->lock, NULL) != 0) {
-        if (s->hunspell)
-            Hunspell_destroy(s->hunspell);
+    s->aff_path = strdup(aff_path);
+    s->dic_path = strdup(dic_path);
+    if (!s->aff_path || !s->dic_path || pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s->aff_path);
+        free(s->dic_path);
         free(s);
-        return errata_fail(ERRATA_ENOMEM, "latin speller: cannot create the hunspell handle");
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
     }
     *out = s;
     return ERRATA_OK;
@@ -53,17 +58,26 @@ void errata_latin_speller_free(errata_latin_speller *speller)
 {
     if (!speller)
         return;
-    Hunspell_destroy(speller->hunspell);
+    if (speller->hunspell)
+        Hunspell_destroy(speller->hunspell);
     pthread_mutex_destroy(&speller->lock);
+    free(speller->aff_path);
+    free(speller->dic_path);
     free(speller);
 }
 
-static int spelled_right(const errata_latin_speller *s, const char *word)
+/* Whether hunspell knows the word; a dictionary that cannot be loaded knows
+   every word, so that nothing is changed. */
+static int spelled_right(const errata_latin_speller *speller, const char *word)
 {
-    pthread_mutex_t *lock = (pthread_mutex_t *)&s->lock;
-    pthread_mutex_lock(lock);
-    int right = Hunspell_spell(s->hunspell, word) != 0;
-    pthread_mutex_unlock(lock);
+    errata_latin_speller *s = (errata_latin_speller *)speller;
+    pthread_mutex_lock(&s->lock);
+    if (!s->hunspell && !s->load_failed) {
+        s->hunspell = Hunspell_create(s->aff_path, s->dic_path);
+        s->load_failed = s->hunspell == NULL;
+    }
+    int right = s->load_failed || Hunspell_spell(s->hunspell, word) != 0;
+    pthread_mutex_unlock(&s->lock);
     return right;
 }
 

@@ -18,6 +18,8 @@
 /* Confidence given at the propose margin and gained per log10 above it. */
 #define CONFIDENCE_AT_PROPOSE 0.50
 #define CONFIDENCE_MAX 0.99
+/* Below the default apply threshold: see pair_confidence(). */
+#define CONFIDENCE_UNOBSERVED_MAX 0.75
 
 typedef struct {
     uint32_t seen, original;
@@ -338,6 +340,16 @@ static double confidence_of(double excess)
     return confidence < CONFIDENCE_MAX ? confidence : CONFIDENCE_MAX;
 }
 
+/* A pair known only from the shapes of its characters, never seen misread
+   by OCR, is at most proposed: the model readily prefers a frequent phrase
+   to a rare right one (抗雪救灾 read as 抗震救灾). */
+static double pair_confidence(const lookalike_pair *pair, double excess)
+{
+    double confidence = confidence_of(excess);
+    return pair->observed || confidence < CONFIDENCE_UNOBSERVED_MAX ? confidence
+                                                                     : CONFIDENCE_UNOBSERVED_MAX;
+}
+
 static int emit(const judge *j, const change *c, double gain, double excess)
 {
     char old_text[5] = {0}, new_text[5] = {0}, rule[32], context[4 * (2 * REASON_CHARS + 1) + 1];
@@ -352,7 +364,7 @@ static int emit(const judge *j, const change *c, double gain, double excess)
     size_t start = j->run.starts[c->at];
     size_t end = c->at + 1 < j->run.count ? j->run.starts[c->at + 1] : j->run.end;
     return errata_edit_list_add(j->list, j->text, start, end, new_text, rule,
-                                ERRATA_KIND_LOOKALIKE, confidence_of(excess),
+                                ERRATA_KIND_LOOKALIKE, pair_confidence(c->pair, excess),
                                 "OCR look-alike (similarity %.2f): the model prefers \"%s\" by %.1f "
                                 "(log10)",
                                 c->pair->similarity, context, gain);
@@ -361,7 +373,7 @@ static int emit(const judge *j, const change *c, double gain, double excess)
 /* Make the accepted change in the run, so that later judgements see it. */
 static int accept(judge *j, const change *c, double gain, double excess)
 {
-    if (excess >= ERRATA_LOOKALIKE_APPLY_MARGIN - ERRATA_LOOKALIKE_PROPOSE_MARGIN)
+    if (c->pair->observed && excess >= ERRATA_LOOKALIKE_APPLY_MARGIN - ERRATA_LOOKALIKE_PROPOSE_MARGIN)
         j->confident++;
     int rc = emit(j, c, gain, excess);
     j->run.cps[c->at] = c->pair->original;
