@@ -154,6 +154,11 @@ int errata_cli_check_main(int argc, char **argv);
 int errata_cli_diff_main(int argc, char **argv);
 int errata_cli_selftest_main(int argc, char **argv);
 
+/* `errata fix` with -r, -j, --output-dir, --input/--output-encoding,
+   --progress or --jsonl (and their options): cli/batch.c. */
+int errata_cli_batch_requested(int argc, char **argv);
+int errata_cli_batch_main(int argc, char **argv);
+
 /* `errata review` and `errata apply`, written in cli/review.c.  argv[0] is
    the command name; the return value is the exit status.  The short names
    are those of the task brief; the symbols carry the errata_ prefix. */

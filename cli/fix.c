@@ -36,7 +36,10 @@ static const char fix_help[] =
     "\n"
     "The per-user dictionary $ERRATA_USER_DICT (default\n"
     "${XDG_CONFIG_HOME:-$HOME/.config}/errata/user.dict) is loaded when it exists.\n"
-    "Exit status: 0 done, 2 error (the input files are then left as they were).\n";
+    "Exit status: 0 done, 2 error (the input files are then left as they were).\n"
+    "\n"
+    "Many files, directories (-r), worker threads (-j N), --output-dir, encodings\n"
+    "and JSON lines (--jsonl): see 'errata fix -r --help'.\n";
 
 typedef struct {
     const char *output;
@@ -194,6 +197,8 @@ static int run_fix(const errata_engine *engine, const errata_cli_common *common,
 
 int errata_cli_fix_main(int argc, char **argv)
 {
+    if (errata_cli_batch_requested(argc, argv))
+        return errata_cli_batch_main(argc, argv);
     errata_cli_common common;
     errata_cli_common_init(&common);
     fix_options o = {0};

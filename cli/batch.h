@@ -1,0 +1,128 @@
+/* errata fix over many files at once (directories, worker threads, the
+   files' own encodings) and over JSON lines: what cli/batch.c,
+   cli/batch_report.c, cli/encoding_io.c and cli/stream.c share. */
+#ifndef ERRATA_CLI_BATCH_H
+#define ERRATA_CLI_BATCH_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+/* The options of a batch run, besides the common flags. */
+typedef struct {
+    int recursive;          /* -r: directories are walked */
+    unsigned jobs;          /* -j: worker threads (0: one per core) */
+    int in_place;           /* -i */
+    const char *backup_suffix;
+    const char *output_dir; /* --output-dir: the tree mirrored there */
+    const char *output;     /* -o, only to be refused */
+    int input_encoding_set, output_encoding_set;
+    errata_encoding input_encoding, output_encoding;
+    int progress_forced;    /* --progress: draw it even when not a terminal */
+    int jsonl;              /* --jsonl */
+    const char *field;      /* --field (default "text") */
+    int attach_edits;       /* --attach-edits */
+    int strict;             /* --strict */
+} errata_batch_options;
+
+/* ------------------------------------------------------------ statistics */
+
+/* Applied edits counted by rule. */
+typedef struct {
+    char **rules;
+    size_t *counts;
+    size_t used, cap; /* open addressing: cap is 0 or a power of two */
+} errata_rule_counts;
+
+/* What a run did: for files (read, changed, skipped, failed) or for JSON
+   lines (read, changed, malformed as "skipped", failed). */
+typedef struct {
+    size_t read, changed, skipped, failed;
+    uint64_t bytes;
+    errata_rule_counts rules;
+} errata_batch_stats;
+
+/* Count the edits of result that the command line applies.  -1 when out of
+   memory (reported). */
+int errata_batch_stats_add_edits(errata_batch_stats *stats, const errata_cli_common *common,
+                                 const errata_result *result);
+int errata_batch_stats_merge(errata_batch_stats *into, const errata_batch_stats *from);
+void errata_batch_stats_free(errata_batch_stats *stats);
+
+/* The summary on stderr; `unit` names what was read ("file", "line"),
+   `skipped_word` what skipped means for it ("skipped", "malformed"). */
+void errata_batch_print_summary(const errata_batch_stats *stats, const char *unit,
+                                const char *skipped_word, double seconds);
+
+/* Seconds on a monotonic clock. */
+double errata_batch_now(void);
+
+/* ------------------------------------------------------------ messages */
+
+/* Standard error shared by worker threads and the progress bar: messages
+   go out whole, on a line of their own, the bar redrawn after them. */
+typedef struct {
+    pthread_mutex_t lock;
+    int enabled;        /* whether the bar is drawn at all */
+    int drawn;          /* whether the bar is on the screen now */
+    size_t total_files, done_files;
+    uint64_t total_bytes, done_bytes;
+    double started, last_drawn;
+} errata_batch_console;
+
+void errata_batch_console_init(errata_batch_console *console, int progress);
+void errata_batch_console_destroy(errata_batch_console *console);
+
+/* "errata: NAME: message" on stderr, the bar cleared first. */
+void errata_batch_note(errata_batch_console *console, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Hold stderr for a call that reports on it by itself (the bar cleared). */
+void errata_batch_console_hold(errata_batch_console *console);
+void errata_batch_console_release(errata_batch_console *console);
+
+/* Count a finished file and redraw the bar when it is due (or when force). */
+void errata_batch_progress(errata_batch_console *console, size_t files, uint64_t bytes, int force);
+/* Clear the bar for good. */
+void errata_batch_progress_end(errata_batch_console *console);
+
+/* ------------------------------------------------------------ documents */
+
+/* A document read from a file, decoded to UTF-8. */
+typedef struct {
+    char *raw;             /* the file's bytes */
+    size_t raw_len;
+    char *text;            /* its text in UTF-8 (NULL until decoded) */
+    size_t text_len;
+    errata_encoding encoding;
+    int is_regular_file;
+} errata_batch_document;
+
+typedef enum {
+    ERRATA_BATCH_READ_OK = 0,
+    ERRATA_BATCH_READ_SKIPPED, /* not a text file: noted, left alone */
+    ERRATA_BATCH_READ_FAILED   /* unreadable or undecodable: reported */
+} errata_batch_read_status;
+
+/* Read path ("-": standard input) and decode it (encoding AUTO: detect). */
+errata_batch_read_status errata_batch_read_document(errata_batch_console *console,
+                                                    const char *path, errata_encoding encoding,
+                                                    errata_batch_document *doc);
+void errata_batch_document_free(errata_batch_document *doc);
+
+/* Encode UTF-8 text for writing; reported on failure (-1). */
+int errata_batch_encode(errata_batch_console *console, const char *name, const char *text,
+                        size_t len, errata_encoding encoding, char **out, size_t *out_len);
+
+/* Create the directories leading to path (mkdir -p of its parent). */
+int errata_batch_make_parents(errata_batch_console *console, const char *path);
+
+/* ------------------------------------------------------------ JSON lines */
+
+/* errata fix --jsonl: the inputs (standard input when there is none) line by
+   line to standard output. */
+int errata_batch_stream(const errata_engine *engine, const errata_cli_common *common,
+                        const errata_batch_options *options);
+
+#endif

@@ -1,0 +1,146 @@
+/* Files in and out of their own encodings, for batch runs: read and decode
+   (telling a file that is not text from one that cannot be decoded),
+   encode for writing back, create the directories of an output tree. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "batch.h"
+
+/* Bytes looked at for a NUL or another control character when a file that
+   cannot be decoded is told apart as binary. */
+#define BINARY_PROBE_BYTES 8192
+
+static int read_fd(int fd, size_t size_hint, char **data, size_t *len)
+{
+    size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return ENOMEM;
+    for (;;) {
+        if (used + 1 == cap) {
+            char *grown = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                return ENOMEM;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + used, cap - 1 - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int err = n < 0 ? errno : 0;
+            if (err)
+                free(buf);
+            else
+                buf[used] = '\0';
+            *data = err ? NULL : buf;
+            *len = used;
+            return err;
+        }
+        used += (size_t)n;
+    }
+}
+
+static int read_file(errata_batch_console *console, const char *path, errata_batch_document *doc)
+{
+    const char *name = errata_cli_display_name(path);
+    int from_stdin = strcmp(path, "-") == 0;
+    int fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        errata_batch_note(console, name, "%s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    int err = fstat(fd, &st) == 0 ? 0 : errno;
+    if (!err && S_ISDIR(st.st_mode))
+        err = EISDIR;
+    if (!err) {
+        doc->is_regular_file = S_ISREG(st.st_mode);
+        err = read_fd(fd, doc->is_regular_file ? (size_t)st.st_size : 0, &doc->raw, &doc->raw_len);
+    }
+    if (!from_stdin)
+        close(fd);
+    if (err == EISDIR)
+        errata_batch_note(console, name, "is a directory (use -r to walk it)");
+    else if (err)
+        errata_batch_note(console, name, "cannot read: %s", strerror(err));
+    return err ? -1 : 0;
+}
+
+/* A NUL byte or a control character that text does not hold. */
+static const char *binary_byte(const char *data, size_t len)
+{
+    size_t probe = len < BINARY_PROBE_BYTES ? len : BINARY_PROBE_BYTES;
+    for (size_t i = 0; i < probe; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1A && c != 0x1B)
+            return data + i;
+    }
+    return NULL;
+}
+
+errata_batch_read_status errata_batch_read_document(errata_batch_console *console,
+                                                    const char *path, errata_encoding encoding,
+                                                    errata_batch_document *doc)
+{
+    memset(doc, 0, sizeof *doc);
+    if (read_file(console, path, doc))
+        return ERRATA_BATCH_READ_FAILED;
+    const char *name = errata_cli_display_name(path);
+    int rc = errata_decode(doc->raw, doc->raw_len, encoding, &doc->text, &doc->text_len,
+                           &doc->encoding);
+    if (rc == ERRATA_OK)
+        return ERRATA_BATCH_READ_OK;
+    const char *binary = rc == ERRATA_EENCODING ? binary_byte(doc->raw, doc->raw_len) : NULL;
+    if (binary) {
+        errata_batch_note(console, name, "skipped: not a text file (byte 0x%02X at offset %zu)",
+                          (unsigned char)*binary, (size_t)(binary - doc->raw));
+        return ERRATA_BATCH_READ_SKIPPED;
+    }
+    errata_batch_note(console, name, "cannot decode, left alone: %s", errata_error_message());
+    return ERRATA_BATCH_READ_FAILED;
+}
+
+void errata_batch_document_free(errata_batch_document *doc)
+{
+    free(doc->raw);
+    errata_free(doc->text);
+    memset(doc, 0, sizeof *doc);
+}
+
+int errata_batch_encode(errata_batch_console *console, const char *name, const char *text,
+                        size_t len, errata_encoding encoding, char **out, size_t *out_len)
+{
+    if (errata_encode(text, len, encoding, out, out_len) == ERRATA_OK)
+        return 0;
+    errata_batch_note(console, name, "cannot write as %s: %s", errata_encoding_name(encoding),
+                      errata_error_message());
+    return -1;
+}
+
+int errata_batch_make_parents(errata_batch_console *console, const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir) {
+        errata_batch_note(console, path, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (char *p = strchr(dir + (dir[0] == '/'), '/'); p && !rc; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            errata_batch_note(console, dir, "cannot create the directory: %s", strerror(errno));
+            rc = -1;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return rc;
+}
