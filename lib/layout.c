@@ -36,21 +36,38 @@ static int view_init(errata_layout *lay)
 
 /* ------------------------------------------------------------ spans */
 
-/* The original bytes of view positions [from, to), if no edit made or
-   covers them and they follow each other in the original text. */
-static int span_bytes(const errata_layout *lay, size_t from, size_t to, size_t *start, size_t *end)
+/* Whether the original bytes [start, end) are free for a new edit. */
+static int bytes_free(const errata_layout *lay, size_t start, size_t end)
 {
-    for (size_t i = from; i < to; i++) {
-        if (lay->chars[i].fixed)
+    for (size_t b = start; b < end; b++)
+        if ((lay->claimed[b] & CLAIM_COVERED) || (b > start && (lay->claimed[b] & CLAIM_INSERT)))
             return 0;
-        if (i > from && lay->chars[i - 1].end != lay->chars[i].start)
+    return 1;
+}
+
+/* The end of the run of view positions from `from` (before to) whose bytes
+   follow each other in the original text; 0 if a position in [from, to) was
+   made or covered by another edit, or its bytes are taken. */
+static size_t run_end(const errata_layout *lay, size_t from, size_t to)
+{
+    size_t i = from;
+    while (i < to && !lay->chars[i].fixed &&
+           (i == from || lay->chars[i - 1].end == lay->chars[i].start))
+        i++;
+    if (i < to && lay->chars[i].fixed)
+        return 0;
+    return bytes_free(lay, lay->chars[from].start, lay->chars[i - 1].end) ? i : 0;
+}
+
+/* Whether every run of [from, to) can be edited. */
+static int span_free(const errata_layout *lay, size_t from, size_t to)
+{
+    for (size_t i = from; i < to;) {
+        size_t end = run_end(lay, i, to);
+        if (!end)
             return 0;
+        i = end;
     }
-    *start = lay->chars[from].start;
-    *end = lay->chars[to - 1].end;
-    for (size_t b = *start; b < *end; b++)
-        if ((lay->claimed[b] & CLAIM_COVERED) || (b > *start && (lay->claimed[b] & CLAIM_INSERT)))
-            return 0;
     return 1;
 }
 
@@ -84,27 +101,62 @@ static int record_change(errata_layout *lay, size_t from, size_t to, size_t byte
     return ERRATA_OK;
 }
 
+static void claim(errata_layout *lay, size_t start, size_t end, int insertion)
+{
+    if (insertion)
+        lay->claimed[start] |= CLAIM_INSERT;
+    for (size_t b = start; b < end; b++)
+        lay->claimed[b] |= CLAIM_COVERED;
+}
+
+static int add_insertion(errata_layout *lay, size_t at, const char *new_text, const char *rule,
+                         errata_kind kind, double confidence, const char *reason)
+{
+    size_t byte;
+    if (!insertion_byte(lay, at, &byte))
+        return 0;
+    int rc = errata_edit_list_add(lay->list, lay->text, byte, byte, new_text, rule, kind,
+                                  confidence, "%s", reason);
+    if (rc)
+        return rc;
+    claim(lay, byte, byte, 1);
+    int applied = confidence >= lay->opts->apply_threshold;
+    rc = record_change(lay, at, at, byte, applied ? new_text : NULL);
+    return rc ? rc : 1;
+}
+
+/* A span whose bytes lie in several runs (an earlier edit removed what was
+   between them) becomes one edit per run, the new text going to the first. */
+static int add_replacement(errata_layout *lay, size_t from, size_t to, const char *new_text,
+                           const char *rule, errata_kind kind, double confidence,
+                           const char *reason)
+{
+    if (!span_free(lay, from, to))
+        return 0;
+    for (size_t i = from; i < to;) {
+        size_t end = run_end(lay, i, to);
+        size_t start_byte = lay->chars[i].start, end_byte = lay->chars[end - 1].end;
+        const char *text = i == from ? new_text : "";
+        int rc = errata_edit_list_add(lay->list, lay->text, start_byte, end_byte, text, rule, kind,
+                                      confidence, "%s", reason);
+        if (rc)
+            return rc;
+        claim(lay, start_byte, end_byte, 0);
+        i = end;
+    }
+    int applied = confidence >= lay->opts->apply_threshold;
+    int rc = record_change(lay, from, to, lay->chars[from].start, applied ? new_text : NULL);
+    return rc ? rc : 1;
+}
+
 static int add_edit(errata_layout *lay, size_t from, size_t to, const char *new_text,
                     const char *rule, errata_kind kind, double confidence, const char *reason)
 {
     if (!errata_rule_enabled(lay->opts, rule) || from > to || to > lay->count)
         return 0;
-    size_t start, end;
-    if (from == to ? !insertion_byte(lay, from, &start) : !span_bytes(lay, from, to, &start, &end))
-        return 0;
     if (from == to)
-        end = start;
-    int rc = errata_edit_list_add(lay->list, lay->text, start, end, new_text, rule, kind,
-                                  confidence, "%s", reason);
-    if (rc)
-        return rc;
-    if (from == to)
-        lay->claimed[start] |= CLAIM_INSERT;
-    for (size_t b = start; b < end; b++)
-        lay->claimed[b] |= CLAIM_COVERED;
-    int applied = confidence >= lay->opts->apply_threshold;
-    rc = record_change(lay, from, to, start, applied ? new_text : NULL);
-    return rc ? rc : 1;
+        return add_insertion(lay, from, new_text, rule, kind, confidence, reason);
+    return add_replacement(lay, from, to, new_text, rule, kind, confidence, reason);
 }
 
 int errata_layout_edit(errata_layout *lay, size_t from, size_t to, const char *new_text,

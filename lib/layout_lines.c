@@ -10,6 +10,7 @@
 #define MIN_WRAPPED_LINES 5  /* lines of one length that show hard wrapping */
 #define LONG_LINE 40         /* a line this long does not end without punctuation */
 #define SHORT_LINE 15
+#define MAX_VERSE 24         /* lines of verse (equal, ending in punctuation) are short */
 #define MAX_HEADING 40       /* a heading that runs into the text is at most this long */
 #define MIN_ITEM 40          /* items of an 一是/二是 series set as paragraphs */
 #define MAX_TITLE 40
@@ -87,15 +88,14 @@ static line_span line_after(const errata_layout *lay, size_t newline)
 }
 
 /* Whether the last and next code points around a line break can belong to
-   one Chinese sentence. */
-static int continues_sentence(uint32_t last, uint32_t next, size_t length)
+   one Chinese sentence; a number may be cut only in a long or full line. */
+static int continues_sentence(uint32_t last, uint32_t next, int full_line)
 {
     int next_ok = errata_is_han(next) || errata_layout_is_digit(next) ||
-                  errata_layout_in_set(next, "“《（");
+                  errata_layout_in_set(next, "“《（，、；：。）”》,;:)"); /* no line starts with a comma */
     if (!next_ok)
         return 0;
-    return errata_is_han(last) || (errata_layout_is_digit(last) && errata_is_han(next) &&
-                                   length >= LONG_LINE);
+    return errata_is_han(last) || (errata_layout_is_digit(last) && full_line);
 }
 
 typedef struct {
@@ -120,15 +120,21 @@ static join_verdict judge_break(const errata_layout *lay, size_t newline, size_t
     if (errata_layout_starts_heading(lay, b) || is_tabular(lay, a) || is_tabular(lay, after) ||
         (after_length < SHORT_LINE && !errata_layout_ends_sentence(after_last)))
         return keep; /* a heading, a table, or a short line that reads as a heading */
-    int verse = after_length == length && errata_layout_ends_sentence(after_last);
+    int verse = after_length == length && length <= MAX_VERSE &&
+                errata_layout_ends_sentence(after_last);
     int evidence = width || lay->site_damage;
-    if (errata_layout_in_set(last, "，、（“《「『【") && length >= SHORT_LINE && !verse &&
-        continues_sentence(0x4E00, next, 0))
+    int at_width = width && length + 1 >= width && length <= width + 1 && length >= SHORT_LINE;
+    if (at_width && errata_layout_ends_sentence(last) && continues_sentence(0x4E00, next, 1))
+        return errata_layout_in_set(last, "，；：、,;:")
+                   ? (join_verdict){0.85, "line broken at the wrapping width, after a comma"}
+                   : (join_verdict){0.6, "line at the wrapping width ends a sentence"};
+    if (errata_layout_in_set(last, "，、（“《「『【,(") && length >= SHORT_LINE && !verse &&
+        continues_sentence(0x4E00, next, 1))
         return (join_verdict){evidence ? 0.9 : 0.75, "line broken after a comma"};
-    if (!continues_sentence(last, next, length) ||
+    if (!continues_sentence(last, next, at_width || length >= LONG_LINE) ||
         (errata_layout_starts_heading(lay, a.first) && length < MAX_HEADING))
         return keep;
-    if (width && length + 1 >= width && length <= width + 1 && length >= SHORT_LINE)
+    if (at_width)
         return (join_verdict){0.85, "line broken at the wrapping width, mid-sentence"};
     if (length >= LONG_LINE)
         return (join_verdict){lay->site_damage ? 0.85 : 0.7, "long line broken mid-sentence"};

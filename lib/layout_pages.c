@@ -7,7 +7,7 @@
 
 #define MIN_PAGE_GAP 150     /* code points between two page numbers, at least */
 #define MIN_BARE_SERIES 3    /* bare numbers alone must count up this far */
-#define MIN_FILLER_REPEATS 3
+#define MIN_FILLER_REPEATS 2 /* a page apart, in a text with footers or chunk markers */
 #define MAX_FILLER_LENGTH 40
 
 typedef struct {
