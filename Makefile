@@ -19,6 +19,12 @@ ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDSAN    := -fsanitize=address,undefined
 endif
+# TSAN=1: ThreadSanitizer instead (see tsan-tests).
+TSAN     ?=
+ifneq ($(TSAN),)
+ALL_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+LDSAN    := -fsanitize=thread
+endif
 
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/embedded.o
@@ -62,7 +68,7 @@ cli-tests: $(BUILD)/errata
 sanitize-tests:
 	$(MAKE) BUILD=$(BUILD)/san SANITIZE=1 unit-tests cli-tests
 
-test: all unit-tests cli-tests sanitize-tests
+test: all unit-tests cli-tests sanitize-tests tsan-tests embed-test
 
 eval: $(BUILD)/errata
 	python3 scripts/eval.py --errata $(BUILD)/errata
@@ -88,3 +94,51 @@ lm-bench: $(BUILD)/lm-bench
 
 lm-check: $(BUILD)/lm-bench
 	python3 scripts/lm-pairs-check --tool $(BUILD)/lm-bench $(MODEL)
+
+# The thread-safety test once more, library included, under ThreadSanitizer.
+.PHONY: tsan-tests
+tsan-tests:
+	$(MAKE) BUILD=$(BUILD)/tsan TSAN=1 $(BUILD)/tsan/tests/test_threads
+	setarch -R $(BUILD)/tsan/tests/test_threads
+
+# ---------------------------------------------------------------- install
+# make install [PREFIX=/usr/local] [DESTDIR=staging root]
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+VERSION    := $(shell sed -n 's/^.define ERRATA_VERSION_STRING "\(.*\)"/\1/p' lib/errata.h)
+SHARE_FILES := $(sort $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin \
+               dictionaries/lookalike.tsv $(wildcard dictionaries/*.md dictionaries/*LICENSE*))
+
+$(BUILD)/errata.pc: errata.pc.in lib/errata.h
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@DATADIR@|$(DATADIR)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
+install: all $(BUILD)/errata.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(DATADIR)/errata $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/errata $(DESTDIR)$(BINDIR)/errata
+	install -m 0644 $(BUILD)/liberrata.a $(DESTDIR)$(LIBDIR)/liberrata.a
+	install -m 0755 $(BUILD)/liberrata.so $(DESTDIR)$(LIBDIR)/liberrata.so.$(VERSION)
+	ln -sf liberrata.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liberrata.so.0
+	ln -sf liberrata.so.0 $(DESTDIR)$(LIBDIR)/liberrata.so
+	install -m 0644 lib/errata.h $(DESTDIR)$(INCLUDEDIR)/errata.h
+	install -m 0644 $(BUILD)/errata.pc $(DESTDIR)$(LIBDIR)/pkgconfig/errata.pc
+	install -m 0644 $(SHARE_FILES) $(DESTDIR)$(DATADIR)/errata/
+	install -m 0644 cli/errata.1 $(DESTDIR)$(MANDIR)/man1/errata.1
+
+.PHONY: uninstall embed-test
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/errata $(DESTDIR)$(LIBDIR)/liberrata.a \
+	    $(DESTDIR)$(LIBDIR)/liberrata.so $(DESTDIR)$(LIBDIR)/liberrata.so.0 \
+	    $(DESTDIR)$(LIBDIR)/liberrata.so.$(VERSION) $(DESTDIR)$(INCLUDEDIR)/errata.h \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/errata.pc $(DESTDIR)$(MANDIR)/man1/errata.1
+	rm -rf $(DESTDIR)$(DATADIR)/errata
+
+# Install into a scratch root, build examples/embed.c against it through
+# pkg-config, run it.
+embed-test: all
+	bash tests/cli/embed.sh "$(MAKE)" $(BUILD)
