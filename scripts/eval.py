@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corrupt import PAIRS  # noqa: E402  (the pair table lives with the simulator)
 from eval_ocr import ocr_round_trip_report  # noqa: E402
+import eval_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WORD_KINDS = {"swap", "lookalike"}
@@ -342,7 +343,13 @@ def section_ocr_round_trip(ctx):
     ocr_round_trip_report(ctx.corpus, fix)
 
 
-SECTIONS = [section_word_edits, section_clean_text, section_fix_time, section_ocr_round_trip]
+def section_layout(ctx):
+    if ctx.errata:
+        eval_layout.run(ctx.errata, ctx.details)
+
+
+SECTIONS = [section_word_edits, section_clean_text, section_fix_time, section_ocr_round_trip,
+            section_layout]
 
 
 def main():
