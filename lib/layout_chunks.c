@@ -11,6 +11,7 @@
 
 #define MIN_MEAN_CHUNK 80   /* code points: list items are shorter */
 #define UNIFORM_SLACK 4     /* the site's chunks have (nearly) equal lengths */
+#define MAX_MARKER 9999     /* chunk numbers have at most four digits */
 
 typedef struct {
     size_t line_start;   /* the line break before the marker (or the marker at the top) */
@@ -74,33 +75,33 @@ static int collect_markers(const errata_layout *lay, marker_list *markers)
     return ERRATA_OK;
 }
 
+static int better(const chunk_marker *a, size_t length, size_t mid)
+{
+    return length > a->best_length || (length == a->best_length && mid > a->best_mid);
+}
+
 /* Longest chain of markers numbered 1, 2, 3 … in text order, preferring
-   chains whose cuts fall mid-sentence; returns its last marker or SIZE_MAX. */
-static size_t best_chain(marker_list *markers)
+   chains whose cuts fall mid-sentence; returns its last marker or SIZE_MAX.
+   best_by_value[v] is the best chain end numbered v seen so far. */
+static size_t best_chain(marker_list *markers, size_t *best_by_value)
 {
     size_t best = SIZE_MAX;
     for (size_t c = 0; c < markers->count; c++) {
         chunk_marker *m = &markers->items[c];
+        size_t p = m->value > 1 ? best_by_value[m->value - 1] : SIZE_MAX;
         if (m->value == 1) {
             m->best_length = 1;
-            m->best_mid = 0;
+        } else if (p != SIZE_MAX) {
+            m->best_length = markers->items[p].best_length + 1;
+            m->best_mid = markers->items[p].best_mid + (size_t)m->mid_sentence;
+            m->previous = p;
+        } else {
+            continue;
         }
-        for (size_t p = 0; p < c && m->value > 1; p++) {
-            const chunk_marker *q = &markers->items[p];
-            if (q->value != m->value - 1 || q->best_length == 0)
-                continue;
-            size_t mid = q->best_mid + (size_t)m->mid_sentence;
-            if (q->best_length + 1 > m->best_length ||
-                (q->best_length + 1 == m->best_length && mid > m->best_mid)) {
-                m->best_length = q->best_length + 1;
-                m->best_mid = mid;
-                m->previous = p;
-            }
-        }
-        if (m->best_length > 0 &&
-            (best == SIZE_MAX || m->best_length > markers->items[best].best_length ||
-             (m->best_length == markers->items[best].best_length &&
-              m->best_mid > markers->items[best].best_mid)))
+        size_t *slot = &best_by_value[m->value];
+        if (*slot == SIZE_MAX || better(&markers->items[*slot], m->best_length, m->best_mid))
+            *slot = c;
+        if (best == SIZE_MAX || better(&markers->items[best], m->best_length, m->best_mid))
             best = c;
     }
     return best;
@@ -164,8 +165,11 @@ static int remove_chain(errata_layout *lay, const marker_list *markers, size_t l
 int errata_layout_chunk_markers(errata_layout *lay)
 {
     marker_list markers = {0};
-    int rc = collect_markers(lay, &markers);
-    size_t last = rc ? SIZE_MAX : best_chain(&markers);
+    size_t *best_by_value = malloc((MAX_MARKER + 1) * sizeof *best_by_value);
+    int rc = best_by_value ? collect_markers(lay, &markers) : errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t v = 0; !rc && v <= MAX_MARKER; v++)
+        best_by_value[v] = SIZE_MAX;
+    size_t last = rc ? SIZE_MAX : best_chain(&markers, best_by_value);
     if (last != SIZE_MAX) {
         chain_shape shape = measure_chain(lay, &markers, last);
         double confidence = chain_confidence(&shape);
@@ -174,5 +178,6 @@ int errata_layout_chunk_markers(errata_layout *lay)
             rc = remove_chain(lay, &markers, last, &shape, confidence);
     }
     free(markers.items);
+    free(best_by_value);
     return rc;
 }
