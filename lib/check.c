@@ -42,10 +42,21 @@ static int compare_matches(const void *pa, const void *pb)
     return a->end > b->end ? -1 : a->end < b->end;
 }
 
-/* Whether [start, end) overlaps an occurrence of a word that must never change. */
-static int is_protected(const errata_engine *engine, const match_list *matches, size_t start, size_t end)
+/* Whether [start, end) overlaps an occurrence of a word that must never change.
+   Matches are sorted by start and none is longer than `longest` bytes, so
+   only those starting after start - longest can overlap. */
+static int is_protected(const errata_engine *engine, const match_list *matches, size_t start,
+                        size_t end, size_t longest)
 {
-    for (size_t i = 0; i < matches->count; i++) {
+    size_t from = start > longest ? start - longest : 0, lo = 0, hi = matches->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (matches->items[mid].start < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < matches->count; i++) {
         const key_match *m = &matches->items[i];
         if (m->start >= end)
             break;
@@ -107,12 +118,16 @@ static void make_candidate(const errata_engine *engine, const key_match *m, cons
 static int collect_candidates(const errata_engine *engine, const match_list *matches,
                               const char *text, size_t len, errata_candidate_list *out)
 {
+    size_t longest = 0;
+    for (size_t i = 0; i < matches->count; i++)
+        if (matches->items[i].end - matches->items[i].start > longest)
+            longest = matches->items[i].end - matches->items[i].start;
     size_t covered_until = 0;
     for (size_t i = 0; i < matches->count; i++) {
         const key_match *m = &matches->items[i];
         if (engine->keys[m->key].entry_count == 0 || m->start < covered_until)
             continue; /* matches are sorted longest first at each start */
-        if (is_protected(engine, matches, m->start, m->end))
+        if (is_protected(engine, matches, m->start, m->end, longest))
             continue;
         if (errata_grow((void **)&out->items, &out->cap, out->count + 1, sizeof *out->items))
             return ERRATA_ENOMEM;

@@ -344,7 +344,13 @@ static void build_window(window *w, const errata_engine *engine, const char *tex
     w->start = cands->items[first].start;
     w->end = cands->items[stop - 1].end;
     han_window(text, len, &w->start, &w->end);
-    for (size_t i = 0; i < cands->count && w->slot_count < CLUSTER_MAX * 3; i++) {
+    /* Candidates are sorted by start: only those near the cluster can be
+       inside the window. */
+    size_t i = first;
+    while (i > 0 && cands->items[i - 1].start >= w->start)
+        i--;
+    for (; i < cands->count && cands->items[i].start < w->end && w->slot_count < CLUSTER_MAX * 3;
+         i++) {
         const errata_candidate *c = &cands->items[i];
         if (c->start < w->start || c->end > w->end)
             continue;
