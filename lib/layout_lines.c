@@ -6,6 +6,7 @@
 
 #include "layout.h"
 
+#define UNSURE_JOIN 0.75 /* a join without the site's traces: proposed */
 #define WIDTH_SLOTS 201      /* line lengths counted for the wrapping width */
 #define MIN_WRAPPED_LINES 5  /* lines of one length that show hard wrapping */
 #define LONG_LINE 40         /* a line this long does not end without punctuation */
@@ -104,8 +105,8 @@ typedef struct {
 } join_verdict;
 
 /* Whether the line break at newline falls inside a sentence.  Without
-   evidence of the site or of wrapping at a fixed width, long lines that end
-   mid-sentence are only proposed for joining. */
+   evidence of the site, joins are only proposed: clean texts are hard-wrapped
+   at a fixed width too (rendered manual pages), and stay as they are. */
 static join_verdict judge_break(const errata_layout *lay, size_t newline, size_t width)
 {
     const join_verdict keep = {0, NULL};
@@ -122,20 +123,20 @@ static join_verdict judge_break(const errata_layout *lay, size_t newline, size_t
         return keep; /* a heading, a table, or a short line that reads as a heading */
     int verse = after_length == length && length <= MAX_VERSE &&
                 errata_layout_ends_sentence(after_last);
-    int evidence = width || lay->site_damage;
+    double sure_or_unsure = lay->site_damage ? 0.85 : UNSURE_JOIN;
     int at_width = width && length + 1 >= width && length <= width + 1 && length >= SHORT_LINE;
     if (at_width && errata_layout_ends_sentence(last) && continues_sentence(0x4E00, next, 1))
         return errata_layout_in_set(last, "，；：、,;:")
-                   ? (join_verdict){0.85, "line broken at the wrapping width, after a comma"}
+                   ? (join_verdict){sure_or_unsure, "line broken at the wrapping width, after a comma"}
                    : (join_verdict){0.6, "line at the wrapping width ends a sentence"};
     if (errata_layout_in_set(last, "，、（“《「『【,(") && length >= SHORT_LINE && !verse &&
         continues_sentence(0x4E00, next, 1))
-        return (join_verdict){evidence ? 0.9 : 0.75, "line broken after a comma"};
+        return (join_verdict){lay->site_damage ? 0.9 : UNSURE_JOIN, "line broken after a comma"};
     if (!continues_sentence(last, next, at_width || length >= LONG_LINE) ||
         (errata_layout_starts_heading(lay, a.first) && length < MAX_HEADING))
         return keep;
     if (at_width)
-        return (join_verdict){0.85, "line broken at the wrapping width, mid-sentence"};
+        return (join_verdict){sure_or_unsure, "line broken at the wrapping width, mid-sentence"};
     if (length >= LONG_LINE)
         return (join_verdict){lay->site_damage ? 0.85 : 0.7, "long line broken mid-sentence"};
     if (length >= SHORT_LINE && errata_is_han(next) && a.first > 0)

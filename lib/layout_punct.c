@@ -335,13 +335,15 @@ static int fix_simple_mark(errata_layout *lay, const punct_census *census, size_
     return ERRATA_OK;
 }
 
-/* 〝 opens; 〞 and 〟 close an open quotation, and otherwise open one. */
+/* 〝 opens; 〞 and 〟 close an open quotation, and otherwise open one.  Some
+   clean texts use them on purpose: without the site's traces, only proposed. */
 static int fix_stand_in(errata_layout *lay, size_t i, uint32_t c, int *quote_open)
 {
     int opens = c == 0x301D || !*quote_open;
     *quote_open = opens;
     int rc = errata_layout_edit(lay, i, i + 1, opens ? "“" : "”", "punct/quote-standin",
-                                ERRATA_KIND_PUNCTUATION, 0.9, "stand-in for %s quotation mark",
+                                ERRATA_KIND_PUNCTUATION, lay->site_damage ? 0.9 : UNSURE,
+                                "stand-in for %s quotation mark",
                                 opens ? "an opening" : "a closing");
     return rc < 0 ? rc : ERRATA_OK;
 }
