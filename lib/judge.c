@@ -21,8 +21,8 @@
 
 /* Log10 margins at which a contextual repair reaches the default apply
    threshold, by what the document says about its pair. */
-#define MARGIN_CONFIRMED_PAIR 1.0
-#define MARGIN_UNCONFIRMED_PAIR 2.0
+#define MARGIN_CONFIRMED_PAIR 0.5
+#define MARGIN_UNCONFIRMED_PAIR 1.5
 #define MARGIN_OTHER_FAMILY 1.5 /* added when the document shows the other family only */
 #define MARGIN_LEGITIMATE_USE 1.0 /* added when the form is used legitimately more often
                                      than it is confirmed damaged (a consumer-rights text
@@ -34,7 +34,7 @@
 #define MARGIN_ORIGINAL_GONE 1.0
 #define CONFIDENCE_SLOPE 1.5
 
-#define WINDOW_CONTEXT_CHARS 8 /* Han characters either side of a cluster */
+#define WINDOW_CONTEXT_CHARS 4 /* Han characters either side of a cluster */
 #define CLUSTER_GAP_BYTES 12   /* candidates this close are decided together */
 #define CLUSTER_MAX 4
 #define WINDOW_MAX_BYTES 480

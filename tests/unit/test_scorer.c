@@ -69,7 +69,7 @@ static void evidence_decides_how_readily_a_pair_fires(void **state)
 {
     (void)state;
     errata_result *result = NULL;
-    const char *text = "加强根底设施建设。大力开展现代农业。";
+    const char *text = "加强根底设施建设。把开展作为要务。";
     assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
     assert_int_equal(errata_result_count(result), 2);
     const errata_edit *e = errata_result_edit(result, 1);
@@ -79,8 +79,8 @@ static void evidence_decides_how_readily_a_pair_fires(void **state)
     assert_non_null(strstr(e->reason, "language model prefers \"发展\""));
     errata_result_free(result);
     /* once 科学开展观 confirms the pair, the same clause is repaired */
-    assert_fixed("加强根底设施建设。坚持科学开展观，大力开展现代农业。",
-                 "加强基础设施建设。坚持科学发展观，大力发展现代农业。");
+    assert_fixed("加强根底设施建设。坚持科学开展观，把开展作为要务。",
+                 "加强基础设施建设。坚持科学发展观，把发展作为要务。");
 }
 
 /* A dictionary whose contextual pairs have no rules: only the model decides. */
