@@ -34,7 +34,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries/lookalike.tsv
 
-.PHONY: all test unit-tests cli-tests sanitize-tests eval bench install clean
+.PHONY: all test unit-tests cli-tests sanitize-tests valgrind-tests eval bench install clean
 all: $(BUILD)/errata $(BUILD)/liberrata.a $(BUILD)/liberrata.so
 
 $(BUILD)/obj/%.o: %.c $(wildcard lib/*.h cli/*.h)
@@ -68,7 +68,11 @@ cli-tests: $(BUILD)/errata
 sanitize-tests:
 	$(MAKE) BUILD=$(BUILD)/san SANITIZE=1 unit-tests cli-tests
 
-test: all unit-tests cli-tests sanitize-tests tsan-tests embed-test
+# Memcheck over the unit tests and the main CLI paths.
+valgrind-tests: all $(UNIT_BINS)
+	bash tests/valgrind.sh $(BUILD)
+
+test: all unit-tests cli-tests sanitize-tests tsan-tests embed-test valgrind-tests
 
 eval: $(BUILD)/errata
 	python3 scripts/eval.py --errata $(BUILD)/errata
