@@ -6,8 +6,11 @@
    pairs, and which family.  Contextual candidates are judged only in such a
    document: the language model compares each clause with and without the
    repairs, neighbouring candidates together, and each repair must carry its
-   own margin.  The margin needed to apply a repair is lower for a pair
-   already confirmed in the document than for one that is not. */
+   own margin.  The margin needed to apply a repair depends on what the
+   document says about its pair: lower when the pair is confirmed there, or
+   its form is used while its original never is; higher when its original
+   survives elsewhere, its form is mostly used legitimately there, or the
+   document shows the other swap family only. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
