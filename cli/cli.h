@@ -7,6 +7,7 @@
 #define ERRATA_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "errata.h"
@@ -34,6 +35,13 @@ typedef struct {
 /* Read path ("-": standard input) whole.  Refuses directories, unreadable
    files and binary files (a NUL byte in the first 8 KiB). */
 int errata_cli_read_input(const char *path, errata_cli_input *in);
+/* Read fd to its end into a new NUL-terminated buffer; 0 or an errno value. */
+int errata_cli_read_fd(int fd, size_t size_hint, char **data, size_t *len);
+
+/* Decode the code point at s[*pos] (s is valid UTF-8), advancing *pos. */
+uint32_t errata_cli_utf8_next(const char *s, size_t len, size_t *pos);
+/* Encode cp as UTF-8 into out (4 bytes of room); returns the byte count. */
+size_t errata_cli_utf8_put(uint32_t cp, char *out);
 void errata_cli_input_free(errata_cli_input *in);
 
 /* The name of an input in messages: "standard input" for "-". */

@@ -40,7 +40,7 @@ const char *errata_cli_display_name(const char *path)
 
 /* --------------------------------------------------------------- reading */
 
-static int read_all(int fd, size_t size_hint, char **data, size_t *len)
+int errata_cli_read_fd(int fd, size_t size_hint, char **data, size_t *len)
 {
     size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
     char *buf = malloc(cap);
@@ -99,7 +99,7 @@ int errata_cli_read_input(const char *path, errata_cli_input *in)
         err = EISDIR;
     if (!err) {
         in->is_regular_file = S_ISREG(st.st_mode);
-        err = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, &in->data, &in->len);
+        err = errata_cli_read_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, &in->data, &in->len);
     }
     if (!from_stdin)
         close(fd);
@@ -577,4 +577,54 @@ errata_cli_palette errata_cli_palette_for(int color)
     if (!color)
         return (errata_cli_palette){"", "", "", "", "", ""};
     return (errata_cli_palette){"\033[1m", "\033[31m", "\033[32m", "\033[36m", "\033[2m", "\033[0m"};
+}
+
+/* --------------------------------------------------------------- UTF-8 */
+
+size_t errata_cli_utf8_put(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static size_t sequence_length(unsigned char c)
+{
+    if (c >= 0xF0 && c <= 0xF4)
+        return 4;
+    if (c >= 0xE0 && c <= 0xEF)
+        return 3;
+    if (c >= 0xC2 && c <= 0xDF)
+        return 2;
+    return 1;
+}
+
+uint32_t errata_cli_utf8_next(const char *s, size_t len, size_t *pos)
+{
+    const unsigned char *p = (const unsigned char *)s + *pos;
+    size_t n = sequence_length(p[0]);
+    if (*pos + n > len)
+        n = 1;
+    uint32_t cp = n == 1 ? p[0] : p[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3F);
+    *pos += n;
+    return cp;
 }

@@ -15,39 +15,6 @@
    cannot be decoded is told apart as binary. */
 #define BINARY_PROBE_BYTES 8192
 
-static int read_fd(int fd, size_t size_hint, char **data, size_t *len)
-{
-    size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return ENOMEM;
-    for (;;) {
-        if (used + 1 == cap) {
-            char *grown = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-            if (!grown) {
-                free(buf);
-                return ENOMEM;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + used, cap - 1 - used);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int err = n < 0 ? errno : 0;
-            if (err)
-                free(buf);
-            else
-                buf[used] = '\0';
-            *data = err ? NULL : buf;
-            *len = used;
-            return err;
-        }
-        used += (size_t)n;
-    }
-}
-
 static int read_file(errata_batch_console *console, const char *path, errata_batch_document *doc)
 {
     const char *name = errata_cli_display_name(path);
@@ -63,7 +30,7 @@ static int read_file(errata_batch_console *console, const char *path, errata_bat
         err = EISDIR;
     if (!err) {
         doc->is_regular_file = S_ISREG(st.st_mode);
-        err = read_fd(fd, doc->is_regular_file ? (size_t)st.st_size : 0, &doc->raw, &doc->raw_len);
+        err = errata_cli_read_fd(fd, doc->is_regular_file ? (size_t)st.st_size : 0, &doc->raw, &doc->raw_len);
     }
     if (!from_stdin)
         close(fd);

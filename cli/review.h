@@ -77,10 +77,6 @@ int errata_review_jsonl_verify(const errata_review_jsonl *list, const errata_rev
 
 /* 64-bit FNV-1a of the bytes, to notice that a file changed. */
 uint64_t errata_review_hash(const char *bytes, size_t len);
-/* Decode the code point at s[*pos] (s is valid UTF-8), advancing *pos. */
-uint32_t errata_review_utf8_next(const char *s, size_t len, size_t *pos);
-/* Encode cp as UTF-8 into out (4 bytes of room); returns the byte count. */
-size_t errata_review_utf8_put(uint32_t cp, char *out);
 /* Terminal columns a code point takes: 0, 1 or 2 (CJK wide and full-width). */
 int errata_review_cp_width(uint32_t cp);
 /* 1-based line and column (in code points) of byte offset at in text. */

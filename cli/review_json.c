@@ -68,7 +68,7 @@ static int buffer_put(buffer *b, const char *bytes, size_t n)
 static int put_code_point(buffer *b, uint32_t cp)
 {
     char out[4];
-    return buffer_put(b, out, errata_review_utf8_put(cp, out));
+    return buffer_put(b, out, errata_cli_utf8_put(cp, out));
 }
 
 static int read_hex4(json_reader *r, uint32_t *out)

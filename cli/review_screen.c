@@ -94,7 +94,7 @@ static int glyph_of(uint32_t cp, char *glyph)
         snprintf(glyph, 8, "\\x%02x", (unsigned)cp);
         return 4;
     }
-    glyph[errata_review_utf8_put(cp, glyph)] = '\0';
+    glyph[errata_cli_utf8_put(cp, glyph)] = '\0';
     return errata_review_cp_width(cp);
 }
 
@@ -117,7 +117,7 @@ static void put_text(painter *p, const char *s, size_t len, const char *style)
 {
     size_t pos = 0;
     while (pos < len)
-        put_cp(p, errata_review_utf8_next(s, len, &pos), style);
+        put_cp(p, errata_cli_utf8_next(s, len, &pos), style);
 }
 
 static void put_ascii(painter *p, const char *s, const char *style)
@@ -130,7 +130,7 @@ static int text_columns(const char *s, size_t len)
     int columns = 0;
     size_t pos = 0;
     while (pos < len)
-        columns += cp_columns(errata_review_utf8_next(s, len, &pos));
+        columns += cp_columns(errata_cli_utf8_next(s, len, &pos));
     return columns;
 }
 
@@ -140,7 +140,7 @@ static size_t forward_within(const char *s, size_t len, size_t from, int columns
     size_t pos = from;
     while (pos < len) {
         size_t next = pos;
-        int w = cp_columns(errata_review_utf8_next(s, len, &next));
+        int w = cp_columns(errata_cli_utf8_next(s, len, &next));
         if (w > columns)
             break;
         columns -= w;
@@ -158,7 +158,7 @@ static size_t backward_within(const char *s, size_t to, int columns)
         while (prev > 0 && ((unsigned char)s[prev] & 0xC0) == 0x80)
             prev--;
         size_t at = prev;
-        int w = cp_columns(errata_review_utf8_next(s, pos, &at));
+        int w = cp_columns(errata_cli_utf8_next(s, pos, &at));
         if (w > columns)
             break;
         columns -= w;
@@ -330,7 +330,7 @@ void errata_review_draw_edit_line(FILE *out, int columns, const char *prompt, co
     size_t len = strlen(text), start = 0;
     int room = columns - 1 - text_columns(prompt, strlen(prompt));
     while (start < len && text_columns(text + start, len - start) > room)
-        errata_review_utf8_next(text, len, &start);
+        errata_cli_utf8_next(text, len, &start);
     painter p = {out, 0, columns - 1, 0, 1, 0, 0, "", 0};
     fputc('\r', out);
     put_text(&p, prompt, strlen(prompt), "");

@@ -250,7 +250,7 @@ static int append_code_point(char **text, size_t *len, int32_t cp)
     if (!grown)
         return -1;
     *text = grown;
-    *len += errata_review_utf8_put((uint32_t)cp, *text + *len);
+    *len += errata_cli_utf8_put((uint32_t)cp, *text + *len);
     (*text)[*len] = '\0';
     return 0;
 }

@@ -1,4 +1,4 @@
-/* Small text helpers for the review: hashing, UTF-8 decoding, display width. */
+/* Small text helpers for the review: hashing, display width. */
 #include "review.h"
 
 uint64_t errata_review_hash(const char *bytes, size_t len)
@@ -11,53 +11,7 @@ uint64_t errata_review_hash(const char *bytes, size_t len)
     return h;
 }
 
-static size_t sequence_length(unsigned char c)
-{
-    if (c >= 0xF0 && c <= 0xF4)
-        return 4;
-    if (c >= 0xE0 && c <= 0xEF)
-        return 3;
-    if (c >= 0xC2 && c <= 0xDF)
-        return 2;
-    return 1;
-}
 
-uint32_t errata_review_utf8_next(const char *s, size_t len, size_t *pos)
-{
-    const unsigned char *p = (const unsigned char *)s + *pos;
-    size_t n = sequence_length(p[0]);
-    if (*pos + n > len)
-        n = 1;
-    uint32_t cp = n == 1 ? p[0] : p[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++)
-        cp = cp << 6 | (p[i] & 0x3F);
-    *pos += n;
-    return cp;
-}
-
-size_t errata_review_utf8_put(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | cp >> 12);
-        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | cp >> 18);
-    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 typedef struct {
     uint32_t first, last;
@@ -106,7 +60,7 @@ void errata_review_position(const char *text, size_t at, size_t *line, size_t *c
             *column = 1;
             pos++;
         } else {
-            errata_review_utf8_next(text, at, &pos);
+            errata_cli_utf8_next(text, at, &pos);
             ++*column;
         }
     }

@@ -58,44 +58,6 @@ static int buffer_printf(buffer *b, const char *fmt, ...)
     return n < 0 || (size_t)n >= sizeof small ? -1 : buffer_append(b, small, (size_t)n);
 }
 
-/* ------------------------------------------------------------ UTF-8 */
-
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | cp >> 12);
-        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | cp >> 18);
-    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* The code point of valid UTF-8 at s[*pos], moving *pos past it. */
-static uint32_t utf8_decode(const char *s, size_t *pos)
-{
-    const unsigned char *p = (const unsigned char *)s + *pos;
-    size_t n = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
-    uint32_t cp = n == 1 ? p[0] : n == 2 ? p[0] & 0x1Fu : n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
-    for (size_t i = 1; i < n; i++)
-        cp = cp << 6 | (p[i] & 0x3Fu);
-    *pos += n;
-    return cp;
-}
-
 /* ------------------------------------------------------------ scanning */
 
 typedef struct {
@@ -304,7 +266,7 @@ static json_unit next_unit(const char *raw, size_t len, size_t pos)
 static size_t unit_text_len(json_unit u)
 {
     char scratch[4];
-    return u.is_escape ? utf8_encode(u.cp, scratch) : 1;
+    return u.is_escape ? errata_cli_utf8_put(u.cp, scratch) : 1;
 }
 
 typedef struct {
@@ -326,7 +288,7 @@ static int unescape(const char *raw, size_t len, json_string *out, const char **
             return -1;
         }
         if (u.is_escape) {
-            n = utf8_encode(u.cp, utf8);
+            n = errata_cli_utf8_put(u.cp, utf8);
             escaped_non_ascii |= u.cp >= 0x80;
         } else {
             utf8[0] = raw[pos];
@@ -360,7 +322,7 @@ static int append_escaped(buffer *b, const char *text, size_t len, int ascii_onl
             rc = append_u_escape(b, c);
             pos++;
         } else if (c >= 0x80 && ascii_only) {
-            uint32_t cp = utf8_decode(text, &pos);
+            uint32_t cp = errata_cli_utf8_next(text, len, &pos);
             if (cp >= 0x10000)
                 rc = append_u_escape(b, 0xD800 + ((cp - 0x10000) >> 10)) ||
                      append_u_escape(b, 0xDC00 + ((cp - 0x10000) & 0x3FF));
