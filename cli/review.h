@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "errata.h"
 
 /* ------------------------------------------------------------ JSON Lines */
