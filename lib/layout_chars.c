@@ -14,13 +14,16 @@ int errata_layout_is_chinese(uint32_t cp)
     return errata_is_han(cp) || errata_layout_is_cjk_punct(cp);
 }
 
+/* A code point's UTF-8 form can only occur in a valid UTF-8 string at a
+   character boundary (a lead byte is never a continuation byte), so a
+   substring search answers membership without decoding the set. */
 int errata_layout_in_set(uint32_t cp, const char *set)
 {
-    size_t n = strlen(set), pos = 0;
-    while (pos < n)
-        if (errata_utf8_next(set, n, &pos) == cp)
-            return 1;
-    return 0;
+    if (cp == 0)
+        return 0;
+    char needle[5];
+    needle[errata_utf8_encode(cp, needle)] = '\0';
+    return strstr(set, needle) != NULL;
 }
 
 int errata_layout_ends_sentence(uint32_t cp)
@@ -32,12 +35,20 @@ int errata_layout_is_full_stop(uint32_t cp) { return errata_layout_in_set(cp, "�
 
 int errata_layout_cn_digit(uint32_t cp)
 {
-    static const char digits[] = "〇一二三四五六七八九十";
-    size_t n = sizeof digits - 1, pos = 0;
-    for (int value = 0; pos < n; value++)
-        if (errata_utf8_next(digits, n, &pos) == cp)
-            return value;
-    return -1;
+    switch (cp) {
+    case 0x3007: return 0;  /* 〇 */
+    case 0x4E00: return 1;  /* 一 */
+    case 0x4E8C: return 2;  /* 二 */
+    case 0x4E09: return 3;  /* 三 */
+    case 0x56DB: return 4;  /* 四 */
+    case 0x4E94: return 5;  /* 五 */
+    case 0x516D: return 6;  /* 六 */
+    case 0x4E03: return 7;  /* 七 */
+    case 0x516B: return 8;  /* 八 */
+    case 0x4E5D: return 9;  /* 九 */
+    case 0x5341: return 10; /* 十 */
+    default: return -1;
+    }
 }
 
 size_t errata_layout_cn_number(const errata_layout *lay, size_t i, int *value)
@@ -73,12 +84,18 @@ size_t errata_layout_digits(const errata_layout *lay, size_t i, size_t max_digit
     return n;
 }
 
+/* Compares UTF-8 forms: stops at the first byte that differs, so never
+   reads past the end of s. */
 int errata_layout_matches(const errata_layout *lay, size_t i, const char *s)
 {
-    size_t n = strlen(s), pos = 0;
-    while (pos < n) {
-        if (errata_utf8_next(s, n, &pos) != errata_layout_cp(lay, i++))
-            return 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char form[4];
+        size_t n = errata_utf8_encode(errata_layout_cp(lay, i++), (char *)form);
+        for (size_t k = 0; k < n; k++)
+            if (p[k] != form[k])
+                return 0;
+        p += n;
     }
     return 1;
 }

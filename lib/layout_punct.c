@@ -22,7 +22,7 @@
  * are only proposed. */
 
 static const char ascii_marks[] = ",;:!?(";
-static const char *const full_width_marks[] = {"，", "；", "：", "！", "？", "（"};
+static const uint32_t full_width_marks[] = {0xFF0C, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 0xFF08}; /* ，；：！？（ */
 
 typedef struct {
     size_t ascii, full; /* marks of both forms, ASCII ones next to Han */
@@ -37,11 +37,11 @@ static void count_marks(const errata_layout *lay, punct_census *c)
         uint32_t cp = lay->chars[i].cp;
         c->latin += errata_layout_is_latin(cp);
         c->han += errata_is_han(cp);
+        int chinese_next_to = errata_is_han(errata_layout_before(lay, i)) ||
+                              errata_is_han(errata_layout_cp(lay, i + 1));
         for (size_t m = 0; m < sizeof full_width_marks / sizeof *full_width_marks; m++) {
-            int chinese_next_to = errata_is_han(errata_layout_before(lay, i)) ||
-                                  errata_is_han(errata_layout_cp(lay, i + 1));
             c->ascii += cp == (uint32_t)ascii_marks[m] && chinese_next_to;
-            c->full += errata_layout_matches(lay, i, full_width_marks[m]);
+            c->full += cp == full_width_marks[m];
         }
         c->full_parens += cp == 0xFF08;
     }
