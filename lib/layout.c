@@ -14,16 +14,33 @@ struct errata_layout_change {
     char *new_text;   /* NULL: the span is only locked (a proposal or a flag) */
 };
 
+/* Make room for n more characters (in one allocation when the caller
+   reserves what it will push). */
+static int view_reserve(errata_layout *lay, size_t n)
+{
+    return errata_grow((void **)&lay->chars, &lay->cap, lay->count + n, sizeof *lay->chars);
+}
+
 static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, int fixed)
 {
-    if (errata_grow((void **)&lay->chars, &lay->cap, lay->count + 1, sizeof *lay->chars))
+    if (lay->count == lay->cap && view_reserve(lay, 1))
         return ERRATA_ENOMEM;
     lay->chars[lay->count++] = (errata_layout_char){cp, start, end, (unsigned char)fixed};
     return ERRATA_OK;
 }
 
+static size_t count_code_points(const char *text, size_t len)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < len; i++)
+        count += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return count;
+}
+
 static int view_init(errata_layout *lay)
 {
+    if (view_reserve(lay, count_code_points(lay->text, lay->len)))
+        return ERRATA_ENOMEM;
     size_t pos = 0;
     while (pos < lay->len) {
         size_t start = pos;
@@ -213,32 +230,73 @@ static int push_text(errata_layout *lay, const char *new_text, size_t start, siz
     return ERRATA_OK;
 }
 
+static int copy_unchanged(errata_layout *lay, const errata_layout_char *old, size_t n)
+{
+    if (view_reserve(lay, n))
+        return ERRATA_ENOMEM;
+    memcpy(lay->chars + lay->count, old, n * sizeof *old);
+    lay->count += n;
+    return ERRATA_OK;
+}
+
+/* The changes made at view position i; *skip_to is set past the old
+   characters they replace (i if none). */
+static int apply_changes_at(errata_layout *lay, const errata_layout_char *old, size_t i,
+                            size_t *next, size_t *skip_to)
+{
+    *skip_to = i;
+    while (*next < lay->change_count && lay->changes[*next].from == i) {
+        const errata_layout_change *c = &lay->changes[(*next)++];
+        size_t start = c->to > c->from ? old[c->from].start : c->byte;
+        size_t end = c->to > c->from ? old[c->to - 1].end : c->byte;
+        if (c->new_text && push_text(lay, c->new_text, start, end))
+            return ERRATA_ENOMEM;
+        for (size_t k = c->from; !c->new_text && k < c->to; k++) {
+            if (view_push(lay, old[k].cp, old[k].start, old[k].end, 1))
+                return ERRATA_ENOMEM;
+        }
+        if (c->to > *skip_to)
+            *skip_to = c->to;
+    }
+    return ERRATA_OK;
+}
+
+/* Old characters are copied in runs up to the next change.  A change that
+   starts inside a span an earlier one replaced is never applied (edits
+   cannot overlap, so there is none). */
 static int rebuild(errata_layout *lay, const errata_layout_char *old, size_t old_count)
 {
-    size_t next = 0;
-    for (size_t i = 0; i <= old_count; i++) {
-        size_t skip_to = i;
-        while (next < lay->change_count && lay->changes[next].from == i) {
-            const errata_layout_change *c = &lay->changes[next++];
-            size_t start = c->to > c->from ? old[c->from].start : c->byte;
-            size_t end = c->to > c->from ? old[c->to - 1].end : c->byte;
-            if (c->new_text && push_text(lay, c->new_text, start, end))
-                return ERRATA_ENOMEM;
-            for (size_t k = c->from; !c->new_text && k < c->to; k++) {
-                if (view_push(lay, old[k].cp, old[k].start, old[k].end, 1))
-                    return ERRATA_ENOMEM;
-            }
-            if (c->to > skip_to)
-                skip_to = c->to;
-        }
+    size_t next = 0, i = 0;
+    while (i <= old_count) {
+        size_t limit = old_count;
+        if (next < lay->change_count && lay->changes[next].from >= i &&
+            lay->changes[next].from < old_count)
+            limit = lay->changes[next].from;
+        if (copy_unchanged(lay, old + i, limit - i))
+            return ERRATA_ENOMEM;
+        i = limit;
+        size_t skip_to;
+        if (apply_changes_at(lay, old, i, &next, &skip_to))
+            return ERRATA_ENOMEM;
         if (skip_to > i) {
-            i = skip_to - 1;
+            i = skip_to;
             continue;
         }
         if (i < old_count && view_push(lay, old[i].cp, old[i].start, old[i].end, old[i].fixed))
             return ERRATA_ENOMEM;
+        i++;
     }
     return ERRATA_OK;
+}
+
+/* An upper bound of the characters the rebuilt view holds. */
+static size_t rebuilt_size(const errata_layout *lay, size_t old_count)
+{
+    size_t size = old_count;
+    for (size_t i = 0; i < lay->change_count; i++)
+        if (lay->changes[i].new_text)
+            size += strlen(lay->changes[i].new_text);
+    return size;
 }
 
 static void clear_changes(errata_layout *lay)
@@ -257,7 +315,9 @@ int errata_layout_commit(errata_layout *lay)
     size_t old_count = lay->count;
     lay->chars = NULL;
     lay->count = lay->cap = 0;
-    int rc = rebuild(lay, old, old_count);
+    int rc = view_reserve(lay, rebuilt_size(lay, old_count));
+    if (!rc)
+        rc = rebuild(lay, old, old_count);
     free(old);
     clear_changes(lay);
     return rc;
