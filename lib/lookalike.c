@@ -221,11 +221,15 @@ static size_t pairs_of(const errata_lookalike_table *t, uint32_t cp, const looka
 
 /* ------------------------------------------------------------ judging */
 
-/* One run of Han characters: code points and where each starts in the text. */
+/* One run of Han characters: code points, where each starts in the text,
+   and whether each is suspect (see mark_suspects()). */
 typedef struct {
     uint32_t *cps;
     size_t *starts;
-    size_t count, cap_cps, cap_starts, end; /* end: the byte after the run */
+    unsigned char *suspect;
+    size_t *token_ends; /* scratch: the model's segmentation of the run */
+    size_t count, cap_cps, cap_starts, cap_suspect, cap_tokens;
+    size_t end; /* the byte after the run */
 } han_run;
 
 typedef struct {
@@ -284,6 +288,14 @@ static double window_score(const judge *j, size_t first, size_t last, const chan
     return errata_lm_score(j->lm, window, n);
 }
 
+/* A pair never seen misread by OCR is judged only in a document shown to
+   be OCR output (it is at most proposed, see pair_confidence(); elsewhere
+   such proposals were nearly all false). */
+static int is_eligible(const judge *j, const lookalike_pair *pair)
+{
+    return pair->observed || j->relief > 0;
+}
+
 /* The single change at position at that beats its margin by the most:
    *best, and that excess (negative when none beats it). */
 static double best_single(const judge *j, size_t at, change *best, double *best_gain)
@@ -292,6 +304,8 @@ static double best_single(const judge *j, size_t at, change *best, double *best_
     size_t count = pairs_of(j->table, j->run.cps[at], &pairs);
     double best_excess = -HUGE_VAL, base = window_score(j, at, at, NULL, 0);
     for (size_t p = 0; p < count; p++) {
+        if (!is_eligible(j, &pairs[p]))
+            continue;
         change c = {at, &pairs[p]};
         double gain = window_score(j, at, at, &c, 1) - base;
         double excess = gain - required_gain(j, &c, ERRATA_LOOKALIKE_PROPOSE_MARGIN);
@@ -315,6 +329,8 @@ static double best_double(const judge *j, size_t first, size_t second, change be
     double best_excess = -HUGE_VAL, base = window_score(j, first, second, NULL, 0);
     for (size_t a = 0; a < count_a; a++) {
         for (size_t b = 0; b < count_b; b++) {
+            if (!is_eligible(j, &pairs_a[a]) || !is_eligible(j, &pairs_b[b]))
+                continue;
             change c[2] = {{first, &pairs_a[a]}, {second, &pairs_b[b]}};
             double gain = window_score(j, first, second, c, 2) - base;
             double excess = gain - required_gain(j, &c[0], ERRATA_LOOKALIKE_PROPOSE_MARGIN) -
@@ -380,10 +396,20 @@ static int accept(judge *j, const change *c, double gain, double excess)
     return rc;
 }
 
-static int has_pairs(const judge *j, size_t at)
+static int has_eligible_pair(const judge *j, uint32_t cp)
 {
     const lookalike_pair *pairs;
-    return pairs_of(j->table, j->run.cps[at], &pairs) > 0;
+    size_t count = pairs_of(j->table, cp, &pairs);
+    for (size_t p = 0; p < count; p++)
+        if (is_eligible(j, &pairs[p]))
+            return 1;
+    return 0;
+}
+
+/* Whether the character at `at` is suspect and has an eligible pair. */
+static int has_pairs(const judge *j, size_t at)
+{
+    return j->run.suspect[at] && has_eligible_pair(j, j->run.cps[at]);
 }
 
 /* A change at `at` alone, or together with one a little further on. */
@@ -425,6 +451,71 @@ static int judge_run(judge *j)
     return ERRATA_OK;
 }
 
+/* ------------------------------------------------------------ suspicion */
+
+/* The model's id of the token text[0..len): a word, or <unk>. */
+static uint32_t token_id(const errata_lm *lm, const char *text, size_t len)
+{
+    uint32_t id = errata_lm_word(lm, text, len);
+    return id == ERRATA_LM_NO_WORD ? errata_lm_unknown(lm) : id;
+}
+
+/* A single-character token is suspect when it, or the token after it, is
+   improbable where it stands. */
+static int is_suspect(double p_token, double p_next)
+{
+    return p_token < ERRATA_LOOKALIKE_SUSPECT_LOG10 || p_next < ERRATA_LOOKALIKE_SUSPECT_LOG10;
+}
+
+/* A misread character seldom makes a word with its neighbours: the model
+   segments it as a word of its own, and it or the next word is improbable
+   where it stands (末位 read as 未位: 未|位).  Only such characters are
+   judged; segmenting a run once costs about what judging one character
+   costs (ten or more window scores). */
+static int mark_suspects(judge *j)
+{
+    han_run *run = &j->run;
+    if (errata_grow((void **)&run->suspect, &run->cap_suspect, run->count, 1) ||
+        errata_grow((void **)&run->token_ends, &run->cap_tokens, run->count,
+                    sizeof *run->token_ends))
+        return ERRATA_ENOMEM;
+    memset(run->suspect, 0, run->count);
+    size_t base = run->starts[0], tokens = 0;
+    errata_lm_segment(j->lm, j->text + base, run->end - base, run->token_ends, run->count,
+                      &tokens);
+    uint32_t history[3] = {0};
+    size_t known = 0, at = 0, single = SIZE_MAX;
+    double p_single = 0;
+    for (size_t t = 0; t < tokens && t < run->count; t++) {
+        size_t first = at;
+        while (at < run->count && run->starts[at] < base + run->token_ends[t])
+            at++;
+        history[0] = history[1];
+        history[1] = history[2];
+        history[2] = token_id(j->lm, j->text + run->starts[first],
+                              base + run->token_ends[t] - run->starts[first]);
+        known = known < 3 ? known + 1 : 3;
+        double p = errata_lm_prob(j->lm, history + 3 - known, known);
+        if (single != SIZE_MAX)
+            run->suspect[single] = (unsigned char)is_suspect(p_single, p);
+        single = at == first + 1 ? first : SIZE_MAX;
+        p_single = p;
+    }
+    if (single != SIZE_MAX)
+        run->suspect[single] = (unsigned char)is_suspect(p_single, 0);
+    return ERRATA_OK;
+}
+
+/* Whether some character of the run has an eligible pair: if none has,
+   the run is not even segmented. */
+static int run_has_candidates(const judge *j)
+{
+    for (size_t i = 0; i < j->run.count; i++)
+        if (has_eligible_pair(j, j->run.cps[i]))
+            return 1;
+    return 0;
+}
+
 /* Read the run of Han characters starting at *pos into j->run. */
 static int read_run(judge *j, size_t len, size_t *pos)
 {
@@ -457,8 +548,11 @@ static int judge_text(judge *j, size_t len)
             continue;
         pos = start;
         int rc = read_run(j, len, &pos);
-        if (!rc && j->run.count > 1)
-            rc = judge_run(j);
+        if (!rc && j->run.count > 1 && run_has_candidates(j)) {
+            rc = mark_suspects(j);
+            if (!rc)
+                rc = judge_run(j);
+        }
         if (rc)
             return rc;
     }
@@ -496,5 +590,7 @@ int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm,
     }
     free(j.run.cps);
     free(j.run.starts);
+    free(j.run.suspect);
+    free(j.run.token_ends);
     return rc;
 }

@@ -27,7 +27,9 @@ size_t errata_lookalike_table_count(const errata_lookalike_table *table);
    applied by default; chosen by sweeping them over the OCR output of
    corpus/ocr/ and the clean text of corpus/clean/ and corpus/docs/ (the
    highest recall with at most 1 false applied edit per 100,000 characters
-   of modern clean text; `make eval` reports the figures).  A pair of lower
+   of modern clean text; `make eval` reports the figures).  That sweep was
+   made before corpus/ocr/ was held out (observed pairs now come from
+   corpus/ocr-train/ only); the margins were not tuned again.  A pair of lower
    similarity needs up to ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN more, a pair
    seen misread in OCR output ERRATA_LOOKALIKE_OBSERVED_BONUS less, and in a
    document where some replacement reached the apply margin without help
@@ -38,6 +40,11 @@ size_t errata_lookalike_table_count(const errata_lookalike_table *table);
 #define ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN 4.0
 #define ERRATA_LOOKALIKE_OBSERVED_BONUS 1.0
 #define ERRATA_LOOKALIKE_DOCUMENT_RELIEF 3.0
+
+/* Only characters the model segments as words of their own are judged, and
+   of those only the ones that are, or are followed by, a word less likely
+   than this (log10) in its trigram context. */
+#define ERRATA_LOOKALIKE_SUSPECT_LOG10 (-3.0)
 
 /* Judge every Han character of text[0..len) (valid UTF-8) that the table
    lists, alone and together with a look-alike one or two characters further
