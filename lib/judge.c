@@ -210,17 +210,43 @@ static double score_window(const errata_lm *lm, const window *w)
     return errata_lm_score(lm, buf, n);
 }
 
+/* The score of every combination of options of a window's contextual
+   slots, indexed in mixed radix (the first free slot varies fastest). */
+#define OPTIONS_MAX (ERRATA_MAX_ALTERNATIVES + 1)
+#define COMBINATIONS_MAX (OPTIONS_MAX * OPTIONS_MAX * OPTIONS_MAX * OPTIONS_MAX)
+_Static_assert(CLUSTER_MAX == 4, "COMBINATIONS_MAX is OPTIONS_MAX to the power CLUSTER_MAX");
+
+typedef struct {
+    double score[COMBINATIONS_MAX];
+    size_t stride[CLUSTER_MAX];
+} combination_scores;
+
+static size_t combination_index(const window *w, const combination_scores *scores,
+                                const size_t *free_slots, size_t free_count)
+{
+    size_t index = 0;
+    for (size_t k = 0; k < free_count; k++)
+        index += w->choice[free_slots[k]] * scores->stride[k];
+    return index;
+}
+
 /* Try every combination of options of the contextual slots (an odometer
-   over their choices); leave the best in w->choice and return its score. */
+   over their choices), keeping each score in *scores; leave the best in
+   w->choice and return its score. */
 static double best_combination(const errata_lm *lm, window *w, const size_t *free_slots,
-                               size_t free_count)
+                               size_t free_count, combination_scores *scores)
 {
     size_t best_choice[CLUSTER_MAX * 3] = {0};
     double best = -INFINITY;
-    for (size_t k = 0; k < free_count; k++)
+    size_t combinations = 1;
+    for (size_t k = 0; k < free_count; k++) {
         w->choice[free_slots[k]] = 0;
-    for (;;) {
+        scores->stride[k] = combinations;
+        combinations *= w->slots[free_slots[k]].option_count;
+    }
+    for (size_t index = 0;; index++) {
         double score = score_window(lm, w);
+        scores->score[index] = score;
         if (score > best) {
             best = score;
             memcpy(best_choice, w->choice, sizeof best_choice);
@@ -239,17 +265,18 @@ static double best_combination(const errata_lm *lm, window *w, const size_t *fre
     return best;
 }
 
-/* How much better the chosen option of slot i is than its best rival, the
-   other slots held at their choices. */
-static double own_margin(const errata_lm *lm, window *w, size_t i, double best_score)
+/* How much better the chosen option of free slot k is than its best rival,
+   the other slots held at their choices (all scored already). */
+static double own_margin(window *w, const size_t *free_slots, size_t free_count, size_t k,
+                         const combination_scores *scores, double best_score)
 {
-    size_t chosen = w->choice[i];
+    size_t i = free_slots[k], chosen = w->choice[i];
     double rival = -INFINITY;
     for (size_t o = 0; o < w->slots[i].option_count; o++) {
         if (o == chosen)
             continue;
         w->choice[i] = o;
-        double score = score_window(lm, w);
+        double score = scores->score[combination_index(w, scores, free_slots, free_count)];
         if (score > rival)
             rival = score;
     }
@@ -378,12 +405,13 @@ static int judge_cluster(const errata_engine *engine, const char *text, size_t l
     for (size_t i = 0; i < w.slot_count; i++)
         if (cands->items[w.slots[i].candidate].verdict == ERRATA_VERDICT_CONTEXTUAL)
             free_slots[free_count++] = i;
-    double best = best_combination(engine->lm, &w, free_slots, free_count);
+    combination_scores scores;
+    double best = best_combination(engine->lm, &w, free_slots, free_count, &scores);
     for (size_t k = 0; k < free_count; k++) {
         size_t i = free_slots[k];
         if (w.choice[i] == 0)
             continue;
-        double margin = own_margin(engine->lm, &w, i, best);
+        double margin = own_margin(&w, free_slots, free_count, k, &scores, best);
         int rc = add_contextual_edit(engine, text, &w.slots[i], w.choice[i], margin, ev, opts, edits,
                                      &cands->items[w.slots[i].candidate]);
         if (rc)
