@@ -111,6 +111,29 @@ int errata_layout_matches(const errata_layout *lay, size_t i, const char *s);
 size_t errata_layout_strlen(const char *s);
 /* Whether cp is one of the code points of the UTF-8 string set. */
 int errata_layout_in_set(uint32_t cp, const char *set);
+
+/* A set of code points decoded once, for tests at every position of the
+   view: a filter on the low 10 bits rejects most code points at once. */
+#define ERRATA_LAYOUT_SET_MAX 128
+typedef struct {
+    uint64_t filter[16];
+    uint32_t members[ERRATA_LAYOUT_SET_MAX];
+    size_t count;
+} errata_layout_set;
+
+/* The set of the code points of the UTF-8 string members (at most
+   ERRATA_LAYOUT_SET_MAX). */
+void errata_layout_set_init(errata_layout_set *set, const char *members);
+
+static inline int errata_layout_set_has(const errata_layout_set *set, uint32_t cp)
+{
+    if (!((set->filter[(cp >> 6) & 15] >> (cp & 63)) & 1))
+        return 0;
+    for (size_t i = 0; i < set->count; i++)
+        if (set->members[i] == cp)
+            return 1;
+    return 0;
+}
 /* Whether a heading or list-item marker starts at view position i
    (一、 （一） (1) 1、 1. 第一条 一是 ① …). */
 int errata_layout_starts_heading(const errata_layout *lay, size_t i);

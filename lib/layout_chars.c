@@ -26,6 +26,17 @@ int errata_layout_in_set(uint32_t cp, const char *set)
     return strstr(set, needle) != NULL;
 }
 
+void errata_layout_set_init(errata_layout_set *set, const char *members)
+{
+    size_t n = strlen(members), pos = 0;
+    memset(set, 0, sizeof *set);
+    while (pos < n && set->count < ERRATA_LAYOUT_SET_MAX) {
+        uint32_t cp = errata_utf8_next(members, n, &pos);
+        set->members[set->count++] = cp;
+        set->filter[(cp >> 6) & 15] |= (uint64_t)1 << (cp & 63);
+    }
+}
+
 int errata_layout_ends_sentence(uint32_t cp)
 {
     return errata_layout_in_set(cp, "。！？；：…”’」』）】》.!?;:)");

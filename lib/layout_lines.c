@@ -185,6 +185,8 @@ typedef struct {
 static heading_type heading_at(const errata_layout *lay, size_t i, int *value)
 {
     uint32_t c = errata_layout_cp(lay, i), before = errata_layout_before(lay, i);
+    if (c != '(' && c != 0xFF08 && c != 0x7B2C && errata_layout_cn_digit(c) <= 0)
+        return H_TYPES; /* most characters: no heading can start here */
     if (c == '(' || c == 0xFF08) {
         size_t n = errata_layout_cn_number(lay, i + 1, value);
         uint32_t close = errata_layout_cp(lay, i + 1 + n);
@@ -267,7 +269,17 @@ static uint32_t previous_visible(const errata_layout *lay, size_t i, size_t *at)
 static int follows_heading(const errata_layout *lay, const heading_list *list, size_t i,
                            int subsections)
 {
-    for (size_t k = 0; k < list->count; k++) {
+    /* The list is in text order: skip to the headings less than
+       MAX_HEADING before i. */
+    size_t lo = 0, hi = list->count, from = i > MAX_HEADING ? i - MAX_HEADING : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (list->items[mid].pos < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < list->count && list->items[k].pos < i; k++) {
         const heading *h = &list->items[k];
         int level = h->type == H_SECTION || (subsections && h->type == H_SUBSECTION);
         if (h->pos >= i || i - h->pos > MAX_HEADING || !level || h->series < 2)

@@ -135,13 +135,14 @@ static int flag_deleted_date(errata_layout *lay, size_t i)
 }
 
 /* A unit right after a word that takes a quantity (总值亿元, 人均元, 增长%). */
-static int flag_deleted_digits(errata_layout *lay, size_t i, size_t *unit_length)
+static int flag_deleted_digits(errata_layout *lay, const errata_layout_set *takes_quantity,
+                               size_t i, size_t *unit_length)
 {
     static const char *const units[] = {"万美元", "亿元", "万元", "美元", "个百分点", "平方公里",
                                         "公里", "万亩", "万人", "万吨", "元", "%", "％"};
     *unit_length = 0;
     uint32_t before = errata_layout_before(lay, i);
-    if (!errata_layout_in_set(before, "达共约近为值入资均长降现计额超逾至到增减占"))
+    if (!errata_layout_set_has(takes_quantity, before))
         return ERRATA_OK;
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
         size_t n = errata_layout_strlen(units[u]);
@@ -161,6 +162,8 @@ static int flag_deleted_digits(errata_layout *lay, size_t i, size_t *unit_length
 
 int errata_layout_numbers(errata_layout *lay)
 {
+    errata_layout_set takes_quantity;
+    errata_layout_set_init(&takes_quantity, "达共约近为值入资均长降现计额超逾至到增减占");
     int rc = ERRATA_OK;
     for (size_t i = 0; !rc && i < lay->count; i++) {
         uint32_t c = lay->chars[i].cp;
@@ -178,7 +181,7 @@ int errata_layout_numbers(errata_layout *lay)
             rc = flag_deleted_date(lay, i);
         } else {
             size_t unit_length;
-            rc = flag_deleted_digits(lay, i, &unit_length);
+            rc = flag_deleted_digits(lay, &takes_quantity, i, &unit_length);
             if (unit_length)
                 i += unit_length - 1;
         }

@@ -165,7 +165,8 @@ static int collect_bare_numbers(const errata_layout *lay, page_marks *marks)
 {
     for (size_t i = 0; i < lay->count; i++) {
         long value;
-        size_t n = errata_layout_cp(lay, i) >= '1' ? bare_number_at(lay, i, &value) : 0;
+        uint32_t c = errata_layout_cp(lay, i);
+        size_t n = c >= '1' && c <= '9' ? bare_number_at(lay, i, &value) : 0;
         if (n && add_mark(marks, (page_mark){i, value, 0, i + n}))
             return ERRATA_ENOMEM;
         if (n)

@@ -21,8 +21,20 @@
  * with Latin text and has (nearly) no full-width marks left; elsewhere they
  * are only proposed. */
 
-static const char ascii_marks[] = ",;:!?(";
-static const uint32_t full_width_marks[] = {0xFF0C, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 0xFF08}; /* ，；：！？（ */
+static int is_ascii_mark(uint32_t cp)
+{
+    return cp == ',' || cp == ';' || cp == ':' || cp == '!' || cp == '?' || cp == '(';
+}
+
+static int is_full_width_mark(uint32_t cp)
+{
+    switch (cp) {
+    case 0xFF0C: case 0xFF1B: case 0xFF1A: case 0xFF01: case 0xFF1F: case 0xFF08: /* ，；：！？（ */
+        return 1;
+    default:
+        return 0;
+    }
+}
 
 typedef struct {
     size_t ascii, full; /* marks of both forms, ASCII ones next to Han */
@@ -37,12 +49,10 @@ static void count_marks(const errata_layout *lay, punct_census *c)
         uint32_t cp = lay->chars[i].cp;
         c->latin += errata_layout_is_latin(cp);
         c->han += errata_is_han(cp);
-        int chinese_next_to = errata_is_han(errata_layout_before(lay, i)) ||
-                              errata_is_han(errata_layout_cp(lay, i + 1));
-        for (size_t m = 0; m < sizeof full_width_marks / sizeof *full_width_marks; m++) {
-            c->ascii += cp == (uint32_t)ascii_marks[m] && chinese_next_to;
-            c->full += cp == full_width_marks[m];
-        }
+        if (is_ascii_mark(cp))
+            c->ascii += errata_is_han(errata_layout_before(lay, i)) ||
+                        errata_is_han(errata_layout_cp(lay, i + 1));
+        c->full += is_full_width_mark(cp);
         c->full_parens += cp == 0xFF08;
     }
     c->site_damage = lay->site_damage;
@@ -369,7 +379,7 @@ int errata_layout_punctuation(errata_layout *lay)
             rc = fix_tortoise_brackets(lay, &census, &i);
         else if (c >= 0x301D && c <= 0x301F)
             rc = fix_stand_in(lay, i, c, &quote_open);
-        else
+        else if (c < 0x80)
             rc = fix_simple_mark(lay, &census, i, c);
     }
     return rc;
