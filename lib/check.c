@@ -13,6 +13,7 @@
 #include "check.h"
 #include "latin.h"
 #include "lookalike.h"
+#include "ocr_punct.h"
 
 static const errata_check_options default_check_options = ERRATA_CHECK_OPTIONS_INIT;
 
@@ -200,6 +201,8 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
         rc = check_words(engine, text, len, opts, &result->edits);
     if (!rc && engine->lm)
         rc = errata_lookalike_check(engine->lookalikes, engine->lm, text, len, opts, &result->edits);
+    if (!rc)
+        rc = errata_ocr_punct_check(text, len, opts, &result->edits);
     if (!rc && engine->speller)
         rc = errata_latin_check(engine->speller, text, len, opts, &result->edits);
     if (!rc)

@@ -1,0 +1,451 @@
+/* OCR punctuation (see ocr_punct.h).
+ *
+ * tesseract's chi_sim model reads the full-width ；：（） of a printed
+ * Chinese page as ASCII, % as 96 or 9, and 〇 as the letter O, while it keeps
+ * ，。、 full-width.  Writers also use ASCII marks in Chinese on purpose
+ * (man pages, technical notes), so nothing is touched unless the document
+ * looks like OCR output of Chinese prose: lines cut at one page width in
+ * mid-sentence, few Latin letters, and commas still full-width (a 文库 site
+ * turns those to ASCII too; that damage is the layout passes' business).
+ * Measured on the clean corpus: no clean document passes this test, and
+ * 79 of the 80 OCR readings in corpus/ocr-train/ and corpus/ocr/ do. */
+#include "ocr_punct.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_HAN 50
+#define LATIN_PER_HAN 10        /* at most one Latin letter per this many Han */
+#define FULL_COMMAS_PER_ASCII 4 /* at least this many ，for each ASCII , */
+#define LONG_LINE_WIDTH 20      /* display columns */
+#define FULL_LINE_SHARE 0.85    /* of the widest line: a line cut at the page width */
+#define MIN_WRAPPED 3
+#define WRAPPED_SHARE 5         /* at least one long line in this many was cut */
+#define MAX_PARENTHESIZED 40
+#define RATE_REACH 8            /* characters between a rate word and its number */
+#define STRONG_RATE_REACH 5
+#define SURE 0.9
+#define FAIRLY_SURE 0.85
+
+typedef struct {
+    uint32_t cp;
+    size_t start, end; /* bytes of the text */
+} ocr_char;
+
+typedef struct {
+    const char *text;
+    size_t len;
+    const errata_check_options *opts;
+    errata_edit_list *list;
+    ocr_char *chars;
+    size_t count;
+} ocr_doc;
+
+static uint32_t cp_at(const ocr_doc *d, size_t i) { return i < d->count ? d->chars[i].cp : 0; }
+
+static uint32_t cp_before(const ocr_doc *d, size_t i) { return i > 0 ? cp_at(d, i - 1) : 0; }
+
+static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+static int is_latin(uint32_t cp) { return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'); }
+
+static int is_blank(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\r' || cp == 0x3000; }
+
+static int in_set(uint32_t cp, const char *set)
+{
+    size_t pos = 0, n = strlen(set);
+    while (pos < n)
+        if (errata_utf8_next(set, n, &pos) == cp)
+            return 1;
+    return 0;
+}
+
+/* Whether the text at character i reads the UTF-8 string s. */
+static int reads(const ocr_doc *d, size_t i, const char *s)
+{
+    size_t pos = 0, n = strlen(s);
+    for (; pos < n; i++)
+        if (errata_utf8_next(s, n, &pos) != cp_at(d, i))
+            return 0;
+    return 1;
+}
+
+static size_t char_count(const char *s)
+{
+    size_t pos = 0, n = strlen(s), count = 0;
+    for (; pos < n; count++)
+        errata_utf8_next(s, n, &pos);
+    return count;
+}
+
+/* Columns a character takes on the page (CJK characters and marks: two). */
+static size_t display_width(uint32_t cp) { return cp >= 0x2E80 ? 2 : 1; }
+
+/* ------------------------------------------------------------ evidence */
+
+typedef struct {
+    size_t han, latin, full_commas, ascii_commas;
+    size_t widest, long_lines, wrapped;
+} ocr_census;
+
+static void count_characters(const char *text, size_t len, ocr_census *c)
+{
+    uint32_t before = 0;
+    for (size_t pos = 0; pos < len;) {
+        uint32_t cp = errata_utf8_next(text, len, &pos);
+        c->han += errata_is_han(cp);
+        c->latin += is_latin(cp);
+        c->full_commas += cp == 0xFF0C;
+        c->ascii_commas += (cp == ',' && errata_is_han(before)) || (before == ',' && errata_is_han(cp));
+        before = cp;
+    }
+}
+
+/* One line of text: its display width without blanks at either end, its
+   last character but blanks, and where the next line starts. */
+typedef struct {
+    size_t width, next;
+    uint32_t last;
+} ocr_line;
+
+static ocr_line read_line(const char *text, size_t len, size_t pos)
+{
+    ocr_line line = {0, len, 0};
+    size_t blank_width = 0;
+    while (pos < len) {
+        uint32_t cp = errata_utf8_next(text, len, &pos);
+        if (cp == '\n') {
+            line.next = pos;
+            break;
+        }
+        if (is_blank(cp)) {
+            blank_width += line.width > 0;
+            continue;
+        }
+        line.width += blank_width + display_width(cp);
+        blank_width = 0;
+        line.last = cp;
+    }
+    return line;
+}
+
+/* A line as wide as the page that does not end a sentence, followed by
+   more text: the page width cut it. */
+static void count_lines(const char *text, size_t len, ocr_census *c)
+{
+    for (size_t pos = 0; pos < len;) {
+        ocr_line line = read_line(text, len, pos);
+        c->widest = line.width > c->widest ? line.width : c->widest;
+        pos = line.next;
+    }
+    double full = c->widest * FULL_LINE_SHARE;
+    for (size_t pos = 0; pos < len;) {
+        ocr_line line = read_line(text, len, pos);
+        pos = line.next;
+        if (line.width < LONG_LINE_WIDTH)
+            continue;
+        c->long_lines++;
+        int more = pos < len && read_line(text, len, pos).width > 0;
+        c->wrapped += more && line.width >= full && !in_set(line.last, "。！？：:；;");
+    }
+}
+
+int errata_ocr_shows_ocr(const char *text, size_t len)
+{
+    ocr_census c = {0};
+    count_characters(text, len, &c);
+    if (c.han < MIN_HAN || c.latin * LATIN_PER_HAN > c.han ||
+        c.full_commas < FULL_COMMAS_PER_ASCII * c.ascii_commas)
+        return 0;
+    count_lines(text, len, &c);
+    return c.wrapped >= MIN_WRAPPED && c.wrapped * WRAPPED_SHARE >= c.long_lines;
+}
+
+/* ------------------------------------------------------------ edits */
+
+static int add_edit(ocr_doc *d, size_t from, size_t to, const char *new_text, const char *rule,
+                    errata_kind kind, double confidence, const char *why)
+{
+    if (!errata_rule_enabled(d->opts, rule))
+        return ERRATA_OK;
+    return errata_edit_list_add(d->list, d->text, d->chars[from].start, d->chars[to - 1].end,
+                                new_text, rule, kind, confidence, "%s", why);
+}
+
+/* The first non-blank character from i on, on the same line. */
+static size_t skip_blanks(const ocr_doc *d, size_t i)
+{
+    while (i < d->count && is_blank(d->chars[i].cp))
+        i++;
+    return i;
+}
+
+/* The last non-blank character before i, on the same line, or 0. */
+static uint32_t before_blanks(const ocr_doc *d, size_t i)
+{
+    while (i > 0 && is_blank(d->chars[i - 1].cp))
+        i--;
+    return cp_before(d, i);
+}
+
+static size_t before_blanks_at(const ocr_doc *d, size_t i)
+{
+    while (i > 0 && is_blank(d->chars[i - 1].cp))
+        i--;
+    return i;
+}
+
+/* A number (digits, '.', '%') ends just before i, with a Han character
+   before it. */
+static int chinese_number_before(const ocr_doc *d, size_t i)
+{
+    size_t j = i;
+    int digits = 0;
+    for (; j > 0; j--) {
+        uint32_t c = d->chars[j - 1].cp;
+        if (is_digit(c))
+            digits = 1;
+        else if (c != '.' && c != '%')
+            break;
+    }
+    return digits && errata_is_han(cp_before(d, j));
+}
+
+/* ------------------------------------------------------------ marks */
+
+static int fix_mark(ocr_doc *d, size_t i)
+{
+    static const struct {
+        uint32_t ascii;
+        const char *full_width, *rule;
+    } marks[] = {{';', "；", "ocr/ascii-semicolon"}, {':', "：", "ocr/ascii-colon"},
+                 {',', "，", "ocr/ascii-comma"},     {'!', "！", "ocr/ascii-exclamation"},
+                 {'?', "？", "ocr/ascii-question"}};
+    size_t m = 0;
+    while (m < sizeof marks / sizeof *marks && marks[m].ascii != d->chars[i].cp)
+        m++;
+    if (m == sizeof marks / sizeof *marks)
+        return ERRATA_OK;
+    size_t p = before_blanks_at(d, i), q = skip_blanks(d, i + 1);
+    uint32_t before = cp_before(d, p), after = cp_at(d, q);
+    int han_before = errata_is_han(before) || in_set(before, "）》”");
+    int chinese_before = han_before || chinese_number_before(d, p);
+    int chinese_after = errata_is_han(after) || in_set(after, "（《“");
+    int fits = han_before ? chinese_after || is_digit(after) || after == '\n' || after == 0
+                          : chinese_before && chinese_after;
+    if (!fits)
+        return ERRATA_OK;
+    size_t end = after == '\n' || after == 0 ? i + 1 : q;
+    return add_edit(d, i, end, marks[m].full_width, marks[m].rule, ERRATA_KIND_PUNCTUATION, SURE,
+                    "OCR read a full-width mark in Chinese text as ASCII");
+}
+
+/* Short item numbers: 1, 12, 一, 十二. */
+static int is_item_number(const ocr_doc *d, size_t from, size_t to)
+{
+    if (to == from || to - from > 2)
+        return 0;
+    for (size_t k = from; k < to; k++)
+        if (!is_digit(d->chars[k].cp) && !in_set(d->chars[k].cp, "一二三四五六七八九十"))
+            return 0;
+    return 1;
+}
+
+static int has_han(const ocr_doc *d, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++)
+        if (errata_is_han(d->chars[k].cp))
+            return 1;
+    return 0;
+}
+
+/* The ) closing the ( at i on the same line, or 0. */
+static size_t closing_paren(const ocr_doc *d, size_t i)
+{
+    for (size_t j = i + 1; j < d->count && j <= i + MAX_PARENTHESIZED; j++) {
+        uint32_t c = d->chars[j].cp;
+        if (c == ')')
+            return j;
+        if (c == '\n' || c == '(')
+            return 0;
+    }
+    return 0;
+}
+
+static int fix_parentheses(ocr_doc *d, size_t *i)
+{
+    size_t close = closing_paren(d, *i);
+    if (!close)
+        return ERRATA_OK;
+    uint32_t before = before_blanks(d, *i), after = cp_at(d, skip_blanks(d, close + 1));
+    int chinese_before = before == 0 || before == '\n' || errata_is_han(before) ||
+                         (before >= 0x3000 && before <= 0x303F) || before >= 0xFF00;
+    int chinese_after = errata_is_han(after) || after >= 0xFF00 || (after >= 0x3000 && after <= 0x303F);
+    if (is_latin(before) || is_digit(before) || before == '_' ||
+        !(has_han(d, *i + 1, close) || (is_item_number(d, *i + 1, close) && chinese_before)) ||
+        !(chinese_before || chinese_after))
+        return ERRATA_OK;
+    size_t close_end = errata_is_han(after) ? skip_blanks(d, close + 1) : close + 1;
+    int rc = add_edit(d, *i, *i + 1, "（", "ocr/ascii-paren", ERRATA_KIND_PUNCTUATION, SURE,
+                      "OCR read full-width parentheses in Chinese text as ASCII");
+    if (!rc)
+        rc = add_edit(d, close, close_end, "）", "ocr/ascii-paren", ERRATA_KIND_PUNCTUATION, SURE,
+                      "OCR read full-width parentheses in Chinese text as ASCII");
+    *i = close;
+    return rc;
+}
+
+/* ------------------------------------------------------------ 〇 */
+
+static int is_cn_digit(uint32_t cp) { return in_set(cp, "〇一二三四五六七八九"); }
+
+/* The letter O (or the digit 0) inside a year written in Chinese numerals:
+   二O二三年. */
+static int fix_zero(ocr_doc *d, size_t i)
+{
+    uint32_t after = cp_at(d, i + 1);
+    int in_year = is_cn_digit(after) || (after == 0x5E74 /* 年 */ && i >= 2 &&
+                                         is_cn_digit(cp_before(d, i - 1)));
+    if (!is_cn_digit(cp_before(d, i)) || !in_year)
+        return ERRATA_OK;
+    return add_edit(d, i, i + 1, "〇", "ocr/zero", ERRATA_KIND_NUMBER, SURE,
+                    "OCR read 〇 in a year written in Chinese numerals as a Latin letter or digit");
+}
+
+/* ------------------------------------------------------------ % */
+
+/* Whether one of the words ends within reach characters before i. */
+static int word_before(const ocr_doc *d, size_t i, const char *const *words, size_t count,
+                       size_t reach)
+{
+    for (size_t end = i; end + reach >= i && end > 0; end--) {
+        uint32_t c = cp_at(d, end - 1);
+        if (c == '\n' || in_set(c, "。；;，,"))
+            return 0;
+        for (size_t w = 0; w < count; w++) {
+            size_t n = char_count(words[w]);
+            if (end >= n && reads(d, end - n, words[w]))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Words that say a percentage follows; the strong ones rarely precede a
+   plain count. */
+static const char *const strong_rate_words[] = {"率", "比例", "比重", "占", "增长", "下降", "同比"};
+static const char *const rate_words[] = {"率", "比例", "比重", "占", "增长", "下降", "同比",
+                                         "提高", "降低", "上升", "达到", "不低于", "不少于",
+                                         "不超过", "超过", "低于", "高于"};
+
+/* What may follow a percentage: a mark, the line end, 以上, 以下, 左右. */
+static int ends_percentage(const ocr_doc *d, size_t i, int words_allowed)
+{
+    uint32_t c = cp_at(d, i);
+    if (c == 0 || c == '\n' || is_blank(c) || in_set(c, "，。；;、,：:）)"))
+        return 1;
+    return words_allowed && (reads(d, i, "以上") || reads(d, i, "以下") || reads(d, i, "左右"));
+}
+
+/* A number at [from, to): digits, then optionally '.' and digits.  Returns
+   its integer digits and sets *decimals. */
+static size_t number_shape(const ocr_doc *d, size_t from, size_t to, size_t *decimals)
+{
+    size_t k = from;
+    while (k < to && is_digit(d->chars[k].cp))
+        k++;
+    *decimals = k < to && d->chars[k].cp == '.' ? to - k - 1 : 0;
+    return k - from;
+}
+
+/* A percentage whose % was read as 96 (提高到8396。) or as 9 (增长5.89;):
+   the value left must look like a percentage (up to two integer digits). */
+static int fix_percent(ocr_doc *d, size_t from, size_t to)
+{
+    size_t decimals, digits;
+    if (to - from >= 3 && cp_at(d, to - 2) == '9' && cp_at(d, to - 1) == '6' &&
+        ends_percentage(d, to, 1) &&
+        word_before(d, from, rate_words, sizeof rate_words / sizeof *rate_words, RATE_REACH)) {
+        digits = number_shape(d, from, to - 2, &decimals);
+        if (digits >= 1 && digits <= 2 && decimals <= 2 && cp_at(d, to - 3) != '.')
+            return add_edit(d, to - 2, to, "%", "ocr/percent", ERRATA_KIND_NUMBER, SURE,
+                            "OCR read % after a rate as 96");
+    }
+    if (to - from >= 2 && cp_at(d, to - 1) == '9' && ends_percentage(d, to, 0) &&
+        word_before(d, from, strong_rate_words,
+                    sizeof strong_rate_words / sizeof *strong_rate_words, STRONG_RATE_REACH)) {
+        digits = number_shape(d, from, to - 1, &decimals);
+        if (digits >= 1 && digits <= 2 && (decimals == 1 || (decimals == 0 && cp_at(d, to - 2) != '.')))
+            return add_edit(d, to - 1, to, "%", "ocr/percent", ERRATA_KIND_NUMBER, FAIRLY_SURE,
+                            "OCR read % after a rate as 9");
+    }
+    return ERRATA_OK;
+}
+
+/* The number starting at *i (digits with at most one '.'), judged as a
+   percentage; *i moves to its last character. */
+static int fix_number(ocr_doc *d, size_t *i)
+{
+    size_t end = *i;
+    int dot = 0;
+    while (end < d->count &&
+           (is_digit(d->chars[end].cp) || (d->chars[end].cp == '.' && !dot && is_digit(cp_at(d, end + 1))))) {
+        dot |= d->chars[end].cp == '.';
+        end++;
+    }
+    uint32_t before = cp_before(d, *i);
+    int rc = is_latin(before) || before == '.' || before == '/' ? ERRATA_OK : fix_percent(d, *i, end);
+    *i = end - 1;
+    return rc;
+}
+
+/* ------------------------------------------------------------ the pass */
+
+static int decode(ocr_doc *d)
+{
+    size_t cap = 0;
+    for (size_t pos = 0; pos < d->len;) {
+        if (errata_grow((void **)&d->chars, &cap, d->count + 1, sizeof *d->chars))
+            return ERRATA_ENOMEM;
+        ocr_char *c = &d->chars[d->count++];
+        c->start = pos;
+        c->cp = errata_utf8_next(d->text, d->len, &pos);
+        c->end = pos;
+    }
+    return ERRATA_OK;
+}
+
+static int repair(ocr_doc *d)
+{
+    int rc = ERRATA_OK;
+    for (size_t i = 0; !rc && i < d->count; i++) {
+        uint32_t c = d->chars[i].cp;
+        int starts_number = is_digit(c) && !is_digit(cp_before(d, i)) && cp_before(d, i) != '.';
+        if (c == 'O' || c == 'o' || c == '0')
+            rc = fix_zero(d, i);
+        if (rc)
+            break;
+        if (c == '(')
+            rc = fix_parentheses(d, &i);
+        else if (starts_number)
+            rc = fix_number(d, &i);
+        else
+            rc = fix_mark(d, i);
+    }
+    return rc;
+}
+
+int errata_ocr_punct_check(const char *text, size_t len, const errata_check_options *opts,
+                           errata_edit_list *list)
+{
+    if (!list || (!text && len))
+        return errata_fail(ERRATA_EINVAL, "OCR punctuation check: NULL argument");
+    if (!errata_rule_enabled(opts, "ocr") || !errata_ocr_shows_ocr(text, len))
+        return ERRATA_OK;
+    ocr_doc d = {text, len, opts, list, NULL, 0};
+    int rc = decode(&d);
+    if (!rc)
+        rc = repair(&d);
+    free(d.chars);
+    return rc;
+}
