@@ -306,11 +306,67 @@ static void clear_changes(errata_layout *lay)
     lay->change_count = 0;
 }
 
+/* Whether the (sorted) changes can be made in place: none starts inside
+   the span of another, none makes the view longer. */
+static int fits_in_place(const errata_layout *lay)
+{
+    size_t covered = 0;
+    for (size_t k = 0; k < lay->change_count; k++) {
+        const errata_layout_change *c = &lay->changes[k];
+        if (c->from < covered ||
+            (c->new_text && errata_layout_strlen(c->new_text) > c->to - c->from))
+            return 0;
+        if (c->to > covered)
+            covered = c->to;
+    }
+    return 1;
+}
+
+/* What rebuild() makes, in the view's own array: every change writes no
+   further than the old characters it replaces, so the characters still to
+   be read are never overwritten.  Runs before the first shortening change
+   stay where they are. */
+static void compact(errata_layout *lay)
+{
+    errata_layout_char *chars = lay->chars;
+    size_t w = 0, r = 0;
+    for (size_t k = 0; k < lay->change_count; k++) {
+        const errata_layout_change *c = &lay->changes[k];
+        if (w != r)
+            memmove(chars + w, chars + r, (c->from - r) * sizeof *chars);
+        w += c->from - r;
+        r = c->from;
+        if (c->to == c->from)
+            continue; /* an insertion of nothing, or a locked insertion point */
+        size_t start = chars[c->from].start, end = chars[c->to - 1].end;
+        if (c->new_text) {
+            size_t n = strlen(c->new_text), pos = 0;
+            while (pos < n)
+                chars[w++] = (errata_layout_char){errata_utf8_next(c->new_text, n, &pos), start,
+                                                  end, 1};
+        } else {
+            for (size_t i = c->from; i < c->to; i++) {
+                chars[w] = chars[i];
+                chars[w++].fixed = 1;
+            }
+        }
+        r = c->to;
+    }
+    if (w != r)
+        memmove(chars + w, chars + r, (lay->count - r) * sizeof *chars);
+    lay->count = w + (lay->count - r);
+}
+
 int errata_layout_commit(errata_layout *lay)
 {
     if (lay->change_count == 0)
         return ERRATA_OK;
     qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
+    if (fits_in_place(lay)) {
+        compact(lay);
+        clear_changes(lay);
+        return ERRATA_OK;
+    }
     errata_layout_char *old = lay->chars;
     size_t old_count = lay->count;
     lay->chars = NULL;
