@@ -203,11 +203,11 @@ static size_t longest_rendering(const window *w)
     return n;
 }
 
-static double score_window(const errata_lm *lm, const window *w)
+static double score_window(const errata_lm *lm, errata_lm_memo *memo, const window *w)
 {
     char buf[WINDOW_MAX_BYTES];
     size_t n = render_window(w, buf);
-    return errata_lm_score(lm, buf, n);
+    return errata_lm_score_memo(lm, memo, buf, n);
 }
 
 /* The score of every combination of options of a window's contextual
@@ -233,8 +233,9 @@ static size_t combination_index(const window *w, const combination_scores *score
 /* Try every combination of options of the contextual slots (an odometer
    over their choices), keeping each score in *scores; leave the best in
    w->choice and return its score. */
-static double best_combination(const errata_lm *lm, window *w, const size_t *free_slots,
-                               size_t free_count, combination_scores *scores)
+static double best_combination(const errata_lm *lm, errata_lm_memo *memo, window *w,
+                               const size_t *free_slots, size_t free_count,
+                               combination_scores *scores)
 {
     size_t best_choice[CLUSTER_MAX * 3] = {0};
     double best = -INFINITY;
@@ -245,7 +246,7 @@ static double best_combination(const errata_lm *lm, window *w, const size_t *fre
         combinations *= w->slots[free_slots[k]].option_count;
     }
     for (size_t index = 0;; index++) {
-        double score = score_window(lm, w);
+        double score = score_window(lm, memo, w);
         scores->score[index] = score;
         if (score > best) {
             best = score;
@@ -393,20 +394,21 @@ static void build_window(window *w, const errata_engine *engine, const char *tex
     }
 }
 
-static int judge_cluster(const errata_engine *engine, const char *text, size_t len,
-                         const errata_check_options *opts, const errata_candidate_list *cands,
-                         size_t first, size_t stop, const doc_evidence *ev, errata_edit_list *edits)
+static int judge_cluster(const errata_engine *engine, errata_lm_memo *memo, const char *text,
+                         size_t len, const errata_check_options *opts,
+                         const errata_candidate_list *cands, size_t first, size_t stop,
+                         const doc_evidence *ev, errata_edit_list *edits)
 {
     window w;
     build_window(&w, engine, text, len, cands, first, stop);
     if (longest_rendering(&w) > WINDOW_MAX_BYTES)
         return ERRATA_OK; /* only with absurdly long user dictionary entries */
-    size_t free_slots[CLUSTER_MAX * 3], free_count = 0;
+    size_t free_slots[CLUSTER_MAX * 3] = {0}, free_count = 0;
     for (size_t i = 0; i < w.slot_count; i++)
         if (cands->items[w.slots[i].candidate].verdict == ERRATA_VERDICT_CONTEXTUAL)
             free_slots[free_count++] = i;
     combination_scores scores;
-    double best = best_combination(engine->lm, &w, free_slots, free_count, &scores);
+    double best = best_combination(engine->lm, memo, &w, free_slots, free_count, &scores);
     for (size_t k = 0; k < free_count; k++) {
         size_t i = free_slots[k];
         if (w.choice[i] == 0)
@@ -438,15 +440,19 @@ int errata_judge_candidates(const errata_engine *engine, const char *text, size_
         free_evidence(&ev);
         return rc;
     }
+    errata_lm_memo *memo = errata_lm_memo_new(engine->lm);
+    if (!rc && !memo)
+        rc = errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < cands->count;) {
         if (cands->items[i].verdict != ERRATA_VERDICT_CONTEXTUAL) {
             i++;
             continue;
         }
         size_t stop = cluster_end(cands, text, i);
-        rc = judge_cluster(engine, text, len, opts, cands, i, stop, &ev, edits);
+        rc = judge_cluster(engine, memo, text, len, opts, cands, i, stop, &ev, edits);
         i = stop;
     }
+    errata_lm_memo_free(memo);
     free_evidence(&ev);
     return rc;
 }

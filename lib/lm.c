@@ -421,6 +421,54 @@ static float bigram_prob(const errata_lm *lm, uint32_t v, uint32_t w, uint32_t *
     return unigram_backoff(lm, v) + unigram_prob(lm, w);
 }
 
+/* ------------------------------------------------------------ memo */
+
+#define MEMO_BITS 12
+
+typedef struct {
+    uint64_t key; /* v << 32 | w, or MEMO_EMPTY */
+    float prob;
+    uint32_t index;
+} memo_bigram;
+
+#define MEMO_EMPTY UINT64_MAX
+
+/* Direct-mapped: a pair evicts whatever pair had its slot. */
+struct errata_lm_memo {
+    const errata_lm *lm;
+    memo_bigram bigrams[1u << MEMO_BITS];
+};
+
+errata_lm_memo *errata_lm_memo_new(const errata_lm *lm)
+{
+    errata_lm_memo *memo = malloc(sizeof *memo);
+    if (!memo)
+        return NULL;
+    memo->lm = lm;
+    for (size_t i = 0; i < sizeof memo->bigrams / sizeof *memo->bigrams; i++)
+        memo->bigrams[i].key = MEMO_EMPTY;
+    return memo;
+}
+
+void errata_lm_memo_free(errata_lm_memo *memo) { free(memo); }
+
+/* bigram_prob(), remembered in memo (if any). */
+static float memo_bigram_prob(const errata_lm *lm, errata_lm_memo *memo, uint32_t v, uint32_t w,
+                              uint32_t *index)
+{
+    if (!memo)
+        return bigram_prob(lm, v, w, index);
+    uint64_t key = (uint64_t)v << 32 | w;
+    uint32_t h = (v * 0x9E3779B1u) ^ (w * 0x85EBCA77u);
+    memo_bigram *slot = &memo->bigrams[h >> (32 - MEMO_BITS)];
+    if (slot->key != key) {
+        slot->key = key;
+        slot->prob = bigram_prob(lm, v, w, &slot->index);
+    }
+    *index = slot->index;
+    return slot->prob;
+}
+
 /* log10 P(w | history of context c) given p = log10 P(w | v). */
 static float trigram_prob(const errata_lm *lm, uint32_t c, uint32_t w, float p)
 {
@@ -558,12 +606,12 @@ static void next_history(const errata_lm *lm, uint32_t b, lm_state *next)
     }
 }
 
-static void extend_from(const errata_lm *lm, lm_lattice *lat, uint16_t from, lm_edge *to,
-                        int final)
+static void extend_from(const errata_lm *lm, errata_lm_memo *memo, lm_lattice *lat, uint16_t from,
+                        lm_edge *to, int final)
 {
     const lm_edge *prev = &lat->edges[from];
     uint32_t b;
-    float p_bigram = bigram_prob(lm, prev->word, to->word, &b);
+    float p_bigram = memo_bigram_prob(lm, memo, prev->word, to->word, &b);
     lm_state next;
     next_history(lm, b, &next);
     next.back_edge = from;
@@ -583,7 +631,7 @@ static void start_edge(const errata_lm *lm, lm_edge *e, int final)
     offer(e, &first, final);
 }
 
-static void run_viterbi(const errata_lm *lm, lm_lattice *lat)
+static void run_viterbi(const errata_lm *lm, errata_lm_memo *memo, lm_lattice *lat)
 {
     for (size_t i = 0; i < lat->chars; i++) {
         size_t end = i + 1 < lat->chars ? lat->first_starting[i + 1] : lat->nedges;
@@ -593,7 +641,7 @@ static void run_viterbi(const errata_lm *lm, lm_lattice *lat)
             if (i == 0)
                 start_edge(lm, to, final);
             for (uint16_t f = lat->first_ending[i]; f != NO_EDGE; f = lat->edges[f].next_ending)
-                extend_from(lm, lat, f, to, final);
+                extend_from(lm, memo, lat, f, to, final);
         }
     }
 }
@@ -644,8 +692,8 @@ static void emit_path(const lm_lattice *lat, uint16_t edge, uint8_t state, size_
 }
 
 /* Score the characters whose byte offsets (from text) are off[0..chars]. */
-static float score_piece(const errata_lm *lm, const unsigned char *text, const size_t *off,
-                         size_t chars, token_sink *sink)
+static float score_piece(const errata_lm *lm, errata_lm_memo *memo, const unsigned char *text,
+                         const size_t *off, size_t chars, token_sink *sink)
 {
     lm_lattice lat;
     lat.text = text + off[0];
@@ -657,7 +705,7 @@ static float score_piece(const errata_lm *lm, const unsigned char *text, const s
     }
     for (size_t i = 0; i < chars; i++)
         add_words_at(lm, &lat, i);
-    run_viterbi(lm, &lat);
+    run_viterbi(lm, memo, &lat);
     uint16_t edge;
     uint8_t state = 0;
     float score = best_final(&lat, &edge, &state);
@@ -697,8 +745,8 @@ static uint32_t decode(const unsigned char *s, size_t len, size_t pos, size_t *n
     return c < 0x80 ? c : 0xFFFD;
 }
 
-double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size_t *ends,
-                         size_t max_tokens, size_t *token_count)
+static double segment(const errata_lm *lm, errata_lm_memo *memo, const char *text, size_t len,
+                      size_t *ends, size_t max_tokens, size_t *token_count)
 {
     const unsigned char *s = (const unsigned char *)text;
     token_sink sink = {ends, ends ? max_tokens : 0, 0};
@@ -714,7 +762,7 @@ double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size
             emit_token(out, pos);
         in_other = !han;
         if (chars > 0 && (!han || chars == ERRATA_LM_WINDOW_CHARS)) {
-            total += score_piece(lm, s, off, chars, out);
+            total += score_piece(lm, memo, s, off, chars, out);
             chars = 0;
         }
         if (han) {
@@ -724,7 +772,7 @@ double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size
         pos += n;
     }
     if (chars > 0)
-        total += score_piece(lm, s, off, chars, out);
+        total += score_piece(lm, memo, s, off, chars, out);
     if (in_other)
         emit_token(out, len);
     if (token_count)
@@ -732,7 +780,19 @@ double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size
     return total;
 }
 
+double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size_t *ends,
+                         size_t max_tokens, size_t *token_count)
+{
+    return segment(lm, NULL, text, len, ends, max_tokens, token_count);
+}
+
 double errata_lm_score(const errata_lm *lm, const char *text, size_t len)
 {
-    return errata_lm_segment(lm, text, len, NULL, 0, NULL);
+    return segment(lm, NULL, text, len, NULL, 0, NULL);
+}
+
+double errata_lm_score_memo(const errata_lm *lm, errata_lm_memo *memo, const char *text,
+                            size_t len)
+{
+    return segment(lm, memo && memo->lm == lm ? memo : NULL, text, len, NULL, 0, NULL);
 }

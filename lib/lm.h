@@ -58,4 +58,17 @@ double errata_lm_score(const errata_lm *lm, const char *text, size_t len);
 double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size_t *ends,
                          size_t max_tokens, size_t *token_count);
 
+/* A memo of bigram lookups for one model, kept by a caller that scores
+   many similar texts (the windows of a document) in one thread. */
+typedef struct errata_lm_memo errata_lm_memo;
+
+/* NULL when out of memory. */
+errata_lm_memo *errata_lm_memo_new(const errata_lm *lm);
+void errata_lm_memo_free(errata_lm_memo *memo);
+
+/* errata_lm_score() (the same value), looking bigrams up in memo first;
+   memo must have been made for lm. */
+double errata_lm_score_memo(const errata_lm *lm, errata_lm_memo *memo, const char *text,
+                            size_t len);
+
 #endif
