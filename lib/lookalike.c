@@ -1,6 +1,7 @@
 /* The OCR look-alike pass: the table of look-alike characters and the
    language-model judging of each replacement (see lookalike.h). */
 #include "lookalike.h"
+#include "ocr_punct.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -580,8 +581,10 @@ int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm,
         return ERRATA_OK;
     size_t first = list->count;
     judge j = {t, lm, text, opts, list, {0}, 0.0, 0};
+    if (errata_ocr_shows_ocr(text, len))
+        j.relief = ERRATA_LOOKALIKE_DOCUMENT_RELIEF;
     int rc = judge_text(&j, len);
-    if (!rc && j.confident > 0) {
+    if (!rc && j.relief == 0 && j.confident > 0) {
         /* A confident repair shows the text is OCR output: judge it again,
            giving the misreadings OCR is known to make the benefit of it. */
         drop_edits(list, first);

@@ -308,6 +308,9 @@ static int fix_zero(ocr_doc *d, size_t i)
                                          is_cn_digit(cp_before(d, i - 1)));
     if (!is_cn_digit(cp_before(d, i)) || !in_year)
         return ERRATA_OK;
+    if (after == 0x3007) /* 二O〇二三: the same 〇 read twice */
+        return add_edit(d, i, i + 1, "", "ocr/zero", ERRATA_KIND_NUMBER, SURE,
+                        "OCR read 〇 twice, once as a Latin letter or digit");
     return add_edit(d, i, i + 1, "〇", "ocr/zero", ERRATA_KIND_NUMBER, SURE,
                     "OCR read 〇 in a year written in Chinese numerals as a Latin letter or digit");
 }

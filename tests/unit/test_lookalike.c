@@ -233,6 +233,28 @@ static void test_judges_only_suspect_characters(void **state)
     errata_edit_list_clear(&list);
 }
 
+/* The model prefers the frequent 抗震救灾 to a right 抗雪救灾: in OCR
+   output (here shown by its lines, cut at one page width) the change is
+   only proposed, and in other text the pair is not even judged. */
+static void test_keeps_a_rare_right_phrase(void **state)
+{
+    (void)state;
+    const char *page = "今年以来，镇党委和镇政府紧紧围绕县委提出的目\n"
+                       "标，坚持稳中求进的工作总基调，全镇干部群众\n"
+                       "积极投身抗雪救灾，保障了道路畅通和群众生活\n"
+                       "的正常秩序，各项工作取得了新的进展和成效。\n";
+    errata_edit_list list;
+    check_lookalikes(page, NULL, &list);
+    assert_int_equal(list.count, 1);
+    assert_edit(&list.items[0], 146, "雪", "震", "lookalike/雪>震", ERRATA_KIND_LOOKALIKE,
+                ERRATA_ACTION_PROPOSE);
+    char *fixed = applied(page, &list);
+    assert_string_equal(fixed, page);
+    errata_free(fixed);
+    errata_edit_list_clear(&list);
+    assert_no_edits("全镇干部群众积极投身抗雪救灾，保障了道路畅通。", 0);
+}
+
 static void test_clean_text_is_left_alone(void **state)
 {
     (void)state;
@@ -324,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_weak_evidence_alone_changes_nothing),
         cmocka_unit_test(test_proposes_unobserved_pairs_in_ocr_output_only),
         cmocka_unit_test(test_judges_only_suspect_characters),
+        cmocka_unit_test(test_keeps_a_rare_right_phrase),
         cmocka_unit_test(test_clean_text_is_left_alone),
         cmocka_unit_test(test_rules_can_be_disabled),
         cmocka_unit_test(test_latin_digits_among_letters_are_repaired),

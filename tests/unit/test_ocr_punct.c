@@ -1,0 +1,186 @@
+/* The OCR punctuation pass: marks, parentheses, % and 〇 as tesseract
+   misreads them, repaired in text that looks like OCR output and only there,
+   each case with its exact result, and the cases that must stay. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "ocr_punct.h"
+
+/* Lines cut at one page width (20 Han characters) in mid-sentence, as an
+   OCR engine writes a printed page: what makes a document OCR output. */
+#define OCR_PAGE                                                                                   \
+    "今年以来，镇党委和镇政府紧紧围绕县委提出的目\n"                                               \
+    "标，坚持稳中求进的工作总基调，全镇经济社会保\n"                                               \
+    "持较快发展态势，各项工作取得了新的进展，群众\n"                                               \
+    "的获得感和幸福感不断增强，农村道路、供水和电\n"                                             \
+    "网改造全面完成，教育、医疗、养老等公共服务水\n"                                             \
+    "平稳步提升，为明年的发展打下了坚实的基础。\n"
+
+static char *fixed_by_pass(const char *text, const char *disabled, size_t *edit_count)
+{
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.disabled_rules = disabled;
+    errata_edit_list list = {0};
+    assert_int_equal(errata_ocr_punct_check(text, strlen(text), &opts, &list), ERRATA_OK);
+    assert_int_equal(errata_edit_list_finish(&list, text, strlen(text), &opts), ERRATA_OK);
+    for (size_t i = 0; i < list.count; i++)
+        assert_int_equal(list.items[i].action, ERRATA_ACTION_APPLY);
+    char *out;
+    size_t out_len;
+    assert_int_equal(errata_apply(text, strlen(text), list.items, list.count, &out, &out_len),
+                     ERRATA_OK);
+    *edit_count = list.count;
+    errata_edit_list_clear(&list);
+    return out;
+}
+
+/* Two pages followed by `line`, repaired: the line as it comes out. */
+static void assert_line_fix(const char *line, const char *expected)
+{
+    char text[2048], want[2048];
+    snprintf(text, sizeof text, "%s%s%s\n", OCR_PAGE, OCR_PAGE, line);
+    snprintf(want, sizeof want, "%s%s%s\n", OCR_PAGE, OCR_PAGE, expected);
+    assert_true(errata_ocr_shows_ocr(text, strlen(text))); /* so a line that stays, stays on merit */
+    size_t edits;
+    char *out = fixed_by_pass(text, NULL, &edits);
+    assert_string_equal(out, want);
+    errata_free(out);
+}
+
+static void assert_line_stays(const char *line) { assert_line_fix(line, line); }
+
+static void test_recognises_ocr_output(void **state)
+{
+    (void)state;
+    assert_true(errata_ocr_shows_ocr(OCR_PAGE, strlen(OCR_PAGE)));
+    /* the same text as paragraphs on one line each, as people write it */
+    const char *typed = "今年以来，镇党委和镇政府紧紧围绕县委提出的目标，坚持稳中求进的工作总基调，"
+                        "全镇经济社会保持较快发展态势，各项工作取得了新的进展。\n"
+                        "群众的获得感和幸福感不断增强，为明年打下了基础。\n";
+    assert_false(errata_ocr_shows_ocr(typed, strlen(typed)));
+    /* cut lines, but ASCII commas: a converted page, not OCR output */
+    const char *converted = "今年以来,镇党委和镇政府紧紧围绕县委提出的目\n"
+                            "标,坚持稳中求进的工作总基调,全镇经济社会保\n"
+                            "持较快发展态势,各项工作取得了新的进展,群众\n"
+                            "的获得感和幸福感不断增强,为明年打下了基础。\n";
+    assert_false(errata_ocr_shows_ocr(converted, strlen(converted)));
+    assert_false(errata_ocr_shows_ocr("", 0));
+}
+
+static void test_repairs_marks(void **state)
+{
+    (void)state;
+    assert_line_fix("机关各科室:", "机关各科室：");
+    assert_line_fix("同比增长7.2%; 一般公共预算收入增长", "同比增长7.2%；一般公共预算收入增长");
+    assert_line_fix("联系人: 李明，电话: 6235", "联系人：李明，电话：6235");
+    assert_line_fix("产业发展取得新成效;", "产业发展取得新成效；");
+    assert_line_fix("他问道:真的吗?是的!", "他问道：真的吗？是的！");
+    assert_line_fix("各村,各社区", "各村，各社区");
+}
+
+static void test_repairs_parentheses(void **state)
+{
+    (void)state;
+    assert_line_fix("(一) 产业发展取得新成效", "（一）产业发展取得新成效");
+    assert_line_fix("新设康复科(含中医馆)和药房", "新设康复科（含中医馆）和药房");
+    assert_line_fix("时间：10月16日(周一)下午", "时间：10月16日（周一）下午");
+    assert_line_fix("规定如下(1)不得转借", "规定如下（1）不得转借");
+}
+
+static void test_repairs_percentages(void **state)
+{
+    (void)state;
+    assert_line_fix("入户率达到8396。", "入户率达到83%。");
+    assert_line_fix("同比增长8.196。", "同比增长8.1%。");
+    assert_line_fix("教师占92.396，", "教师占92.3%，");
+    assert_line_fix("预约率要达到7096以上", "预约率要达到70%以上");
+    assert_line_fix("同比增长5.89; 农村", "同比增长5.8%；农村");
+    assert_line_fix("参与率不低于809，", "参与率不低于80%，");
+}
+
+static void test_repairs_chinese_zero(void **state)
+{
+    (void)state;
+    assert_line_fix("二O二三年十一月二十日", "二〇二三年十一月二十日");
+    assert_line_fix("二0二四年", "二〇二四年");
+    assert_line_fix("二〇二O年", "二〇二〇年");
+    assert_line_fix("二O〇二三年工作总结", "二〇二三年工作总结");
+}
+
+static void test_leaves_numbers_code_and_latin_alone(void **state)
+{
+    (void)state;
+    assert_line_stays("共计1,200元");
+    assert_line_stays("上午10:30开会");
+    assert_line_stays("详见http://www.example.com/a;b");
+    assert_line_stays("调用printf(x)输出");
+    assert_line_stays("Hello, world: yes; (no)");
+    assert_line_stays("截至1996，");             /* no rate before it */
+    assert_line_stays("达到1.96，");             /* 96 right after the point */
+    assert_line_stays("完成1996年的任务。");     /* a year */
+    assert_line_stays("共有96人，比例合理");     /* no rate before it */
+    assert_line_stays("增长8.196亿元");          /* a unit follows */
+    assert_line_stays("电话8396，");             /* no rate before it */
+    assert_line_stays("型号O2和A0");
+    assert_line_stays("使用Office(2019)版");
+    assert_line_stays("见图(2024)");              /* not an item number */
+}
+
+static void test_clean_text_is_left_alone(void **state)
+{
+    (void)state;
+    const char *typed = "今年以来，镇党委和镇政府紧紧围绕县委提出的目标;坚持稳中求进的工作总基调:"
+                        "全镇经济社会保持较快发展态势(见附表)，入户率达到8396。\n"
+                        "二O二三年十一月二十日\n";
+    size_t edits;
+    char *out = fixed_by_pass(typed, NULL, &edits);
+    assert_int_equal(edits, 0);
+    assert_string_equal(out, typed);
+    errata_free(out);
+}
+
+static void test_rules_can_be_disabled(void **state)
+{
+    (void)state;
+    const char *text = OCR_PAGE "机关各科室:\n(一) 产业\n二O二三年\n";
+    size_t edits;
+    char *out = fixed_by_pass(text, "ocr", &edits);
+    assert_int_equal(edits, 0);
+    errata_free(out);
+    out = fixed_by_pass(text, "ocr/ascii-paren,ocr/zero", &edits);
+    assert_int_equal(edits, 1);
+    assert_string_equal(out, OCR_PAGE "机关各科室：\n(一) 产业\n二O二三年\n");
+    errata_free(out);
+}
+
+static void test_rejects_null_arguments(void **state)
+{
+    (void)state;
+    errata_edit_list list = {0};
+    assert_int_equal(errata_ocr_punct_check(NULL, 3, NULL, &list), ERRATA_EINVAL);
+    assert_int_equal(errata_ocr_punct_check("abc", 3, NULL, NULL), ERRATA_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_recognises_ocr_output),
+        cmocka_unit_test(test_repairs_marks),
+        cmocka_unit_test(test_repairs_parentheses),
+        cmocka_unit_test(test_repairs_percentages),
+        cmocka_unit_test(test_repairs_chinese_zero),
+        cmocka_unit_test(test_leaves_numbers_code_and_latin_alone),
+        cmocka_unit_test(test_clean_text_is_left_alone),
+        cmocka_unit_test(test_rules_can_be_disabled),
+        cmocka_unit_test(test_rejects_null_arguments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
