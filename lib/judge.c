@@ -323,6 +323,8 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, co
         return ERRATA_OK;
     double required = required_margin(e, ev, entry, opts);
     double confidence = margin_confidence(margin, required);
+    if (confidence < opts->propose_threshold)
+        return ERRATA_OK; /* errata_edit_list_finish() would drop it */
     return errata_edit_list_add(edits, text, s->start, s->end, e->original, e->rule, entry_kind(e),
                                 confidence,
                                 "language model prefers \"%s\" by %.2f (log10; %.1f needed): "

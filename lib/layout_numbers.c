@@ -145,9 +145,9 @@ static int flag_deleted_digits(errata_layout *lay, const errata_layout_set *take
     if (!errata_layout_set_has(takes_quantity, before))
         return ERRATA_OK;
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
-        size_t n = errata_layout_strlen(units[u]);
         if (!errata_layout_matches(lay, i, units[u]))
             continue;
+        size_t n = errata_layout_strlen(units[u]);
         if (errata_layout_matches(lay, i, "元") &&
             errata_layout_in_set(errata_layout_cp(lay, i + 1), "旦素月宵老首气帅器件代朝"))
             return ERRATA_OK;
