@@ -29,12 +29,34 @@ static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, 
     return ERRATA_OK;
 }
 
+/* Bytes other than continuation bytes (10xxxxxx), eight at a time. */
 static size_t count_code_points(const char *text, size_t len)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < len; i++)
+    size_t count = 0, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t bytes;
+        memcpy(&bytes, text + i, sizeof bytes);
+        uint64_t continuation = bytes & ~(bytes << 1) & 0x8080808080808080u;
+        count += 8 - (size_t)__builtin_popcountll(continuation);
+    }
+    for (; i < len; i++)
         count += ((unsigned char)text[i] & 0xC0) != 0x80;
     return count;
+}
+
+/* errata_utf8_next(), with ASCII and three-byte sequences decoded here. */
+static uint32_t next_code_point(const char *text, size_t len, size_t *pos)
+{
+    const unsigned char *s = (const unsigned char *)text + *pos;
+    if (s[0] < 0x80) {
+        (*pos)++;
+        return s[0];
+    }
+    if ((s[0] & 0xF0) == 0xE0 && len - *pos >= 3) {
+        *pos += 3;
+        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+    }
+    return errata_utf8_next(text, len, pos);
 }
 
 static int view_init(errata_layout *lay)
@@ -44,7 +66,7 @@ static int view_init(errata_layout *lay)
     size_t pos = 0;
     while (pos < lay->len) {
         size_t start = pos;
-        uint32_t cp = errata_utf8_next(lay->text, lay->len, &pos);
+        uint32_t cp = next_code_point(lay->text, lay->len, &pos);
         if (view_push(lay, cp, start, pos, 0))
             return ERRATA_ENOMEM;
     }

@@ -40,11 +40,27 @@ static size_t valid_sequence(const unsigned char *s, size_t avail)
     return n;
 }
 
+/* Whether s[0..2] is a three-byte sequence that needs no further check
+   (the leads E0 and ED are restricted: see valid_sequence). */
+static int plain_three_bytes(const unsigned char *s)
+{
+    return s[0] >= 0xE1 && s[0] <= 0xEF && s[0] != 0xED && is_continuation(s[1]) &&
+           is_continuation(s[2]);
+}
+
 size_t errata_utf8_invalid_offset(const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t pos = 0;
     while (pos < len) {
+        if (s[pos] < 0x80) {
+            pos++;
+            continue;
+        }
+        if (len - pos >= 3 && plain_three_bytes(s + pos)) { /* most Chinese text */
+            pos += 3;
+            continue;
+        }
         size_t n = valid_sequence(s + pos, len - pos);
         if (n == 0)
             return pos;
