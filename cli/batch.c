@@ -5,6 +5,7 @@
    the entry to --jsonl (cli/stream.c). */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,13 @@
 /* In standard-output mode, how many files the workers may finish ahead of
    the one being written, per worker. */
 #define STDOUT_WINDOW_PER_WORKER 4
+
+/* Each document needs buffers of several megabytes (the layout view is 32
+   bytes a character).  By default glibc maps such blocks afresh and gives
+   freed memory back, so every file paid for its pages again (a quarter of
+   the time on half-megabyte files); kept in the arenas, they are reused. */
+#define KEEP_BLOCKS_BELOW (32 << 20)
+#define KEEP_FREE_MEMORY_BELOW (256 << 20)
 
 static const char batch_help[] =
     "Usage: errata fix [-r] [-j N] (--in-place | --output-dir DIR) [OPTION...] FILE|DIR...\n"
@@ -682,6 +690,8 @@ int errata_cli_batch_main(int argc, char **argv)
     errata_batch_options o = {0};
     int rc = errata_cli_parse(argc, argv, batch_help, batch_option, &o, &common);
     errata_engine *engine = NULL;
+    mallopt(M_MMAP_THRESHOLD, KEEP_BLOCKS_BELOW);
+    mallopt(M_TRIM_THRESHOLD, KEEP_FREE_MEMORY_BELOW);
     if (rc == 0)
         rc = check_batch_options(&o, &common);
     if (rc == 0)
