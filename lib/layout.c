@@ -18,14 +18,28 @@ struct errata_layout_change {
    reserves what it will push). */
 static int view_reserve(errata_layout *lay, size_t n)
 {
-    return errata_grow((void **)&lay->chars, &lay->cap, lay->count + n, sizeof *lay->chars);
+    size_t need = lay->count + n, cap = lay->cap ? lay->cap : 16;
+    if (need <= lay->cap)
+        return ERRATA_OK;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *cps = realloc(lay->cps, cap * sizeof *cps);
+    if (cps)
+        lay->cps = cps;
+    errata_layout_span *spans = cps ? realloc(lay->spans, cap * sizeof *spans) : NULL;
+    if (!spans)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    lay->spans = spans;
+    lay->cap = cap;
+    return ERRATA_OK;
 }
 
 static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, int fixed)
 {
     if (lay->count == lay->cap && view_reserve(lay, 1))
         return ERRATA_ENOMEM;
-    lay->chars[lay->count++] = (errata_layout_char){cp, start, end, (unsigned char)fixed};
+    lay->cps[lay->count] = cp;
+    lay->spans[lay->count++] = (errata_layout_span){start, end, (unsigned char)fixed};
     return ERRATA_OK;
 }
 
@@ -90,12 +104,12 @@ static int bytes_free(const errata_layout *lay, size_t start, size_t end)
 static size_t run_end(const errata_layout *lay, size_t from, size_t to)
 {
     size_t i = from;
-    while (i < to && !lay->chars[i].fixed &&
-           (i == from || lay->chars[i - 1].end == lay->chars[i].start))
+    while (i < to && !lay->spans[i].fixed &&
+           (i == from || lay->spans[i - 1].end == lay->spans[i].start))
         i++;
-    if (i < to && lay->chars[i].fixed)
+    if (i < to && lay->spans[i].fixed)
         return 0;
-    return bytes_free(lay, lay->chars[from].start, lay->chars[i - 1].end) ? i : 0;
+    return bytes_free(lay, lay->spans[from].start, lay->spans[i - 1].end) ? i : 0;
 }
 
 /* Whether every run of [from, to) can be edited. */
@@ -113,10 +127,10 @@ static int span_free(const errata_layout *lay, size_t from, size_t to)
 /* Where an insertion before view position at goes in the original text. */
 static int insertion_byte(const errata_layout *lay, size_t at, size_t *byte)
 {
-    if (at < lay->count && !lay->chars[at].fixed)
-        *byte = lay->chars[at].start;
-    else if (at > 0 && !lay->chars[at - 1].fixed)
-        *byte = lay->chars[at - 1].end;
+    if (at < lay->count && !lay->spans[at].fixed)
+        *byte = lay->spans[at].start;
+    else if (at > 0 && !lay->spans[at - 1].fixed)
+        *byte = lay->spans[at - 1].end;
     else if (at == 0 && lay->count == 0)
         *byte = 0;
     else
@@ -174,7 +188,7 @@ static int add_replacement(errata_layout *lay, size_t from, size_t to, const cha
         return 0;
     for (size_t i = from; i < to;) {
         size_t end = run_end(lay, i, to);
-        size_t start_byte = lay->chars[i].start, end_byte = lay->chars[end - 1].end;
+        size_t start_byte = lay->spans[i].start, end_byte = lay->spans[end - 1].end;
         const char *text = i == from ? new_text : "";
         int rc = errata_edit_list_add(lay->list, lay->text, start_byte, end_byte, text, rule, kind,
                                       confidence, "%s", reason);
@@ -184,7 +198,7 @@ static int add_replacement(errata_layout *lay, size_t from, size_t to, const cha
         i = end;
     }
     int applied = confidence >= lay->opts->apply_threshold;
-    int rc = record_change(lay, from, to, lay->chars[from].start, applied ? new_text : NULL);
+    int rc = record_change(lay, from, to, lay->spans[from].start, applied ? new_text : NULL);
     return rc ? rc : 1;
 }
 
@@ -220,7 +234,7 @@ int errata_layout_flag(errata_layout *lay, size_t from, size_t to, const char *r
     va_start(ap, reason_fmt);
     vsnprintf(reason, sizeof reason, reason_fmt, ap);
     va_end(ap);
-    size_t start = lay->chars[from].start, end = lay->chars[to - 1].end;
+    size_t start = lay->spans[from].start, end = lay->spans[to - 1].end;
     char *same = errata_strndup(lay->text + start, end - start);
     if (!same)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
@@ -252,29 +266,36 @@ static int push_text(errata_layout *lay, const char *new_text, size_t start, siz
     return ERRATA_OK;
 }
 
-static int copy_unchanged(errata_layout *lay, const errata_layout_char *old, size_t n)
+/* The view before a commit, while the new one is built. */
+typedef struct {
+    const uint32_t *cps;
+    const errata_layout_span *spans;
+} old_view;
+
+static int copy_unchanged(errata_layout *lay, old_view old, size_t from, size_t n)
 {
     if (view_reserve(lay, n))
         return ERRATA_ENOMEM;
-    memcpy(lay->chars + lay->count, old, n * sizeof *old);
+    memcpy(lay->cps + lay->count, old.cps + from, n * sizeof *old.cps);
+    memcpy(lay->spans + lay->count, old.spans + from, n * sizeof *old.spans);
     lay->count += n;
     return ERRATA_OK;
 }
 
 /* The changes made at view position i; *skip_to is set past the old
    characters they replace (i if none). */
-static int apply_changes_at(errata_layout *lay, const errata_layout_char *old, size_t i,
-                            size_t *next, size_t *skip_to)
+static int apply_changes_at(errata_layout *lay, old_view old, size_t i, size_t *next,
+                            size_t *skip_to)
 {
     *skip_to = i;
     while (*next < lay->change_count && lay->changes[*next].from == i) {
         const errata_layout_change *c = &lay->changes[(*next)++];
-        size_t start = c->to > c->from ? old[c->from].start : c->byte;
-        size_t end = c->to > c->from ? old[c->to - 1].end : c->byte;
+        size_t start = c->to > c->from ? old.spans[c->from].start : c->byte;
+        size_t end = c->to > c->from ? old.spans[c->to - 1].end : c->byte;
         if (c->new_text && push_text(lay, c->new_text, start, end))
             return ERRATA_ENOMEM;
         for (size_t k = c->from; !c->new_text && k < c->to; k++) {
-            if (view_push(lay, old[k].cp, old[k].start, old[k].end, 1))
+            if (view_push(lay, old.cps[k], old.spans[k].start, old.spans[k].end, 1))
                 return ERRATA_ENOMEM;
         }
         if (c->to > *skip_to)
@@ -286,7 +307,7 @@ static int apply_changes_at(errata_layout *lay, const errata_layout_char *old, s
 /* Old characters are copied in runs up to the next change.  A change that
    starts inside a span an earlier one replaced is never applied (edits
    cannot overlap, so there is none). */
-static int rebuild(errata_layout *lay, const errata_layout_char *old, size_t old_count)
+static int rebuild(errata_layout *lay, old_view old, size_t old_count)
 {
     size_t next = 0, i = 0;
     while (i <= old_count) {
@@ -294,7 +315,7 @@ static int rebuild(errata_layout *lay, const errata_layout_char *old, size_t old
         if (next < lay->change_count && lay->changes[next].from >= i &&
             lay->changes[next].from < old_count)
             limit = lay->changes[next].from;
-        if (copy_unchanged(lay, old + i, limit - i))
+        if (copy_unchanged(lay, old, i, limit - i))
             return ERRATA_ENOMEM;
         i = limit;
         size_t skip_to;
@@ -304,7 +325,8 @@ static int rebuild(errata_layout *lay, const errata_layout_char *old, size_t old
             i = skip_to;
             continue;
         }
-        if (i < old_count && view_push(lay, old[i].cp, old[i].start, old[i].end, old[i].fixed))
+        if (i < old_count &&
+            view_push(lay, old.cps[i], old.spans[i].start, old.spans[i].end, old.spans[i].fixed))
             return ERRATA_ENOMEM;
         i++;
     }
@@ -321,6 +343,21 @@ static size_t rebuilt_size(const errata_layout *lay, size_t old_count)
     return size;
 }
 
+static int rebuild_view(errata_layout *lay)
+{
+    old_view old = {lay->cps, lay->spans};
+    size_t old_count = lay->count;
+    lay->cps = NULL;
+    lay->spans = NULL;
+    lay->count = lay->cap = 0;
+    int rc = view_reserve(lay, rebuilt_size(lay, old_count));
+    if (!rc)
+        rc = rebuild(lay, old, old_count);
+    free((void *)old.cps);
+    free((void *)old.spans);
+    return rc;
+}
+
 static void clear_changes(errata_layout *lay)
 {
     for (size_t i = 0; i < lay->change_count; i++)
@@ -328,55 +365,103 @@ static void clear_changes(errata_layout *lay)
     lay->change_count = 0;
 }
 
-/* Whether the (sorted) changes can be made in place: none starts inside
-   the span of another, none makes the view longer. */
-static int fits_in_place(const errata_layout *lay)
+/* How many code points a change puts in place of to - from. */
+static size_t change_length(const errata_layout_change *c)
+{
+    return c->new_text ? errata_layout_strlen(c->new_text) : c->to - c->from;
+}
+
+/* Whether the (sorted) changes can be made in place, and which way: none
+   starts inside the span of another, and none makes the view shorter
+   (*grows) or none makes it longer (!*grows). */
+static int fits_in_place(const errata_layout *lay, int *grows)
 {
     size_t covered = 0;
+    int longer = 0, shorter = 0;
     for (size_t k = 0; k < lay->change_count; k++) {
         const errata_layout_change *c = &lay->changes[k];
-        if (c->from < covered ||
-            (c->new_text && errata_layout_strlen(c->new_text) > c->to - c->from))
+        if (c->from < covered)
             return 0;
+        size_t n = change_length(c);
+        longer |= n > c->to - c->from;
+        shorter |= n < c->to - c->from;
         if (c->to > covered)
             covered = c->to;
     }
-    return 1;
+    *grows = longer;
+    return !(longer && shorter);
 }
 
-/* What rebuild() makes, in the view's own array: every change writes no
-   further than the old characters it replaces, so the characters still to
-   be read are never overwritten.  Runs before the first shortening change
-   stay where they are. */
+static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
+{
+    if (to == from || n == 0)
+        return;
+    memmove(lay->cps + to, lay->cps + from, n * sizeof *lay->cps);
+    memmove(lay->spans + to, lay->spans + from, n * sizeof *lay->spans);
+}
+
+/* Write change c's characters at w (its old ones are at c->from): new
+   text, or the old characters locked.  Returns how many. */
+static size_t write_change(errata_layout *lay, const errata_layout_change *c, size_t w)
+{
+    size_t n = change_length(c);
+    if (n == 0)
+        return 0;
+    if (!c->new_text) {
+        move_chars(lay, w, c->from, n);
+        for (size_t i = w; i < w + n; i++)
+            lay->spans[i].fixed = 1;
+        return n;
+    }
+    errata_layout_span span = {c->byte, c->byte, 1}; /* an insertion */
+    if (c->to > c->from)
+        span = (errata_layout_span){lay->spans[c->from].start, lay->spans[c->to - 1].end, 1};
+    size_t len = strlen(c->new_text), pos = 0;
+    for (size_t i = w; pos < len; i++) {
+        lay->cps[i] = errata_utf8_next(c->new_text, len, &pos);
+        lay->spans[i] = span;
+    }
+    return n;
+}
+
+/* What rebuild() makes, when no change makes the view longer: front to
+   back, every change writes no further than the old characters it
+   replaces, so none still to be read is overwritten.  Runs before the
+   first shortening change stay where they are. */
 static void compact(errata_layout *lay)
 {
-    errata_layout_char *chars = lay->chars;
     size_t w = 0, r = 0;
     for (size_t k = 0; k < lay->change_count; k++) {
         const errata_layout_change *c = &lay->changes[k];
-        if (w != r)
-            memmove(chars + w, chars + r, (c->from - r) * sizeof *chars);
+        move_chars(lay, w, r, c->from - r);
         w += c->from - r;
-        r = c->from;
-        if (c->to == c->from)
-            continue; /* an insertion of nothing, or a locked insertion point */
-        size_t start = chars[c->from].start, end = chars[c->to - 1].end;
-        if (c->new_text) {
-            size_t n = strlen(c->new_text), pos = 0;
-            while (pos < n)
-                chars[w++] = (errata_layout_char){errata_utf8_next(c->new_text, n, &pos), start,
-                                                  end, 1};
-        } else {
-            for (size_t i = c->from; i < c->to; i++) {
-                chars[w] = chars[i];
-                chars[w++].fixed = 1;
-            }
-        }
+        w += write_change(lay, c, w);
         r = c->to;
     }
-    if (w != r)
-        memmove(chars + w, chars + r, (lay->count - r) * sizeof *chars);
+    move_chars(lay, w, r, lay->count - r);
     lay->count = w + (lay->count - r);
+}
+
+/* The same when no change makes the view shorter: back to front, into the
+   grown array, every change writing no lower than its old characters. */
+static int expand(errata_layout *lay)
+{
+    size_t grown = lay->count;
+    for (size_t k = 0; k < lay->change_count; k++)
+        grown += change_length(&lay->changes[k]) - (lay->changes[k].to - lay->changes[k].from);
+    if (view_reserve(lay, grown - lay->count))
+        return ERRATA_ENOMEM;
+    size_t w = grown, r = lay->count;
+    for (size_t k = lay->change_count; k-- > 0;) {
+        const errata_layout_change *c = &lay->changes[k];
+        w -= r - c->to;
+        move_chars(lay, w, c->to, r - c->to);
+        w -= change_length(c);
+        write_change(lay, c, w);
+        r = c->from;
+    }
+    lay->count = grown;
+    return ERRATA_OK;
 }
 
 int errata_layout_commit(errata_layout *lay)
@@ -384,19 +469,13 @@ int errata_layout_commit(errata_layout *lay)
     if (lay->change_count == 0)
         return ERRATA_OK;
     qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
-    if (fits_in_place(lay)) {
+    int grows, rc = ERRATA_OK;
+    if (!fits_in_place(lay, &grows))
+        rc = rebuild_view(lay);
+    else if (grows)
+        rc = expand(lay);
+    else
         compact(lay);
-        clear_changes(lay);
-        return ERRATA_OK;
-    }
-    errata_layout_char *old = lay->chars;
-    size_t old_count = lay->count;
-    lay->chars = NULL;
-    lay->count = lay->cap = 0;
-    int rc = view_reserve(lay, rebuilt_size(lay, old_count));
-    if (!rc)
-        rc = rebuild(lay, old, old_count);
-    free(old);
     clear_changes(lay);
     return rc;
 }
@@ -424,7 +503,8 @@ int errata_layout_check(const char *text, size_t len, const errata_check_options
     }
     clear_changes(&lay);
     free(lay.changes);
-    free(lay.chars);
+    free(lay.cps);
+    free(lay.spans);
     free(lay.claimed);
     return rc;
 }

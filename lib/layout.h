@@ -1,7 +1,8 @@
 /* Shared by the layout passes (lib/layout*.c).
  *
  * The passes run one after another over a "view" of the text: a sequence of
- * code points, each knowing the bytes of the original text it came from.  A
+ * code points, each knowing the bytes of the original text it came from (in
+ * a parallel array, so that the passes' scans read four bytes a character).  A
  * pass proposes changes in view positions; errata_layout_edit() turns them
  * into edits of the original text, and errata_layout_commit() rebuilds the
  * view as if the applied ones had been made.  So a later pass sees the text
@@ -17,10 +18,9 @@
 #include "internal.h"
 
 typedef struct {
-    uint32_t cp;
     size_t start, end;   /* bytes of the original text (start == end: inserted) */
     unsigned char fixed; /* made or covered by an edit: later edits keep off it */
-} errata_layout_char;
+} errata_layout_span;
 
 typedef struct errata_layout_change errata_layout_change;
 
@@ -29,7 +29,8 @@ typedef struct {
     size_t len;
     const errata_check_options *opts;
     errata_edit_list *list;
-    errata_layout_char *chars; /* the view */
+    uint32_t *cps;             /* the view: its code points, */
+    errata_layout_span *spans; /* and where each comes from */
     size_t count, cap;
     errata_layout_change *changes; /* made since the last commit */
     size_t change_count, change_cap;
@@ -67,13 +68,13 @@ int errata_layout_numbers(errata_layout *lay);
 /* The code point at view position i, or 0 outside the view. */
 static inline uint32_t errata_layout_cp(const errata_layout *lay, size_t i)
 {
-    return i < lay->count ? lay->chars[i].cp : 0;
+    return i < lay->count ? lay->cps[i] : 0;
 }
 
 /* The code point before view position i, or 0 at the start. */
 static inline uint32_t errata_layout_before(const errata_layout *lay, size_t i)
 {
-    return i > 0 && i <= lay->count ? lay->chars[i - 1].cp : 0;
+    return i > 0 && i <= lay->count ? lay->cps[i - 1] : 0;
 }
 
 static inline int errata_layout_is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }

@@ -26,12 +26,12 @@ typedef struct {
 static line_span line_before(const errata_layout *lay, size_t newline)
 {
     size_t start = newline;
-    while (start > 0 && lay->chars[start - 1].cp != '\n')
+    while (start > 0 && lay->cps[start - 1] != '\n')
         start--;
     line_span s = {start, newline};
-    while (s.first < s.last && errata_layout_is_blank(lay->chars[s.first].cp))
+    while (s.first < s.last && errata_layout_is_blank(lay->cps[s.first]))
         s.first++;
-    while (s.last > s.first && errata_layout_is_blank(lay->chars[s.last - 1].cp))
+    while (s.last > s.first && errata_layout_is_blank(lay->cps[s.last - 1]))
         s.last--;
     return s;
 }
@@ -40,7 +40,7 @@ static line_span line_before(const errata_layout *lay, size_t newline)
 static int is_tabular(const errata_layout *lay, line_span s)
 {
     for (size_t i = s.first; i < s.last; i++) {
-        uint32_t c = lay->chars[i].cp;
+        uint32_t c = lay->cps[i];
         if ((c >= 0x2500 && c <= 0x257F) || c == '\t' || (c == ' ' && errata_layout_cp(lay, i + 1) == ' '))
             return 1;
     }
@@ -53,11 +53,11 @@ static size_t wrapping_width(const errata_layout *lay)
 {
     size_t counts[WIDTH_SLOTS + 1] = {0}, lines = 0;
     for (size_t i = 0; i < lay->count; i++) {
-        if (lay->chars[i].cp != '\n')
+        if (lay->cps[i] != '\n')
             continue;
         line_span s = line_before(lay, i);
         size_t length = s.last - s.first;
-        if (length < 10 || !errata_is_han(lay->chars[s.last - 1].cp) || is_tabular(lay, s))
+        if (length < 10 || !errata_is_han(lay->cps[s.last - 1]) || is_tabular(lay, s))
             continue;
         lines++;
         if (length < WIDTH_SLOTS)
@@ -83,7 +83,7 @@ static int is_indent(const errata_layout *lay, size_t i)
 static line_span line_after(const errata_layout *lay, size_t newline)
 {
     size_t end = newline + 1;
-    while (end < lay->count && lay->chars[end].cp != '\n')
+    while (end < lay->count && lay->cps[end] != '\n')
         end++;
     return line_before(lay, end);
 }
@@ -115,8 +115,8 @@ static join_verdict judge_break(const errata_layout *lay, size_t newline, size_t
     if (a.last == a.first || after.last == after.first || is_indent(lay, b))
         return keep;
     b = after.first;
-    uint32_t last = lay->chars[a.last - 1].cp, next = lay->chars[b].cp;
-    uint32_t after_last = lay->chars[after.last - 1].cp;
+    uint32_t last = lay->cps[a.last - 1], next = lay->cps[b];
+    uint32_t after_last = lay->cps[after.last - 1];
     size_t length = a.last - a.first, after_length = after.last - after.first;
     if (errata_layout_starts_heading(lay, b) || is_tabular(lay, a) || is_tabular(lay, after) ||
         (after_length < SHORT_LINE && !errata_layout_ends_sentence(after_last)))
@@ -148,12 +148,12 @@ int errata_layout_line_joins(errata_layout *lay)
 {
     size_t width = wrapping_width(lay);
     for (size_t i = 0; i < lay->count; i++) {
-        if (lay->chars[i].cp != '\n')
+        if (lay->cps[i] != '\n')
             continue;
         join_verdict v = judge_break(lay, i, width);
         if (v.confidence == 0)
             continue;
-        size_t from = i > 0 && lay->chars[i - 1].cp == '\r' ? i - 1 : i;
+        size_t from = i > 0 && lay->cps[i - 1] == '\r' ? i - 1 : i;
         int rc = errata_layout_edit(lay, from, i + 1, "", "layout/line-break", ERRATA_KIND_LAYOUT,
                                     v.confidence, "%s", v.reason);
         if (rc < 0)
@@ -257,7 +257,7 @@ static void find_series(heading_list *list)
 /* The code point before i, over blanks; *at is set to its position. */
 static uint32_t previous_visible(const errata_layout *lay, size_t i, size_t *at)
 {
-    while (i > 0 && errata_layout_is_blank(lay->chars[i - 1].cp))
+    while (i > 0 && errata_layout_is_blank(lay->cps[i - 1]))
         i--;
     *at = i;
     return errata_layout_before(lay, i);
@@ -285,7 +285,7 @@ static int follows_heading(const errata_layout *lay, const heading_list *list, s
         if (h->pos >= i || i - h->pos > MAX_HEADING || !level || h->series < 2)
             continue;
         size_t j = h->pos;
-        while (j < i && !errata_layout_is_full_stop(lay->chars[j].cp) && lay->chars[j].cp != 0xFF1B)
+        while (j < i && !errata_layout_is_full_stop(lay->cps[j]) && lay->cps[j] != 0xFF1B)
             j++;
         if (j == i)
             return 1;
@@ -326,7 +326,7 @@ static int is_flattened(const errata_layout *lay)
 {
     size_t breaks = 0;
     for (size_t i = 0; i < lay->count; i++)
-        breaks += lay->chars[i].cp == '\n';
+        breaks += lay->cps[i] == '\n';
     return breaks * FLAT_TEXT < lay->count;
 }
 
@@ -342,9 +342,9 @@ static const char *paragraph_break(const errata_layout *lay)
 {
     size_t single = 0, blank = 0;
     for (size_t i = 1; i + 1 < lay->count; i++) {
-        if (lay->chars[i].cp != '\n' || lay->chars[i - 1].cp == '\n')
+        if (lay->cps[i] != '\n' || lay->cps[i - 1] == '\n')
             continue;
-        if (lay->chars[i + 1].cp == '\n')
+        if (lay->cps[i + 1] == '\n')
             blank++;
         else
             single++;
@@ -394,10 +394,10 @@ static int title_word_ends(const errata_layout *lay, size_t end)
 static size_t title_end(const errata_layout *lay)
 {
     size_t start = 0;
-    while (start < lay->count && errata_layout_is_blank(lay->chars[start].cp))
+    while (start < lay->count && errata_layout_is_blank(lay->cps[start]))
         start++;
     for (size_t t = start + 4; t < lay->count && t <= start + MAX_TITLE; t++) {
-        uint32_t c = lay->chars[t - 1].cp;
+        uint32_t c = lay->cps[t - 1];
         if (!errata_is_han(c) && !errata_layout_is_digit(c) && !errata_layout_in_set(c, "《》“”（）—·、"))
             return 0; /* titles are Chinese, without sentence punctuation */
         if (title_word_ends(lay, t) && !title_word_ends(lay, t + 1) &&
@@ -412,7 +412,7 @@ static size_t title_end(const errata_layout *lay)
 static size_t salutation_end(const errata_layout *lay, size_t t)
 {
     for (size_t i = t; i < lay->count && i < t + 25; i++) {
-        uint32_t c = lay->chars[i].cp;
+        uint32_t c = lay->cps[i];
         if (c == 0xFF1A || c == ':') /* ： */
             return i;
         if (!errata_is_han(c) && c != 0x3001) /* 、 */
@@ -428,7 +428,7 @@ static int body_starts(const errata_layout *lay, size_t t)
     if (salutation_end(lay, t))
         return 1;
     for (size_t i = 0; i < t; i++)
-        if (lay->chars[i].cp == lay->chars[t].cp)
+        if (lay->cps[i] == lay->cps[t])
             return 1;
     return errata_layout_starts_heading(lay, t) || errata_layout_matches(lay, 0, "关于");
 }

@@ -81,7 +81,7 @@ static int fix_age_range(errata_layout *lay, size_t start, size_t end)
         return ERRATA_OK;
     char digits[5] = {0};
     for (size_t k = start; k < end; k++)
-        digits[k - start] = (char)lay->chars[k].cp;
+        digits[k - start] = (char)lay->cps[k];
     size_t split = 0;
     int splits = age_splits(digits, end - start, &split);
     int rc = 0;
@@ -166,7 +166,7 @@ int errata_layout_numbers(errata_layout *lay)
     errata_layout_set_init(&takes_quantity, "达共约近为值入资均长降现计额超逾至到增减占");
     int rc = ERRATA_OK;
     for (size_t i = 0; !rc && i < lay->count; i++) {
-        uint32_t c = lay->chars[i].cp;
+        uint32_t c = lay->cps[i];
         if (errata_layout_is_digit(c)) {
             size_t end = i;
             while (errata_layout_is_digit(errata_layout_cp(lay, end)))

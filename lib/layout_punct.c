@@ -46,7 +46,7 @@ typedef struct {
 static void count_marks(const errata_layout *lay, punct_census *c)
 {
     for (size_t i = 0; i < lay->count; i++) {
-        uint32_t cp = lay->chars[i].cp;
+        uint32_t cp = lay->cps[i];
         c->latin += errata_layout_is_latin(cp);
         c->han += errata_is_han(cp);
         if (is_ascii_mark(cp))
@@ -126,9 +126,9 @@ static int replace_mark(errata_layout *lay, size_t i, const char *full_width, co
 static size_t find_on_line(const errata_layout *lay, size_t from, uint32_t c, size_t max)
 {
     for (size_t j = from; j < lay->count && j < from + max; j++) {
-        if (lay->chars[j].cp == c)
+        if (lay->cps[j] == c)
             return j;
-        if (lay->chars[j].cp == '\n')
+        if (lay->cps[j] == '\n')
             return 0;
     }
     return 0;
@@ -137,7 +137,7 @@ static size_t find_on_line(const errata_layout *lay, size_t from, uint32_t c, si
 static int has_han(const errata_layout *lay, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++)
-        if (errata_is_han(lay->chars[i].cp))
+        if (errata_is_han(lay->cps[i]))
             return 1;
     return 0;
 }
@@ -181,7 +181,7 @@ static size_t title_marks_at(const errata_layout *lay, size_t i)
     if (!j || j - i < 3 || j - i > MAX_TITLE_MARKED)
         return 0;
     for (size_t k = i + 1; k < j; k++) {
-        uint32_t c = lay->chars[k].cp;
+        uint32_t c = lay->cps[k];
         if (!errata_is_han(c) && !errata_layout_is_digit(c) && !errata_layout_in_set(c, "·—、（）"))
             return 0;
     }
@@ -239,7 +239,7 @@ static int is_item_number(const errata_layout *lay, size_t from, size_t to)
     if (to - from > 3 || to == from)
         return 0;
     for (size_t k = from; k < to; k++)
-        if (!errata_layout_is_digit(lay->chars[k].cp) && errata_layout_cn_digit(lay->chars[k].cp) < 0)
+        if (!errata_layout_is_digit(lay->cps[k]) && errata_layout_cn_digit(lay->cps[k]) < 0)
             return 0;
     return 1;
 }
@@ -248,19 +248,19 @@ static int is_item_number(const errata_layout *lay, size_t from, size_t to)
    the site converted only one of the pair. */
 static int fix_half_pair(errata_layout *lay, const punct_census *census, size_t i)
 {
-    uint32_t c = lay->chars[i].cp;
+    uint32_t c = lay->cps[i];
     uint32_t partner = c == '(' ? 0xFF09 : 0xFF08, same = c == '(' ? 0xFF08 : 0xFF09;
     size_t j = i;
     for (size_t steps = 0; steps < MAX_PARENTHESIZED; steps++) {
         if (c == '(' ? ++j >= lay->count : j-- == 0)
             return ERRATA_OK;
-        uint32_t d = lay->chars[j].cp;
+        uint32_t d = lay->cps[j];
         if (d == '\n' || d == same || d == '(' || d == ')')
             return ERRATA_OK;
         if (d == partner)
             break;
     }
-    if (lay->chars[j].cp != partner)
+    if (lay->cps[j] != partner)
         return ERRATA_OK;
     int rc = errata_layout_edit(lay, i, i + 1, c == '(' ? "（" : "）", "punct/ascii-paren",
                                 ERRATA_KIND_PUNCTUATION, mark_confidence(census, 0.9),
@@ -364,7 +364,7 @@ int errata_layout_punctuation(errata_layout *lay)
     count_marks(lay, &census);
     int rc = ERRATA_OK, quote_open = 0;
     for (size_t i = 0; !rc && i < lay->count; i++) {
-        uint32_t c = lay->chars[i].cp;
+        uint32_t c = lay->cps[i];
         if (c == 0x201C || c == 0x201D || c == '\n')
             quote_open = c == 0x201C;
         if (c == '?')

@@ -40,7 +40,7 @@ static size_t phrase_end(const errata_layout *lay, size_t from, size_t limit)
 {
     size_t k = from;
     while (k < limit && k < from + MAX_QUOTED) {
-        uint32_t c = lay->chars[k].cp;
+        uint32_t c = lay->cps[k];
         if (is_clause_mark(c) || c == 0x3001 || errata_layout_is_digit(c) ||
             (k > from + 1 && term_follower_at(lay, k)))
             break;
@@ -69,7 +69,7 @@ static close_guess guess_close(const errata_layout *lay, size_t open, size_t lim
 {
     size_t start = open + 1, part_start = start;
     for (size_t k = start; k < limit && k < start + MAX_QUOTED; k++) {
-        uint32_t c = lay->chars[k].cp;
+        uint32_t c = lay->cps[k];
         size_t content = k - start;
         if (is_clause_mark(c))
             return content ? (close_guess){k, 0.7, "before the punctuation ending the term"}
@@ -121,7 +121,7 @@ static int fix_paragraph(errata_layout *lay, size_t start, size_t end)
 {
     size_t open = SIZE_MAX;
     for (size_t i = start; i < end; i++) {
-        uint32_t c = lay->chars[i].cp;
+        uint32_t c = lay->cps[i];
         int rc = 0;
         if (c == 0x201D) {
             open = SIZE_MAX;
@@ -146,7 +146,7 @@ int errata_layout_quotes(errata_layout *lay)
 {
     for (size_t start = 0; start < lay->count;) {
         size_t end = start;
-        while (end < lay->count && lay->chars[end].cp != '\n')
+        while (end < lay->count && lay->cps[end] != '\n')
             end++;
         int rc = fix_paragraph(lay, start, end);
         if (rc)
