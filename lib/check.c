@@ -35,12 +35,25 @@ static int collect_match(void *ctx, size_t key, size_t start, size_t end)
     return ERRATA_OK;
 }
 
-static int compare_matches(const void *pa, const void *pb)
+/* By start, the longest first at each start (a total order: two matches
+   with the same bytes are the same key). */
+static int match_before(const key_match *a, const key_match *b)
 {
-    const key_match *a = pa, *b = pb;
-    if (a->start != b->start)
-        return a->start < b->start ? -1 : 1;
-    return a->end > b->end ? -1 : a->end < b->end;
+    return a->start != b->start ? a->start < b->start : a->end > b->end;
+}
+
+/* The automaton reports matches by their end; one that starts earlier but
+   ends later than others (a longer key) is only a few places out of order,
+   so an insertion sort is linear here. */
+static void sort_matches(match_list *matches)
+{
+    for (size_t i = 1; i < matches->count; i++) {
+        key_match m = matches->items[i];
+        size_t j = i;
+        for (; j > 0 && match_before(&m, &matches->items[j - 1]); j--)
+            matches->items[j] = matches->items[j - 1];
+        matches->items[j] = m;
+    }
 }
 
 /* Whether [start, end) overlaps an occurrence of a word that must never change.
@@ -165,8 +178,8 @@ static int check_words(const errata_engine *engine, const char *text, size_t len
     match_list matches = {0};
     errata_candidate_list candidates = {0};
     int rc = errata_ac_scan(engine->automaton, text, len, collect_match, &matches);
-    if (!rc && matches.count > 1)
-        qsort(matches.items, matches.count, sizeof *matches.items, compare_matches);
+    if (!rc)
+        sort_matches(&matches);
     if (!rc)
         rc = count_forms(engine, &matches, &candidates);
     if (!rc)
