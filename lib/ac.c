@@ -8,11 +8,16 @@
 #include "ac.h"
 #include "internal.h"
 
+/* In rows, a transition is the target state's row (state * class_count),
+   with this bit set when a pattern ends there or at one of its suffixes. */
+#define AC_REPORT 0x80000000u
+
 struct errata_ac {
     uint8_t byte_class[256];
     size_t class_count;
     size_t state_count;
-    int32_t *next;         /* state_count * class_count transitions */
+    int32_t *next;         /* state_count * class_count transitions, while building */
+    uint32_t *rows;        /* the same, for scanning (see AC_REPORT) */
     int32_t *pattern;      /* pattern ending at the state, or -1 */
     int32_t *output_link;  /* nearest proper suffix state that ends a pattern, or -1 */
     size_t *pattern_len;
@@ -118,6 +123,26 @@ static int link_states(errata_ac *ac)
     return ERRATA_OK;
 }
 
+/* The scanning table: no multiplication per byte, and one test tells
+   whether anything ends at it. */
+static int make_rows(errata_ac *ac)
+{
+    size_t k = ac->class_count, cells = ac->state_count * k;
+    if (cells >= AC_REPORT)
+        return ERRATA_ENOMEM;
+    ac->rows = malloc(cells * sizeof *ac->rows);
+    if (!ac->rows)
+        return ERRATA_ENOMEM;
+    for (size_t i = 0; i < cells; i++) {
+        int32_t t = ac->next[i];
+        int reports = ac->pattern[t] >= 0 || ac->output_link[t] >= 0;
+        ac->rows[i] = (uint32_t)((size_t)t * k) | (reports ? AC_REPORT : 0);
+    }
+    free(ac->next);
+    ac->next = NULL;
+    return ERRATA_OK;
+}
+
 int errata_ac_build(errata_ac **out, const char *const *patterns, size_t count)
 {
     errata_ac *ac = calloc(1, sizeof *ac);
@@ -128,6 +153,8 @@ int errata_ac_build(errata_ac **out, const char *const *patterns, size_t count)
     int rc = ac->pattern_len ? build_trie(ac, patterns, count) : ERRATA_ENOMEM;
     if (!rc)
         rc = link_states(ac);
+    if (!rc)
+        rc = make_rows(ac);
     if (rc) {
         errata_ac_free(ac);
         return errata_fail(ERRATA_ENOMEM, "out of memory");
@@ -141,6 +168,7 @@ void errata_ac_free(errata_ac *ac)
     if (!ac)
         return;
     free(ac->next);
+    free(ac->rows);
     free(ac->pattern);
     free(ac->output_link);
     free(ac->pattern_len);
@@ -151,10 +179,12 @@ int errata_ac_scan(const errata_ac *ac, const char *text, size_t len, errata_ac_
                    void *ctx)
 {
     const unsigned char *bytes = (const unsigned char *)text;
-    size_t k = ac->class_count;
-    int32_t s = 0;
+    uint32_t row = 0;
     for (size_t i = 0; i < len; i++) {
-        s = ac->next[(size_t)s * k + ac->byte_class[bytes[i]]];
+        row = ac->rows[(row & ~AC_REPORT) + ac->byte_class[bytes[i]]];
+        if (!(row & AC_REPORT))
+            continue;
+        int32_t s = (int32_t)((row & ~AC_REPORT) / ac->class_count);
         for (int32_t o = ac->pattern[s] >= 0 ? s : ac->output_link[s]; o >= 0; o = ac->output_link[o]) {
             size_t p = (size_t)ac->pattern[o];
             int rc = callback(ctx, p, i + 1 - ac->pattern_len[p], i + 1);
