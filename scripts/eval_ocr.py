@@ -80,8 +80,9 @@ def level_errors(corpus, level, fix):
 def ocr_round_trip_report(corpus, fix):
     """Print the section; fix(path) gives `errata fix` output (None: no errata)."""
     documents = len(list((corpus / "ocr/clean").glob("*.txt")))
-    print(f"OCR round trip (corpus/ocr, {documents} documents read back by tesseract chi_sim), "
-          "character error rate, whitespace ignored:")
+    print(f"OCR round trip (corpus/ocr, {documents} documents read back by tesseract chi_sim; held out: "
+          "the look-alike table learns only from corpus/ocr-train), character error rate, "
+          "whitespace ignored:")
     for level in ("clean",) + LEVELS:
         if not (corpus / "ocr" / level).is_dir() and level != "clean":
             continue
@@ -89,6 +90,8 @@ def ocr_round_trip_report(corpus, fix):
         line = f"  {level:<10}  before {before / chars:6.2%} ({before})"
         if after is not None:
             line += f"   after errata fix {after / chars:6.2%} ({after})"
+            if before:
+                line += f"   errors removed {1 - after / before:6.1%}"
         print(line)
 
 
