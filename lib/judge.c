@@ -41,6 +41,7 @@
 #define CLUSTER_GAP_BYTES 12   /* candidates this close are decided together */
 #define CLUSTER_MAX 4
 #define WINDOW_MAX_BYTES 480
+#define MEMO_BYTES_PER_SLOT 16 /* language model memo: one slot per this many bytes of text */
 
 typedef struct {
     size_t markers;              /* certain swap candidates */
@@ -442,7 +443,7 @@ int errata_judge_candidates(const errata_engine *engine, const char *text, size_
         free_evidence(&ev);
         return rc;
     }
-    errata_lm_memo *memo = errata_lm_memo_new(engine->lm);
+    errata_lm_memo *memo = errata_lm_memo_new(engine->lm, len / MEMO_BYTES_PER_SLOT);
     if (!rc && !memo)
         rc = errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < cands->count;) {

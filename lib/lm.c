@@ -423,7 +423,8 @@ static float bigram_prob(const errata_lm *lm, uint32_t v, uint32_t w, uint32_t *
 
 /* ------------------------------------------------------------ memo */
 
-#define MEMO_BITS 12
+#define MEMO_MIN_BITS 8
+#define MEMO_MAX_BITS 14
 
 typedef struct {
     uint64_t key; /* v << 32 | w, or MEMO_EMPTY */
@@ -436,16 +437,22 @@ typedef struct {
 /* Direct-mapped: a pair evicts whatever pair had its slot. */
 struct errata_lm_memo {
     const errata_lm *lm;
-    memo_bigram bigrams[1u << MEMO_BITS];
+    unsigned bits;
+    memo_bigram bigrams[];
 };
 
-errata_lm_memo *errata_lm_memo_new(const errata_lm *lm)
+errata_lm_memo *errata_lm_memo_new(const errata_lm *lm, size_t lookups)
 {
-    errata_lm_memo *memo = malloc(sizeof *memo);
+    unsigned bits = MEMO_MIN_BITS;
+    while (bits < MEMO_MAX_BITS && ((size_t)1 << bits) < lookups)
+        bits++;
+    size_t slots = (size_t)1 << bits;
+    errata_lm_memo *memo = malloc(sizeof *memo + slots * sizeof *memo->bigrams);
     if (!memo)
         return NULL;
     memo->lm = lm;
-    for (size_t i = 0; i < sizeof memo->bigrams / sizeof *memo->bigrams; i++)
+    memo->bits = bits;
+    for (size_t i = 0; i < slots; i++)
         memo->bigrams[i].key = MEMO_EMPTY;
     return memo;
 }
@@ -460,7 +467,7 @@ static float memo_bigram_prob(const errata_lm *lm, errata_lm_memo *memo, uint32_
         return bigram_prob(lm, v, w, index);
     uint64_t key = (uint64_t)v << 32 | w;
     uint32_t h = (v * 0x9E3779B1u) ^ (w * 0x85EBCA77u);
-    memo_bigram *slot = &memo->bigrams[h >> (32 - MEMO_BITS)];
+    memo_bigram *slot = &memo->bigrams[h >> (32 - memo->bits)];
     if (slot->key != key) {
         slot->key = key;
         slot->prob = bigram_prob(lm, v, w, &slot->index);

@@ -62,8 +62,9 @@ double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size
    many similar texts (the windows of a document) in one thread. */
 typedef struct errata_lm_memo errata_lm_memo;
 
-/* NULL when out of memory. */
-errata_lm_memo *errata_lm_memo_new(const errata_lm *lm);
+/* A memo sized for about that many lookups (256 to 16384 pairs); NULL when
+   out of memory. */
+errata_lm_memo *errata_lm_memo_new(const errata_lm *lm, size_t lookups);
 void errata_lm_memo_free(errata_lm_memo *memo);
 
 /* errata_lm_score() (the same value), looking bigrams up in memo first;
