@@ -122,7 +122,8 @@ static void cursor_move(text_cursor *c, const char *text, size_t len, size_t tar
         } else {
             c->column++;
         }
-        c->byte += errata_utf8_seq_len((unsigned char)text[c->byte]);
+        unsigned char lead = (unsigned char)text[c->byte];
+        c->byte += lead < 0x80 ? 1 : (lead & 0xF0) == 0xE0 ? 3 : errata_utf8_seq_len(lead);
         c->cp++;
     }
 }

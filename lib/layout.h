@@ -100,7 +100,24 @@ int errata_layout_ends_sentence(uint32_t cp);
 /* 。！？ only. */
 int errata_layout_is_full_stop(uint32_t cp);
 /* Value of a Chinese numeral digit 〇一二…九 (0-9), 十 (10), or -1. */
-int errata_layout_cn_digit(uint32_t cp);
+static inline int errata_layout_cn_digit(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3007: return 0;  /* 〇 */
+    case 0x4E00: return 1;  /* 一 */
+    case 0x4E8C: return 2;  /* 二 */
+    case 0x4E09: return 3;  /* 三 */
+    case 0x56DB: return 4;  /* 四 */
+    case 0x4E94: return 5;  /* 五 */
+    case 0x516D: return 6;  /* 六 */
+    case 0x4E03: return 7;  /* 七 */
+    case 0x516B: return 8;  /* 八 */
+    case 0x4E5D: return 9;  /* 九 */
+    case 0x5341: return 10; /* 十 */
+    default: return -1;
+    }
+}
+
 /* Parse a Chinese number of 1-99 (一, 十二, 二十三) at view position i:
    returns its length in code points (0 if none) and sets *value. */
 size_t errata_layout_cn_number(const errata_layout *lay, size_t i, int *value);

@@ -44,24 +44,6 @@ int errata_layout_ends_sentence(uint32_t cp)
 
 int errata_layout_is_full_stop(uint32_t cp) { return errata_layout_in_set(cp, "。！？"); }
 
-int errata_layout_cn_digit(uint32_t cp)
-{
-    switch (cp) {
-    case 0x3007: return 0;  /* 〇 */
-    case 0x4E00: return 1;  /* 一 */
-    case 0x4E8C: return 2;  /* 二 */
-    case 0x4E09: return 3;  /* 三 */
-    case 0x56DB: return 4;  /* 四 */
-    case 0x4E94: return 5;  /* 五 */
-    case 0x516D: return 6;  /* 六 */
-    case 0x4E03: return 7;  /* 七 */
-    case 0x516B: return 8;  /* 八 */
-    case 0x4E5D: return 9;  /* 九 */
-    case 0x5341: return 10; /* 十 */
-    default: return -1;
-    }
-}
-
 size_t errata_layout_cn_number(const errata_layout *lay, size_t i, int *value)
 {
     int a = errata_layout_cn_digit(errata_layout_cp(lay, i));
