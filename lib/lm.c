@@ -433,12 +433,20 @@ typedef struct {
 } memo_bigram;
 
 #define MEMO_EMPTY UINT64_MAX
+#define MEMO_WORD_BYTES 24 /* longer strings are looked up in the model each time */
 
-/* Direct-mapped: a pair evicts whatever pair had its slot. */
+typedef struct {
+    uint32_t hash, id; /* id: the entry, or LM_NONE */
+    uint8_t len;       /* 0: empty */
+    unsigned char bytes[MEMO_WORD_BYTES];
+} memo_word;
+
+/* Direct-mapped: a pair or string evicts whatever had its slot. */
 struct errata_lm_memo {
     const errata_lm *lm;
     unsigned bits;
-    memo_bigram bigrams[];
+    memo_bigram *bigrams;
+    memo_word *words;
 };
 
 errata_lm_memo *errata_lm_memo_new(const errata_lm *lm, size_t lookups)
@@ -447,17 +455,57 @@ errata_lm_memo *errata_lm_memo_new(const errata_lm *lm, size_t lookups)
     while (bits < MEMO_MAX_BITS && ((size_t)1 << bits) < lookups)
         bits++;
     size_t slots = (size_t)1 << bits;
-    errata_lm_memo *memo = malloc(sizeof *memo + slots * sizeof *memo->bigrams);
+    errata_lm_memo *memo = malloc(sizeof *memo);
     if (!memo)
         return NULL;
     memo->lm = lm;
     memo->bits = bits;
-    for (size_t i = 0; i < slots; i++)
+    memo->bigrams = malloc(slots * sizeof *memo->bigrams);
+    memo->words = malloc(slots * sizeof *memo->words);
+    if (!memo->bigrams || !memo->words) {
+        errata_lm_memo_free(memo);
+        return NULL;
+    }
+    for (size_t i = 0; i < slots; i++) {
         memo->bigrams[i].key = MEMO_EMPTY;
+        memo->words[i].len = 0;
+    }
     return memo;
 }
 
-void errata_lm_memo_free(errata_lm_memo *memo) { free(memo); }
+void errata_lm_memo_free(errata_lm_memo *memo)
+{
+    if (!memo)
+        return;
+    free(memo->bigrams);
+    free(memo->words);
+    free(memo);
+}
+
+static int same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+/* find_entry(), remembered in memo (if any) for strings up to
+   MEMO_WORD_BYTES long. */
+static uint32_t memo_find_entry(const errata_lm *lm, errata_lm_memo *memo,
+                                const unsigned char *text, size_t len, uint32_t hash)
+{
+    if (!memo || len > MEMO_WORD_BYTES)
+        return find_entry(lm, text, len, hash);
+    memo_word *slot = &memo->words[(hash * 0x9E3779B1u) >> (32 - memo->bits)];
+    if (slot->len != len || slot->hash != hash || !same_bytes(slot->bytes, text, len)) {
+        slot->id = find_entry(lm, text, len, hash);
+        slot->hash = hash;
+        slot->len = (uint8_t)len;
+        memcpy(slot->bytes, text, len);
+    }
+    return slot->id;
+}
 
 /* bigram_prob(), remembered in memo (if any). */
 static float memo_bigram_prob(const errata_lm *lm, errata_lm_memo *memo, uint32_t v, uint32_t w,
@@ -554,7 +602,7 @@ static void add_edge(lm_lattice *lat, uint32_t word, size_t end)
 /* Every vocabulary word starting at character i, or <unk> for a character
    outside it.  One single-character edge per later position stays
    reserved, so that the lattice always connects. */
-static void add_words_at(const errata_lm *lm, lm_lattice *lat, size_t i)
+static void add_words_at(const errata_lm *lm, errata_lm_memo *memo, lm_lattice *lat, size_t i)
 {
     size_t reserve = lat->chars - i - 1;
     uint32_t hash = FNV_BASIS;
@@ -564,7 +612,7 @@ static void add_words_at(const errata_lm *lm, lm_lattice *lat, size_t i)
         if (to - from > lm->count[CNT_MAX_ENTRY_BYTES])
             break;
         hash = fnv1a(hash, lat->text + lat->off[j - 1], lat->off[j] - lat->off[j - 1]);
-        uint32_t id = find_entry(lm, lat->text + from, to - from, hash);
+        uint32_t id = memo_find_entry(lm, memo, lat->text + from, to - from, hash);
         if (id < lm->count[CNT_WORDS] && (j == i + 1 || lat->nedges + reserve < MAX_EDGES))
             add_edge(lat, id, j);
         else if (j == i + 1)
@@ -711,7 +759,7 @@ static float score_piece(const errata_lm *lm, errata_lm_memo *memo, const unsign
         lat.first_ending[i] = NO_EDGE;
     }
     for (size_t i = 0; i < chars; i++)
-        add_words_at(lm, &lat, i);
+        add_words_at(lm, memo, &lat, i);
     run_viterbi(lm, memo, &lat);
     uint16_t edge;
     uint8_t state = 0;

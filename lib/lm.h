@@ -58,17 +58,18 @@ double errata_lm_score(const errata_lm *lm, const char *text, size_t len);
 double errata_lm_segment(const errata_lm *lm, const char *text, size_t len, size_t *ends,
                          size_t max_tokens, size_t *token_count);
 
-/* A memo of bigram lookups for one model, kept by a caller that scores
-   many similar texts (the windows of a document) in one thread. */
+/* A memo of vocabulary and bigram lookups for one model, kept by a caller
+   that scores many similar texts (the windows of a document) in one
+   thread. */
 typedef struct errata_lm_memo errata_lm_memo;
 
-/* A memo sized for about that many lookups (256 to 16384 pairs); NULL when
-   out of memory. */
+/* A memo sized for about that many lookups (256 to 16384 of each kind);
+   NULL when out of memory. */
 errata_lm_memo *errata_lm_memo_new(const errata_lm *lm, size_t lookups);
 void errata_lm_memo_free(errata_lm_memo *memo);
 
-/* errata_lm_score() (the same value), looking bigrams up in memo first;
-   memo must have been made for lm. */
+/* errata_lm_score() (the same value), looking words and bigrams up in memo
+   first; memo must have been made for lm. */
 double errata_lm_score_memo(const errata_lm *lm, errata_lm_memo *memo, const char *text,
                             size_t len);
 
