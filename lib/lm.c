@@ -426,10 +426,12 @@ static float bigram_prob(const errata_lm *lm, uint32_t v, uint32_t w, uint32_t *
 #define MEMO_MIN_BITS 8
 #define MEMO_MAX_BITS 14
 
+/* A bigram's probability and the history its second word enters (see
+   next_history()). */
 typedef struct {
     uint64_t key; /* v << 32 | w, or MEMO_EMPTY */
-    float prob;
-    uint32_t index;
+    float prob, pending;
+    uint32_t ctx;
 } memo_bigram;
 
 #define MEMO_EMPTY UINT64_MAX
@@ -505,23 +507,6 @@ static uint32_t memo_find_entry(const errata_lm *lm, errata_lm_memo *memo,
         memcpy(slot->bytes, text, len);
     }
     return slot->id;
-}
-
-/* bigram_prob(), remembered in memo (if any). */
-static float memo_bigram_prob(const errata_lm *lm, errata_lm_memo *memo, uint32_t v, uint32_t w,
-                              uint32_t *index)
-{
-    if (!memo)
-        return bigram_prob(lm, v, w, index);
-    uint64_t key = (uint64_t)v << 32 | w;
-    uint32_t h = (v * 0x9E3779B1u) ^ (w * 0x85EBCA77u);
-    memo_bigram *slot = &memo->bigrams[h >> (32 - memo->bits)];
-    if (slot->key != key) {
-        slot->key = key;
-        slot->prob = bigram_prob(lm, v, w, &slot->index);
-    }
-    *index = slot->index;
-    return slot->prob;
 }
 
 /* log10 P(w | history of context c) given p = log10 P(w | v). */
@@ -661,14 +646,38 @@ static void next_history(const errata_lm *lm, uint32_t b, lm_state *next)
     }
 }
 
+/* log10 P(w | v), and the history w enters in *next; remembered in memo
+   (if any), which spares the lookups of both in the model. */
+static float bigram_step(const errata_lm *lm, errata_lm_memo *memo, uint32_t v, uint32_t w,
+                         lm_state *next)
+{
+    uint32_t b;
+    if (!memo) {
+        float p = bigram_prob(lm, v, w, &b);
+        next_history(lm, b, next);
+        return p;
+    }
+    uint64_t key = (uint64_t)v << 32 | w;
+    uint32_t h = (v * 0x9E3779B1u) ^ (w * 0x85EBCA77u);
+    memo_bigram *slot = &memo->bigrams[h >> (32 - memo->bits)];
+    if (slot->key != key) {
+        slot->key = key;
+        slot->prob = bigram_prob(lm, v, w, &b);
+        next_history(lm, b, next);
+        slot->pending = next->pending;
+        slot->ctx = next->ctx;
+    }
+    next->pending = slot->pending;
+    next->ctx = slot->ctx;
+    return slot->prob;
+}
+
 static void extend_from(const errata_lm *lm, errata_lm_memo *memo, lm_lattice *lat, uint16_t from,
                         lm_edge *to, int final)
 {
     const lm_edge *prev = &lat->edges[from];
-    uint32_t b;
-    float p_bigram = memo_bigram_prob(lm, memo, prev->word, to->word, &b);
     lm_state next;
-    next_history(lm, b, &next);
+    float p_bigram = bigram_step(lm, memo, prev->word, to->word, &next);
     next.back_edge = from;
     for (uint8_t k = 0; k < prev->nstates; k++) {
         const lm_state *s = &prev->states[k];
