@@ -47,8 +47,11 @@ static void count_marks(const errata_layout *lay, punct_census *c)
 {
     for (size_t i = 0; i < lay->count; i++) {
         uint32_t cp = lay->cps[i];
+        if (errata_is_han(cp)) {
+            c->han++; /* and none of the others */
+            continue;
+        }
         c->latin += errata_layout_is_latin(cp);
-        c->han += errata_is_han(cp);
         if (is_ascii_mark(cp))
             c->ascii += errata_is_han(errata_layout_before(lay, i)) ||
                         errata_is_han(errata_layout_cp(lay, i + 1));
@@ -365,6 +368,8 @@ int errata_layout_punctuation(errata_layout *lay)
     int rc = ERRATA_OK, quote_open = 0;
     for (size_t i = 0; !rc && i < lay->count; i++) {
         uint32_t c = lay->cps[i];
+        if (c > 0x301F)
+            continue; /* above every mark this pass looks at (〔 〝 〞 〟) */
         if (c == 0x201C || c == 0x201D || c == '\n')
             quote_open = c == 0x201C;
         if (c == '?')
