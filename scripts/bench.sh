@@ -7,7 +7,9 @@
 # documents in corpus/docs/ (several seeds, both swap families, layout
 # damage), repeated up to BENCH_MB megabytes (default 20) and cut into
 # files of about half a megabyte, in build/bench/ (not committed).
-# Printed: errata fix throughput with one worker and with -j 2, the same
+# Printed: errata fix throughput with one worker and with -j 2 (and with
+# one worker, the look-alike pass off, then also the OCR and Latin passes:
+# what the swap, layout and judging work costs alone), the same
 # input through OpenCC (s2t) and through a plain sed replacement list made
 # from dictionaries/swaps.dict, start-up time (load + fix 1 KB; hyperfine
 # when installed) and peak memory (GNU time), each against its target.
@@ -129,6 +131,7 @@ echo "bench: input $bytes bytes in $files files ($(ls "$bench/variants"/*.txt | 
 read -r t1 m1 < <(measure "$errata" fix -r -j 1 -q "$bench/input")
 read -r t2 m2 < <(measure "$errata" fix -r -j 2 -q "$bench/input")
 read -r tn mn < <(measure "$errata" fix -r -j 1 -q --disable=lookalike "$bench/input")
+read -r tc mc < <(measure "$errata" fix -r -j 1 -q --disable=lookalike,ocr,latin "$bench/input")
 read -r to mo < <(if command -v opencc >/dev/null; then
     measure opencc -c s2t.json -i "$bench/all.txt" -o /dev/null
 else echo "nan 0"; fi)
@@ -136,6 +139,7 @@ read -r ts ms < <(measure sed -f "$bench/swaps.sed" "$bench/all.txt")
 r1=$(rate "$bytes" "$t1")
 r2=$(rate "$bytes" "$t2")
 rn=$(rate "$bytes" "$tn")
+rc=$(rate "$bytes" "$tc")
 ro=$([[ $to == nan ]] && echo nan || rate "$bytes" "$to")
 rs=$(rate "$bytes" "$ts")
 startup=$(startup_ms)
@@ -148,6 +152,7 @@ printf '%-44s %9s MB/s %10s  %s\n' "errata fix, 1 worker" "$r1" ">= 30" "$(verdi
 printf '%-44s %9s MB/s %10s  %s\n' "errata fix, -j 2" "$r2" "" ""
 printf '%-44s %11sx %10s  %s\n' "  -j 2 over 1 worker" "$speedup" ">= 1.8x" "$(verdict "$speedup >= 1.8")"
 printf '%-44s %9s MB/s %10s  %s\n' "errata fix, 1 worker, look-alike pass off" "$rn" "" "(for reference)"
+printf '%-44s %9s MB/s %10s  %s\n' "  also the OCR and Latin passes off" "$rc" "" "(for reference)"
 printf '%-44s %9s MB/s %10s  %s\n' "opencc -c s2t.json" "$ro" "" ""
 printf '%-44s %11sx %10s  %s\n' "  errata (1 worker) over OpenCC" "$vs_opencc" ">= 10x" \
     "$([[ $vs_opencc == nan ]] && echo "no opencc" || verdict "$vs_opencc >= 10")"
