@@ -27,9 +27,12 @@ static int view_reserve(errata_layout *lay, size_t n)
     if (cps)
         lay->cps = cps;
     errata_layout_span *spans = cps ? realloc(lay->spans, cap * sizeof *spans) : NULL;
-    if (!spans)
+    if (spans)
+        lay->spans = spans;
+    unsigned char *fixed = spans ? realloc(lay->fixed, cap) : NULL;
+    if (!fixed)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    lay->spans = spans;
+    lay->fixed = fixed;
     lay->cap = cap;
     return ERRATA_OK;
 }
@@ -39,7 +42,8 @@ static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, 
     if (lay->count == lay->cap && view_reserve(lay, 1))
         return ERRATA_ENOMEM;
     lay->cps[lay->count] = cp;
-    lay->spans[lay->count++] = (errata_layout_span){start, end, (unsigned char)fixed};
+    lay->spans[lay->count] = (errata_layout_span){start, end};
+    lay->fixed[lay->count++] = (unsigned char)fixed;
     return ERRATA_OK;
 }
 
@@ -106,10 +110,10 @@ static int bytes_free(const errata_layout *lay, size_t start, size_t end)
 static size_t run_end(const errata_layout *lay, size_t from, size_t to)
 {
     size_t i = from;
-    while (i < to && !lay->spans[i].fixed &&
+    while (i < to && !lay->fixed[i] &&
            (i == from || lay->spans[i - 1].end == lay->spans[i].start))
         i++;
-    if (i < to && lay->spans[i].fixed)
+    if (i < to && lay->fixed[i])
         return 0;
     return bytes_free(lay, lay->spans[from].start, lay->spans[i - 1].end) ? i : 0;
 }
@@ -129,9 +133,9 @@ static int span_free(const errata_layout *lay, size_t from, size_t to)
 /* Where an insertion before view position at goes in the original text. */
 static int insertion_byte(const errata_layout *lay, size_t at, size_t *byte)
 {
-    if (at < lay->count && !lay->spans[at].fixed)
+    if (at < lay->count && !lay->fixed[at])
         *byte = lay->spans[at].start;
-    else if (at > 0 && !lay->spans[at - 1].fixed)
+    else if (at > 0 && !lay->fixed[at - 1])
         *byte = lay->spans[at - 1].end;
     else if (at == 0 && lay->count == 0)
         *byte = 0;
@@ -272,14 +276,18 @@ static int push_text(errata_layout *lay, const char *new_text, size_t start, siz
 typedef struct {
     const uint32_t *cps;
     const errata_layout_span *spans;
+    const unsigned char *fixed;
 } old_view;
 
 static int copy_unchanged(errata_layout *lay, old_view old, size_t from, size_t n)
 {
+    if (n == 0)
+        return ERRATA_OK;
     if (view_reserve(lay, n))
         return ERRATA_ENOMEM;
     memcpy(lay->cps + lay->count, old.cps + from, n * sizeof *old.cps);
     memcpy(lay->spans + lay->count, old.spans + from, n * sizeof *old.spans);
+    memcpy(lay->fixed + lay->count, old.fixed + from, n);
     lay->count += n;
     return ERRATA_OK;
 }
@@ -328,7 +336,7 @@ static int rebuild(errata_layout *lay, old_view old, size_t old_count)
             continue;
         }
         if (i < old_count &&
-            view_push(lay, old.cps[i], old.spans[i].start, old.spans[i].end, old.spans[i].fixed))
+            view_push(lay, old.cps[i], old.spans[i].start, old.spans[i].end, old.fixed[i]))
             return ERRATA_ENOMEM;
         i++;
     }
@@ -347,16 +355,18 @@ static size_t rebuilt_size(const errata_layout *lay, size_t old_count)
 
 static int rebuild_view(errata_layout *lay)
 {
-    old_view old = {lay->cps, lay->spans};
+    old_view old = {lay->cps, lay->spans, lay->fixed};
     size_t old_count = lay->count;
     lay->cps = NULL;
     lay->spans = NULL;
+    lay->fixed = NULL;
     lay->count = lay->cap = 0;
     int rc = view_reserve(lay, rebuilt_size(lay, old_count));
     if (!rc)
         rc = rebuild(lay, old, old_count);
     free((void *)old.cps);
     free((void *)old.spans);
+    free((void *)old.fixed);
     return rc;
 }
 
@@ -400,6 +410,7 @@ static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
         return;
     memmove(lay->cps + to, lay->cps + from, n * sizeof *lay->cps);
     memmove(lay->spans + to, lay->spans + from, n * sizeof *lay->spans);
+    memmove(lay->fixed + to, lay->fixed + from, n);
 }
 
 /* Write change c's characters at w (its old ones are at c->from): new
@@ -411,17 +422,17 @@ static size_t write_change(errata_layout *lay, const errata_layout_change *c, si
         return 0;
     if (!c->new_text) {
         move_chars(lay, w, c->from, n);
-        for (size_t i = w; i < w + n; i++)
-            lay->spans[i].fixed = 1;
+        memset(lay->fixed + w, 1, n);
         return n;
     }
-    errata_layout_span span = {c->byte, c->byte, 1}; /* an insertion */
+    errata_layout_span span = {c->byte, c->byte}; /* an insertion */
     if (c->to > c->from)
-        span = (errata_layout_span){lay->spans[c->from].start, lay->spans[c->to - 1].end, 1};
+        span = (errata_layout_span){lay->spans[c->from].start, lay->spans[c->to - 1].end};
     size_t len = strlen(c->new_text), pos = 0;
     for (size_t i = w; pos < len; i++) {
         lay->cps[i] = errata_utf8_next(c->new_text, len, &pos);
         lay->spans[i] = span;
+        lay->fixed[i] = 1;
     }
     return n;
 }
@@ -507,6 +518,7 @@ int errata_layout_check(const char *text, size_t len, const errata_check_options
     free(lay.changes);
     free(lay.cps);
     free(lay.spans);
+    free(lay.fixed);
     free(lay.claimed);
     return rc;
 }

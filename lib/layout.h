@@ -18,8 +18,7 @@
 #include "internal.h"
 
 typedef struct {
-    size_t start, end;   /* bytes of the original text (start == end: inserted) */
-    unsigned char fixed; /* made or covered by an edit: later edits keep off it */
+    size_t start, end; /* bytes of the original text (start == end: inserted) */
 } errata_layout_span;
 
 typedef struct errata_layout_change errata_layout_change;
@@ -30,7 +29,9 @@ typedef struct {
     const errata_check_options *opts;
     errata_edit_list *list;
     uint32_t *cps;             /* the view: its code points, */
-    errata_layout_span *spans; /* and where each comes from */
+    errata_layout_span *spans; /* where each comes from, */
+    unsigned char *fixed;      /* and whether an edit made or covers it (later
+                                  edits keep off it) */
     size_t count, cap;
     errata_layout_change *changes; /* made since the last commit */
     size_t change_count, change_cap;
