@@ -42,6 +42,10 @@
 #define CLUSTER_MAX 4
 #define WINDOW_MAX_BYTES 480
 #define MEMO_BYTES_PER_SLOT 16 /* language model memo: one slot per this many bytes of text */
+#define SEEN_BYTES_PER_SLOT 256 /* scored windows remembered: one per this many bytes */
+#define SEEN_MIN_BITS 6
+#define SEEN_MAX_BITS 11
+#define SEEN_MAX_BYTES 64 /* longer windows are always scored */
 
 typedef struct {
     size_t markers;              /* certain swap candidates */
@@ -204,11 +208,67 @@ static size_t longest_rendering(const window *w)
     return n;
 }
 
-static double score_window(const errata_lm *lm, errata_lm_memo *memo, const window *w)
+/* A window already scored in this document, by its text: a phrase that
+   recurs in the same context is scored once. */
+typedef struct {
+    uint64_t hash; /* 0: empty */
+    double score;
+    size_t len;
+    char text[SEEN_MAX_BYTES];
+} seen_window;
+
+/* What scoring a document's windows needs: the model, its memo, and the
+   windows seen (direct-mapped: a window evicts whatever had its slot). */
+typedef struct {
+    const errata_lm *lm;
+    errata_lm_memo *memo;
+    seen_window *seen;
+    unsigned seen_bits;
+} window_scorer;
+
+static int scorer_init(window_scorer *sc, const errata_lm *lm, size_t len)
+{
+    sc->lm = lm;
+    sc->memo = errata_lm_memo_new(lm, len / MEMO_BYTES_PER_SLOT);
+    size_t windows = len / SEEN_BYTES_PER_SLOT;
+    sc->seen_bits = SEEN_MIN_BITS;
+    while (sc->seen_bits < SEEN_MAX_BITS && ((size_t)1 << sc->seen_bits) < windows)
+        sc->seen_bits++;
+    sc->seen = calloc((size_t)1 << sc->seen_bits, sizeof *sc->seen);
+    if (!sc->memo || !sc->seen)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    return ERRATA_OK;
+}
+
+static void scorer_free(window_scorer *sc)
+{
+    errata_lm_memo_free(sc->memo);
+    free(sc->seen);
+}
+
+static uint64_t text_hash(const char *text, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211u;
+    return h ? h : 1;
+}
+
+static double score_window(window_scorer *sc, const window *w)
 {
     char buf[WINDOW_MAX_BYTES];
     size_t n = render_window(w, buf);
-    return errata_lm_score_memo(lm, memo, buf, n);
+    if (n > SEEN_MAX_BYTES)
+        return errata_lm_score_memo(sc->lm, sc->memo, buf, n);
+    uint64_t h = text_hash(buf, n);
+    seen_window *slot = &sc->seen[h >> (64 - sc->seen_bits)];
+    if (slot->hash != h || slot->len != n || memcmp(slot->text, buf, n) != 0) {
+        slot->hash = h;
+        slot->len = n;
+        memcpy(slot->text, buf, n);
+        slot->score = errata_lm_score_memo(sc->lm, sc->memo, buf, n);
+    }
+    return slot->score;
 }
 
 /* The score of every combination of options of a window's contextual
@@ -234,9 +294,8 @@ static size_t combination_index(const window *w, const combination_scores *score
 /* Try every combination of options of the contextual slots (an odometer
    over their choices), keeping each score in *scores; leave the best in
    w->choice and return its score. */
-static double best_combination(const errata_lm *lm, errata_lm_memo *memo, window *w,
-                               const size_t *free_slots, size_t free_count,
-                               combination_scores *scores)
+static double best_combination(window_scorer *sc, window *w, const size_t *free_slots,
+                               size_t free_count, combination_scores *scores)
 {
     size_t best_choice[CLUSTER_MAX * 3] = {0};
     double best = -INFINITY;
@@ -247,7 +306,7 @@ static double best_combination(const errata_lm *lm, errata_lm_memo *memo, window
         combinations *= w->slots[free_slots[k]].option_count;
     }
     for (size_t index = 0;; index++) {
-        double score = score_window(lm, memo, w);
+        double score = score_window(sc, w);
         scores->score[index] = score;
         if (score > best) {
             best = score;
@@ -397,7 +456,7 @@ static void build_window(window *w, const errata_engine *engine, const char *tex
     }
 }
 
-static int judge_cluster(const errata_engine *engine, errata_lm_memo *memo, const char *text,
+static int judge_cluster(const errata_engine *engine, window_scorer *sc, const char *text,
                          size_t len, const errata_check_options *opts,
                          const errata_candidate_list *cands, size_t first, size_t stop,
                          const doc_evidence *ev, errata_edit_list *edits)
@@ -411,7 +470,7 @@ static int judge_cluster(const errata_engine *engine, errata_lm_memo *memo, cons
         if (cands->items[w.slots[i].candidate].verdict == ERRATA_VERDICT_CONTEXTUAL)
             free_slots[free_count++] = i;
     combination_scores scores;
-    double best = best_combination(engine->lm, memo, &w, free_slots, free_count, &scores);
+    double best = best_combination(sc, &w, free_slots, free_count, &scores);
     for (size_t k = 0; k < free_count; k++) {
         size_t i = free_slots[k];
         if (w.choice[i] == 0)
@@ -443,19 +502,19 @@ int errata_judge_candidates(const errata_engine *engine, const char *text, size_
         free_evidence(&ev);
         return rc;
     }
-    errata_lm_memo *memo = errata_lm_memo_new(engine->lm, len / MEMO_BYTES_PER_SLOT);
-    if (!rc && !memo)
-        rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+    window_scorer sc = {0};
+    if (!rc)
+        rc = scorer_init(&sc, engine->lm, len);
     for (size_t i = 0; !rc && i < cands->count;) {
         if (cands->items[i].verdict != ERRATA_VERDICT_CONTEXTUAL) {
             i++;
             continue;
         }
         size_t stop = cluster_end(cands, text, i);
-        rc = judge_cluster(engine, memo, text, len, opts, cands, i, stop, &ev, edits);
+        rc = judge_cluster(engine, &sc, text, len, opts, cands, i, stop, &ev, edits);
         i = stop;
     }
-    errata_lm_memo_free(memo);
+    scorer_free(&sc);
     free_evidence(&ev);
     return rc;
 }
