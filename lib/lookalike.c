@@ -240,8 +240,6 @@ typedef struct {
     const errata_check_options *opts;
     errata_edit_list *list;
     han_run run;
-    double relief;    /* margin taken off observed pairs in this document */
-    size_t confident; /* changes accepted at the apply margin so far */
 } judge;
 
 /* A replacement of run character at by pair->original. */
@@ -251,14 +249,13 @@ typedef struct {
 } change;
 
 /* The margin a change must beat: lower similarity needs more evidence, a
-   misreading seen in OCR output less, and less again in a document shown to
-   be OCR output. */
-static double required_gain(const judge *j, const change *c, double margin)
+   misreading seen in OCR output less. */
+static double required_gain(const change *c, double margin)
 {
     double required =
         margin + ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN * (1.0 - c->pair->similarity);
     if (c->pair->observed)
-        required -= ERRATA_LOOKALIKE_OBSERVED_BONUS + j->relief;
+        required -= ERRATA_LOOKALIKE_OBSERVED_BONUS + ERRATA_LOOKALIKE_DOCUMENT_RELIEF;
     return required;
 }
 
@@ -289,14 +286,6 @@ static double window_score(const judge *j, size_t first, size_t last, const chan
     return errata_lm_score(j->lm, window, n);
 }
 
-/* A pair never seen misread by OCR is judged only in a document shown to
-   be OCR output (it is at most proposed, see pair_confidence(); elsewhere
-   such proposals were nearly all false). */
-static int is_eligible(const judge *j, const lookalike_pair *pair)
-{
-    return pair->observed || j->relief > 0;
-}
-
 /* The single change at position at that beats its margin by the most:
    *best, and that excess (negative when none beats it). */
 static double best_single(const judge *j, size_t at, change *best, double *best_gain)
@@ -305,11 +294,9 @@ static double best_single(const judge *j, size_t at, change *best, double *best_
     size_t count = pairs_of(j->table, j->run.cps[at], &pairs);
     double best_excess = -HUGE_VAL, base = window_score(j, at, at, NULL, 0);
     for (size_t p = 0; p < count; p++) {
-        if (!is_eligible(j, &pairs[p]))
-            continue;
         change c = {at, &pairs[p]};
         double gain = window_score(j, at, at, &c, 1) - base;
-        double excess = gain - required_gain(j, &c, ERRATA_LOOKALIKE_PROPOSE_MARGIN);
+        double excess = gain - required_gain(&c, ERRATA_LOOKALIKE_PROPOSE_MARGIN);
         if (excess > best_excess) {
             best_excess = excess;
             *best = c;
@@ -330,12 +317,10 @@ static double best_double(const judge *j, size_t first, size_t second, change be
     double best_excess = -HUGE_VAL, base = window_score(j, first, second, NULL, 0);
     for (size_t a = 0; a < count_a; a++) {
         for (size_t b = 0; b < count_b; b++) {
-            if (!is_eligible(j, &pairs_a[a]) || !is_eligible(j, &pairs_b[b]))
-                continue;
             change c[2] = {{first, &pairs_a[a]}, {second, &pairs_b[b]}};
             double gain = window_score(j, first, second, c, 2) - base;
-            double excess = gain - required_gain(j, &c[0], ERRATA_LOOKALIKE_PROPOSE_MARGIN) -
-                            required_gain(j, &c[1], ERRATA_LOOKALIKE_PROPOSE_MARGIN);
+            double excess = gain - required_gain(&c[0], ERRATA_LOOKALIKE_PROPOSE_MARGIN) -
+                            required_gain(&c[1], ERRATA_LOOKALIKE_PROPOSE_MARGIN);
             if (excess > best_excess) {
                 best_excess = excess;
                 best[0] = c[0];
@@ -390,27 +375,21 @@ static int emit(const judge *j, const change *c, double gain, double excess)
 /* Make the accepted change in the run, so that later judgements see it. */
 static int accept(judge *j, const change *c, double gain, double excess)
 {
-    if (c->pair->observed && excess >= ERRATA_LOOKALIKE_APPLY_MARGIN - ERRATA_LOOKALIKE_PROPOSE_MARGIN)
-        j->confident++;
     int rc = emit(j, c, gain, excess);
     j->run.cps[c->at] = c->pair->original;
     return rc;
 }
 
-static int has_eligible_pair(const judge *j, uint32_t cp)
+static int has_pair(const judge *j, uint32_t cp)
 {
     const lookalike_pair *pairs;
-    size_t count = pairs_of(j->table, cp, &pairs);
-    for (size_t p = 0; p < count; p++)
-        if (is_eligible(j, &pairs[p]))
-            return 1;
-    return 0;
+    return pairs_of(j->table, cp, &pairs) > 0;
 }
 
-/* Whether the character at `at` is suspect and has an eligible pair. */
+/* Whether the character at `at` is suspect and has a look-alike. */
 static int has_pairs(const judge *j, size_t at)
 {
-    return j->run.suspect[at] && has_eligible_pair(j, j->run.cps[at]);
+    return j->run.suspect[at] && has_pair(j, j->run.cps[at]);
 }
 
 /* A change at `at` alone, or together with one a little further on. */
@@ -507,12 +486,12 @@ static int mark_suspects(judge *j)
     return ERRATA_OK;
 }
 
-/* Whether some character of the run has an eligible pair: if none has,
-   the run is not even segmented. */
+/* Whether some character of the run has a look-alike: if none has, the run
+   is not even segmented. */
 static int run_has_candidates(const judge *j)
 {
     for (size_t i = 0; i < j->run.count; i++)
-        if (has_eligible_pair(j, j->run.cps[i]))
+        if (has_pair(j, j->run.cps[i]))
             return 1;
     return 0;
 }
@@ -560,18 +539,6 @@ static int judge_text(judge *j, size_t len)
     return ERRATA_OK;
 }
 
-/* Remove the edits from index first on. */
-static void drop_edits(errata_edit_list *list, size_t first)
-{
-    for (size_t i = first; i < list->count; i++) {
-        free((char *)list->items[i].old_text);
-        free((char *)list->items[i].new_text);
-        free((char *)list->items[i].rule);
-        free((char *)list->items[i].reason);
-    }
-    list->count = first;
-}
-
 int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm, const char *text,
                            size_t len, const errata_check_options *opts, errata_edit_list *list)
 {
@@ -579,18 +546,12 @@ int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm,
         return errata_fail(ERRATA_EINVAL, "look-alike check: NULL argument");
     if (!errata_rule_enabled(opts, "lookalike"))
         return ERRATA_OK;
-    size_t first = list->count;
-    judge j = {t, lm, text, opts, list, {0}, 0.0, 0};
-    if (errata_ocr_shows_ocr(text, len))
-        j.relief = ERRATA_LOOKALIKE_DOCUMENT_RELIEF;
+    /* Typed text is no OCR output: the model would only trade its rare
+       right words for frequent ones (and it saves segmenting it all). */
+    if (!errata_ocr_shows_ocr(text, len))
+        return ERRATA_OK;
+    judge j = {t, lm, text, opts, list, {0}};
     int rc = judge_text(&j, len);
-    if (!rc && j.relief == 0 && j.confident > 0) {
-        /* A confident repair shows the text is OCR output: judge it again,
-           giving the misreadings OCR is known to make the benefit of it. */
-        drop_edits(list, first);
-        j.relief = ERRATA_LOOKALIKE_DOCUMENT_RELIEF;
-        rc = judge_text(&j, len);
-    }
     free(j.run.cps);
     free(j.run.starts);
     free(j.run.suspect);

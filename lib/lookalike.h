@@ -31,10 +31,9 @@ size_t errata_lookalike_table_count(const errata_lookalike_table *table);
    made before corpus/ocr/ was held out (observed pairs now come from
    corpus/ocr-train/ only); the margins were not tuned again.  A pair of lower
    similarity needs up to ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN more, a pair
-   seen misread in OCR output ERRATA_LOOKALIKE_OBSERVED_BONUS less, and in a
-   document where some replacement reached the apply margin without help
-   (so: OCR output) such a pair needs ERRATA_LOOKALIKE_DOCUMENT_RELIEF less
-   again. */
+   seen misread in OCR output ERRATA_LOOKALIKE_OBSERVED_BONUS plus
+   ERRATA_LOOKALIKE_DOCUMENT_RELIEF less (the pass runs only on documents
+   that look like OCR output, errata_ocr_shows_ocr()). */
 #define ERRATA_LOOKALIKE_PROPOSE_MARGIN 4.0
 #define ERRATA_LOOKALIKE_APPLY_MARGIN 5.0
 #define ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN 4.0

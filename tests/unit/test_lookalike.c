@@ -164,10 +164,19 @@ static void test_rejects_null_arguments(void **state)
 
 /* ------------------------------------------------------------ Chinese */
 
-/* 绕 read as 绝 is certain from the model alone; that shows the text is
-   OCR output, and there the weaker evidence for 末位 over 未位 suffices. */
-static const char ocr_text[] = "镇党委紧紧围绝县委的部署开展工作。"
-                               "对评出的未位党员，由镇委组织室派人进行谈话。";
+/* OCR output: lines cut at one page width, mid-sentence.  There the model's
+   evidence is enough for 绕 read as 绝 and for 末位 read as 未位. */
+static const char ocr_text[] = "镇党委紧紧围绝县委的部署开展工作，全镇干部\n"
+                               "群众积极投身各项建设。对评出的未位党员，由\n"
+                               "镇委组织室派人进行谈话，落实帮带责任人，做\n"
+                               "好思想工作，各项工作取得了新的进展和成效。\n";
+
+static size_t offset_of(const char *text, const char *part)
+{
+    const char *at = strstr(text, part);
+    assert_non_null(at);
+    return (size_t)(at - text);
+}
 
 static void test_repairs_lookalikes_in_ocr_output(void **state)
 {
@@ -175,50 +184,50 @@ static void test_repairs_lookalikes_in_ocr_output(void **state)
     errata_edit_list list;
     check_lookalikes(ocr_text, NULL, &list);
     assert_int_equal(list.count, 2);
-    assert_edit(&list.items[0], 18, "绝", "绕", "lookalike/绝>绕", ERRATA_KIND_LOOKALIKE,
-                ERRATA_ACTION_APPLY);
-    assert_edit(&list.items[1], 63, "未", "末", "lookalike/未>末", ERRATA_KIND_LOOKALIKE,
-                ERRATA_ACTION_APPLY);
-    assert_int_equal(list.items[1].line, 1);
-    assert_int_equal(list.items[1].column, 22);
+    assert_edit(&list.items[0], offset_of(ocr_text, "绝"), "绝", "绕", "lookalike/绝>绕",
+                ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
+    assert_edit(&list.items[1], offset_of(ocr_text, "未位"), "未", "末", "lookalike/未>末",
+                ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
+    assert_int_equal(list.items[1].line, 2);
+    assert_int_equal(list.items[1].column, 16);
     assert_non_null(strstr(list.items[1].reason, "出的末位党"));
     char *fixed = applied(ocr_text, &list);
-    assert_string_equal(fixed, "镇党委紧紧围绕县委的部署开展工作。"
-                               "对评出的末位党员，由镇委组织室派人进行谈话。");
+    assert_string_equal(fixed, "镇党委紧紧围绕县委的部署开展工作，全镇干部\n"
+                               "群众积极投身各项建设。对评出的末位党员，由\n"
+                               "镇委组织室派人进行谈话，落实帮带责任人，做\n"
+                               "好思想工作，各项工作取得了新的进展和成效。\n");
     errata_free(fixed);
     errata_edit_list_clear(&list);
 }
 
-static void test_weak_evidence_alone_changes_nothing(void **state)
+static void test_typed_text_is_not_judged(void **state)
 {
     (void)state;
-    /* the same sentence without the certain repair before it */
-    assert_no_edits("对评出的未位党员，由镇委组织室派人进行谈话。", 0);
+    /* the same sentences as one typed paragraph: not OCR output */
+    assert_no_edits("镇党委紧紧围绝县委的部署开展工作。对评出的未位党员，由镇委组织室派人进行谈话。",
+                    0);
 }
 
-/* 国 read for 围 was never seen in OCR output: in a document that a
-   certain repair shows to be OCR output it is proposed (the model's
-   preference alone never applies such a pair), elsewhere not even judged. */
-static const char unobserved_pair_text[] = "镇党委紧紧围绝县委的部署开展工作。"
-                                           "各村要紧紧国绕中心任务。";
+/* 国 read for 围 was never seen in OCR output: in OCR output it is
+   proposed (the model's preference alone never applies such a pair). */
+static const char unobserved_pair_text[] = "镇党委紧紧围绝县委的部署开展工作，全镇干部\n"
+                                           "群众积极投身各项建设。各村要紧紧国绕中心任\n"
+                                           "务，落实帮带责任人，做好思想工作，抓好各项\n"
+                                           "工作，各项工作取得了新的进展和明显成效。\n";
 
-static void test_proposes_unobserved_pairs_in_ocr_output_only(void **state)
+static void test_proposes_unobserved_pairs(void **state)
 {
     (void)state;
     errata_edit_list list;
     check_lookalikes(unobserved_pair_text, NULL, &list);
     assert_int_equal(list.count, 2);
-    assert_edit(&list.items[0], 18, "绝", "绕", "lookalike/绝>绕", ERRATA_KIND_LOOKALIKE,
-                ERRATA_ACTION_APPLY);
-    assert_edit(&list.items[1], 66, "国", "围", "lookalike/国>围", ERRATA_KIND_LOOKALIKE,
-                ERRATA_ACTION_PROPOSE);
+    assert_edit(&list.items[0], offset_of(unobserved_pair_text, "绝"), "绝", "绕",
+                "lookalike/绝>绕", ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
+    assert_edit(&list.items[1], offset_of(unobserved_pair_text, "国绕"), "国", "围",
+                "lookalike/国>围", ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_PROPOSE);
     assert_true(list.items[1].confidence >= ERRATA_DEFAULT_PROPOSE_THRESHOLD);
     assert_true(list.items[1].confidence < ERRATA_DEFAULT_APPLY_THRESHOLD);
-    char *fixed = applied(unobserved_pair_text, &list);
-    assert_string_equal(fixed, "镇党委紧紧围绕县委的部署开展工作。各村要紧紧国绕中心任务。");
-    errata_free(fixed);
     errata_edit_list_clear(&list);
-    assert_no_edits("各村要紧紧国绕中心任务。", 0);
 }
 
 /* Only characters the model segments as words of their own are judged:
@@ -226,8 +235,12 @@ static void test_proposes_unobserved_pairs_in_ocr_output_only(void **state)
 static void test_judges_only_suspect_characters(void **state)
 {
     (void)state;
+    const char *page = "镇党委紧紧围绝县委的部署开展工作，全镇干部\n"
+                       "群众积极投身各项建设。他己经完成了今年的任\n"
+                       "务，落实帮带责任人，做好思想工作，抓好各项\n"
+                       "工作，各项工作取得了新的进展和明显成效。\n";
     errata_edit_list list;
-    check_lookalikes("镇党委紧紧围绝县委的部署开展工作。他己经完成了今年的任务。", NULL, &list);
+    check_lookalikes(page, NULL, &list);
     assert_int_equal(list.count, 1);
     assert_string_equal(list.items[0].rule, "lookalike/绝>绕");
     errata_edit_list_clear(&list);
@@ -343,8 +356,8 @@ int main(void)
         cmocka_unit_test(test_embedded_table_has_every_line),
         cmocka_unit_test(test_rejects_null_arguments),
         cmocka_unit_test(test_repairs_lookalikes_in_ocr_output),
-        cmocka_unit_test(test_weak_evidence_alone_changes_nothing),
-        cmocka_unit_test(test_proposes_unobserved_pairs_in_ocr_output_only),
+        cmocka_unit_test(test_typed_text_is_not_judged),
+        cmocka_unit_test(test_proposes_unobserved_pairs),
         cmocka_unit_test(test_judges_only_suspect_characters),
         cmocka_unit_test(test_keeps_a_rare_right_phrase),
         cmocka_unit_test(test_clean_text_is_left_alone),
