@@ -20,16 +20,23 @@ static int syntax_error(const parse_state *st, const char *why)
     return errata_fail(ERRATA_EFORMAT, "%s:%zu: %s", st->source, st->line, why);
 }
 
+#define DIGIT_ITEM "<digit>"
+
 static int strings_add(errata_strings *list, const char *s, size_t n)
 {
     char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
-    if (!grown)
+    if (grown)
+        list->items = grown;
+    size_t *lens = realloc(list->lens, (list->count + 1) * sizeof *lens);
+    if (lens)
+        list->lens = lens;
+    if (!grown || !lens)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    list->items = grown;
     list->items[list->count] = errata_strndup(s, n);
     if (!list->items[list->count])
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    list->count++;
+    int is_digit = n == strlen(DIGIT_ITEM) && memcmp(s, DIGIT_ITEM, n) == 0;
+    list->lens[list->count++] = is_digit ? 0 : n;
     return ERRATA_OK;
 }
 
@@ -38,7 +45,9 @@ static void strings_clear(errata_strings *list)
     for (size_t i = 0; i < list->count; i++)
         free(list->items[i]);
     free(list->items);
+    free(list->lens);
     list->items = NULL;
+    list->lens = NULL;
     list->count = 0;
 }
 
@@ -336,13 +345,9 @@ const char *errata_strings_match_at(const errata_strings *list, const char *text
 {
     for (size_t i = 0; i < list->count; i++) {
         const char *s = list->items[i];
-        if (strcmp(s, "<digit>") == 0) {
-            if (digit_at(text, len, pos))
-                return s;
-            continue;
-        }
-        size_t n = strlen(s);
-        if (pos + n <= len && memcmp(text + pos, s, n) == 0)
+        size_t n = list->lens[i];
+        if (n == 0 ? digit_at(text, len, pos) > 0
+                   : pos + n <= len && text[pos] == s[0] && memcmp(text + pos, s, n) == 0)
             return s;
     }
     return NULL;
@@ -352,13 +357,9 @@ const char *errata_strings_match_before(const errata_strings *list, const char *
 {
     for (size_t i = 0; i < list->count; i++) {
         const char *s = list->items[i];
-        if (strcmp(s, "<digit>") == 0) {
-            if (digit_before(text, end))
-                return s;
-            continue;
-        }
-        size_t n = strlen(s);
-        if (n <= end && memcmp(text + end - n, s, n) == 0)
+        size_t n = list->lens[i];
+        if (n == 0 ? digit_before(text, end) > 0
+                   : n <= end && text[end - n] == s[0] && memcmp(text + end - n, s, n) == 0)
             return s;
     }
     return NULL;

@@ -20,6 +20,7 @@ typedef enum {
 
 typedef struct {
     char **items;
+    size_t *lens; /* each item's length; 0 for "<digit>", which stands for any digit */
     size_t count;
 } errata_strings;
 
