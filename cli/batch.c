@@ -459,6 +459,7 @@ static int repair(batch_run *run, const char *name, const errata_batch_document 
                   errata_batch_stats *stats, char **fixed, size_t *fixed_len)
 {
     errata_check_options opts = errata_cli_check_options(run->common);
+    opts.no_reasons = 1; /* a batch run reports rules, never reasons */
     errata_result *result = NULL;
     if (errata_check(run->engine, doc->text, doc->text_len, &opts, &result) != ERRATA_OK) {
         errata_batch_note(&run->console, name, "%s", errata_error_message());

@@ -549,6 +549,7 @@ int errata_cli_fix_input(const errata_engine *engine, const errata_cli_common *c
                          size_t *fixed_len)
 {
     errata_check_options opts = errata_cli_check_options(common);
+    opts.no_reasons = 1; /* fix and diff show no reasons */
     errata_result *checked = NULL;
     if (errata_check(engine, in->data, in->len, &opts, &checked) != ERRATA_OK)
         return report(errata_cli_display_name(in->path), "%s", errata_error_message());

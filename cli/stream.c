@@ -526,6 +526,7 @@ static int repair_line(stream *st, const char *line, size_t len, const line_shap
     if (unescape(raw, raw_len, &st->value, problem))
         return -1;
     errata_check_options opts = errata_cli_check_options(st->common);
+    opts.no_reasons = 1; /* attached edits carry no reason */
     errata_result *result = NULL;
     if (errata_check(st->engine, st->value.text.data, st->value.text.len, &opts, &result)) {
         *problem = errata_error_message();

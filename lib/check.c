@@ -209,6 +209,7 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
     errata_result *result = calloc(1, sizeof *result);
     if (!result)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
+    result->edits.no_reasons = opts->no_reasons;
     int rc = errata_layout_check(text, len, opts, &result->edits);
     if (!rc)
         rc = check_words(engine, text, len, opts, &result->edits);
@@ -231,8 +232,10 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
 int errata_fix(const errata_engine *engine, const char *text, size_t len,
                const errata_check_options *opts, char **out, size_t *out_len)
 {
+    errata_check_options fix_opts = opts ? *opts : default_check_options;
+    fix_opts.no_reasons = 1; /* nobody sees them */
     errata_result *result = NULL;
-    int rc = errata_check(engine, text, len, opts, &result);
+    int rc = errata_check(engine, text, len, &fix_opts, &result);
     if (!rc)
         rc = errata_result_apply(result, text, len, NULL, out, out_len);
     errata_result_free(result);

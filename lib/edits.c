@@ -12,11 +12,13 @@ int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_s
 {
     if (errata_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items))
         return ERRATA_ENOMEM;
-    char reason[512];
-    va_list ap;
-    va_start(ap, reason_fmt);
-    vsnprintf(reason, sizeof reason, reason_fmt, ap);
-    va_end(ap);
+    char reason[512] = "";
+    if (!list->no_reasons) {
+        va_list ap;
+        va_start(ap, reason_fmt);
+        vsnprintf(reason, sizeof reason, reason_fmt, ap);
+        va_end(ap);
+    }
 
     errata_edit *e = &list->items[list->count];
     memset(e, 0, sizeof *e);

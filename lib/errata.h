@@ -134,6 +134,9 @@ typedef struct {
     /* Judge as if the document were known to be damaged by a swap tool
        (used to test dictionary examples out of their documents). */
     int assume_damaged;
+    /* Leave every edit's reason empty, saving the time to write it out,
+       for callers that only apply edits. */
+    int no_reasons;
 } errata_check_options;
 
 #define ERRATA_DEFAULT_APPLY_THRESHOLD 0.80
@@ -141,7 +144,7 @@ typedef struct {
 
 #define ERRATA_CHECK_OPTIONS_INIT                                                   \
     {ERRATA_CHECK_OPTIONS_VERSION, ERRATA_DEFAULT_APPLY_THRESHOLD,                  \
-     ERRATA_DEFAULT_PROPOSE_THRESHOLD, NULL, 0}
+     ERRATA_DEFAULT_PROPOSE_THRESHOLD, NULL, 0, 0}
 
 typedef struct errata_result errata_result;
 

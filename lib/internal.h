@@ -40,6 +40,7 @@ size_t errata_utf8_encode(uint32_t cp, char *buf);
 typedef struct {
     errata_edit *items;
     size_t count, cap;
+    int no_reasons; /* leave reasons empty (errata_check_options.no_reasons) */
 } errata_edit_list;
 
 /* Add an edit replacing text[byte_start, byte_end) by new_text.  The list

@@ -170,6 +170,24 @@ static void thresholds_turn_edits_into_proposals(void **state)
     errata_engine_free(engine);
 }
 
+static void reasons_can_be_left_out(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.no_reasons = 1;
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, "科学开展观", 15, &opts, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 1);
+    const errata_edit *e = errata_result_edit(result, 0);
+    assert_string_equal(e->reason, "");
+    assert_string_equal(e->new_text, "发展");
+    assert_string_equal(e->rule, "swap/开展>发展");
+    assert_int_equal(e->action, ERRATA_ACTION_APPLY);
+    errata_result_free(result);
+    errata_engine_free(engine);
+}
+
 static void invalid_input_is_refused(void **state)
 {
     (void)state;
@@ -234,6 +252,7 @@ int main(void)
         cmocka_unit_test(rules_decide_without_a_model),
         cmocka_unit_test(rules_can_be_switched_off),
         cmocka_unit_test(thresholds_turn_edits_into_proposals),
+        cmocka_unit_test(reasons_can_be_left_out),
         cmocka_unit_test(invalid_input_is_refused),
         cmocka_unit_test(apply_refuses_overlapping_or_outside_edits),
         cmocka_unit_test(engine_reports_bad_user_dictionary),
