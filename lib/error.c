@@ -1,4 +1,5 @@
 /* Error messages (one per thread) and small memory helpers. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,12 @@ int errata_grow(void **items, size_t *cap, size_t need, size_t elem)
     if (need <= *cap)
         return ERRATA_OK;
     size_t new_cap = *cap ? *cap : 16;
-    while (new_cap < need)
+    while (new_cap < need && new_cap <= SIZE_MAX / 2)
         new_cap *= 2;
+    if (new_cap < need)
+        new_cap = need;
+    if (new_cap > SIZE_MAX / elem)
+        return errata_fail(ERRATA_ENOMEM, "out of memory: %zu items of %zu bytes", need, elem);
     void *grown = realloc(*items, new_cap * elem);
     if (!grown)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
