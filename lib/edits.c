@@ -6,6 +6,14 @@
 
 #include "internal.h"
 
+static void free_edit_strings(errata_edit *e)
+{
+    free((char *)e->old_text);
+    free((char *)e->new_text);
+    free((char *)e->rule);
+    free((char *)e->reason);
+}
+
 int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_start,
                          size_t byte_end, const char *new_text, const char *rule,
                          errata_kind kind, double confidence, const char *reason_fmt, ...)
@@ -31,22 +39,11 @@ int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_s
     e->rule = errata_strndup(rule, strlen(rule));
     e->reason = errata_strndup(reason, strlen(reason));
     if (!e->old_text || !e->new_text || !e->rule || !e->reason) {
-        free((char *)e->old_text);
-        free((char *)e->new_text);
-        free((char *)e->rule);
-        free((char *)e->reason);
+        free_edit_strings(e);
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     }
     list->count++;
     return ERRATA_OK;
-}
-
-static void free_edit_strings(errata_edit *e)
-{
-    free((char *)e->old_text);
-    free((char *)e->new_text);
-    free((char *)e->rule);
-    free((char *)e->reason);
 }
 
 void errata_edit_list_clear(errata_edit_list *list)
