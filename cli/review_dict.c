@@ -78,20 +78,10 @@ static int read_whole(const char *path, char **out, size_t *len)
     if (fd < 0)
         return errno == ENOENT ? 0 : -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !(*out = malloc((size_t)st.st_size + 1))) {
-        close(fd);
-        return -1;
-    }
-    ssize_t n = read(fd, *out, (size_t)st.st_size);
+    int err = fstat(fd, &st) != 0 ? errno : errata_cli_read_fd(fd, (size_t)st.st_size, out, len);
     close(fd);
-    if (n != st.st_size) {
-        free(*out);
-        *out = NULL;
-        return -1;
-    }
-    (*out)[n] = '\0';
-    *len = (size_t)n;
-    return 0;
+    errno = err;
+    return err ? -1 : 0;
 }
 
 static int has_line(const char *text, size_t len, const char *line)
