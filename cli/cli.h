@@ -38,6 +38,15 @@ int errata_cli_read_input(const char *path, errata_cli_input *in);
 /* Read fd to its end into a new NUL-terminated buffer; 0 or an errno value. */
 int errata_cli_read_fd(int fd, size_t size_hint, char **data, size_t *len);
 
+/* A growing byte string, kept NUL-terminated; {0} is an empty one. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} errata_cli_buffer;
+
+/* Append len bytes of data; 0, or -1 when out of memory (b unchanged). */
+int errata_cli_buffer_append(errata_cli_buffer *b, const char *data, size_t len);
+
 /* Decode the code point at s[*pos] (s is valid UTF-8), advancing *pos. */
 uint32_t errata_cli_utf8_next(const char *s, size_t len, size_t *pos);
 /* Encode cp as UTF-8 into out (4 bytes of room); returns the byte count. */

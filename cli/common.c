@@ -74,6 +74,24 @@ int errata_cli_read_fd(int fd, size_t size_hint, char **data, size_t *len)
     return 0;
 }
 
+int errata_cli_buffer_append(errata_cli_buffer *b, const char *data, size_t len)
+{
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown)
+            return -1;
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
 static int check_not_binary(const errata_cli_input *in)
 {
     size_t probe = in->len < BINARY_PROBE_BYTES ? in->len : BINARY_PROBE_BYTES;

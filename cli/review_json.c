@@ -42,33 +42,10 @@ static int expect(json_reader *r, char c)
     return 0;
 }
 
-typedef struct {
-    char *bytes;
-    size_t len, cap;
-} buffer;
-
-static int buffer_put(buffer *b, const char *bytes, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 32;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(b->bytes, cap);
-        if (!grown)
-            return -1;
-        b->bytes = grown;
-        b->cap = cap;
-    }
-    memcpy(b->bytes + b->len, bytes, n);
-    b->len += n;
-    b->bytes[b->len] = '\0';
-    return 0;
-}
-
-static int put_code_point(buffer *b, uint32_t cp)
+static int put_code_point(errata_cli_buffer *b, uint32_t cp)
 {
     char out[4];
-    return buffer_put(b, out, errata_cli_utf8_put(cp, out));
+    return errata_cli_buffer_append(b, out, errata_cli_utf8_put(cp, out));
 }
 
 static int read_hex4(json_reader *r, uint32_t *out)
@@ -93,7 +70,7 @@ static int read_hex4(json_reader *r, uint32_t *out)
 }
 
 /* \uXXXX, with a surrogate pair made into one code point. */
-static int read_unicode_escape(json_reader *r, buffer *b)
+static int read_unicode_escape(json_reader *r, errata_cli_buffer *b)
 {
     uint32_t cp;
     if (read_hex4(r, &cp))
@@ -114,7 +91,7 @@ static int read_unicode_escape(json_reader *r, buffer *b)
     return put_code_point(b, cp) ? fail(r, "out of memory") : 0;
 }
 
-static int read_escape(json_reader *r, buffer *b)
+static int read_escape(json_reader *r, errata_cli_buffer *b)
 {
     if (r->pos >= r->len)
         return fail(r, "unterminated string");
@@ -122,18 +99,18 @@ static int read_escape(json_reader *r, buffer *b)
     const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
     const char *hit = c ? strchr(from, c) : NULL;
     if (hit)
-        return buffer_put(b, to + (hit - from), 1) ? fail(r, "out of memory") : 0;
+        return errata_cli_buffer_append(b, to + (hit - from), 1) ? fail(r, "out of memory") : 0;
     if (c == 'u')
         return read_unicode_escape(r, b);
     return fail(r, "bad escape");
 }
 
-static int read_string(json_reader *r, buffer *b)
+static int read_string(json_reader *r, errata_cli_buffer *b)
 {
     if (expect(r, '"'))
         return -1;
     b->len = 0;
-    if (buffer_put(b, "", 0))
+    if (errata_cli_buffer_append(b, "", 0))
         return fail(r, "out of memory");
     for (;;) {
         if (r->pos >= r->len)
@@ -146,7 +123,7 @@ static int read_string(json_reader *r, buffer *b)
         if (c == '\\') {
             if (read_escape(r, b))
                 return -1;
-        } else if (buffer_put(b, (const char *)&c, 1)) {
+        } else if (errata_cli_buffer_append(b, (const char *)&c, 1)) {
             return fail(r, "out of memory");
         }
     }
@@ -183,7 +160,7 @@ static int skip_value(json_reader *r, int depth);
 
 static int skip_container(json_reader *r, int depth, char close)
 {
-    buffer scratch = {0};
+    errata_cli_buffer scratch = {0};
     int rc = 0;
     r->pos++;
     skip_space(r);
@@ -210,7 +187,7 @@ static int skip_container(json_reader *r, int depth, char close)
             break;
         }
     }
-    free(scratch.bytes);
+    free(scratch.data);
     return rc;
 }
 
@@ -223,9 +200,9 @@ static int skip_value(json_reader *r, int depth)
     if (c == '{' || c == '[')
         return skip_container(r, depth, c == '{' ? '}' : ']');
     if (c == '"') {
-        buffer scratch = {0};
+        errata_cli_buffer scratch = {0};
         int rc = read_string(r, &scratch);
-        free(scratch.bytes);
+        free(scratch.data);
         return rc;
     }
     double ignored;
@@ -243,13 +220,13 @@ static int read_value(json_reader *r, errata_review_json_member *m)
     skip_space(r);
     int c = peek(r);
     if (c == '"') {
-        buffer b = {0};
+        errata_cli_buffer b = {0};
         if (read_string(r, &b)) {
-            free(b.bytes);
+            free(b.data);
             return -1;
         }
         m->type = ERRATA_REVIEW_JSON_STRING;
-        m->string = b.bytes;
+        m->string = b.data;
         m->string_len = b.len;
         return 0;
     }
@@ -297,12 +274,12 @@ static int read_members(json_reader *r, errata_review_json_object *o)
         return 0;
     }
     for (;;) {
-        buffer key = {0};
+        errata_cli_buffer key = {0};
         if (read_string(r, &key) || expect(r, ':')) {
-            free(key.bytes);
+            free(key.data);
             return -1;
         }
-        if (add_member(r, o, key.bytes))
+        if (add_member(r, o, key.data))
             return -1;
         skip_space(r);
         if (peek(r) == '}') {

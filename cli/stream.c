@@ -21,41 +21,22 @@
 
 /* ------------------------------------------------------------ buffers */
 
-typedef struct {
-    char *data;
-    size_t len, cap;
-} buffer;
-
-static int buffer_append(buffer *b, const char *data, size_t len)
+static int buffer_puts(errata_cli_buffer *b, const char *s)
 {
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        char *grown = realloc(b->data, cap);
-        if (!grown)
-            return -1;
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return 0;
+    return errata_cli_buffer_append(b, s, strlen(s));
 }
 
-static int buffer_puts(buffer *b, const char *s) { return buffer_append(b, s, strlen(s)); }
+static int buffer_printf(errata_cli_buffer *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-static int buffer_printf(buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int buffer_printf(buffer *b, const char *fmt, ...)
+static int buffer_printf(errata_cli_buffer *b, const char *fmt, ...)
 {
     char small[64];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    return n < 0 || (size_t)n >= sizeof small ? -1 : buffer_append(b, small, (size_t)n);
+    return n < 0 || (size_t)n >= sizeof small ? -1 : errata_cli_buffer_append(b, small, (size_t)n);
 }
 
 /* ------------------------------------------------------------ scanning */
@@ -270,7 +251,7 @@ static size_t unit_text_len(json_unit u)
 }
 
 typedef struct {
-    buffer text;    /* the unescaped string */
+    errata_cli_buffer text; /* the unescaped string */
     int ascii_only; /* written with \u escapes for non-ASCII, no raw bytes */
 } json_string;
 
@@ -294,20 +275,23 @@ static int unescape(const char *raw, size_t len, json_string *out, const char **
             utf8[0] = raw[pos];
             raw_non_ascii |= (unsigned char)raw[pos] >= 0x80;
         }
-        if (buffer_append(&out->text, utf8, n)) {
+        if (errata_cli_buffer_append(&out->text, utf8, n)) {
             *problem = "out of memory";
             return -1;
         }
         pos += u.raw_len;
     }
     out->ascii_only = escaped_non_ascii && !raw_non_ascii;
-    return buffer_append(&out->text, "", 0);
+    return errata_cli_buffer_append(&out->text, "", 0);
 }
 
-static int append_u_escape(buffer *b, uint32_t unit) { return buffer_printf(b, "\\u%04x", unit); }
+static int append_u_escape(errata_cli_buffer *b, uint32_t unit)
+{
+    return buffer_printf(b, "\\u%04x", unit);
+}
 
 /* Append text (valid UTF-8) as the inside of a JSON string. */
-static int append_escaped(buffer *b, const char *text, size_t len, int ascii_only)
+static int append_escaped(errata_cli_buffer *b, const char *text, size_t len, int ascii_only)
 {
     static const char simple[] = "\"\"\\\\\b" "b\f" "f\n" "n\r" "r\t" "t";
     int rc = 0;
@@ -316,7 +300,7 @@ static int append_escaped(buffer *b, const char *text, size_t len, int ascii_onl
         const char *named = c ? memchr(simple, c, sizeof simple - 1) : NULL;
         if (named && (named - simple) % 2 == 0) {
             char escape[2] = {'\\', named[1]};
-            rc = buffer_append(b, escape, 2);
+            rc = errata_cli_buffer_append(b, escape, 2);
             pos++;
         } else if (c < 0x20) {
             rc = append_u_escape(b, c);
@@ -329,7 +313,7 @@ static int append_escaped(buffer *b, const char *text, size_t len, int ascii_onl
             else
                 rc = append_u_escape(b, cp);
         } else {
-            rc = buffer_append(b, text + pos, 1);
+            rc = errata_cli_buffer_append(b, text + pos, 1);
             pos++;
         }
     }
@@ -365,7 +349,7 @@ typedef struct {
     errata_batch_console console;
     errata_batch_stats stats;
     json_string key_scratch, value;
-    buffer field_out, edits_out, out;
+    errata_cli_buffer field_out, edits_out, out;
 } stream;
 
 static void note_member(stream *st, const char *line, size_t key_start, size_t key_end,
@@ -431,7 +415,7 @@ static int scan_line(stream *st, scanner *sc, line_shape *shape)
    span it covers, escaped like the rest of the string. */
 static int rewrite_field(stream *st, const char *raw, size_t raw_len, const errata_result *result)
 {
-    buffer *b = &st->field_out;
+    errata_cli_buffer *b = &st->field_out;
     size_t raw_pos = 0, text_pos = 0, copied = 0;
     int rc = 0;
     b->len = 0;
@@ -441,16 +425,16 @@ static int rewrite_field(stream *st, const char *raw, size_t raw_len, const erra
             continue;
         for (json_unit u; text_pos < edit->byte_start; raw_pos += u.raw_len)
             text_pos += unit_text_len(u = next_unit(raw, raw_len, raw_pos));
-        rc = buffer_append(b, raw + copied, raw_pos - copied) ||
+        rc = errata_cli_buffer_append(b, raw + copied, raw_pos - copied) ||
              append_escaped(b, edit->new_text, strlen(edit->new_text), st->value.ascii_only);
         for (json_unit u; text_pos < edit->byte_end; raw_pos += u.raw_len)
             text_pos += unit_text_len(u = next_unit(raw, raw_len, raw_pos));
         copied = raw_pos;
     }
-    return rc || buffer_append(b, raw + copied, raw_len - copied);
+    return rc || errata_cli_buffer_append(b, raw + copied, raw_len - copied);
 }
 
-static int append_json_string(buffer *b, const char *text, int ascii_only)
+static int append_json_string(errata_cli_buffer *b, const char *text, int ascii_only)
 {
     return buffer_puts(b, "\"") || append_escaped(b, text, strlen(text), ascii_only) ||
            buffer_puts(b, "\"");
@@ -459,7 +443,7 @@ static int append_json_string(buffer *b, const char *text, int ascii_only)
 /* [{"start":..,"end":..,"old":..,"new":..,"rule":..,"kind":..,"confidence":..}, ...] */
 static int make_edits_array(stream *st, const errata_result *result, const char *member)
 {
-    buffer *b = &st->edits_out;
+    errata_cli_buffer *b = &st->edits_out;
     int ascii = st->value.ascii_only, rc = 0, first = 1;
     b->len = 0;
     rc = buffer_puts(b, member) || buffer_puts(b, "[");
@@ -482,10 +466,10 @@ static int make_edits_array(stream *st, const errata_result *result, const char 
 /* A piece of the line replaced by a buffer's bytes. */
 typedef struct {
     size_t start, end;
-    const buffer *with;
+    const errata_cli_buffer *with;
 } splice;
 
-static int assemble(buffer *out, const char *line, size_t len, splice *splices, size_t n)
+static int assemble(errata_cli_buffer *out, const char *line, size_t len, splice *splices, size_t n)
 {
     if (n == 2 && splices[1].start < splices[0].start) {
         splice first = splices[1];
@@ -496,11 +480,11 @@ static int assemble(buffer *out, const char *line, size_t len, splice *splices, 
     int rc = 0;
     out->len = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        rc = buffer_append(out, line + from, splices[i].start - from) ||
-             buffer_append(out, splices[i].with->data, splices[i].with->len);
+        rc = errata_cli_buffer_append(out, line + from, splices[i].start - from) ||
+             errata_cli_buffer_append(out, splices[i].with->data, splices[i].with->len);
         from = splices[i].end;
     }
-    return rc || buffer_append(out, line + from, len - from);
+    return rc || errata_cli_buffer_append(out, line + from, len - from);
 }
 
 /* The edits array replaces an "edits" member's value, or becomes the last
