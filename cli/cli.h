@@ -70,6 +70,9 @@ int errata_cli_write_backup(const char *path, const char *suffix, const char *da
 /* Write len bytes to stream; on failure report it as "errata: NAME: why". */
 int errata_cli_write(FILE *stream, const char *name, const char *data, size_t len);
 
+/* write() all len bytes to fd, retrying on EINTR; 0, or -1 with errno set. */
+int errata_cli_write_fd_all(int fd, const char *data, size_t len);
+
 /* The per-user dictionary: $ERRATA_USER_DICT, else
    ${XDG_CONFIG_HOME:-$HOME/.config}/errata/user.dict (malloc'd; NULL when
    neither variable gives a place).  The file need not exist. */

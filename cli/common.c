@@ -150,7 +150,7 @@ int errata_cli_write(FILE *stream, const char *name, const char *data, size_t le
     return 0;
 }
 
-static int write_fd_all(int fd, const char *data, size_t len)
+int errata_cli_write_fd_all(int fd, const char *data, size_t len)
 {
     while (len) {
         ssize_t n = write(fd, data, len);
@@ -171,7 +171,7 @@ static int write_in_place(const char *path, const char *data, size_t len)
     int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0)
         return report(path, "%s", strerror(errno));
-    int failed = write_fd_all(fd, data, len);
+    int failed = errata_cli_write_fd_all(fd, data, len);
     int err = errno;
     if (close(fd) != 0 && !failed) {
         failed = -1;
@@ -228,7 +228,7 @@ static int replace_file(const char *target, const struct stat *model, const char
     int fd = create_temporary(target, model ? 0600 : 0666, &tmp);
     if (fd < 0)
         return -1;
-    int failed = write_fd_all(fd, data, len);
+    int failed = errata_cli_write_fd_all(fd, data, len);
     if (!failed && model)
         failed = copy_attributes(fd, model);
     if (!failed)

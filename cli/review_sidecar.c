@@ -34,20 +34,6 @@ char *errata_review_sidecar_path(const char *path)
 
 /* ------------------------------------------------------------ writing */
 
-static int write_all(int fd, const char *bytes, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, bytes, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        bytes += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static int fail_io(const char *path, const char *what, char *err, size_t err_size)
 {
     snprintf(err, err_size, "%s: cannot %s: %s", path, what, strerror(errno));
@@ -80,7 +66,7 @@ static int open_sidecar(errata_review_file *file, char *err, size_t err_size)
         return fail_io(file->sidecar_path, "write", err, err_size);
     put_header(f, file);
     fclose(f);
-    int rc = write_all(fd, header, len);
+    int rc = errata_cli_write_fd_all(fd, header, len);
     free(header);
     return rc ? fail_io(file->sidecar_path, "write", err, err_size) : 0;
 }
@@ -100,7 +86,7 @@ static int append_record(errata_review_file *file, void (*put)(FILE *, const voi
         return fail_io(file->sidecar_path, "write", err, err_size);
     put(f, what);
     fclose(f);
-    int rc = write_all(file->sidecar_fd, line, len);
+    int rc = errata_cli_write_fd_all(file->sidecar_fd, line, len);
     if (!rc)
         rc = fsync(file->sidecar_fd);
     free(line);
