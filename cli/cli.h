@@ -35,8 +35,10 @@ typedef struct {
 /* Read path ("-": standard input) whole.  Refuses directories, unreadable
    files and binary files (a NUL byte in the first 8 KiB). */
 int errata_cli_read_input(const char *path, errata_cli_input *in);
-/* Read fd to its end into a new NUL-terminated buffer; 0 or an errno value. */
-int errata_cli_read_fd(int fd, size_t size_hint, char **data, size_t *len);
+/* Read fd to its end into a new NUL-terminated buffer; 0 or an errno value
+   (EISDIR for a directory).  is_regular_file, when not NULL, tells whether fd
+   is a regular file. */
+int errata_cli_read_fd(int fd, char **data, size_t *len, int *is_regular_file);
 
 /* A growing byte string, kept NUL-terminated; {0} is an empty one. */
 typedef struct {

@@ -40,7 +40,7 @@ const char *errata_cli_display_name(const char *path)
 
 /* --------------------------------------------------------------- reading */
 
-int errata_cli_read_fd(int fd, size_t size_hint, char **data, size_t *len)
+static int read_to_end(int fd, size_t size_hint, char **data, size_t *len)
 {
     size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
     char *buf = malloc(cap);
@@ -72,6 +72,18 @@ int errata_cli_read_fd(int fd, size_t size_hint, char **data, size_t *len)
     *data = buf;
     *len = used;
     return 0;
+}
+
+int errata_cli_read_fd(int fd, char **data, size_t *len, int *is_regular_file)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return errno;
+    if (S_ISDIR(st.st_mode))
+        return EISDIR;
+    if (is_regular_file)
+        *is_regular_file = S_ISREG(st.st_mode);
+    return read_to_end(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, data, len);
 }
 
 int errata_cli_buffer_append(errata_cli_buffer *b, const char *data, size_t len)
@@ -111,14 +123,7 @@ int errata_cli_read_input(const char *path, errata_cli_input *in)
     int fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return report(name, "%s", strerror(errno));
-    struct stat st;
-    int err = fstat(fd, &st) == 0 ? 0 : errno;
-    if (!err && S_ISDIR(st.st_mode))
-        err = EISDIR;
-    if (!err) {
-        in->is_regular_file = S_ISREG(st.st_mode);
-        err = errata_cli_read_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, &in->data, &in->len);
-    }
+    int err = errata_cli_read_fd(fd, &in->data, &in->len, &in->is_regular_file);
     if (!from_stdin)
         close(fd);
     if (err == ENOMEM)

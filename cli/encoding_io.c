@@ -24,14 +24,7 @@ static int read_file(errata_batch_console *console, const char *path, errata_bat
         errata_batch_note(console, name, "%s", strerror(errno));
         return -1;
     }
-    struct stat st;
-    int err = fstat(fd, &st) == 0 ? 0 : errno;
-    if (!err && S_ISDIR(st.st_mode))
-        err = EISDIR;
-    if (!err) {
-        doc->is_regular_file = S_ISREG(st.st_mode);
-        err = errata_cli_read_fd(fd, doc->is_regular_file ? (size_t)st.st_size : 0, &doc->raw, &doc->raw_len);
-    }
+    int err = errata_cli_read_fd(fd, &doc->raw, &doc->raw_len, &doc->is_regular_file);
     if (!from_stdin)
         close(fd);
     if (err == EISDIR)

@@ -77,8 +77,7 @@ static int read_whole(const char *path, char **out, size_t *len)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : -1;
-    struct stat st;
-    int err = fstat(fd, &st) != 0 ? errno : errata_cli_read_fd(fd, (size_t)st.st_size, out, len);
+    int err = errata_cli_read_fd(fd, out, len, NULL);
     close(fd);
     errno = err;
     return err ? -1 : 0;
