@@ -181,12 +181,9 @@ int errata_cli_selftest_main(int argc, char **argv);
 int errata_cli_batch_requested(int argc, char **argv);
 int errata_cli_batch_main(int argc, char **argv);
 
-/* `errata review` and `errata apply`, written in cli/review.c.  argv[0] is
-   the command name; the return value is the exit status.  The short names
-   are those of the task brief; the symbols carry the errata_ prefix. */
-#define cli_review_main errata_cli_review_main
-#define cli_apply_main errata_cli_apply_main
-int cli_review_main(int argc, char **argv);
-int cli_apply_main(int argc, char **argv);
+/* `errata review` (cli/review.c) and `errata apply` (cli/review_apply.c).
+   argv[0] is the command name; the return value is the exit status. */
+int errata_cli_review_main(int argc, char **argv);
+int errata_cli_apply_main(int argc, char **argv);
 
 #endif

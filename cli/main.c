@@ -32,7 +32,7 @@ typedef struct {
 static const command commands[] = {
     {"fix", errata_cli_fix_main},           {"check", errata_cli_check_main},
     {"diff", errata_cli_diff_main},         {"selftest", errata_cli_selftest_main},
-    {"review", cli_review_main},            {"apply", cli_apply_main},
+    {"review", errata_cli_review_main},     {"apply", errata_cli_apply_main},
 };
 
 static const command *find_command(const char *name)

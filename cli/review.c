@@ -538,7 +538,7 @@ static int review(const errata_cli_common *common, const review_options *opts)
     return status;
 }
 
-int cli_review_main(int argc, char **argv)
+int errata_cli_review_main(int argc, char **argv)
 {
     errata_cli_common common;
     review_options opts = {NULL, NULL, 0};

@@ -185,7 +185,7 @@ static int apply_list(const errata_cli_common *common, const errata_review_jsonl
     return rc;
 }
 
-int cli_apply_main(int argc, char **argv)
+int errata_cli_apply_main(int argc, char **argv)
 {
     errata_cli_common common;
     apply_options opts = {NULL};
