@@ -213,9 +213,12 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
     int rc = errata_layout_check(text, len, opts, &result->edits);
     if (!rc)
         rc = check_words(engine, text, len, opts, &result->edits);
-    if (!rc && engine->lm)
+    /* The OCR passes only for text that looks like OCR output: in typed
+       text the model would trade rare right words for frequent ones. */
+    int ocr = !rc && errata_ocr_shows_ocr(text, len);
+    if (ocr && engine->lm)
         rc = errata_lookalike_check(engine->lookalikes, engine->lm, text, len, opts, &result->edits);
-    if (!rc)
+    if (!rc && ocr)
         rc = errata_ocr_punct_check(text, len, opts, &result->edits);
     if (!rc && engine->speller)
         rc = errata_latin_check(engine->speller, text, len, opts, &result->edits);

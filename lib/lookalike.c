@@ -1,7 +1,6 @@
 /* The OCR look-alike pass: the table of look-alike characters and the
    language-model judging of each replacement (see lookalike.h). */
 #include "lookalike.h"
-#include "ocr_punct.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -545,10 +544,6 @@ int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm,
     if (!t || !lm || !list || (!text && len))
         return errata_fail(ERRATA_EINVAL, "look-alike check: NULL argument");
     if (!errata_rule_enabled(opts, "lookalike"))
-        return ERRATA_OK;
-    /* Typed text is no OCR output: the model would only trade its rare
-       right words for frequent ones (and it saves segmenting it all). */
-    if (!errata_ocr_shows_ocr(text, len))
         return ERRATA_OK;
     judge j = {t, lm, text, opts, list, {0}};
     int rc = judge_text(&j, len);

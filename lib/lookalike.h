@@ -49,7 +49,9 @@ size_t errata_lookalike_table_count(const errata_lookalike_table *table);
    lists, alone and together with a look-alike one or two characters further
    on, and add an edit (kind ERRATA_KIND_LOOKALIKE, rule
    "lookalike/<old>><new>") for each replacement the model prefers by the
-   margin.  Does nothing when the rule "lookalike" is disabled in opts. */
+   margin.  Does nothing when the rule "lookalike" is disabled in opts.  For
+   text that looks like OCR output (errata_ocr_shows_ocr()): errata_check()
+   calls it only for such text. */
 int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm, const char *text,
                            size_t len, const errata_check_options *opts, errata_edit_list *list);
 

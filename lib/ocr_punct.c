@@ -443,7 +443,7 @@ int errata_ocr_punct_check(const char *text, size_t len, const errata_check_opti
 {
     if (!list || (!text && len))
         return errata_fail(ERRATA_EINVAL, "OCR punctuation check: NULL argument");
-    if (!errata_rule_enabled(opts, "ocr") || !errata_ocr_shows_ocr(text, len))
+    if (!errata_rule_enabled(opts, "ocr"))
         return ERRATA_OK;
     ocr_doc d = {text, len, opts, list, NULL, 0};
     int rc = decode(&d);

@@ -8,8 +8,9 @@
 #include "internal.h"
 
 /* Add the edits (kind ERRATA_KIND_PUNCTUATION or ERRATA_KIND_NUMBER, rules
-   "ocr/…") for text[0..len) (valid UTF-8); adds nothing to a document
-   without the signs of OCR output, or when the rule "ocr" is disabled. */
+   "ocr/…") for text[0..len) (valid UTF-8), which looks like OCR output
+   (errata_ocr_shows_ocr(): errata_check() calls it only for such text);
+   nothing when the rule "ocr" is disabled. */
 int errata_ocr_punct_check(const char *text, size_t len, const errata_check_options *opts,
                            errata_edit_list *list);
 

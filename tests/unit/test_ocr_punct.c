@@ -140,11 +140,16 @@ static void test_clean_text_is_left_alone(void **state)
     const char *typed = "今年以来，镇党委和镇政府紧紧围绕县委提出的目标;坚持稳中求进的工作总基调:"
                         "全镇经济社会保持较快发展态势(见附表)，入户率达到8396。\n"
                         "二O二三年十一月二十日\n";
-    size_t edits;
-    char *out = fixed_by_pass(typed, NULL, &edits);
-    assert_int_equal(edits, 0);
-    assert_string_equal(out, typed);
-    errata_free(out);
+    /* errata_check() runs the pass only on text that looks like OCR output */
+    assert_false(errata_ocr_shows_ocr(typed, strlen(typed)));
+    errata_engine *engine = NULL;
+    assert_int_equal(errata_engine_new(&engine, NULL), ERRATA_OK);
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, typed, strlen(typed), NULL, &result), ERRATA_OK);
+    for (size_t i = 0; i < errata_result_count(result); i++)
+        assert_int_not_equal(strncmp(errata_result_edit(result, i)->rule, "ocr/", 4), 0);
+    errata_result_free(result);
+    errata_engine_free(engine);
 }
 
 static void test_rules_can_be_disabled(void **state)
