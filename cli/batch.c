@@ -246,14 +246,8 @@ static char *join_path(const char *dir, const char *name)
 static int add_job(job_list *jobs, const char *path, const char *output_dir, const char *relative,
                    const struct stat *st)
 {
-    if (jobs->count == jobs->cap) {
-        size_t cap = jobs->cap ? jobs->cap * 2 : 64;
-        batch_job *grown = realloc(jobs->items, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        jobs->items = grown;
-        jobs->cap = cap;
-    }
+    if (errata_cli_grow((void **)&jobs->items, &jobs->cap, jobs->count, sizeof *jobs->items))
+        return -1;
     batch_job *job = &jobs->items[jobs->count];
     memset(job, 0, sizeof *job);
     job->path = strdup(path);

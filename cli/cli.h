@@ -35,6 +35,11 @@ typedef struct {
 /* Read path ("-": standard input) whole.  Refuses directories, unreadable
    files and binary files (a NUL byte in the first 8 KiB). */
 int errata_cli_read_input(const char *path, errata_cli_input *in);
+/* Room for one more element in *items, an array of elem-byte elements of
+   which count are used in *cap, doubling it when full; 0, or -1 when out of
+   memory (the array is then unchanged). */
+int errata_cli_grow(void **items, size_t *cap, size_t count, size_t elem);
+
 /* Read fd to its end into a new NUL-terminated buffer; 0 or an errno value
    (EISDIR for a directory).  is_regular_file, when not NULL, tells whether fd
    is a regular file. */

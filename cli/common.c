@@ -74,6 +74,19 @@ static int read_to_end(int fd, size_t size_hint, char **data, size_t *len)
     return 0;
 }
 
+int errata_cli_grow(void **items, size_t *cap, size_t count, size_t elem)
+{
+    if (count < *cap)
+        return 0;
+    size_t new_cap = *cap ? *cap * 2 : 16;
+    void *grown = new_cap > SIZE_MAX / elem ? NULL : realloc(*items, new_cap * elem);
+    if (!grown)
+        return -1;
+    *items = grown;
+    *cap = new_cap;
+    return 0;
+}
+
 int errata_cli_read_fd(int fd, char **data, size_t *len, int *is_regular_file)
 {
     struct stat st;

@@ -114,15 +114,9 @@ static int add_line(errata_review_jsonl *list, size_t line, const char *text, si
     char why[128];
     if (errata_review_json_parse(text, len, &o, why, sizeof why))
         return report(list, line, "not a JSON object: %s", why);
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 32;
-        errata_review_jsonl_edit *grown = realloc(list->items, cap * sizeof *grown);
-        if (!grown) {
-            errata_review_json_free(&o);
-            return report(list, line, "out of memory");
-        }
-        list->items = grown;
-        list->cap = cap;
+    if (errata_cli_grow((void **)&list->items, &list->cap, list->count, sizeof *list->items)) {
+        errata_review_json_free(&o);
+        return report(list, line, "out of memory");
     }
     errata_review_jsonl_edit *e = &list->items[list->count];
     int rc = read_edit(list, line, &o, e);

@@ -249,15 +249,9 @@ static int read_value(json_reader *r, errata_review_json_member *m)
 
 static int add_member(json_reader *r, errata_review_json_object *o, char *key)
 {
-    if (o->count == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 16;
-        errata_review_json_member *grown = realloc(o->members, cap * sizeof *grown);
-        if (!grown) {
-            free(key);
-            return fail(r, "out of memory");
-        }
-        o->members = grown;
-        o->cap = cap;
+    if (errata_cli_grow((void **)&o->members, &o->cap, o->count, sizeof *o->members)) {
+        free(key);
+        return fail(r, "out of memory");
     }
     errata_review_json_member *m = &o->members[o->count++];
     memset(m, 0, sizeof *m);

@@ -19,14 +19,8 @@ static void item_clear(errata_review_item *item)
 
 int errata_review_file_add_item(errata_review_file *file, const errata_edit *edit)
 {
-    if (file->count == file->cap) {
-        size_t cap = file->cap ? file->cap * 2 : 16;
-        errata_review_item *grown = realloc(file->items, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        file->items = grown;
-        file->cap = cap;
-    }
+    if (errata_cli_grow((void **)&file->items, &file->cap, file->count, sizeof *file->items))
+        return -1;
     errata_review_item *item = &file->items[file->count];
     memset(item, 0, sizeof *item);
     item->byte_start = edit->byte_start;
@@ -94,14 +88,8 @@ int errata_review_file_result(const errata_review_file *file, char **out, size_t
 
 static int step_add_ref(errata_review_step *step, size_t file, size_t item)
 {
-    if (step->count == step->cap) {
-        size_t cap = step->cap ? step->cap * 2 : 8;
-        errata_review_ref *grown = realloc(step->refs, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        step->refs = grown;
-        step->cap = cap;
-    }
+    if (errata_cli_grow((void **)&step->refs, &step->cap, step->count, sizeof *step->refs))
+        return -1;
     step->refs[step->count++] = (errata_review_ref){file, item};
     return 0;
 }
@@ -178,14 +166,9 @@ static int answer_one(errata_review_session *session, errata_review_step *step, 
 
 int errata_review_push_step(errata_review_session *session, errata_review_step *step)
 {
-    if (session->step_count == session->step_cap) {
-        size_t cap = session->step_cap ? session->step_cap * 2 : 32;
-        errata_review_step *grown = realloc(session->steps, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        session->steps = grown;
-        session->step_cap = cap;
-    }
+    if (errata_cli_grow((void **)&session->steps, &session->step_cap, session->step_count,
+                        sizeof *session->steps))
+        return -1;
     session->steps[session->step_count++] = *step;
     return 0;
 }
