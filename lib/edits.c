@@ -6,12 +6,32 @@
 
 #include "internal.h"
 
-static void free_edit_strings(errata_edit *e)
+/* An edit's four strings share one allocation, which old_text points to. */
+static void free_edit_strings(errata_edit *e) { free((char *)e->old_text); }
+
+/* Copy s[0..n) to *at, NUL-terminated; returns the copy, *at moved past it. */
+static const char *put_string(char **at, const char *s, size_t n)
 {
-    free((char *)e->old_text);
-    free((char *)e->new_text);
-    free((char *)e->rule);
-    free((char *)e->reason);
+    char *copy = *at;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    *at += n + 1;
+    return copy;
+}
+
+/* Fill e's strings in one allocation. */
+static int set_edit_strings(errata_edit *e, const char *old_text, size_t old_len,
+                            const char *new_text, const char *rule, const char *reason)
+{
+    size_t new_len = strlen(new_text), rule_len = strlen(rule), reason_len = strlen(reason);
+    char *block = malloc(old_len + new_len + rule_len + reason_len + 4);
+    if (!block)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    e->old_text = put_string(&block, old_text, old_len);
+    e->new_text = put_string(&block, new_text, new_len);
+    e->rule = put_string(&block, rule, rule_len);
+    e->reason = put_string(&block, reason, reason_len);
+    return ERRATA_OK;
 }
 
 int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_start,
@@ -34,14 +54,9 @@ int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_s
     e->byte_end = byte_end;
     e->kind = kind;
     e->confidence = confidence;
-    e->old_text = errata_strndup(text + byte_start, byte_end - byte_start);
-    e->new_text = errata_strndup(new_text, strlen(new_text));
-    e->rule = errata_strndup(rule, strlen(rule));
-    e->reason = errata_strndup(reason, strlen(reason));
-    if (!e->old_text || !e->new_text || !e->rule || !e->reason) {
-        free_edit_strings(e);
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    }
+    int rc = set_edit_strings(e, text + byte_start, byte_end - byte_start, new_text, rule, reason);
+    if (rc)
+        return rc;
     list->count++;
     return ERRATA_OK;
 }
