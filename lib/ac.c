@@ -1,6 +1,13 @@
 /* Aho-Corasick automaton compiled to a full DFA over byte classes: the bytes
    that occur in no pattern share one class, which keeps the table small for
-   UTF-8 keys (a few dozen classes instead of 256). */
+   UTF-8 keys (a few dozen classes instead of 256).
+
+   A three-byte character that no pattern holds is skipped whole (one bit
+   test instead of three transitions), and so is, in the start state, one
+   that no pattern starts with: when every pattern is valid UTF-8, no
+   occurrence can start at a continuation byte or hold part of a character,
+   so the automaton would be back in the start state after it, having found
+   nothing. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +28,9 @@ struct errata_ac {
     int32_t *pattern;      /* pattern ending at the state, or -1 */
     int32_t *output_link;  /* nearest proper suffix state that ends a pattern, or -1 */
     size_t *pattern_len;
+    int skips;                  /* every pattern is valid UTF-8: the sets below are usable */
+    uint64_t first_chars[1024]; /* three-byte characters (by their 16 payload bits) */
+    uint64_t all_chars[1024];   /* that start a pattern, that occur in one */
 };
 
 static void assign_byte_classes(errata_ac *ac, const char *const *patterns, size_t count)
@@ -31,6 +41,37 @@ static void assign_byte_classes(errata_ac *ac, const char *const *patterns, size
         for (const unsigned char *b = (const unsigned char *)patterns[p]; *b; b++)
             if (!ac->byte_class[*b])
                 ac->byte_class[*b] = (uint8_t)ac->class_count++;
+}
+
+/* The 16 payload bits of a three-byte sequence (lead 1110xxxx, two
+   continuation bytes), or -1 if s[0..2] is none. */
+static inline int32_t three_byte_bits(const unsigned char *s)
+{
+    if ((s[0] & 0xF0) != 0xE0 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+        return -1;
+    return (int32_t)((s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu));
+}
+
+static void add_char(uint64_t *set, int32_t bits) { set[bits >> 6] |= (uint64_t)1 << (bits & 63); }
+
+static int has_char(const uint64_t *set, int32_t bits) { return (set[bits >> 6] >> (bits & 63)) & 1; }
+
+static void note_chars(errata_ac *ac, const char *const *patterns, size_t count)
+{
+    ac->skips = 1;
+    for (size_t p = 0; p < count; p++) {
+        const unsigned char *s = (const unsigned char *)patterns[p];
+        size_t n = strlen(patterns[p]);
+        if (errata_utf8_invalid_offset(patterns[p], n) != n)
+            ac->skips = 0;
+        for (size_t i = 0; i + 3 <= n; i++) {
+            int32_t bits = three_byte_bits(s + i);
+            if (bits >= 0 && i == 0)
+                add_char(ac->first_chars, bits);
+            if (bits >= 0)
+                add_char(ac->all_chars, bits);
+        }
+    }
 }
 
 static int add_state(errata_ac *ac, size_t *cap)
@@ -150,6 +191,7 @@ int errata_ac_build(errata_ac **out, const char *const *patterns, size_t count)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     ac->pattern_len = calloc(count ? count : 1, sizeof *ac->pattern_len);
     assign_byte_classes(ac, patterns, count);
+    note_chars(ac, patterns, count);
     int rc = ac->pattern_len ? build_trie(ac, patterns, count) : ERRATA_ENOMEM;
     if (!rc)
         rc = link_states(ac);
@@ -175,19 +217,43 @@ void errata_ac_free(errata_ac *ac)
     free(ac);
 }
 
+/* One byte through the automaton, which ends the text's first `end` bytes:
+   the callback for every pattern ending there. */
+static int step(const errata_ac *ac, uint32_t *row, unsigned char byte, size_t end,
+                errata_ac_callback callback, void *ctx)
+{
+    *row = ac->rows[(*row & ~AC_REPORT) + ac->byte_class[byte]];
+    if (!(*row & AC_REPORT))
+        return ERRATA_OK;
+    int32_t s = (int32_t)((*row & ~AC_REPORT) / ac->class_count);
+    for (int32_t o = ac->pattern[s] >= 0 ? s : ac->output_link[s]; o >= 0; o = ac->output_link[o]) {
+        size_t p = (size_t)ac->pattern[o];
+        int rc = callback(ctx, p, end - ac->pattern_len[p], end);
+        if (rc)
+            return rc;
+    }
+    return ERRATA_OK;
+}
+
 int errata_ac_scan(const errata_ac *ac, const char *text, size_t len, errata_ac_callback callback,
                    void *ctx)
 {
     const unsigned char *bytes = (const unsigned char *)text;
     uint32_t row = 0;
-    for (size_t i = 0; i < len; i++) {
-        row = ac->rows[(row & ~AC_REPORT) + ac->byte_class[bytes[i]]];
-        if (!(row & AC_REPORT))
-            continue;
-        int32_t s = (int32_t)((row & ~AC_REPORT) / ac->class_count);
-        for (int32_t o = ac->pattern[s] >= 0 ? s : ac->output_link[s]; o >= 0; o = ac->output_link[o]) {
-            size_t p = (size_t)ac->pattern[o];
-            int rc = callback(ctx, p, i + 1 - ac->pattern_len[p], i + 1);
+    size_t i = 0;
+    while (i < len) {
+        size_t n = 1;
+        int32_t bits = ac->skips && len - i >= 3 ? three_byte_bits(bytes + i) : -1;
+        if (bits >= 0) {
+            if (!has_char(row == 0 ? ac->first_chars : ac->all_chars, bits)) {
+                row = 0;
+                i += 3;
+                continue;
+            }
+            n = 3;
+        }
+        for (size_t end = i + n; i < end; i++) {
+            int rc = step(ac, &row, bytes[i], i + 1, callback, ctx);
             if (rc)
                 return rc;
         }
