@@ -63,8 +63,7 @@ static const char batch_help[] =
 /* The options that make `errata fix` a batch run. */
 static const char *const batch_option_names[] = {
     "-r",           "--recursive",       "-j",          "--jobs",       "--output-dir",
-    "--input-encoding", "--output-encoding", "--progress", "--jsonl",      "--field",
-    "--attach-edits", "--strict"};
+    "--progress",   "--jsonl",           "--field",     "--attach-edits", "--strict"};
 
 static int is_batch_option(const char *arg)
 {
@@ -101,14 +100,6 @@ static int parse_jobs(errata_cli_args *args, const char *text, unsigned *jobs)
     return 1;
 }
 
-static int parse_encoding(errata_cli_args *args, const char *text, int *set, errata_encoding *out)
-{
-    if (errata_encoding_from_name(text, out) != ERRATA_OK || *out == ERRATA_ENCODING_AUTO)
-        return errata_cli_usage_error(args->argv[0], "unknown encoding '%s'", text);
-    *set = 1;
-    return 1;
-}
-
 /* The switches (no value): 1 taken, 0 not one of them, -1 bad. */
 static int batch_switch(errata_cli_args *args, errata_batch_options *o)
 {
@@ -140,10 +131,6 @@ static int batch_option(errata_cli_args *args, void *context)
         return r;
     if ((r = errata_cli_match(args, "-j", &v)) > 0 || (r == 0 && (r = errata_cli_match(args, "--jobs", &v)) > 0))
         return parse_jobs(args, v, &o->jobs);
-    if (r == 0 && (r = errata_cli_match(args, "--input-encoding", &v)) > 0)
-        return parse_encoding(args, v, &o->input_encoding_set, &o->input_encoding);
-    if (r == 0 && (r = errata_cli_match(args, "--output-encoding", &v)) > 0)
-        return parse_encoding(args, v, &o->output_encoding_set, &o->output_encoding);
     if (r == 0 && (r = errata_cli_match(args, "--output-dir", &v)) > 0)
         o->output_dir = v;
     else if (r == 0 && (r = errata_cli_match(args, "--field", &v)) > 0)
@@ -164,10 +151,10 @@ static int has_stdin_operand(const errata_cli_common *common)
     return 0;
 }
 
-static int check_jsonl_options(const errata_batch_options *o)
+static int check_jsonl_options(const errata_batch_options *o, const errata_cli_common *common)
 {
     if (o->recursive || o->jobs || o->in_place || o->output_dir || o->backup_suffix || o->output ||
-        o->input_encoding_set || o->output_encoding_set)
+        common->input_encoding || common->output_encoding)
         return errata_cli_usage_error("fix", "--jsonl reads standard input or FILEs and writes "
                                              "standard output; it takes none of -r, -j, "
                                              "--in-place, --backup, --output-dir, -o, "
@@ -180,11 +167,11 @@ static int check_jsonl_options(const errata_batch_options *o)
 static int check_batch_options(const errata_batch_options *o, const errata_cli_common *common)
 {
     if (o->jsonl)
-        return check_jsonl_options(o);
+        return check_jsonl_options(o, common);
     if (o->field || o->attach_edits || o->strict)
         return errata_cli_usage_error("fix", "--field, --attach-edits and --strict need --jsonl");
     if (o->output)
-        return errata_cli_usage_error("fix", "-o cannot go with -r, -j or the encoding options; "
+        return errata_cli_usage_error("fix", "-o cannot go with -r, -j or --progress; "
                                              "use --output-dir");
     if (o->in_place && o->output_dir)
         return errata_cli_usage_error("fix", "--in-place and --output-dir cannot go together");
@@ -354,15 +341,23 @@ static int by_output(const void *pa, const void *pb)
     return strcmp((*(batch_job *const *)pa)->output, (*(batch_job *const *)pb)->output);
 }
 
+/* Pointers to the jobs, sorted by cmp (NULL when out of memory). */
+static batch_job **sorted_jobs(const job_list *jobs, int (*cmp)(const void *, const void *))
+{
+    batch_job **sorted = malloc((jobs->count ? jobs->count : 1) * sizeof *sorted);
+    for (size_t i = 0; sorted && i < jobs->count; i++)
+        sorted[i] = &jobs->items[i];
+    if (sorted)
+        qsort(sorted, jobs->count, sizeof *sorted, cmp);
+    return sorted;
+}
+
 /* Two inputs that would be written to the same place under --output-dir. */
 static int check_distinct_outputs(const job_list *jobs)
 {
-    batch_job **sorted = malloc((jobs->count ? jobs->count : 1) * sizeof *sorted);
+    batch_job **sorted = sorted_jobs(jobs, by_output);
     if (!sorted)
         return -1;
-    for (size_t i = 0; i < jobs->count; i++)
-        sorted[i] = &jobs->items[i];
-    qsort(sorted, jobs->count, sizeof *sorted, by_output);
     int rc = 0;
     for (size_t i = 1; i < jobs->count && !rc; i++)
         if (strcmp(sorted[i - 1]->output, sorted[i]->output) == 0)
@@ -385,12 +380,9 @@ static int by_file_then_position(const void *pa, const void *pb)
 /* A file given twice is rewritten in place once: the later mentions go. */
 static int drop_repeated_files(job_list *jobs)
 {
-    batch_job **sorted = malloc((jobs->count ? jobs->count : 1) * sizeof *sorted);
+    batch_job **sorted = sorted_jobs(jobs, by_file_then_position);
     if (!sorted)
         return -1;
-    for (size_t i = 0; i < jobs->count; i++)
-        sorted[i] = &jobs->items[i];
-    qsort(sorted, jobs->count, sizeof *sorted, by_file_then_position);
     for (size_t i = 1; i < jobs->count; i++)
         if (sorted[i]->dev == sorted[i - 1]->dev && sorted[i]->ino == sorted[i - 1]->ino &&
             strcmp(sorted[i]->path, "-") != 0) {
@@ -449,13 +441,13 @@ typedef struct {
 } worker;
 
 /* Check the text and apply the edits the command line selects. */
-static int repair(batch_run *run, const char *name, const errata_batch_document *doc,
+static int repair(batch_run *run, const char *name, const errata_cli_document *doc,
                   errata_batch_stats *stats, char **fixed, size_t *fixed_len)
 {
     errata_check_options opts = errata_cli_check_options(run->common);
     opts.no_reasons = 1; /* a batch run reports rules, never reasons */
     errata_result *result = NULL;
-    if (errata_check(run->engine, doc->text, doc->text_len, &opts, &result) != ERRATA_OK) {
+    if (errata_check(run->engine, doc->text, doc->len, &opts, &result) != ERRATA_OK) {
         errata_batch_note(&run->console, name, "%s", errata_error_message());
         return -1;
     }
@@ -465,7 +457,7 @@ static int repair(batch_run *run, const char *name, const errata_batch_document 
     for (size_t i = 0; !rc && i < count; i++)
         selected[i] = (unsigned char)errata_cli_edit_applies(run->common,
                                                               errata_result_edit(result, i));
-    if (!rc && errata_result_apply(result, doc->text, doc->text_len, selected, fixed,
+    if (!rc && errata_result_apply(result, doc->text, doc->len, selected, fixed,
                                    fixed_len) != ERRATA_OK)
         rc = -1;
     if (!rc)
@@ -478,23 +470,23 @@ static int repair(batch_run *run, const char *name, const errata_batch_document 
     return rc;
 }
 
-static int write_in_place(batch_run *run, const char *path, const errata_batch_document *doc,
+static int write_in_place(batch_run *run, const char *path, const errata_cli_document *doc,
                           const char *bytes, size_t len)
 {
-    if (!doc->is_regular_file) {
+    if (!doc->raw.is_regular_file) {
         errata_batch_note(&run->console, path, "not a regular file, cannot rewrite it in place");
         return -1;
     }
     if (run->options->backup_suffix &&
-        errata_cli_write_backup(path, run->options->backup_suffix, doc->raw, doc->raw_len))
+        errata_cli_write_backup(path, run->options->backup_suffix, doc->raw.data, doc->raw.len))
         return -1;
     return errata_cli_write_atomic(path, bytes, len);
 }
 
 /* Write the repaired document where it goes.  bytes are the document's
    own when nothing changed and the encoding stays. */
-static int deliver(batch_run *run, batch_job *job, errata_batch_document *doc, char *bytes,
-                   size_t len, int same_bytes)
+static int deliver(batch_run *run, batch_job *job, const errata_cli_document *doc,
+                   const char *bytes, size_t len, int same_bytes)
 {
     if (run->options->in_place)
         return same_bytes ? 0 : write_in_place(run, job->path, doc, bytes, len);
@@ -513,7 +505,7 @@ static int deliver(batch_run *run, batch_job *job, errata_batch_document *doc, c
     return 0;
 }
 
-static int repair_and_deliver(batch_run *run, batch_job *job, errata_batch_document *doc,
+static int repair_and_deliver(batch_run *run, batch_job *job, const errata_cli_document *doc,
                               errata_batch_stats *stats)
 {
     const char *name = errata_cli_display_name(job->path);
@@ -521,16 +513,15 @@ static int repair_and_deliver(batch_run *run, batch_job *job, errata_batch_docum
     size_t fixed_len = 0, encoded_len = 0;
     if (repair(run, name, doc, stats, &fixed, &fixed_len))
         return -1;
-    int changed = fixed_len != doc->text_len || memcmp(fixed, doc->text, fixed_len) != 0;
-    errata_encoding target = run->options->output_encoding_set ? run->options->output_encoding
-                                                               : doc->encoding;
+    int changed = errata_cli_text_changed(doc, fixed, fixed_len);
+    errata_encoding target = errata_cli_output_encoding(doc, run->common->output_encoding);
     int same_bytes = !changed && target == doc->encoding;
     stats->changed += changed;
     int rc = same_bytes ? 0
                         : errata_batch_encode(&run->console, name, fixed, fixed_len, target,
                                               &encoded, &encoded_len);
     if (!rc)
-        rc = same_bytes ? deliver(run, job, doc, doc->raw, doc->raw_len, 1)
+        rc = same_bytes ? deliver(run, job, doc, doc->raw.data, doc->raw.len, 1)
                         : deliver(run, job, doc, encoded, encoded_len, 0);
     errata_free(fixed);
     errata_free(encoded);
@@ -539,21 +530,19 @@ static int repair_and_deliver(batch_run *run, batch_job *job, errata_batch_docum
 
 static void process_job(batch_run *run, batch_job *job, errata_batch_stats *stats)
 {
-    errata_batch_document doc;
-    errata_encoding encoding = run->options->input_encoding_set ? run->options->input_encoding
-                                                                : ERRATA_ENCODING_AUTO;
-    errata_batch_read_status status =
-        errata_batch_read_document(&run->console, job->path, encoding, &doc);
+    errata_cli_document doc;
+    errata_batch_read_status status = errata_batch_read_document(
+        &run->console, job->path, run->common->input_encoding, &doc);
     if (status == ERRATA_BATCH_READ_OK) {
         stats->read++;
-        stats->bytes += doc.raw_len;
+        stats->bytes += doc.raw.len;
         stats->failed += repair_and_deliver(run, job, &doc, stats) != 0;
     } else if (status == ERRATA_BATCH_READ_SKIPPED) {
         stats->skipped++;
     } else {
         stats->failed++;
     }
-    errata_batch_document_free(&doc);
+    errata_cli_document_free(&doc);
 }
 
 static size_t take_job(batch_run *run)
@@ -682,6 +671,7 @@ int errata_cli_batch_main(int argc, char **argv)
 {
     errata_cli_common common;
     errata_cli_common_init(&common);
+    common.encoding_options = ERRATA_CLI_INPUT_ENCODING | ERRATA_CLI_OUTPUT_ENCODING;
     errata_batch_options o = {0};
     int rc = errata_cli_parse(argc, argv, batch_help, batch_option, &o, &common);
     errata_engine *engine = NULL;

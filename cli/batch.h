@@ -17,8 +17,6 @@ typedef struct {
     const char *backup_suffix;
     const char *output_dir; /* --output-dir: the tree mirrored there */
     const char *output;     /* -o, only to be refused */
-    int input_encoding_set, output_encoding_set;
-    errata_encoding input_encoding, output_encoding;
     int progress_forced;    /* --progress: draw it even when not a terminal */
     int jsonl;              /* --jsonl */
     const char *field;      /* --field (default "text") */
@@ -89,16 +87,6 @@ void errata_batch_progress_end(errata_batch_console *console);
 
 /* ------------------------------------------------------------ documents */
 
-/* A document read from a file, decoded to UTF-8. */
-typedef struct {
-    char *raw;             /* the file's bytes */
-    size_t raw_len;
-    char *text;            /* its text in UTF-8 (NULL until decoded) */
-    size_t text_len;
-    errata_encoding encoding;
-    int is_regular_file;
-} errata_batch_document;
-
 typedef enum {
     ERRATA_BATCH_READ_OK = 0,
     ERRATA_BATCH_READ_SKIPPED, /* not a text file: noted, left alone */
@@ -108,8 +96,7 @@ typedef enum {
 /* Read path ("-": standard input) and decode it (encoding AUTO: detect). */
 errata_batch_read_status errata_batch_read_document(errata_batch_console *console,
                                                     const char *path, errata_encoding encoding,
-                                                    errata_batch_document *doc);
-void errata_batch_document_free(errata_batch_document *doc);
+                                                    errata_cli_document *doc);
 
 /* Encode UTF-8 text for writing; reported on failure (-1). */
 int errata_batch_encode(errata_batch_console *console, const char *name, const char *text,

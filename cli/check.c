@@ -19,6 +19,13 @@ static const char check_help[] =
     "  --format=FORMAT      text (default) or jsonl: one JSON object per edit with\n"
     "                       file, line, column, byte_start, byte_end, cp_start,\n"
     "                       cp_end, old, new, rule, kind, action, confidence, reason\n"
+    "  --input-encoding ENC read the files as ENC instead of detecting it\n"
+    "\n"
+    "Each FILE is decoded first (UTF-8 with or without BOM, UTF-16, GB18030/GBK; see\n"
+    "errata fix --help); the output is UTF-8 whatever the file's encoding, and\n"
+    "byte_start and byte_end count bytes of the decoded UTF-8 text (a file's own\n"
+    "offsets only when it is UTF-8 without BOM); cp_start and cp_end count code\n"
+    "points, a BOM not included.  errata apply and review --edits read them so.\n"
     "  -q, --quiet          print nothing; the exit status tells\n"
     "  --color=WHEN         auto (default: only on a terminal, not with NO_COLOR),\n"
     "                       always or never\n"
@@ -206,7 +213,7 @@ static void put_change(FILE *out, const errata_cli_palette *p, const errata_edit
 static void put_visible_string(FILE *out, const char *s) { put_visible(out, s, strlen(s)); }
 
 static void print_text_edit(FILE *out, const errata_cli_palette *p, const char *file,
-                            const errata_cli_input *in, const errata_edit *e)
+                            const errata_cli_document *in, const errata_edit *e)
 {
     char confidence[32];
     format_confidence(confidence, sizeof confidence, e->confidence);
@@ -215,14 +222,14 @@ static void print_text_edit(FILE *out, const errata_cli_palette *p, const char *
     fprintf(out, " (%s %s, %s, %s)\n", errata_action_name(e->action), confidence,
             errata_kind_name(e->kind), e->rule);
 
-    size_t before = context_start(in->data, e->byte_start);
-    size_t after = context_end(in->data, in->len, e->byte_end);
+    size_t before = context_start(in->text, e->byte_start);
+    size_t after = context_end(in->text, in->len, e->byte_end);
     fputs("    ", out);
-    put_visible(out, in->data + before, e->byte_start - before);
+    put_visible(out, in->text + before, e->byte_start - before);
     fputc('[', out);
     put_change(out, p, e, "\xe2\x86\x92", put_visible_string);
     fputc(']', out);
-    put_visible(out, in->data + e->byte_end, after - e->byte_end);
+    put_visible(out, in->text + e->byte_end, after - e->byte_end);
     fputc('\n', out);
     if (*e->reason)
         fprintf(out, "    %s%s%s\n", p->dim, e->reason, p->reset);
@@ -240,14 +247,14 @@ typedef struct {
 /* Check one input and print its edits: 1 found some, 0 none, -1 error. */
 static int check_one(const check_run *run, const char *path)
 {
-    errata_cli_input in;
-    if (errata_cli_read_input(path, &in))
+    errata_cli_document in;
+    if (errata_cli_read_document(path, run->common->input_encoding, &in))
         return -1;
     errata_check_options opts = errata_cli_check_options(run->common);
     errata_result *result = NULL;
-    if (errata_check(run->engine, in.data, in.len, &opts, &result) != ERRATA_OK) {
+    if (errata_check(run->engine, in.text, in.len, &opts, &result) != ERRATA_OK) {
         fprintf(stderr, "errata: %s: %s\n", errata_cli_display_name(path), errata_error_message());
-        errata_cli_input_free(&in);
+        errata_cli_document_free(&in);
         return -1;
     }
     size_t count = errata_result_count(result);
@@ -259,7 +266,7 @@ static int check_one(const check_run *run, const char *path)
             print_text_edit(stdout, &run->palette, path, &in, edit);
     }
     errata_result_free(result);
-    errata_cli_input_free(&in);
+    errata_cli_document_free(&in);
     return count > 0;
 }
 
@@ -282,6 +289,7 @@ int errata_cli_check_main(int argc, char **argv)
 {
     errata_cli_common common;
     errata_cli_common_init(&common);
+    common.encoding_options = ERRATA_CLI_INPUT_ENCODING;
     check_options options = {0};
     int rc = errata_cli_parse(argc, argv, check_help, check_option, &options, &common);
     errata_engine *engine = NULL;

@@ -35,6 +35,49 @@ typedef struct {
 /* Read path ("-": standard input) whole.  Refuses directories, unreadable
    files and binary files (a NUL byte in the first 8 KiB). */
 int errata_cli_read_input(const char *path, errata_cli_input *in);
+
+/* A document: a file's bytes and its text decoded to UTF-8. */
+typedef struct {
+    errata_cli_input raw;     /* the bytes as read */
+    char *text;               /* NUL-terminated UTF-8, len bytes (freed with errata_free) */
+    size_t len;
+    errata_encoding encoding; /* the encoding raw was read in */
+} errata_cli_document;
+
+/* Read path ("-": standard input) and decode it from encoding (AUTO:
+   detect it, see errata_decode).  Refuses directories, unreadable files,
+   binary files and text that cannot be decoded, naming the byte offset. */
+int errata_cli_read_document(const char *path, errata_encoding encoding,
+                             errata_cli_document *doc);
+void errata_cli_document_free(errata_cli_document *doc);
+
+/* Decode doc->raw into doc->text.  0, or an ERRATA_E* code with the
+   library's message; *binary_at is then the offset of a byte in the first
+   8 KiB that text does not hold (a NUL or another control character), or
+   SIZE_MAX when there is none. */
+int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encoding,
+                               size_t *binary_at);
+
+/* The encoding to write doc in: `requested`, or (AUTO) its own. */
+errata_encoding errata_cli_output_encoding(const errata_cli_document *doc,
+                                           errata_encoding requested);
+
+/* The bytes that hold text (doc's text, repaired) in `encoding`: doc's own
+   bytes when neither the text nor the encoding changed (*owned NULL), else
+   text encoded into *owned (free with errata_free()).  Reported on failure. */
+int errata_cli_document_bytes(const errata_cli_document *doc, const char *text, size_t len,
+                              errata_encoding encoding, char **owned, const char **bytes,
+                              size_t *bytes_len);
+
+/* Write text (doc's text, edited) in `encoding` (AUTO: doc's own): to
+   standard output when output is "-", to the file output (replaced
+   atomically), or, when output is NULL, over doc's file when that changes
+   its bytes. */
+int errata_cli_write_document(const errata_cli_document *doc, const char *text, size_t len,
+                              errata_encoding encoding, const char *output);
+
+/* Whether text differs from doc's text. */
+int errata_cli_text_changed(const errata_cli_document *doc, const char *text, size_t len);
 /* Room for one more element in *items, an array of elem-byte elements of
    which count are used in *cap, doubling it when full; 0, or -1 when out of
    memory (the array is then unchanged). */
@@ -44,6 +87,10 @@ int errata_cli_grow(void **items, size_t *cap, size_t count, size_t elem);
    (EISDIR for a directory).  is_regular_file, when not NULL, tells whether fd
    is a regular file. */
 int errata_cli_read_fd(int fd, char **data, size_t *len, int *is_regular_file);
+
+/* Read the file at path whole, like errata_cli_read_fd(); 0 or an errno
+   value (ENOENT when there is no such file). */
+int errata_cli_read_path(const char *path, char **data, size_t *len);
 
 /* A growing byte string, kept NUL-terminated; {0} is an empty one. */
 typedef struct {
@@ -77,6 +124,9 @@ int errata_cli_write_backup(const char *path, const char *suffix, const char *da
 /* Write len bytes to stream; on failure report it as "errata: NAME: why". */
 int errata_cli_write(FILE *stream, const char *name, const char *data, size_t len);
 
+/* "PATH: cannot WHAT: strerror(errno)" into err; returns -1. */
+int errata_cli_fail_io(const char *path, const char *what, char *err, size_t err_size);
+
 /* write() all len bytes to fd, retrying on EINTR; 0, or -1 with errno set. */
 int errata_cli_write_fd_all(int fd, const char *data, size_t len);
 
@@ -105,9 +155,16 @@ typedef struct {
     char *disabled_rules;   /* --disable, joined with commas (NULL: none) */
     errata_cli_color_mode color;
     int quiet;
+    /* --input-encoding and --output-encoding (AUTO: detect / the input's
+       own), taken by the commands that set them in `encoding_options`. */
+    errata_encoding input_encoding, output_encoding;
+    unsigned encoding_options;
     const char **files; /* the operands, in order ("-": standard input) */
     size_t file_count;
 } errata_cli_common;
+
+/* errata_cli_common.encoding_options: which encoding flags a command takes. */
+enum { ERRATA_CLI_INPUT_ENCODING = 1, ERRATA_CLI_OUTPUT_ENCODING = 2 };
 
 /* The defaults: default dictionaries and model, default thresholds. */
 void errata_cli_common_init(errata_cli_common *common);
@@ -160,7 +217,7 @@ int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *
    *fixed is malloc'd (free with errata_free()).  The result is handed out
    through *result when it is not NULL (free with errata_result_free()). */
 int errata_cli_fix_input(const errata_engine *engine, const errata_cli_common *common,
-                         const errata_cli_input *in, errata_result **result, char **fixed,
+                         const errata_cli_document *in, errata_result **result, char **fixed,
                          size_t *fixed_len);
 
 /* Whether to colour output written to fd: --color, NO_COLOR, TERM=dumb and

@@ -11,7 +11,8 @@
 
 #include "cli.h"
 
-/* Bytes looked at for a NUL when deciding whether an input is binary. */
+/* Bytes looked at for a NUL (or, in a document that cannot be decoded,
+   another control byte) when deciding whether an input is binary. */
 #define BINARY_PROBE_BYTES 8192
 
 static int report(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -99,6 +100,16 @@ int errata_cli_read_fd(int fd, char **data, size_t *len, int *is_regular_file)
     return read_to_end(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, data, len);
 }
 
+int errata_cli_read_path(const char *path, char **data, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int err = errata_cli_read_fd(fd, data, len, NULL);
+    close(fd);
+    return err;
+}
+
 int errata_cli_buffer_append(errata_cli_buffer *b, const char *data, size_t len)
 {
     if (b->len + len + 1 > b->cap) {
@@ -127,7 +138,8 @@ static int check_not_binary(const errata_cli_input *in)
     return 0;
 }
 
-int errata_cli_read_input(const char *path, errata_cli_input *in)
+/* Read path whole, whatever its bytes. */
+static int read_raw(const char *path, errata_cli_input *in)
 {
     memset(in, 0, sizeof *in);
     in->path = path;
@@ -145,10 +157,96 @@ int errata_cli_read_input(const char *path, errata_cli_input *in)
         return report(name, "is a directory");
     if (err)
         return report(name, "cannot read: %s", strerror(err));
+    return 0;
+}
+
+int errata_cli_read_input(const char *path, errata_cli_input *in)
+{
+    if (read_raw(path, in))
+        return -1;
     if (check_not_binary(in)) {
         errata_cli_input_free(in);
         return -1;
     }
+    return 0;
+}
+
+/* A NUL byte or a control character that text does not hold. */
+static int is_binary_byte(unsigned char c)
+{
+    return c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1A && c != 0x1B;
+}
+
+int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encoding,
+                               size_t *binary_at)
+{
+    const errata_cli_input *raw = &doc->raw;
+    *binary_at = SIZE_MAX;
+    int rc = errata_decode(raw->data, raw->len, encoding, &doc->text, &doc->len, &doc->encoding);
+    size_t probe = raw->len < BINARY_PROBE_BYTES ? raw->len : BINARY_PROBE_BYTES;
+    for (size_t i = 0; rc == ERRATA_EENCODING && i < probe && *binary_at == SIZE_MAX; i++)
+        if (is_binary_byte((unsigned char)raw->data[i]))
+            *binary_at = i;
+    return rc;
+}
+
+int errata_cli_read_document(const char *path, errata_encoding encoding,
+                             errata_cli_document *doc)
+{
+    memset(doc, 0, sizeof *doc);
+    if (read_raw(path, &doc->raw))
+        return -1;
+    size_t at;
+    int rc = errata_cli_decode_document(doc, encoding, &at);
+    if (rc == ERRATA_OK)
+        return 0;
+    const char *name = errata_cli_display_name(path);
+    unsigned char c = at == SIZE_MAX ? 0 : (unsigned char)doc->raw.data[at];
+    if (rc == ERRATA_ENOMEM)
+        out_of_memory();
+    else if (at != SIZE_MAX && c == 0)
+        report(name, "binary file (NUL byte at byte offset %zu)", at);
+    else if (at != SIZE_MAX)
+        report(name, "binary file (control byte 0x%02X at byte offset %zu)", c, at);
+    else
+        report(name, "cannot decode: %s", errata_error_message());
+    errata_cli_document_free(doc);
+    return -1;
+}
+
+void errata_cli_document_free(errata_cli_document *doc)
+{
+    errata_cli_input_free(&doc->raw);
+    errata_free(doc->text);
+    doc->text = NULL;
+    doc->len = 0;
+}
+
+errata_encoding errata_cli_output_encoding(const errata_cli_document *doc,
+                                           errata_encoding requested)
+{
+    return requested == ERRATA_ENCODING_AUTO ? doc->encoding : requested;
+}
+
+int errata_cli_text_changed(const errata_cli_document *doc, const char *text, size_t len)
+{
+    return len != doc->len || memcmp(text, doc->text, len) != 0;
+}
+
+int errata_cli_document_bytes(const errata_cli_document *doc, const char *text, size_t len,
+                              errata_encoding encoding, char **owned, const char **bytes,
+                              size_t *bytes_len)
+{
+    *owned = NULL;
+    if (encoding == doc->encoding && !errata_cli_text_changed(doc, text, len)) {
+        *bytes = doc->raw.data;
+        *bytes_len = doc->raw.len;
+        return 0;
+    }
+    if (errata_encode(text, len, encoding, owned, bytes_len) != ERRATA_OK)
+        return report(errata_cli_display_name(doc->raw.path), "cannot write as %s: %s",
+                      errata_encoding_name(encoding), errata_error_message());
+    *bytes = *owned;
     return 0;
 }
 
@@ -161,11 +259,35 @@ void errata_cli_input_free(errata_cli_input *in)
 
 /* --------------------------------------------------------------- writing */
 
+int errata_cli_write_document(const errata_cli_document *doc, const char *text, size_t len,
+                              errata_encoding encoding, const char *output)
+{
+    char *encoded = NULL;
+    const char *bytes = NULL;
+    size_t bytes_len = 0;
+    encoding = errata_cli_output_encoding(doc, encoding);
+    int rc = errata_cli_document_bytes(doc, text, len, encoding, &encoded, &bytes, &bytes_len);
+    if (!rc && output && strcmp(output, "-") == 0)
+        rc = errata_cli_write(stdout, "standard output", bytes, bytes_len);
+    else if (!rc && output)
+        rc = errata_cli_write_atomic(output, bytes, bytes_len);
+    else if (!rc && encoded)
+        rc = errata_cli_write_atomic(doc->raw.path, bytes, bytes_len);
+    errata_free(encoded);
+    return rc;
+}
+
 int errata_cli_write(FILE *stream, const char *name, const char *data, size_t len)
 {
     if (len && fwrite(data, 1, len, stream) != len)
         return report(name, "write error: %s", strerror(errno));
     return 0;
+}
+
+int errata_cli_fail_io(const char *path, const char *what, char *err, size_t err_size)
+{
+    snprintf(err, err_size, "%s: cannot %s: %s", path, what, strerror(errno));
+    return -1;
 }
 
 int errata_cli_write_fd_all(int fd, const char *data, size_t len)
@@ -458,6 +580,18 @@ static int parse_common_switch(errata_cli_args *args, errata_cli_common *c)
     return r;
 }
 
+/* --input-encoding / --output-encoding, for the commands that take it:
+   1 taken, 0 not this option, -1 bad. */
+static int parse_encoding(errata_cli_args *args, const char *name, unsigned option,
+                          const errata_cli_common *c, errata_encoding *out)
+{
+    const char *value = NULL;
+    int r = c->encoding_options & option ? errata_cli_match(args, name, &value) : 0;
+    if (r > 0 && errata_encoding_from_name(value, out) != ERRATA_OK)
+        return errata_cli_usage_error(args->argv[0], "unknown encoding '%s'", value);
+    return r;
+}
+
 /* The common flags with a value: 1 taken, 0 none of them, -1 bad. */
 static int parse_common_valued(errata_cli_args *args, errata_cli_common *c)
 {
@@ -473,6 +607,12 @@ static int parse_common_valued(errata_cli_args *args, errata_cli_common *c)
         bad = add_disabled_rules(command, c, value);
     else if (r == 0 && (r = errata_cli_match(args, "--color", &value)) > 0)
         bad = parse_color(command, value, &c->color);
+    if (r == 0)
+        r = parse_encoding(args, "--input-encoding", ERRATA_CLI_INPUT_ENCODING, c,
+                           &c->input_encoding);
+    if (r == 0)
+        r = parse_encoding(args, "--output-encoding", ERRATA_CLI_OUTPUT_ENCODING, c,
+                           &c->output_encoding);
     return bad ? -1 : r;
 }
 
@@ -565,7 +705,7 @@ int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *
 }
 
 static int apply_selected(const errata_cli_common *common, const errata_result *result,
-                          const errata_cli_input *in, char **fixed, size_t *fixed_len)
+                          const errata_cli_document *in, char **fixed, size_t *fixed_len)
 {
     size_t count = errata_result_count(result);
     unsigned char *selected = malloc(count ? count : 1);
@@ -573,22 +713,22 @@ static int apply_selected(const errata_cli_common *common, const errata_result *
         return out_of_memory();
     for (size_t i = 0; i < count; i++)
         selected[i] = (unsigned char)errata_cli_edit_applies(common, errata_result_edit(result, i));
-    int rc = errata_result_apply(result, in->data, in->len, selected, fixed, fixed_len);
+    int rc = errata_result_apply(result, in->text, in->len, selected, fixed, fixed_len);
     free(selected);
     if (rc != ERRATA_OK)
-        return report(errata_cli_display_name(in->path), "%s", errata_error_message());
+        return report(errata_cli_display_name(in->raw.path), "%s", errata_error_message());
     return 0;
 }
 
 int errata_cli_fix_input(const errata_engine *engine, const errata_cli_common *common,
-                         const errata_cli_input *in, errata_result **result, char **fixed,
+                         const errata_cli_document *in, errata_result **result, char **fixed,
                          size_t *fixed_len)
 {
     errata_check_options opts = errata_cli_check_options(common);
     opts.no_reasons = 1; /* fix and diff show no reasons */
     errata_result *checked = NULL;
-    if (errata_check(engine, in->data, in->len, &opts, &checked) != ERRATA_OK)
-        return report(errata_cli_display_name(in->path), "%s", errata_error_message());
+    if (errata_check(engine, in->text, in->len, &opts, &checked) != ERRATA_OK)
+        return report(errata_cli_display_name(in->raw.path), "%s", errata_error_message());
     int rc = apply_selected(common, checked, in, fixed, fixed_len);
     if (rc == 0 && result)
         *result = checked;

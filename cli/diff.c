@@ -21,9 +21,16 @@ static const char diff_help[] =
     "  -q, --quiet          print nothing; the exit status tells\n"
     "  --color=WHEN         auto (default: only on a terminal, not with NO_COLOR),\n"
     "                       always or never\n"
+    "  --output-encoding ENC\n"
+    "                       show the lines in ENC (UTF-8, UTF-8-BOM or GB18030)\n"
+    "\n"
+    "Each FILE is decoded as errata fix does.  Its lines are shown in its own\n"
+    "encoding (a UTF-8 BOM on the first line), so that the diff applies to it;\n"
+    "a UTF-16 file's lines are shown in UTF-8, which patch cannot apply.\n"
     "\n"
     "  --dict FILE, --no-default-dict, --model FILE, --no-model, --threshold=X,\n"
-    "  --conservative, --aggressive, --all, --disable=RULE,...: as for errata fix.\n"
+    "  --conservative, --aggressive, --all, --disable=RULE,..., --input-encoding\n"
+    "  ENC: as for errata fix.\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 no differences, 1 differences, 2 error.\n";
@@ -182,33 +189,57 @@ static int build_blocks(const line_table *t, const errata_edit *const *edits, si
 typedef struct {
     FILE *out;
     errata_cli_palette palette;
+    /* The encoding the lines are shown in (never UTF-16), and whether the
+       file's first line starts with a UTF-8 BOM there. */
+    errata_encoding encoding;
+    int bom;
+    int failed; /* a line could not be encoded (out of memory) */
 } diff_output;
 
-static void put_line(const diff_output *o, const char *colour, char mark, const char *line,
-                     size_t len)
+/* A line's text (without its '\n') in the output encoding. */
+static void put_text(diff_output *o, const char *text, size_t len, int first_of_file)
+{
+    if (first_of_file && o->bom)
+        fputs("\xEF\xBB\xBF", o->out);
+    if (o->encoding == ERRATA_ENCODING_UTF8 || o->encoding == ERRATA_ENCODING_UTF8_BOM) {
+        fwrite(text, 1, len, o->out);
+        return;
+    }
+    char *encoded = NULL;
+    size_t encoded_len = 0;
+    if (errata_encode(text, len, o->encoding, &encoded, &encoded_len) == ERRATA_OK)
+        fwrite(encoded, 1, encoded_len, o->out);
+    else
+        o->failed = 1;
+    errata_free(encoded);
+}
+
+static void put_line(diff_output *o, const char *colour, char mark, const char *line,
+                     size_t len, int first_of_file)
 {
     int ends_line = len && line[len - 1] == '\n';
     fprintf(o->out, "%s%c", colour, mark);
-    fwrite(line, 1, ends_line ? len - 1 : len, o->out);
+    put_text(o, line, ends_line ? len - 1 : len, first_of_file);
     fprintf(o->out, "%s\n", *colour ? o->palette.reset : "");
     if (!ends_line)
         fputs("\\ No newline at end of file\n", o->out);
 }
 
-static void put_old_lines(const diff_output *o, const line_table *t, size_t from, size_t to,
+static void put_old_lines(diff_output *o, const line_table *t, size_t from, size_t to,
                           const char *colour, char mark)
 {
     for (size_t i = from; i < to; i++)
-        put_line(o, colour, mark, t->text + t->start[i], t->start[i + 1] - t->start[i]);
+        put_line(o, colour, mark, t->text + t->start[i], t->start[i + 1] - t->start[i], i == 0);
 }
 
-static void put_new_lines(const diff_output *o, const change_block *b)
+static void put_new_lines(diff_output *o, const change_block *b)
 {
     const char *line = b->new_text, *end = b->new_text + b->new_len;
     while (line < end) {
         const char *nl = memchr(line, '\n', (size_t)(end - line));
         const char *stop = nl ? nl + 1 : end;
-        put_line(o, o->palette.green, '+', line, (size_t)(stop - line));
+        put_line(o, o->palette.green, '+', line, (size_t)(stop - line),
+                 b->first == 0 && line == b->new_text);
         line = stop;
     }
 }
@@ -222,7 +253,7 @@ static void put_range(FILE *out, size_t start, size_t count)
 
 /* The hunk made of blocks [first, last]; shift is the new-minus-old line
    count of the blocks before it. */
-static void put_hunk(const diff_output *o, const line_table *t, const change_block *blocks,
+static void put_hunk(diff_output *o, const line_table *t, const change_block *blocks,
                      size_t first, size_t last, long shift)
 {
     size_t from = blocks[first].first > CONTEXT_LINES ? blocks[first].first - CONTEXT_LINES : 0;
@@ -247,7 +278,7 @@ static void put_hunk(const diff_output *o, const line_table *t, const change_blo
     put_old_lines(o, t, line, to, "", ' ');
 }
 
-static void put_diff(const diff_output *o, const char *path, const line_table *t,
+static void put_diff(diff_output *o, const char *path, const line_table *t,
                      const block_list *blocks)
 {
     fprintf(o->out, "%s--- a/%s\n+++ b/%s%s\n", o->palette.bold, path, path, o->palette.reset);
@@ -270,8 +301,24 @@ static void put_diff(const diff_output *o, const char *path, const line_table *t
 typedef struct {
     const errata_engine *engine;
     const errata_cli_common *common;
-    diff_output output;
+    FILE *out;
+    errata_cli_palette palette;
 } diff_run;
+
+static int is_utf16(errata_encoding e)
+{
+    return e >= ERRATA_ENCODING_UTF16LE && e <= ERRATA_ENCODING_UTF16BE_BOM;
+}
+
+/* The lines go out in --output-encoding, else in the file's own encoding,
+   so that the diff applies to the file; a UTF-16 file's in UTF-8. */
+static diff_output output_for(const diff_run *run, const errata_cli_document *doc)
+{
+    errata_encoding e = run->common->output_encoding;
+    if (e == ERRATA_ENCODING_AUTO)
+        e = is_utf16(doc->encoding) ? ERRATA_ENCODING_UTF8 : doc->encoding;
+    return (diff_output){run->out, run->palette, e, e == ERRATA_ENCODING_UTF8_BOM, 0};
+}
 
 /* The edits fix would apply, in text order. */
 static const errata_edit **applied_edits(const errata_cli_common *common,
@@ -288,20 +335,22 @@ static const errata_edit **applied_edits(const errata_cli_common *common,
     return edits;
 }
 
-static int show_changes(const diff_run *run, const char *path, const errata_cli_input *in,
+static int show_changes(const diff_run *run, const char *path, const errata_cli_document *in,
                         const errata_result *result)
 {
     size_t count = 0;
     const errata_edit **edits = applied_edits(run->common, result, &count);
     line_table table = {0};
     block_list blocks = {0};
-    int rc = !edits || line_table_build(&table, in->data, in->len) ||
+    diff_output output = output_for(run, in);
+    int rc = !edits || line_table_build(&table, in->text, in->len) ||
              build_blocks(&table, edits, count, &blocks);
+    if (!rc && blocks.count && !run->common->quiet)
+        put_diff(&output, path, &table, &blocks);
+    rc |= output.failed;
     if (rc)
         fprintf(stderr, "errata: %s: cannot build the diff: %s\n", errata_cli_display_name(path),
                 *errata_error_message() ? errata_error_message() : "out of memory");
-    else if (blocks.count && !run->common->quiet)
-        put_diff(&run->output, path, &table, &blocks);
     block_list_free(&blocks);
     free(table.start);
     free(edits);
@@ -311,18 +360,18 @@ static int show_changes(const diff_run *run, const char *path, const errata_cli_
 /* 1 differences, 0 none, -1 error. */
 static int diff_one(const diff_run *run, const char *path)
 {
-    errata_cli_input in;
-    if (errata_cli_read_input(path, &in))
+    errata_cli_document in;
+    if (errata_cli_read_document(path, run->common->input_encoding, &in))
         return -1;
     errata_result *result = NULL;
     char *fixed = NULL;
     size_t fixed_len = 0;
     int rc = errata_cli_fix_input(run->engine, run->common, &in, &result, &fixed, &fixed_len);
-    if (rc == 0 && (fixed_len != in.len || memcmp(fixed, in.data, in.len) != 0))
+    if (rc == 0 && errata_cli_text_changed(&in, fixed, fixed_len))
         rc = show_changes(run, path, &in, result);
     errata_free(fixed);
     errata_result_free(result);
-    errata_cli_input_free(&in);
+    errata_cli_document_free(&in);
     return rc;
 }
 
@@ -330,12 +379,16 @@ int errata_cli_diff_main(int argc, char **argv)
 {
     errata_cli_common common;
     errata_cli_common_init(&common);
+    common.encoding_options = ERRATA_CLI_INPUT_ENCODING | ERRATA_CLI_OUTPUT_ENCODING;
     int rc = errata_cli_parse(argc, argv, diff_help, NULL, NULL, &common);
+    if (rc == 0 && is_utf16(common.output_encoding))
+        rc = errata_cli_usage_error("diff", "a diff cannot be written in %s",
+                                    errata_encoding_name(common.output_encoding));
     errata_engine *engine = NULL;
     int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
     if (rc == 0 && errata_cli_engine_new(&common, &engine) == 0) {
         int color = errata_cli_use_color(common.color, STDOUT_FILENO);
-        diff_run run = {engine, &common, {stdout, errata_cli_palette_for(color)}};
+        diff_run run = {engine, &common, stdout, errata_cli_palette_for(color)};
         size_t count = common.file_count ? common.file_count : 1;
         int differs = 0, failed = 0;
         for (size_t i = 0; i < count; i++) {

@@ -11,20 +11,17 @@
 
 #include "batch.h"
 
-/* Bytes looked at for a NUL or another control character when a file that
-   cannot be decoded is told apart as binary. */
-#define BINARY_PROBE_BYTES 8192
-
-static int read_file(errata_batch_console *console, const char *path, errata_batch_document *doc)
+static int read_file(errata_batch_console *console, const char *path, errata_cli_input *raw)
 {
     const char *name = errata_cli_display_name(path);
     int from_stdin = strcmp(path, "-") == 0;
     int fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    raw->path = path;
     if (fd < 0) {
         errata_batch_note(console, name, "%s", strerror(errno));
         return -1;
     }
-    int err = errata_cli_read_fd(fd, &doc->raw, &doc->raw_len, &doc->is_regular_file);
+    int err = errata_cli_read_fd(fd, &raw->data, &raw->len, &raw->is_regular_file);
     if (!from_stdin)
         close(fd);
     if (err == EISDIR)
@@ -34,45 +31,25 @@ static int read_file(errata_batch_console *console, const char *path, errata_bat
     return err ? -1 : 0;
 }
 
-/* A NUL byte or a control character that text does not hold. */
-static const char *binary_byte(const char *data, size_t len)
-{
-    size_t probe = len < BINARY_PROBE_BYTES ? len : BINARY_PROBE_BYTES;
-    for (size_t i = 0; i < probe; i++) {
-        unsigned char c = (unsigned char)data[i];
-        if (c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1A && c != 0x1B)
-            return data + i;
-    }
-    return NULL;
-}
-
 errata_batch_read_status errata_batch_read_document(errata_batch_console *console,
                                                     const char *path, errata_encoding encoding,
-                                                    errata_batch_document *doc)
+                                                    errata_cli_document *doc)
 {
     memset(doc, 0, sizeof *doc);
-    if (read_file(console, path, doc))
+    if (read_file(console, path, &doc->raw))
         return ERRATA_BATCH_READ_FAILED;
     const char *name = errata_cli_display_name(path);
-    int rc = errata_decode(doc->raw, doc->raw_len, encoding, &doc->text, &doc->text_len,
-                           &doc->encoding);
+    size_t binary_at;
+    int rc = errata_cli_decode_document(doc, encoding, &binary_at);
     if (rc == ERRATA_OK)
         return ERRATA_BATCH_READ_OK;
-    const char *binary = rc == ERRATA_EENCODING ? binary_byte(doc->raw, doc->raw_len) : NULL;
-    if (binary) {
+    if (binary_at != SIZE_MAX) {
         errata_batch_note(console, name, "skipped: not a text file (byte 0x%02X at offset %zu)",
-                          (unsigned char)*binary, (size_t)(binary - doc->raw));
+                          (unsigned char)doc->raw.data[binary_at], binary_at);
         return ERRATA_BATCH_READ_SKIPPED;
     }
     errata_batch_note(console, name, "cannot decode, left alone: %s", errata_error_message());
     return ERRATA_BATCH_READ_FAILED;
-}
-
-void errata_batch_document_free(errata_batch_document *doc)
-{
-    free(doc->raw);
-    errata_free(doc->text);
-    memset(doc, 0, sizeof *doc);
 }
 
 int errata_batch_encode(errata_batch_console *console, const char *name, const char *text,

@@ -16,6 +16,15 @@ static const char fix_help[] =
     "  -i, --in-place       rewrite each FILE (through a temporary file and a rename;\n"
     "                       permissions kept; left alone when nothing changes)\n"
     "  --backup=SUFFIX      with --in-place, first keep the original as FILE+SUFFIX\n"
+    "  --output-encoding ENC\n"
+    "                       write in ENC instead of each input's own encoding\n"
+    "                       (UTF-8, UTF-8-BOM, GB18030 or GBK, UTF-16LE, UTF-16BE,\n"
+    "                       UTF-16LE-BOM, UTF-16BE-BOM)\n"
+    "  --input-encoding ENC read the inputs as ENC instead of detecting it\n"
+    "  Each input is decoded (UTF-8 with or without BOM, UTF-16 by its BOM or NUL\n"
+    "  pattern, else GB18030/GBK), repaired, and written in its own encoding, also\n"
+    "  to standard output; an input that cannot be decoded is reported with the\n"
+    "  byte offset and left alone.\n"
     "\n"
     "Engine:\n"
     "  --dict FILE          also load this dictionary (repeatable; see FORMAT.md)\n"
@@ -38,8 +47,8 @@ static const char fix_help[] =
     "${XDG_CONFIG_HOME:-$HOME/.config}/errata/user.dict) is loaded when it exists.\n"
     "Exit status: 0 done, 2 error (the input files are then left as they were).\n"
     "\n"
-    "Many files, directories (-r), worker threads (-j N), --output-dir, encodings\n"
-    "and JSON lines (--jsonl): see 'errata fix -r --help'.\n";
+    "Many files, directories (-r), worker threads (-j N), --output-dir and JSON\n"
+    "lines (--jsonl): see 'errata fix -r --help'.\n";
 
 typedef struct {
     const char *output;
@@ -94,90 +103,104 @@ static void note_proposals(const errata_cli_common *common, const char *path,
                 errata_cli_display_name(path), left, left == 1 ? "" : "s");
 }
 
-/* Read and repair one input; *fixed is the repaired text. */
-static int fix_one(const errata_engine *engine, const errata_cli_common *common,
-                   errata_cli_input *in, const char *path, char **fixed, size_t *fixed_len)
+/* One input read and repaired, and the bytes to write for it. */
+typedef struct {
+    errata_cli_document doc;
+    char *fixed;
+    size_t fixed_len;
+    char *encoded;     /* NULL when the input's own bytes do */
+    const char *bytes; /* in the output encoding */
+    size_t len;
+} repaired_input;
+
+static void repaired_input_free(repaired_input *r)
 {
-    if (errata_cli_read_input(path, in))
+    errata_free(r->encoded);
+    errata_free(r->fixed);
+    errata_cli_document_free(&r->doc);
+}
+
+static int repair_input(const errata_engine *engine, const errata_cli_common *common,
+                        const char *path, repaired_input *r)
+{
+    memset(r, 0, sizeof *r);
+    if (errata_cli_read_document(path, common->input_encoding, &r->doc))
         return -1;
     errata_result *result = NULL;
-    if (errata_cli_fix_input(engine, common, in, &result, fixed, fixed_len)) {
-        errata_cli_input_free(in);
-        return -1;
+    errata_encoding target = errata_cli_output_encoding(&r->doc, common->output_encoding);
+    int rc = errata_cli_fix_input(engine, common, &r->doc, &result, &r->fixed, &r->fixed_len);
+    if (!rc) {
+        note_proposals(common, path, result);
+        rc = errata_cli_document_bytes(&r->doc, r->fixed, r->fixed_len, target, &r->encoded,
+                                       &r->bytes, &r->len);
     }
-    note_proposals(common, path, result);
     errata_result_free(result);
-    return 0;
+    if (rc)
+        repaired_input_free(r);
+    return rc;
 }
 
 static int fix_in_place(const errata_engine *engine, const errata_cli_common *common,
                         const fix_options *o, const char *path)
 {
-    errata_cli_input in;
-    char *fixed = NULL;
-    size_t fixed_len = 0;
-    if (fix_one(engine, common, &in, path, &fixed, &fixed_len))
+    repaired_input r;
+    if (repair_input(engine, common, path, &r))
         return -1;
-    int rc = 0;
-    int changed = fixed_len != in.len || memcmp(fixed, in.data, in.len) != 0;
-    if (changed && !in.is_regular_file) {
+    int rc = 0, changed = r.encoded != NULL;
+    if (changed && !r.doc.raw.is_regular_file) {
         fprintf(stderr, "errata: %s: not a regular file, cannot rewrite it in place\n", path);
         rc = -1;
     }
-    if (changed && !rc && o->backup_suffix)
-        rc = errata_cli_write_backup(path, o->backup_suffix, in.data, in.len);
-    if (changed && !rc)
-        rc = errata_cli_write_atomic(path, fixed, fixed_len);
-    errata_free(fixed);
-    errata_cli_input_free(&in);
+    if (!rc && changed && o->backup_suffix)
+        rc = errata_cli_write_backup(path, o->backup_suffix, r.doc.raw.data, r.doc.raw.len);
+    if (!rc && changed)
+        rc = errata_cli_write_atomic(path, r.bytes, r.len);
+    repaired_input_free(&r);
+    return rc;
+}
+
+/* Repair one input and add its bytes to out (or, when out is NULL, write
+   them straight to standard output). */
+static int fix_into(const errata_engine *engine, const errata_cli_common *common,
+                    const char *path, errata_cli_buffer *out)
+{
+    repaired_input r;
+    if (repair_input(engine, common, path, &r))
+        return -1;
+    int rc = 0;
+    if (out && errata_cli_buffer_append(out, r.bytes, r.len)) {
+        fputs("errata: out of memory\n", stderr);
+        rc = -1;
+    } else if (!out) {
+        rc = errata_cli_write(stdout, "standard output", r.bytes, r.len);
+    }
+    repaired_input_free(&r);
     return rc;
 }
 
 /* Every input repaired, one after the other, into out (or, when out is NULL,
    straight to standard output).  Goes on after a failed input. */
-static int fix_all(const errata_engine *engine, const errata_cli_common *common, char **out,
-                   size_t *out_len)
+static int fix_all(const errata_engine *engine, const errata_cli_common *common,
+                   errata_cli_buffer *out)
 {
     static const char *const standard_input[] = {"-"};
     const char *const *files = common->file_count ? common->files : standard_input;
     size_t count = common->file_count ? common->file_count : 1;
     int failed = 0;
-    for (size_t i = 0; i < count; i++) {
-        errata_cli_input in;
-        char *fixed = NULL;
-        size_t fixed_len = 0;
-        if (fix_one(engine, common, &in, files[i], &fixed, &fixed_len)) {
+    for (size_t i = 0; i < count; i++)
+        if (fix_into(engine, common, files[i], out))
             failed = -1;
-            continue;
-        }
-        if (out) {
-            char *grown = realloc(*out, *out_len + fixed_len + 1);
-            if (grown) {
-                memcpy(grown + *out_len, fixed, fixed_len);
-                *out = grown;
-                *out_len += fixed_len;
-            } else {
-                fputs("errata: out of memory\n", stderr);
-                failed = -1;
-            }
-        } else if (errata_cli_write(stdout, "standard output", fixed, fixed_len)) {
-            failed = -1;
-        }
-        errata_free(fixed);
-        errata_cli_input_free(&in);
-    }
     return failed;
 }
 
 static int fix_to_file(const errata_engine *engine, const errata_cli_common *common,
                        const char *output)
 {
-    char *all = NULL;
-    size_t all_len = 0;
-    int rc = fix_all(engine, common, &all, &all_len);
+    errata_cli_buffer all = {0};
+    int rc = fix_all(engine, common, &all);
     if (!rc)
-        rc = errata_cli_write_atomic(output, all ? all : "", all_len);
-    free(all);
+        rc = errata_cli_write_atomic(output, all.data ? all.data : "", all.len);
+    free(all.data);
     return rc;
 }
 
@@ -187,7 +210,7 @@ static int run_fix(const errata_engine *engine, const errata_cli_common *common,
     if (o->output && strcmp(o->output, "-") != 0)
         return fix_to_file(engine, common, o->output);
     if (!o->in_place)
-        return fix_all(engine, common, NULL, NULL);
+        return fix_all(engine, common, NULL);
     int failed = 0;
     for (size_t i = 0; i < common->file_count; i++)
         if (fix_in_place(engine, common, o, common->files[i]))
@@ -201,6 +224,7 @@ int errata_cli_fix_main(int argc, char **argv)
         return errata_cli_batch_main(argc, argv);
     errata_cli_common common;
     errata_cli_common_init(&common);
+    common.encoding_options = ERRATA_CLI_INPUT_ENCODING | ERRATA_CLI_OUTPUT_ENCODING;
     fix_options o = {0};
     int rc = errata_cli_parse(argc, argv, fix_help, fix_option, &o, &common);
     errata_engine *engine = NULL;

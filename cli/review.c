@@ -30,6 +30,10 @@ static const char review_help[] =
     "  --edits EDITS.jsonl review these edits (as written by 'errata check\n"
     "                      --format=jsonl') instead of checking the files\n"
     "  --restart           forget the answers saved for the files and start again\n"
+    "  --input-encoding ENC, --output-encoding ENC   as for 'errata fix': each FILE\n"
+    "                      is decoded, reviewed in Unicode and written back in its\n"
+    "                      own encoding (or ENC); --edits offsets count bytes of\n"
+    "                      the decoded UTF-8 text\n"
     "  --dict FILE, --no-default-dict, --model FILE, --no-model, --threshold X,\n"
     "  --disable RULES, --color WHEN, -q   as for 'errata check'\n"
     "  -h, --help          show this help\n"
@@ -80,7 +84,7 @@ static int add_checked_items(const errata_engine *engine, const errata_cli_commo
 {
     errata_check_options opts = errata_cli_check_options(common);
     errata_result *result = NULL;
-    if (errata_check(engine, file->text, file->len, &opts, &result) != ERRATA_OK)
+    if (errata_check(engine, file->doc.text, file->doc.len, &opts, &result) != ERRATA_OK)
         return report("%s: %s", errata_cli_display_name(file->path), errata_error_message());
     int rc = 0;
     for (size_t i = 0; i < errata_result_count(result) && !rc; i++)
@@ -116,9 +120,9 @@ static int add_listed_items(const errata_review_jsonl *list, errata_review_file 
         errata_review_jsonl_edit *e = &list->items[i];
         if (strcmp(e->file, file->path) != 0)
             continue;
-        if (errata_review_jsonl_verify(list, e, file->text, file->len))
+        if (errata_review_jsonl_verify(list, e, file->doc.text, file->doc.len))
             return -1;
-        errata_review_position(file->text, e->edit.byte_start, &e->edit.line, &e->edit.column);
+        errata_review_position(file->doc.text, e->edit.byte_start, &e->edit.line, &e->edit.column);
         if (errata_review_file_add_item(file, &e->edit))
             return report("out of memory");
     }
@@ -133,12 +137,9 @@ static int load_file(errata_review_session *session, size_t index, const char *p
                      const errata_review_jsonl *list, int restart)
 {
     errata_review_file *file = &session->files[index];
-    errata_cli_input in;
-    if (errata_cli_read_input(path, &in))
+    if (errata_cli_read_document(path, common->input_encoding, &file->doc))
         return -1;
-    file->text = in.data;
-    file->len = in.len;
-    file->hash = errata_review_hash(file->text, file->len);
+    file->hash = errata_review_hash(file->doc.raw.data, file->doc.raw.len);
     file->path = strdup(path);
     int from_stdin = strcmp(path, "-") == 0;
     file->sidecar_path = from_stdin ? NULL : errata_review_sidecar_path(path);
@@ -461,19 +462,14 @@ static void count_answers(const errata_review_file *file, size_t counts[5])
         counts[file->items[i].state]++;
 }
 
-static int write_result(errata_review_file *file, const char *output)
+/* Write the reviewed text in `encoding` (AUTO: the file's own). */
+static int write_result(errata_review_file *file, const char *output, errata_encoding encoding)
 {
     char *result = NULL;
     size_t len = 0;
     if (errata_review_file_result(file, &result, &len) != ERRATA_OK)
         return report("%s: %s", file->path, errata_error_message());
-    int rc = 0;
-    if (output && strcmp(output, "-") == 0)
-        rc = errata_cli_write(stdout, "standard output", result, len);
-    else if (output)
-        rc = errata_cli_write_atomic(output, result, len);
-    else if (len != file->len || memcmp(result, file->text, len) != 0)
-        rc = errata_cli_write_atomic(file->path, result, len);
+    int rc = errata_cli_write_document(&file->doc, result, len, encoding, output);
     errata_free(result);
     errata_review_sidecar_close(file);
     if (!rc && file->sidecar_path && unlink(file->sidecar_path) != 0 && access(file->sidecar_path, F_OK) == 0)
@@ -481,18 +477,21 @@ static int write_result(errata_review_file *file, const char *output)
     return rc;
 }
 
-static int finish_file(errata_review_file *file, const char *output, int quiet)
+static int finish_file(errata_review_file *file, const char *output,
+                       const errata_cli_common *common)
 {
     size_t counts[5];
     count_answers(file, counts);
     const char *name = errata_cli_display_name(file->path);
+    int quiet = common->quiet;
     if (counts[ERRATA_REVIEW_OPEN]) {
         if (!quiet)
             fprintf(stderr, "%s: %zu of %zu answered; run 'errata review' on it again to go on\n",
                     name, file->count - counts[ERRATA_REVIEW_OPEN], file->count);
         return 0;
     }
-    int rc = write_result(file, output); /* also removes a sidecar left by an earlier run */
+    /* also removes a sidecar left by an earlier run */
+    int rc = write_result(file, output, common->output_encoding);
     if (!rc && !quiet && file->count == 0)
         fprintf(stderr, "%s: nothing to review\n", name);
     else if (!rc && !quiet)
@@ -503,11 +502,12 @@ static int finish_file(errata_review_file *file, const char *output, int quiet)
     return rc;
 }
 
-static int finish(errata_review_session *session, const char *output, int quiet)
+static int finish(errata_review_session *session, const char *output,
+                  const errata_cli_common *common)
 {
     int rc = 0;
     for (size_t f = 0; f < session->file_count; f++)
-        if (finish_file(&session->files[f], output, quiet))
+        if (finish_file(&session->files[f], output, common))
             rc = -1;
     if (rc)
         return ERRATA_CLI_EXIT_ERROR;
@@ -529,7 +529,7 @@ static int review(const errata_cli_common *common, const review_options *opts)
     if (!rc && signal > 0)
         fprintf(stderr, "errata: review interrupted; the answers are kept, run it again to go on\n");
     if (!rc && signal == 0)
-        status = finish(&session, opts->output, common->quiet);
+        status = finish(&session, opts->output, common);
     else if (!rc && signal > 0)
         status = 128 + signal;
     free((char *)session.dict_path);
@@ -543,6 +543,7 @@ int errata_cli_review_main(int argc, char **argv)
     errata_cli_common common;
     review_options opts = {NULL, NULL, 0};
     errata_cli_common_init(&common);
+    common.encoding_options = ERRATA_CLI_INPUT_ENCODING | ERRATA_CLI_OUTPUT_ENCODING;
     int rc = errata_cli_parse(argc, argv, review_help, review_option, &opts, &common);
     int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
     if (rc == 0)

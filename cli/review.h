@@ -108,9 +108,8 @@ typedef struct {
 typedef struct {
     char *path;
     char *sidecar_path;
-    char *text;
-    size_t len;
-    uint64_t hash;
+    errata_cli_document doc; /* its bytes, and its text reviewed in UTF-8 */
+    uint64_t hash;           /* of its bytes */
     errata_review_item *items;
     size_t count, cap;
     int sidecar_fd; /* -1 until the first answer is written */

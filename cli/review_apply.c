@@ -13,13 +13,17 @@ static const char apply_help[] =
     "A line with \"accept\": true is applied, with its \"new\" text (which may have been\n"
     "changed); a line with \"accept\": false is not.  A line without \"accept\" follows\n"
     "its \"action\": \"apply\" is applied, \"propose\" and \"flag\" are not.  Every line's\n"
-    "\"old\" must be the file's bytes at its span, or nothing at all is written.\n"
-    "Files are replaced through a temporary file and a rename.\n"
+    "\"old\" must be the file's text at its span, or nothing at all is written.\n"
+    "Each file is decoded as errata fix does (byte_start and byte_end count bytes\n"
+    "of its text in UTF-8), and written back in its own encoding through a\n"
+    "temporary file and a rename.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE  write the result to FILE ('-': standard output) instead\n"
     "                     of replacing the file (the edits must name one file)\n"
     "  --all              also apply the proposals that have no \"accept\"\n"
+    "  --input-encoding ENC   read the files as ENC instead of detecting it\n"
+    "  --output-encoding ENC  write in ENC instead of each file's own encoding\n"
     "  -q, --quiet        do not report what was applied\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -40,7 +44,7 @@ static int apply_option(errata_cli_args *args, void *context)
 /* One file named by the edit list, with its edits applied. */
 typedef struct {
     const char *path;
-    errata_cli_input in;
+    errata_cli_document in;
     char *result;
     size_t result_len;
     size_t applied, listed;
@@ -90,7 +94,7 @@ static int apply_chosen(target *t, errata_review_jsonl_edit **chosen, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         edits[i] = chosen[i]->edit;
-    int rc = errata_apply(t->in.data, t->in.len, edits, n, &t->result, &t->result_len);
+    int rc = errata_apply(t->in.text, t->in.len, edits, n, &t->result, &t->result_len);
     free(edits);
     if (rc != ERRATA_OK)
         fprintf(stderr, "errata: %s: %s\n", t->path, errata_error_message());
@@ -102,7 +106,7 @@ static int apply_chosen(target *t, errata_review_jsonl_edit **chosen, size_t n)
 static int prepare_target(const errata_cli_common *common, const errata_review_jsonl *list,
                           target *t)
 {
-    if (errata_cli_read_input(t->path, &t->in))
+    if (errata_cli_read_document(t->path, common->input_encoding, &t->in))
         return -1;
     errata_review_jsonl_edit **chosen = malloc((list->count + 1) * sizeof *chosen);
     if (!chosen) {
@@ -116,7 +120,7 @@ static int prepare_target(const errata_cli_common *common, const errata_review_j
         if (strcmp(e->file, t->path) != 0)
             continue;
         t->listed++;
-        rc = errata_review_jsonl_verify(list, e, t->in.data, t->in.len);
+        rc = errata_review_jsonl_verify(list, e, t->in.text, t->in.len);
         if (!rc && selected(common, e))
             chosen[n++] = e;
     }
@@ -145,17 +149,6 @@ static target *collect_targets(const errata_review_jsonl *list, size_t *count)
     return targets;
 }
 
-static int write_target(const target *t, const char *output)
-{
-    if (output && strcmp(output, "-") == 0)
-        return errata_cli_write(stdout, "standard output", t->result, t->result_len);
-    if (output)
-        return errata_cli_write_atomic(output, t->result, t->result_len);
-    if (t->applied == 0)
-        return 0;
-    return errata_cli_write_atomic(t->path, t->result, t->result_len);
-}
-
 static int apply_list(const errata_cli_common *common, const errata_review_jsonl *list,
                       const char *output)
 {
@@ -172,13 +165,14 @@ static int apply_list(const errata_cli_common *common, const errata_review_jsonl
     for (size_t i = 0; i < count && !rc; i++)
         rc = prepare_target(common, list, &targets[i]);
     for (size_t i = 0; i < count && !rc; i++) {
-        rc = write_target(&targets[i], output);
+        rc = errata_cli_write_document(&targets[i].in, targets[i].result,
+                                       targets[i].result_len, common->output_encoding, output);
         if (!rc && !common->quiet)
             fprintf(stderr, "%s: %zu of %zu edits applied\n", targets[i].path,
                     targets[i].applied, targets[i].listed);
     }
     for (size_t i = 0; i < count; i++) {
-        errata_cli_input_free(&targets[i].in);
+        errata_cli_document_free(&targets[i].in);
         errata_free(targets[i].result);
     }
     free(targets);
@@ -190,6 +184,7 @@ int errata_cli_apply_main(int argc, char **argv)
     errata_cli_common common;
     apply_options opts = {NULL};
     errata_cli_common_init(&common);
+    common.encoding_options = ERRATA_CLI_INPUT_ENCODING | ERRATA_CLI_OUTPUT_ENCODING;
     int rc = errata_cli_parse(argc, argv, apply_help, apply_option, &opts, &common);
     if (rc == 0 && common.file_count != 1)
         rc = errata_cli_usage_error("apply", "give one list of edits (EDITS.jsonl)");

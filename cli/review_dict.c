@@ -12,12 +12,6 @@
 
 static const char header[] = "errata-dict 1\n";
 
-static int fail_io(const char *path, const char *what, char *err, size_t err_size)
-{
-    snprintf(err, err_size, "%s: cannot %s: %s", path, what, strerror(errno));
-    return -1;
-}
-
 /* A dictionary field cannot hold a TAB or a line break. */
 static int usable_field(const char *s) { return *s && !strpbrk(s, "\t\r\n"); }
 
@@ -63,7 +57,7 @@ static int make_parent_dirs(const char *path, char *err, size_t err_size)
             continue;
         *p = '\0';
         if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-            rc = fail_io(dir, "create the directory", err, err_size);
+            rc = errata_cli_fail_io(dir, "create the directory", err, err_size);
         *p = '/';
     }
     free(dir);
@@ -74,13 +68,9 @@ static int read_whole(const char *path, char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    int err = errata_cli_read_fd(fd, out, len, NULL);
-    close(fd);
+    int err = errata_cli_read_path(path, out, len);
     errno = err;
-    return err ? -1 : 0;
+    return err && err != ENOENT ? -1 : 0;
 }
 
 static int has_line(const char *text, size_t len, const char *line)
@@ -101,12 +91,12 @@ static int append_bytes(const char *path, const char *bytes, size_t len, char *e
 {
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
-        return fail_io(path, "open", err, err_size);
+        return errata_cli_fail_io(path, "open", err, err_size);
     ssize_t n = write(fd, bytes, len);
     int failed = n != (ssize_t)len || fsync(fd) != 0;
     if (close(fd) != 0)
         failed = 1;
-    return failed ? fail_io(path, "write", err, err_size) : 0;
+    return failed ? errata_cli_fail_io(path, "write", err, err_size) : 0;
 }
 
 int errata_review_dict_append(const char *path, const char *line, char *err, size_t err_size)
@@ -116,7 +106,7 @@ int errata_review_dict_append(const char *path, const char *line, char *err, siz
     if (make_parent_dirs(path, err, err_size))
         return -1;
     if (read_whole(path, &text, &len))
-        return fail_io(path, "read", err, err_size);
+        return errata_cli_fail_io(path, "read", err, err_size);
     int present = has_line(text, len, line);
     size_t size = sizeof header + strlen(line) + 2;
     char *addition = present ? NULL : malloc(size);

@@ -50,7 +50,7 @@ void errata_review_file_clear(errata_review_file *file)
     free(file->items);
     free(file->path);
     free(file->sidecar_path);
-    free(file->text);
+    errata_cli_document_free(&file->doc);
     memset(file, 0, sizeof *file);
     file->sidecar_fd = -1;
 }
@@ -79,7 +79,7 @@ int errata_review_file_result(const errata_review_file *file, char **out, size_t
             item->state == ERRATA_REVIEW_EDITED ? item->replacement : item->new_text;
         n++;
     }
-    int rc = errata_apply(file->text, file->len, edits, n, out, out_len);
+    int rc = errata_apply(file->doc.text, file->doc.len, edits, n, out, out_len);
     free(edits);
     return rc;
 }

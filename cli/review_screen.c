@@ -221,15 +221,15 @@ static void draw_context(FILE *out, const errata_review_style *style, const erra
     if (room < 0)
         room = 0;
     /* half the room before the change; what the start of the text leaves over goes after it */
-    size_t from = backward_within(file->text, item->byte_start, room / 2);
-    int after = room - text_columns(file->text + from, item->byte_start - from);
-    size_t to = forward_within(file->text, file->len, item->byte_end, after);
+    size_t from = backward_within(file->doc.text, item->byte_start, room / 2);
+    int after = room - text_columns(file->doc.text + from, item->byte_start - from);
+    size_t to = forward_within(file->doc.text, file->doc.len, item->byte_end, after);
     if (from > 0)
         put_ascii(&p, ELLIPSIS, sgr_dim);
-    put_text(&p, file->text + from, item->byte_start - from, "");
+    put_text(&p, file->doc.text + from, item->byte_start - from, "");
     put_change(&p, item, limit);
-    put_text(&p, file->text + item->byte_end, to - item->byte_end, "");
-    if (to < file->len)
+    put_text(&p, file->doc.text + item->byte_end, to - item->byte_end, "");
+    if (to < file->doc.len)
         put_ascii(&p, ELLIPSIS, sgr_dim);
     painter_end(&p);
 }

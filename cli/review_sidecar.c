@@ -1,5 +1,5 @@
 /* The review sidecar, FILE.errata-review: JSON Lines, a header naming the
-   text it belongs to, then one line per answer and per undo, each flushed to
+   file (its bytes) it belongs to, then one line per answer and per undo, each flushed to
    disk as it is given so that quitting or a crash loses nothing.
 
      {"errata_review":1,"file":"a.txt","bytes":120,"fnv1a64":"…"}
@@ -34,17 +34,30 @@ char *errata_review_sidecar_path(const char *path)
 
 /* ------------------------------------------------------------ writing */
 
-static int fail_io(const char *path, const char *what, char *err, size_t err_size)
+/* The header: the file's bytes (not its decoded text), so that a file
+   changed in any way, its encoding included, is noticed. */
+static void put_header(FILE *f, const void *what)
 {
-    snprintf(err, err_size, "%s: cannot %s: %s", path, what, strerror(errno));
-    return -1;
-}
-
-static void put_header(FILE *f, const errata_review_file *file)
-{
+    const errata_review_file *file = what;
     fprintf(f, "{\"errata_review\":%d,\"file\":", SIDECAR_FORMAT);
     errata_review_json_write_string(f, file->path);
-    fprintf(f, ",\"bytes\":%zu,\"fnv1a64\":\"%016" PRIx64 "\"}\n", file->len, file->hash);
+    fprintf(f, ",\"bytes\":%zu,\"fnv1a64\":\"%016" PRIx64 "\"}\n", file->doc.raw.len, file->hash);
+}
+
+/* Write one line (built by put) to the open sidecar as a single write. */
+static int write_line(errata_review_file *file, void (*put)(FILE *, const void *),
+                      const void *what, char *err, size_t err_size)
+{
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&line, &len);
+    if (!f)
+        return errata_cli_fail_io(file->sidecar_path, "write", err, err_size);
+    put(f, what);
+    fclose(f);
+    int rc = errata_cli_write_fd_all(file->sidecar_fd, line, len);
+    free(line);
+    return rc ? errata_cli_fail_io(file->sidecar_path, "write", err, err_size) : 0;
 }
 
 /* Open (creating it with its header) the sidecar for appending. */
@@ -54,43 +67,23 @@ static int open_sidecar(errata_review_file *file, char *err, size_t err_size)
         return 0;
     int fd = open(file->sidecar_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
-        return fail_io(file->sidecar_path, "open", err, err_size);
+        return errata_cli_fail_io(file->sidecar_path, "open", err, err_size);
     off_t size = lseek(fd, 0, SEEK_END);
     file->sidecar_fd = fd;
-    if (size != 0)
-        return 0;
-    char *header = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&header, &len);
-    if (!f)
-        return fail_io(file->sidecar_path, "write", err, err_size);
-    put_header(f, file);
-    fclose(f);
-    int rc = errata_cli_write_fd_all(fd, header, len);
-    free(header);
-    return rc ? fail_io(file->sidecar_path, "write", err, err_size) : 0;
+    return size == 0 ? write_line(file, put_header, file, err, err_size) : 0;
 }
 
-/* Append one line (built by put) as a single write, then fsync. */
+/* Append one line (built by put), then fsync. */
 static int append_record(errata_review_file *file, void (*put)(FILE *, const void *),
                          const void *what, char *err, size_t err_size)
 {
     if (!file->sidecar_path)
         return 0; /* standard input: nothing to resume */
-    if (open_sidecar(file, err, err_size))
+    if (open_sidecar(file, err, err_size) || write_line(file, put, what, err, err_size))
         return -1;
-    char *line = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&line, &len);
-    if (!f)
-        return fail_io(file->sidecar_path, "write", err, err_size);
-    put(f, what);
-    fclose(f);
-    int rc = errata_cli_write_fd_all(file->sidecar_fd, line, len);
-    if (!rc)
-        rc = fsync(file->sidecar_fd);
-    free(line);
-    return rc ? fail_io(file->sidecar_path, "write", err, err_size) : 0;
+    if (fsync(file->sidecar_fd) != 0)
+        return errata_cli_fail_io(file->sidecar_path, "write", err, err_size);
+    return 0;
 }
 
 typedef struct {
@@ -181,7 +174,7 @@ static int check_header(replay *r, const errata_review_json_object *o)
     char expected[17];
     snprintf(expected, sizeof expected, "%016" PRIx64, file->hash);
     if (errata_review_json_size(o, "bytes", &bytes) ||
-        errata_review_json_string(o, "fnv1a64", &hash) || bytes != file->len ||
+        errata_review_json_string(o, "fnv1a64", &hash) || bytes != file->doc.raw.len ||
         strcmp(hash, expected) != 0) {
         snprintf(r->err, r->err_size,
                  "%s has changed since the answers in %s were given; "
@@ -381,40 +374,6 @@ static int replay_text(replay *r, const char *text, size_t len, size_t *used)
     return r->line_number ? rebuild_steps(r) : 0;
 }
 
-static int read_file(const char *path, char **out, size_t *out_len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[8192];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n > cap) {
-            cap = (len + n) * 2;
-            char *grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                errno = ENOMEM;
-                return -1;
-            }
-            text = grown;
-        }
-        memcpy(text + len, chunk, n);
-        len += n;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(text);
-        return -1;
-    }
-    *out = text;
-    *out_len = len;
-    return 0;
-}
-
 int errata_review_sidecar_load(errata_review_session *session, size_t file_index, char *err,
                                size_t err_size)
 {
@@ -423,15 +382,19 @@ int errata_review_sidecar_load(errata_review_session *session, size_t file_index
         return 0;
     char *text = NULL;
     size_t len = 0;
-    if (read_file(path, &text, &len))
-        return errno == ENOENT ? 0 : fail_io(path, "read", err, err_size);
+    int read_error = errata_cli_read_path(path, &text, &len);
+    if (read_error == ENOENT)
+        return 0;
+    errno = read_error;
+    if (read_error)
+        return errata_cli_fail_io(path, "read", err, err_size);
     replay r = {session, file_index, path, 0, err, err_size, NULL, 0, NULL, 0};
     size_t used = 0;
     int rc = replay_text(&r, text, len, &used);
     /* A line cut short by a crash was never confirmed: drop it, so that the
        next answer starts a line of its own (and an empty file gets a header). */
     if (!rc && used < len && truncate(path, (off_t)used) != 0)
-        rc = fail_io(path, "repair", err, err_size);
+        rc = errata_cli_fail_io(path, "repair", err, err_size);
     for (size_t i = 0; i < r.dict_count; i++)
         free(r.dict_lines[i].line);
     free(r.dict_lines);

@@ -102,6 +102,18 @@ assert_equal() {
     fi
 }
 
+# Standard input (UTF-8) to standard output in Python codec $1 ("gbk",
+# "utf-16"...), independent of errata's own converter.
+encode_as() {
+    python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode("utf-8").encode(sys.argv[1]))' "$1"
+}
+
+# File $1 must hold text $3 in codec $2, byte for byte.
+assert_holds() {
+    printf '%s' "$3" | encode_as "$2" >"$IO/expected.bin"
+    assert_files_equal "$1" "$IO/expected.bin"
+}
+
 assert_exists() { [[ -e $1 ]] || fail "$1 does not exist"; }
 assert_not_exists() { [[ ! -e $1 ]] || fail "$1 exists"; }
 

@@ -17,7 +17,9 @@ assert_every_command_refuses() {
 
 test_invalid_utf8_names_file_and_offset() {
     printf '为人民\xe6\x9c' >bad.txt
-    assert_every_command_refuses $'errata: bad.txt: invalid UTF-8 at byte offset 9\n' bad.txt
+    assert_every_command_refuses \
+        $'errata: bad.txt: cannot decode: neither UTF-8 nor GB18030: invalid UTF-8 at byte offset 9, truncated GB18030 sequence at byte offset 10\n' \
+        bad.txt
 }
 
 test_invalid_utf8_on_stdin() {
@@ -27,7 +29,7 @@ test_invalid_utf8_on_stdin() {
         run_test_engine "$command" <bad.txt
         assert_status 2
         assert_no_stdout
-        assert_stderr $'errata: standard input: invalid UTF-8 at byte offset 2\n'
+        assert_stderr $'errata: standard input: cannot decode: neither UTF-8 nor GB18030: invalid UTF-8 at byte offset 2, invalid GB18030 at byte offset 2\n'
     done
 }
 
@@ -46,12 +48,20 @@ test_binary_file() {
         data.bin
 }
 
-test_nul_after_the_first_8_kib_is_text_to_check() {
+test_control_character_after_the_first_8_kib_cannot_be_decoded() {
+    # Past the 8 KiB looked at for binary bytes, a NUL is not taken for a
+    # binary file; the decoder refuses it as text all the same.
     head -c 8192 /dev/zero | tr '\0' 'a' >late.txt
     printf '\0' >>late.txt
-    run_test_engine check late.txt
-    # Not refused as binary: the library takes it (NUL is valid UTF-8).
-    [[ $status -le 1 ]] || { show_outputs; fail "exit status $status"; }
+    assert_every_command_refuses \
+        $'errata: late.txt: cannot decode: control character U+0000 at byte offset 8192 (binary data?)\n' \
+        late.txt
+}
+
+test_control_byte_marks_a_binary_file() {
+    printf 'ab\x01cd' >ctl.txt
+    assert_every_command_refuses $'errata: ctl.txt: binary file (control byte 0x01 at byte offset 2)\n' \
+        ctl.txt
 }
 
 test_unreadable_file() {

@@ -213,7 +213,7 @@ test_batch_no_progress_bar_when_not_a_terminal() {
 test_batch_usage_errors() {
     local cases=(
         "-r|-r, --in-place and --output-dir need FILE operands"
-        "-r -o x a.txt|-o cannot go with -r, -j or the encoding options; use --output-dir"
+        "-r -o x a.txt|-o cannot go with -r, -j or --progress; use --output-dir"
         "-j 1 -i --output-dir o a.txt|--in-place and --output-dir cannot go together"
         "-j 0 a.txt|-j needs a number from 1 to 1024, not '0'"
         "-jx a.txt|unknown option '-jx'"

@@ -4,9 +4,6 @@
 damaged() { printf '第一章 我们坚持原那么，为人民效劳。\n'; }
 repaired() { printf '第一章 我们坚持原则，为人民服务。\n'; }
 
-# Convert standard input with Python's codecs (independent of errata's ICU).
-encode_as() { python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode(sys.argv[1]))' "$1"; }
-
 assert_encoded_as() {
     local file=$1 codec=$2
     repaired | encode_as "$codec" >"$IO/expected.bin"

@@ -113,15 +113,15 @@ test_check_jsonl_is_valid_json_with_the_schema() {
 
 test_check_jsonl_escapes_strings() {
     local name=$'q"b\\t\tc\x01.txt'
-    printf '"\\\t\x01为人民效劳\n' >"$name"
+    printf '"\\\t为人民效劳\n' >"$name"
     run_test_engine check --format=jsonl "$name"
     assert_status 1
-    assert_contains "$IO/out" '{"file":"q\"b\\t\tc\u0001.txt","line":1,"column":8,'
+    assert_contains "$IO/out" '{"file":"q\"b\\t\tc\u0001.txt","line":1,"column":7,'
     python3 -c '
 import json, sys
 edit = json.loads(open(sys.argv[1], encoding="utf-8").read())
 assert edit["file"] == "q\"b\\t\tc\x01.txt", edit["file"]
-assert (edit["byte_start"], edit["cp_start"], edit["old"]) == (13, 7, "效劳"), edit
+assert (edit["byte_start"], edit["cp_start"], edit["old"]) == (12, 6, "效劳"), edit
 ' "$IO/out" || fail "JSON escaping is wrong: $(cat "$IO/out")"
 }
 

@@ -123,7 +123,7 @@ test_in_place_invalid_utf8_leaves_file_intact() {
     cp bad.txt expected.txt
     run_test_engine fix --in-place --backup=.orig bad.txt
     assert_status 2
-    assert_stderr $'errata: bad.txt: invalid UTF-8 at byte offset 15\n'
+    assert_stderr $'errata: bad.txt: cannot decode: neither UTF-8 nor GB18030: invalid UTF-8 at byte offset 15, invalid GB18030 at byte offset 14\n'
     assert_files_equal bad.txt expected.txt
     assert_equal "$(list_dir .)" $'bad.txt\nexpected.txt'
 }

@@ -576,3 +576,83 @@ test_review_help_fits_80_columns() {
     width=$(awk '{ if (length($0) > w) w = length($0) } END { print w }' "$IO/out")
     [[ $width -le 80 ]] || fail "help line of $width columns"
 }
+
+test_review_gbk_file_resumes_and_is_written_back_in_gbk() {
+    use_pairs_as_user_dict
+    printf '%s' "$FIVE" | encode_as gbk >doc.txt
+    sidecar_header doc.txt >expected-header
+    review_on_pty doc.txt <<'EOF2'
+expect doc.txt:1:5  proposal 1 of 5
+expect 我们坚持[-原那么-]{+原则+}，为人民效劳。⏎打好根底
+send y
+expect (2/5) Accept
+send n
+expect (3/5) Accept
+send q
+exit 1
+restored
+EOF2
+    # The header names the file's own bytes; the offsets count its UTF-8 text.
+    assert_file_is doc.txt.errata-review <<EOF2
+$(cat expected-header)
+{"step":1,"answer":"accept","byte_start":12,"byte_end":21,"old":"原那么","new":"原则","rule":"swap/原那么>原则"}
+{"step":2,"answer":"reject","byte_start":33,"byte_end":39,"old":"效劳","new":"服务","rule":"swap/效劳>服务"}
+EOF2
+    assert_holds doc.txt gbk "$FIVE"
+    review_on_pty doc.txt <<'EOF2'
+expect doc.txt:2:3  proposal 3 of 5
+send y
+expect (4/5) Accept
+send n
+expect (5/5) Accept
+send n
+expect doc.txt: 2 accepted, 0 edited, 3 rejected, 0 noted; written to doc.txt
+exit 0
+EOF2
+    assert_holds doc.txt gbk '我们坚持原则，为人民效劳。
+打好基础，深化效劳，坚持原那么。
+'
+    assert_equal "$(list_dir .)" "doc.txt
+expected-header"
+}
+
+test_review_notices_a_changed_gbk_file() {
+    use_pairs_as_user_dict
+    printf '%s' "$FIVE" | encode_as gbk >doc.txt
+    review_on_pty doc.txt <<'EOF2'
+expect (1/5) Accept
+send y
+expect (2/5) Accept
+send q
+exit 1
+EOF2
+    # Same text, other bytes: the answers were given to the GBK file.
+    printf '%s' "$FIVE" >doc.txt
+    run "$ERRATA" review --no-default-dict --no-model doc.txt
+    assert_status 2
+    assert_stderr <<'EOF2'
+errata: doc.txt has changed since the answers in doc.txt.errata-review were given; run again with --restart to review it afresh
+EOF2
+}
+
+test_review_utf16_file_to_output_in_utf16_or_asked_encoding() {
+    use_pairs_as_user_dict
+    printf '原那么\n' | encode_as utf-16 >doc.txt
+    cp doc.txt original.txt
+    review_on_pty -o out.txt doc.txt <<'EOF2'
+expect doc.txt:1:1  proposal 1 of 1
+send y
+expect written to out.txt
+exit 0
+EOF2
+    assert_holds out.txt utf-16 '原则
+'
+    assert_files_equal doc.txt original.txt
+    review_on_pty --output-encoding gbk -o out.txt doc.txt <<'EOF2'
+expect (1/1) Accept
+send y
+exit 0
+EOF2
+    assert_holds out.txt gbk '原则
+'
+}
