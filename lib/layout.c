@@ -218,6 +218,15 @@ static int add_edit(errata_layout *lay, size_t from, size_t to, const char *new_
     return add_replacement(lay, from, to, new_text, rule, kind, confidence, reason);
 }
 
+/* The reason into buf, unless the list leaves reasons out. */
+static void format_reason(const errata_layout *lay, char *buf, size_t size, const char *fmt,
+                          va_list ap)
+{
+    buf[0] = '\0';
+    if (!lay->list->no_reasons)
+        vsnprintf(buf, size, fmt, ap);
+}
+
 int errata_layout_edit(errata_layout *lay, size_t from, size_t to, const char *new_text,
                        const char *rule, errata_kind kind, double confidence,
                        const char *reason_fmt, ...)
@@ -225,7 +234,7 @@ int errata_layout_edit(errata_layout *lay, size_t from, size_t to, const char *n
     char reason[400];
     va_list ap;
     va_start(ap, reason_fmt);
-    vsnprintf(reason, sizeof reason, reason_fmt, ap);
+    format_reason(lay, reason, sizeof reason, reason_fmt, ap);
     va_end(ap);
     return add_edit(lay, from, to, new_text, rule, kind, confidence, reason);
 }
@@ -238,7 +247,7 @@ int errata_layout_flag(errata_layout *lay, size_t from, size_t to, const char *r
     char reason[400];
     va_list ap;
     va_start(ap, reason_fmt);
-    vsnprintf(reason, sizeof reason, reason_fmt, ap);
+    format_reason(lay, reason, sizeof reason, reason_fmt, ap);
     va_end(ap);
     size_t start = lay->spans[from].start, end = lay->spans[to - 1].end;
     char *same = errata_strndup(lay->text + start, end - start);
