@@ -131,15 +131,29 @@ static int is_binary_control(unsigned c)
     return c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1A && c != 0x1B;
 }
 
+/* Whether one of the eight bytes at p is below 0x20 (subtracting 0x20 from
+   each borrows into its top bit only then, the top bit being clear). */
+static int has_byte_below_space(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return ((x - 0x2020202020202020u) & ~x & 0x8080808080808080u) != 0;
+}
+
 /* Byte offset of the first control character that text never holds, or len.
    In UTF-8 and GB18030 every byte below 0x20 is a character of its own. */
 static size_t binary_control_offset(const char *data, size_t len, errata_encoding e)
 {
     const unsigned char *p = (const unsigned char *)data;
     if (!is_utf16(e)) {
-        for (size_t i = 0; i < len; i++)
+        for (size_t i = 0; i < len; i++) {
+            if (i + 8 <= len && !has_byte_below_space(p + i)) {
+                i += 7;
+                continue;
+            }
             if (is_binary_control(p[i]))
                 return i;
+        }
         return len;
     }
     int big_endian = encodings[e].utf16_big_endian;
@@ -254,7 +268,9 @@ static int copy_bytes(byte_buffer *out, const char *data, size_t len)
     return ERRATA_OK;
 }
 
-static int decode_as(const char *data, size_t len, errata_encoding e, byte_buffer *out)
+/* Decode data as e; known_valid: it was found to be valid UTF-8 already. */
+static int decode_as(const char *data, size_t len, errata_encoding e, int known_valid,
+                     byte_buffer *out)
 {
     const encoding_info *info = &encodings[e];
     if (!starts_with(data, len, info->bom, info->bom_len))
@@ -262,7 +278,7 @@ static int decode_as(const char *data, size_t len, errata_encoding e, byte_buffe
     size_t skip = info->bom_len;
     if (info->icu)
         return icu_convert(info->icu, "UTF-8", data + skip, len - skip, skip, out);
-    size_t bad = errata_utf8_invalid_offset(data + skip, len - skip);
+    size_t bad = known_valid ? len - skip : errata_utf8_invalid_offset(data + skip, len - skip);
     if (bad < len - skip)
         return errata_fail(ERRATA_EENCODING, "invalid UTF-8 at byte offset %zu", skip + bad);
     return copy_bytes(out, data + skip, len - skip);
@@ -299,10 +315,11 @@ int errata_decode(const char *data, size_t len, errata_encoding encoding, char *
     *out = NULL;
     *out_len = 0;
     errata_encoding e = encoding == ERRATA_ENCODING_AUTO ? detect(data, len) : encoding;
+    int detected_utf8 = encoding == ERRATA_ENCODING_AUTO && e == ERRATA_ENCODING_UTF8;
     byte_buffer buffer = {0};
     int rc = buffer_reserve(&buffer, len + len / 2 + 16);
     if (!rc)
-        rc = decode_as(data, len, e, &buffer);
+        rc = decode_as(data, len, e, detected_utf8, &buffer);
     if (rc == ERRATA_EENCODING && encoding == ERRATA_ENCODING_AUTO &&
         e == ERRATA_ENCODING_GB18030)
         rc = report_neither(data, len);
