@@ -30,7 +30,26 @@ uint32_t errata_utf8_next(const char *text, size_t len, size_t *pos);
 /* Length in bytes of the sequence starting with byte c (1 for invalid). */
 size_t errata_utf8_seq_len(unsigned char c);
 /* True for CJK unified ideographs (and extension A). */
-int errata_is_han(uint32_t cp);
+static inline int errata_is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2FA1F) || (cp >= 0xF900 && cp <= 0xFAFF);
+}
+/* errata_utf8_next(), with ASCII and three-byte sequences decoded inline
+   (for loops over whole texts). */
+static inline uint32_t errata_utf8_next_fast(const char *text, size_t len, size_t *pos)
+{
+    const unsigned char *s = (const unsigned char *)text + *pos;
+    if (s[0] < 0x80) {
+        (*pos)++;
+        return s[0];
+    }
+    if ((s[0] & 0xF0) == 0xE0 && len - *pos >= 3) {
+        *pos += 3;
+        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+    }
+    return errata_utf8_next(text, len, pos);
+}
 /* Encode cp into buf (at least 4 bytes); returns the byte count. */
 size_t errata_utf8_encode(uint32_t cp, char *buf);
 

@@ -64,21 +64,6 @@ static size_t count_code_points(const char *text, size_t len)
     return count;
 }
 
-/* errata_utf8_next(), with ASCII and three-byte sequences decoded here. */
-static uint32_t next_code_point(const char *text, size_t len, size_t *pos)
-{
-    const unsigned char *s = (const unsigned char *)text + *pos;
-    if (s[0] < 0x80) {
-        (*pos)++;
-        return s[0];
-    }
-    if ((s[0] & 0xF0) == 0xE0 && len - *pos >= 3) {
-        *pos += 3;
-        return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-    }
-    return errata_utf8_next(text, len, pos);
-}
-
 static int view_init(errata_layout *lay)
 {
     if (view_reserve(lay, count_code_points(lay->text, lay->len)))
@@ -86,7 +71,7 @@ static int view_init(errata_layout *lay)
     size_t pos = 0;
     while (pos < lay->len) {
         size_t start = pos;
-        uint32_t cp = next_code_point(lay->text, lay->len, &pos);
+        uint32_t cp = errata_utf8_next_fast(lay->text, lay->len, &pos);
         if (view_push(lay, cp, start, pos, 0))
             return ERRATA_ENOMEM;
     }

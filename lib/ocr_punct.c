@@ -92,11 +92,15 @@ static void count_characters(const char *text, size_t len, ocr_census *c)
 {
     uint32_t before = 0;
     for (size_t pos = 0; pos < len;) {
-        uint32_t cp = errata_utf8_next(text, len, &pos);
-        c->han += errata_is_han(cp);
-        c->latin += is_latin(cp);
-        c->full_commas += cp == 0xFF0C;
-        c->ascii_commas += (cp == ',' && errata_is_han(before)) || (before == ',' && errata_is_han(cp));
+        uint32_t cp = errata_utf8_next_fast(text, len, &pos);
+        if (errata_is_han(cp)) { /* most characters: none of the others */
+            c->han++;
+            c->ascii_commas += before == ',';
+        } else {
+            c->latin += is_latin(cp);
+            c->full_commas += cp == 0xFF0C;
+            c->ascii_commas += cp == ',' && errata_is_han(before);
+        }
         before = cp;
     }
 }
@@ -113,7 +117,7 @@ static ocr_line read_line(const char *text, size_t len, size_t pos)
     ocr_line line = {0, len, 0};
     size_t blank_width = 0;
     while (pos < len) {
-        uint32_t cp = errata_utf8_next(text, len, &pos);
+        uint32_t cp = errata_utf8_next_fast(text, len, &pos);
         if (cp == '\n') {
             line.next = pos;
             break;

@@ -113,9 +113,3 @@ size_t errata_utf8_encode(uint32_t cp, char *buf)
     b[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
 }
-
-int errata_is_han(uint32_t cp)
-{
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-           (cp >= 0x20000 && cp <= 0x2FA1F) || (cp >= 0xF900 && cp <= 0xFAFF);
-}
