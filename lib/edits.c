@@ -125,20 +125,27 @@ typedef struct {
     size_t byte, cp, line, column;
 } text_cursor;
 
+/* Move the cursor forward to byte target (back to the start first if it
+   lies behind), a line at a time. */
 static void cursor_move(text_cursor *c, const char *text, size_t len, size_t target)
 {
     if (target < c->byte)
         *c = (text_cursor){0, 0, 1, 1};
-    while (c->byte < target && c->byte < len) {
-        if (text[c->byte] == '\n') {
+    if (target > len)
+        target = len;
+    while (c->byte < target) {
+        const char *newline = memchr(text + c->byte, '\n', target - c->byte);
+        size_t end = newline ? (size_t)(newline - text) : target;
+        size_t n = errata_utf8_count(text + c->byte, end - c->byte);
+        c->cp += n;
+        c->column += n;
+        c->byte = end;
+        if (newline) {
+            c->cp++;
             c->line++;
             c->column = 1;
-        } else {
-            c->column++;
+            c->byte++;
         }
-        unsigned char lead = (unsigned char)text[c->byte];
-        c->byte += lead < 0x80 ? 1 : (lead & 0xF0) == 0xE0 ? 3 : errata_utf8_seq_len(lead);
-        c->cp++;
     }
 }
 

@@ -27,6 +27,8 @@ char *errata_strndup(const char *s, size_t n);
 size_t errata_utf8_invalid_offset(const char *text, size_t len);
 /* Decode the code point at text[*pos] (valid UTF-8 assumed), advancing *pos. */
 uint32_t errata_utf8_next(const char *text, size_t len, size_t *pos);
+/* Code points in valid UTF-8 text (its bytes other than continuation bytes). */
+size_t errata_utf8_count(const char *text, size_t len);
 /* Length in bytes of the sequence starting with byte c (1 for invalid). */
 size_t errata_utf8_seq_len(unsigned char c);
 /* True for CJK unified ideographs (and extension A). */

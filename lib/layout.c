@@ -47,26 +47,9 @@ static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, 
     return ERRATA_OK;
 }
 
-/* Bytes other than continuation bytes (10xxxxxx), eight at a time: a
-   continuation byte leaves its top bit in `continuation`, and the multiply
-   adds those bits up in the top byte. */
-static size_t count_code_points(const char *text, size_t len)
-{
-    size_t count = 0, i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t bytes;
-        memcpy(&bytes, text + i, sizeof bytes);
-        uint64_t continuation = bytes & ~(bytes << 1) & 0x8080808080808080u;
-        count += 8 - (size_t)(((continuation >> 7) * 0x0101010101010101u) >> 56);
-    }
-    for (; i < len; i++)
-        count += ((unsigned char)text[i] & 0xC0) != 0x80;
-    return count;
-}
-
 static int view_init(errata_layout *lay)
 {
-    if (view_reserve(lay, count_code_points(lay->text, lay->len)))
+    if (view_reserve(lay, errata_utf8_count(lay->text, lay->len)))
         return ERRATA_ENOMEM;
     size_t pos = 0;
     while (pos < lay->len) {

@@ -1,4 +1,6 @@
 /* UTF-8 validation and decoding. */
+#include <string.h>
+
 #include "internal.h"
 
 size_t errata_utf8_seq_len(unsigned char c)
@@ -67,6 +69,23 @@ size_t errata_utf8_invalid_offset(const char *text, size_t len)
         pos += n;
     }
     return len;
+}
+
+/* Bytes other than continuation bytes (10xxxxxx), eight at a time: a
+   continuation byte leaves its top bit in `continuation`, and the multiply
+   adds those bits up in the top byte. */
+size_t errata_utf8_count(const char *text, size_t len)
+{
+    size_t count = 0, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t bytes;
+        memcpy(&bytes, text + i, sizeof bytes);
+        uint64_t continuation = bytes & ~(bytes << 1) & 0x8080808080808080u;
+        count += 8 - (size_t)(((continuation >> 7) * 0x0101010101010101u) >> 56);
+    }
+    for (; i < len; i++)
+        count += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return count;
 }
 
 uint32_t errata_utf8_next(const char *text, size_t len, size_t *pos)
