@@ -434,6 +434,14 @@ typedef struct {
     uint32_t ctx;
 } memo_bigram;
 
+/* A trigram lookup: the trigram's probability, or (absent) the backoff of
+   its context. */
+typedef struct {
+    uint64_t key; /* c << 32 | w, or MEMO_EMPTY */
+    float prob;
+    int found;
+} memo_trigram;
+
 #define MEMO_EMPTY UINT64_MAX
 #define MEMO_WORD_BYTES 24 /* longer strings are looked up in the model each time */
 
@@ -448,6 +456,7 @@ struct errata_lm_memo {
     const errata_lm *lm;
     unsigned bits;
     memo_bigram *bigrams;
+    memo_trigram *trigrams;
     memo_word *words;
 };
 
@@ -463,13 +472,15 @@ errata_lm_memo *errata_lm_memo_new(const errata_lm *lm, size_t lookups)
     memo->lm = lm;
     memo->bits = bits;
     memo->bigrams = malloc(slots * sizeof *memo->bigrams);
+    memo->trigrams = malloc(slots * sizeof *memo->trigrams);
     memo->words = malloc(slots * sizeof *memo->words);
-    if (!memo->bigrams || !memo->words) {
+    if (!memo->bigrams || !memo->trigrams || !memo->words) {
         errata_lm_memo_free(memo);
         return NULL;
     }
     for (size_t i = 0; i < slots; i++) {
         memo->bigrams[i].key = MEMO_EMPTY;
+        memo->trigrams[i].key = MEMO_EMPTY;
         memo->words[i].len = 0;
     }
     return memo;
@@ -480,6 +491,7 @@ void errata_lm_memo_free(errata_lm_memo *memo)
     if (!memo)
         return;
     free(memo->bigrams);
+    free(memo->trigrams);
     free(memo->words);
     free(memo);
 }
@@ -516,6 +528,25 @@ static float trigram_prob(const errata_lm *lm, uint32_t c, uint32_t w, float p)
     if (t != LM_NONE)
         return packed_prob(lm, SEC_TRIGRAM, CODEBOOK_TRIGRAM, t);
     return context_backoff(lm, c) + p;
+}
+
+/* trigram_prob(), remembered in memo (if any). */
+static float memo_trigram_prob(const errata_lm *lm, errata_lm_memo *memo, uint32_t c, uint32_t w,
+                               float p)
+{
+    if (!memo)
+        return trigram_prob(lm, c, w, p);
+    uint64_t key = (uint64_t)c << 32 | w;
+    uint32_t h = (c * 0x9E3779B1u) ^ (w * 0x85EBCA77u);
+    memo_trigram *slot = &memo->trigrams[h >> (32 - memo->bits)];
+    if (slot->key != key) {
+        uint32_t t = find_trigram(lm, c, w);
+        slot->key = key;
+        slot->found = t != LM_NONE;
+        slot->prob = slot->found ? packed_prob(lm, SEC_TRIGRAM, CODEBOOK_TRIGRAM, t)
+                                 : context_backoff(lm, c);
+    }
+    return slot->found ? slot->prob : slot->prob + p;
 }
 
 double errata_lm_prob(const errata_lm *lm, const uint32_t *words, size_t n)
@@ -682,7 +713,7 @@ static void extend_from(const errata_lm *lm, errata_lm_memo *memo, lm_lattice *l
     for (uint8_t k = 0; k < prev->nstates; k++) {
         const lm_state *s = &prev->states[k];
         float p = s->ctx == LM_NONE ? s->pending + p_bigram
-                                    : trigram_prob(lm, s->ctx, to->word, p_bigram);
+                                    : memo_trigram_prob(lm, memo, s->ctx, to->word, p_bigram);
         next.score = s->score + p;
         next.back_state = k;
         offer(to, &next, final);
