@@ -22,6 +22,28 @@ static int syntax_error(const parse_state *st, const char *why)
 
 #define DIGIT_ITEM "<digit>"
 
+static void add_byte(uint64_t *set, unsigned char b) { set[b >> 6] |= (uint64_t)1 << (b & 63); }
+
+static int has_byte(const uint64_t *set, unsigned char b) { return (set[b >> 6] >> (b & 63)) & 1; }
+
+/* Record item s[0..n) in the list's byte sets (n == 0: a <digit>, which
+   ends with an ASCII digit or the last byte of a full-width one, EF BC 90-99). */
+static void note_item_bytes(errata_strings *list, const char *s, size_t n)
+{
+    if (n == 0) {
+        for (unsigned char d = 0; d < 10; d++) {
+            add_byte(list->last_bytes, (unsigned char)('0' + d));
+            add_byte(list->last_bytes, (unsigned char)(0x90 + d));
+        }
+    } else {
+        add_byte(list->last_bytes, (unsigned char)s[n - 1]);
+    }
+    if (n >= 3)
+        add_byte(list->third_bytes, (unsigned char)s[2]);
+    else
+        list->has_short_item = 1;
+}
+
 static int strings_add(errata_strings *list, const char *s, size_t n)
 {
     char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
@@ -37,6 +59,7 @@ static int strings_add(errata_strings *list, const char *s, size_t n)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     int is_digit = n == strlen(DIGIT_ITEM) && memcmp(s, DIGIT_ITEM, n) == 0;
     list->lens[list->count++] = is_digit ? 0 : n;
+    note_item_bytes(list, is_digit ? "" : s, is_digit ? 0 : n);
     return ERRATA_OK;
 }
 
@@ -46,9 +69,7 @@ static void strings_clear(errata_strings *list)
         free(list->items[i]);
     free(list->items);
     free(list->lens);
-    list->items = NULL;
-    list->lens = NULL;
-    list->count = 0;
+    memset(list, 0, sizeof *list);
 }
 
 /* Split a comma-separated context list into list. */
@@ -340,14 +361,25 @@ static size_t digit_before(const char *text, size_t end)
     return 0;
 }
 
+/* Whether a[0..n) equals b[0..n) (n > 0): the first and last bytes are
+   compared first, the last byte of a Chinese string (a continuation byte)
+   telling most strings apart. */
+static int bytes_match(const char *a, const char *b, size_t n)
+{
+    return a[0] == b[0] && a[n - 1] == b[n - 1] && memcmp(a, b, n) == 0;
+}
+
 const char *errata_strings_match_at(const errata_strings *list, const char *text, size_t len,
                                    size_t pos)
 {
+    if (!list->has_short_item &&
+        (pos + 3 > len || !has_byte(list->third_bytes, (unsigned char)text[pos + 2])))
+        return NULL; /* every item has three bytes or more, none the byte found third */
     for (size_t i = 0; i < list->count; i++) {
         const char *s = list->items[i];
         size_t n = list->lens[i];
         if (n == 0 ? digit_at(text, len, pos) > 0
-                   : pos + n <= len && text[pos] == s[0] && memcmp(text + pos, s, n) == 0)
+                   : pos + n <= len && bytes_match(text + pos, s, n))
             return s;
     }
     return NULL;
@@ -355,11 +387,13 @@ const char *errata_strings_match_at(const errata_strings *list, const char *text
 
 const char *errata_strings_match_before(const errata_strings *list, const char *text, size_t end)
 {
+    if (end == 0 || !has_byte(list->last_bytes, (unsigned char)text[end - 1]))
+        return NULL; /* no item ends with the byte before end */
     for (size_t i = 0; i < list->count; i++) {
         const char *s = list->items[i];
         size_t n = list->lens[i];
         if (n == 0 ? digit_before(text, end) > 0
-                   : n <= end && text[end - n] == s[0] && memcmp(text + end - n, s, n) == 0)
+                   : n <= end && bytes_match(text + end - n, s, n))
             return s;
     }
     return NULL;

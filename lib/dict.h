@@ -22,6 +22,11 @@ typedef struct {
     char **items;
     size_t *lens; /* each item's length; 0 for "<digit>", which stands for any digit */
     size_t count;
+    /* Byte sets that rule out most places at once (see dict.c): the last
+       bytes of the items, and their third bytes (usable when no item is
+       shorter than three bytes or a <digit>). */
+    uint64_t last_bytes[4], third_bytes[4];
+    int has_short_item;
 } errata_strings;
 
 typedef struct {
