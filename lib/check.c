@@ -58,18 +58,15 @@ static void sort_matches(match_list *matches)
 
 /* Whether [start, end) overlaps an occurrence of a word that must never change.
    Matches are sorted by start and none is longer than `longest` bytes, so
-   only those starting after start - longest can overlap. */
+   only those starting after start - longest can overlap.  *first is the
+   first of those for an earlier start (the calls come in text order). */
 static int is_protected(const errata_engine *engine, const match_list *matches, size_t start,
-                        size_t end, size_t longest)
+                        size_t end, size_t longest, size_t *first)
 {
-    size_t from = start > longest ? start - longest : 0, lo = 0, hi = matches->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (matches->items[mid].start < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t from = start > longest ? start - longest : 0, lo = *first;
+    while (lo < matches->count && matches->items[lo].start < from)
+        lo++;
+    *first = lo;
     for (size_t i = lo; i < matches->count; i++) {
         const key_match *m = &matches->items[i];
         if (m->start >= end)
@@ -136,12 +133,12 @@ static int collect_candidates(const errata_engine *engine, const match_list *mat
     for (size_t i = 0; i < matches->count; i++)
         if (matches->items[i].end - matches->items[i].start > longest)
             longest = matches->items[i].end - matches->items[i].start;
-    size_t covered_until = 0;
+    size_t covered_until = 0, first_near = 0;
     for (size_t i = 0; i < matches->count; i++) {
         const key_match *m = &matches->items[i];
         if (engine->keys[m->key].entry_count == 0 || m->start < covered_until)
             continue; /* matches are sorted longest first at each start */
-        if (is_protected(engine, matches, m->start, m->end, longest))
+        if (is_protected(engine, matches, m->start, m->end, longest, &first_near))
             continue;
         if (errata_grow((void **)&out->items, &out->cap, out->count + 1, sizeof *out->items))
             return ERRATA_ENOMEM;

@@ -53,11 +53,14 @@ static int view_init(errata_layout *lay)
         return ERRATA_ENOMEM;
     size_t pos = 0;
     while (pos < lay->len) {
-        size_t start = pos;
-        uint32_t cp = errata_utf8_next_fast(lay->text, lay->len, &pos);
-        if (view_push(lay, cp, start, pos, 0))
+        if (lay->count == lay->cap && view_reserve(lay, 1)) /* only for invalid UTF-8 */
             return ERRATA_ENOMEM;
+        size_t i = lay->count++, start = pos;
+        lay->cps[i] = errata_utf8_next_fast(lay->text, lay->len, &pos);
+        lay->spans[i] = (errata_layout_span){start, pos};
     }
+    if (lay->count)
+        memset(lay->fixed, 0, lay->count);
     return ERRATA_OK;
 }
 

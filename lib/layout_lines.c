@@ -214,7 +214,11 @@ static heading_type heading_at(const errata_layout *lay, size_t i, int *value)
 
 static int collect_headings(const errata_layout *lay, heading_list *list)
 {
+    errata_layout_set starts; /* where heading_at() can find one */
+    errata_layout_set_init(&starts, "(（第一二三四五六七八九十");
     for (size_t i = 0; i < lay->count; i++) {
+        if (!errata_layout_set_has(&starts, lay->cps[i]))
+            continue;
         int value;
         heading_type type = heading_at(lay, i, &value);
         if (type == H_TYPES)
