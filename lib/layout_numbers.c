@@ -136,13 +136,14 @@ static int flag_deleted_date(errata_layout *lay, size_t i)
 
 /* A unit right after a word that takes a quantity (总值亿元, 人均元, 增长%). */
 static int flag_deleted_digits(errata_layout *lay, const errata_layout_set *takes_quantity,
-                               size_t i, size_t *unit_length)
+                               const errata_layout_set *unit_starts, size_t i, size_t *unit_length)
 {
     static const char *const units[] = {"万美元", "亿元", "万元", "美元", "个百分点", "平方公里",
                                         "公里", "万亩", "万人", "万吨", "元", "%", "％"};
     *unit_length = 0;
     uint32_t before = errata_layout_before(lay, i);
-    if (!errata_layout_set_has(takes_quantity, before))
+    if (!errata_layout_set_has(unit_starts, lay->cps[i]) ||
+        !errata_layout_set_has(takes_quantity, before))
         return ERRATA_OK;
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
         if (!errata_layout_matches(lay, i, units[u]))
@@ -162,8 +163,9 @@ static int flag_deleted_digits(errata_layout *lay, const errata_layout_set *take
 
 int errata_layout_numbers(errata_layout *lay)
 {
-    errata_layout_set takes_quantity;
+    errata_layout_set takes_quantity, unit_starts;
     errata_layout_set_init(&takes_quantity, "达共约近为值入资均长降现计额超逾至到增减占");
+    errata_layout_set_init(&unit_starts, "万亿美个平公元%％"); /* first characters of the units */
     int rc = ERRATA_OK;
     for (size_t i = 0; !rc && i < lay->count; i++) {
         uint32_t c = lay->cps[i];
@@ -181,7 +183,7 @@ int errata_layout_numbers(errata_layout *lay)
             rc = flag_deleted_date(lay, i);
         } else {
             size_t unit_length;
-            rc = flag_deleted_digits(lay, &takes_quantity, i, &unit_length);
+            rc = flag_deleted_digits(lay, &takes_quantity, &unit_starts, i, &unit_length);
             if (unit_length)
                 i += unit_length - 1;
         }

@@ -317,6 +317,8 @@ static int spread_over_pages(const text_line *repeats, size_t count)
    are next to each other once sorted by hash. */
 static int remove_repeated_lines(errata_layout *lay)
 {
+    if (!lay->site_damage)
+        return ERRATA_OK; /* no line would count as filler */
     text_line *lines = NULL;
     size_t count = 0;
     int rc = collect_lines(lay, &lines, &count);
