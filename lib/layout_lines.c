@@ -23,12 +23,10 @@ typedef struct {
     size_t first, last; /* first code point, and one past the last, without blanks */
 } line_span;
 
-static line_span line_before(const errata_layout *lay, size_t newline)
+/* View positions [start, end) without the blanks at either end. */
+static line_span trim_line(const errata_layout *lay, size_t start, size_t end)
 {
-    size_t start = newline;
-    while (start > 0 && lay->cps[start - 1] != '\n')
-        start--;
-    line_span s = {start, newline};
+    line_span s = {start, end};
     while (s.first < s.last && errata_layout_is_blank(lay->cps[s.first]))
         s.first++;
     while (s.last > s.first && errata_layout_is_blank(lay->cps[s.last - 1]))
@@ -36,12 +34,42 @@ static line_span line_before(const errata_layout *lay, size_t newline)
     return s;
 }
 
+/* The view's line breaks, found once for the pass. */
+typedef struct {
+    size_t *at; /* their positions */
+    size_t count;
+} line_breaks;
+
+static int find_line_breaks(const errata_layout *lay, line_breaks *breaks)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < lay->count; i++) {
+        if (lay->cps[i] != '\n')
+            continue;
+        if (errata_grow((void **)&breaks->at, &cap, breaks->count + 1, sizeof *breaks->at))
+            return ERRATA_ENOMEM;
+        breaks->at[breaks->count++] = i;
+    }
+    return ERRATA_OK;
+}
+
+/* Line k: from line break k - 1 (or the start) to line break k (or the
+   end), without blanks. */
+static line_span line_at(const errata_layout *lay, const line_breaks *breaks, size_t k)
+{
+    size_t start = k == 0 ? 0 : breaks->at[k - 1] + 1;
+    size_t end = k < breaks->count ? breaks->at[k] : lay->count;
+    return trim_line(lay, start, end);
+}
+
 /* Table rows and aligned columns: box drawing, tabs, runs of spaces. */
 static int is_tabular(const errata_layout *lay, line_span s)
 {
     for (size_t i = s.first; i < s.last; i++) {
         uint32_t c = lay->cps[i];
-        if ((c >= 0x2500 && c <= 0x257F) || c == '\t' || (c == ' ' && errata_layout_cp(lay, i + 1) == ' '))
+        if (c > 0x257F)
+            continue; /* Han and most others: none of the marks below */
+        if (c >= 0x2500 || c == '\t' || (c == ' ' && errata_layout_cp(lay, i + 1) == ' '))
             return 1;
     }
     return 0;
@@ -49,13 +77,11 @@ static int is_tabular(const errata_layout *lay, line_span s)
 
 /* The length of most lines that end with a Han character (give or take
    one), if they show the text was wrapped at a fixed width (else 0). */
-static size_t wrapping_width(const errata_layout *lay)
+static size_t wrapping_width(const errata_layout *lay, const line_breaks *breaks)
 {
     size_t counts[WIDTH_SLOTS + 1] = {0}, lines = 0;
-    for (size_t i = 0; i < lay->count; i++) {
-        if (lay->cps[i] != '\n')
-            continue;
-        line_span s = line_before(lay, i);
+    for (size_t k = 0; k < breaks->count; k++) {
+        line_span s = line_at(lay, breaks, k);
         size_t length = s.last - s.first;
         if (length < 10 || !errata_is_han(lay->cps[s.last - 1]) || is_tabular(lay, s))
             continue;
@@ -80,14 +106,6 @@ static int is_indent(const errata_layout *lay, size_t i)
     return c == 0x3000 || c == '\t' || (c == ' ' && errata_layout_cp(lay, i + 1) == ' ');
 }
 
-static line_span line_after(const errata_layout *lay, size_t newline)
-{
-    size_t end = newline + 1;
-    while (end < lay->count && lay->cps[end] != '\n')
-        end++;
-    return line_before(lay, end);
-}
-
 /* Whether the last and next code points around a line break can belong to
    one Chinese sentence; a number may be cut only in a long or full line. */
 static int continues_sentence(uint32_t last, uint32_t next, int full_line)
@@ -104,13 +122,14 @@ typedef struct {
     const char *reason;
 } join_verdict;
 
-/* Whether the line break at newline falls inside a sentence.  Without
-   evidence of the site, joins are only proposed: clean texts are hard-wrapped
-   at a fixed width too (rendered manual pages), and stay as they are. */
-static join_verdict judge_break(const errata_layout *lay, size_t newline, size_t width)
+/* Whether the line break at newline, between lines a and after, falls
+   inside a sentence.  Without evidence of the site, joins are only proposed:
+   clean texts are hard-wrapped at a fixed width too (rendered manual pages),
+   and stay as they are. */
+static join_verdict judge_break(const errata_layout *lay, line_span a, line_span after,
+                                size_t newline, size_t width)
 {
     const join_verdict keep = {0, NULL};
-    line_span a = line_before(lay, newline), after = line_after(lay, newline);
     size_t b = newline + 1;
     if (a.last == a.first || after.last == after.first || is_indent(lay, b))
         return keep;
@@ -144,13 +163,13 @@ static join_verdict judge_break(const errata_layout *lay, size_t newline, size_t
     return keep;
 }
 
-int errata_layout_line_joins(errata_layout *lay)
+static int join_lines(errata_layout *lay, const line_breaks *breaks)
 {
-    size_t width = wrapping_width(lay);
-    for (size_t i = 0; i < lay->count; i++) {
-        if (lay->cps[i] != '\n')
-            continue;
-        join_verdict v = judge_break(lay, i, width);
+    size_t width = wrapping_width(lay, breaks);
+    for (size_t k = 0; k < breaks->count; k++) {
+        size_t i = breaks->at[k];
+        join_verdict v = judge_break(lay, line_at(lay, breaks, k), line_at(lay, breaks, k + 1), i,
+                                     width);
         if (v.confidence == 0)
             continue;
         size_t from = i > 0 && lay->cps[i - 1] == '\r' ? i - 1 : i;
@@ -160,6 +179,16 @@ int errata_layout_line_joins(errata_layout *lay)
             return rc;
     }
     return ERRATA_OK;
+}
+
+int errata_layout_line_joins(errata_layout *lay)
+{
+    line_breaks breaks = {0};
+    int rc = find_line_breaks(lay, &breaks);
+    if (!rc)
+        rc = join_lines(lay, &breaks);
+    free(breaks.at);
+    return rc;
 }
 
 /* ------------------------------------------------------------ headings */
@@ -324,14 +353,34 @@ static double heading_confidence(const errata_layout *lay, const heading_list *l
     return stop && long_item && flattened ? 0.6 : 0;
 }
 
+/* The view's line breaks: all of them, and the first of each run, followed
+   by another one (a blank line) or not. */
+typedef struct {
+    size_t total, single, blank;
+} break_census;
+
+static break_census count_breaks(const errata_layout *lay)
+{
+    break_census c = {0, 0, 0};
+    for (size_t i = 0; i < lay->count; i++) {
+        if (lay->cps[i] != '\n')
+            continue;
+        c.total++;
+        if (i == 0 || i + 1 == lay->count || lay->cps[i - 1] == '\n')
+            continue;
+        if (lay->cps[i + 1] == '\n')
+            c.blank++;
+        else
+            c.single++;
+    }
+    return c;
+}
+
 /* Whether the text has lost its line breaks: fewer than one per FLAT_TEXT
    code points. */
-static int is_flattened(const errata_layout *lay)
+static int is_flattened(const errata_layout *lay, const break_census *c)
 {
-    size_t breaks = 0;
-    for (size_t i = 0; i < lay->count; i++)
-        breaks += lay->cps[i] == '\n';
-    return breaks * FLAT_TEXT < lay->count;
+    return c->total * FLAT_TEXT < lay->count;
 }
 
 static const char *heading_name(heading_type type)
@@ -342,23 +391,14 @@ static const char *heading_name(heading_type type)
 }
 
 /* The document's paragraph break: a blank line if most of its breaks are. */
-static const char *paragraph_break(const errata_layout *lay)
+static const char *paragraph_break(const break_census *c)
 {
-    size_t single = 0, blank = 0;
-    for (size_t i = 1; i + 1 < lay->count; i++) {
-        if (lay->cps[i] != '\n' || lay->cps[i - 1] == '\n')
-            continue;
-        if (lay->cps[i + 1] == '\n')
-            blank++;
-        else
-            single++;
-    }
-    return blank > single ? "\n\n" : "\n";
+    return c->blank > c->single ? "\n\n" : "\n";
 }
 
-static int break_headings(errata_layout *lay, const heading_list *list, const char *separator)
+static int break_headings(errata_layout *lay, const heading_list *list, const char *separator,
+                          int flattened)
 {
-    int flattened = is_flattened(lay);
     for (size_t k = 0; k < list->count; k++) {
         const heading *h = &list->items[k];
         double confidence = heading_confidence(lay, list, h, flattened);
@@ -456,13 +496,14 @@ static int break_title(errata_layout *lay, const char *separator)
 int errata_layout_heading_breaks(errata_layout *lay)
 {
     heading_list list = {0};
-    const char *separator = paragraph_break(lay);
+    break_census breaks = count_breaks(lay);
+    const char *separator = paragraph_break(&breaks);
     int rc = break_title(lay, separator);
     if (!rc)
         rc = collect_headings(lay, &list);
     if (!rc) {
         find_series(&list);
-        rc = break_headings(lay, &list, separator);
+        rc = break_headings(lay, &list, separator, is_flattened(lay, &breaks));
     }
     free(list.items);
     return rc;
