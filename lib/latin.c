@@ -239,6 +239,14 @@ static int judge_word(const errata_latin_speller *s, const char *text, size_t st
 
 static int is_graphic_ascii(unsigned char c) { return c > 0x20 && c < 0x7F; }
 
+/* Whether none of the eight bytes at p is ASCII (all have the top bit set). */
+static int no_ascii_in_eight(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return (x & 0x8080808080808080u) == 0x8080808080808080u;
+}
+
 /* Sentence punctuation that may stand before or after a word. */
 static int is_opening(char c) { return c != '\0' && strchr("\"'([{<", c) != NULL; }
 static int is_closing(char c) { return c != '\0' && strchr("\"')]}>.,;:!?", c) != NULL; }
@@ -267,6 +275,10 @@ int errata_latin_check(const errata_latin_speller *speller, const char *text, si
         return ERRATA_OK;
     size_t pos = 0;
     while (pos < len) {
+        if (len - pos >= 8 && no_ascii_in_eight(text + pos)) {
+            pos += 8; /* Chinese text: no byte of a word here */
+            continue;
+        }
         if (!is_graphic_ascii((unsigned char)text[pos])) {
             pos++;
             continue;
