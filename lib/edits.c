@@ -6,8 +6,31 @@
 
 #include "internal.h"
 
-/* An edit's four strings share one allocation, which old_text points to. */
-static void free_edit_strings(errata_edit *e) { free((char *)e->old_text); }
+/* The edits' strings are kept in blocks that the list frees all at once
+   (a dropped edit's strings stay until then). */
+#define STRING_BLOCK_BYTES 65536
+
+struct errata_string_block {
+    struct errata_string_block *next;
+    size_t used, size;
+    char bytes[];
+};
+
+/* n bytes in the list's string blocks, or NULL when out of memory. */
+static char *string_space(errata_edit_list *list, size_t n)
+{
+    struct errata_string_block *b = list->strings;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > STRING_BLOCK_BYTES ? n : STRING_BLOCK_BYTES;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        *b = (struct errata_string_block){list->strings, 0, size};
+        list->strings = b;
+    }
+    b->used += n;
+    return b->bytes + b->used - n;
+}
 
 /* Copy s[0..n) to *at, NUL-terminated; returns the copy, *at moved past it. */
 static const char *put_string(char **at, const char *s, size_t n)
@@ -19,12 +42,13 @@ static const char *put_string(char **at, const char *s, size_t n)
     return copy;
 }
 
-/* Fill e's strings in one allocation. */
-static int set_edit_strings(errata_edit *e, const char *old_text, size_t old_len,
-                            const char *new_text, const char *rule, const char *reason)
+/* Copy e's strings into the list's blocks. */
+static int set_edit_strings(errata_edit_list *list, errata_edit *e, const char *old_text,
+                            size_t old_len, const char *new_text, const char *rule,
+                            const char *reason)
 {
     size_t new_len = strlen(new_text), rule_len = strlen(rule), reason_len = strlen(reason);
-    char *block = malloc(old_len + new_len + rule_len + reason_len + 4);
+    char *block = string_space(list, old_len + new_len + rule_len + reason_len + 4);
     if (!block)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     e->old_text = put_string(&block, old_text, old_len);
@@ -40,7 +64,8 @@ int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_s
 {
     if (errata_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items))
         return ERRATA_ENOMEM;
-    char reason[512] = "";
+    char reason[512];
+    reason[0] = '\0';
     if (!list->no_reasons) {
         va_list ap;
         va_start(ap, reason_fmt);
@@ -54,7 +79,7 @@ int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_s
     e->byte_end = byte_end;
     e->kind = kind;
     e->confidence = confidence;
-    int rc = set_edit_strings(e, text + byte_start, byte_end - byte_start, new_text, rule, reason);
+    int rc = set_edit_strings(list, e, text + byte_start, byte_end - byte_start, new_text, rule, reason);
     if (rc)
         return rc;
     list->count++;
@@ -63,8 +88,11 @@ int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_s
 
 void errata_edit_list_clear(errata_edit_list *list)
 {
-    for (size_t i = 0; i < list->count; i++)
-        free_edit_strings(&list->items[i]);
+    while (list->strings) {
+        struct errata_string_block *next = list->strings->next;
+        free(list->strings);
+        list->strings = next;
+    }
     free(list->items);
     memset(list, 0, sizeof *list);
 }
@@ -99,17 +127,12 @@ static void select_edits(errata_edit_list *list, const errata_check_options *opt
     for (size_t i = 0; i < list->count; i++) {
         errata_edit *e = &list->items[i];
         int is_flag = e->kind == ERRATA_KIND_FLAG;
-        if (!is_flag && e->confidence < opts->propose_threshold) {
-            free_edit_strings(e);
+        if (!is_flag && e->confidence < opts->propose_threshold)
             continue;
-        }
         if (!is_flag && last_change >= 0 && edits_conflict(&list->items[last_change], e)) {
             errata_edit *prev = &list->items[last_change];
-            if (e->confidence <= prev->confidence) {
-                free_edit_strings(e);
+            if (e->confidence <= prev->confidence)
                 continue;
-            }
-            free_edit_strings(prev);
             memmove(prev, prev + 1, (kept - (size_t)last_change - 1) * sizeof *prev);
             kept--;
         }

@@ -62,6 +62,7 @@ typedef struct {
     errata_edit *items;
     size_t count, cap;
     int no_reasons; /* leave reasons empty (errata_check_options.no_reasons) */
+    struct errata_string_block *strings; /* where the edits' strings are kept (edits.c) */
 } errata_edit_list;
 
 /* Add an edit replacing text[byte_start, byte_end) by new_text.  The list
