@@ -111,6 +111,56 @@ static int compare_edits(const void *pa, const void *pb)
     return strcmp(a->rule, b->rule);
 }
 
+/* Length of the run of edits in order from items[from]. */
+static size_t run_length(const errata_edit *items, size_t from, size_t count)
+{
+    size_t end = from + 1;
+    while (end < count && compare_edits(&items[end - 1], &items[end]) <= 0)
+        end++;
+    return end - from;
+}
+
+/* Merge the runs a[0..na) and b[0..nb) into out; a's edits come first among equals. */
+static void merge_runs(const errata_edit *a, size_t na, const errata_edit *b, size_t nb,
+                       errata_edit *out)
+{
+    size_t i = 0, j = 0;
+    while (i < na && j < nb)
+        *out++ = compare_edits(&b[j], &a[i]) < 0 ? b[j++] : a[i++];
+    memcpy(out, a + i, (na - i) * sizeof *a);
+    memcpy(out + (na - i), b + j, (nb - j) * sizeof *b);
+}
+
+/* A stable merge sort by compare_edits() that takes the runs already in
+   order as they come: each pass adds its edits in text order, so a list is
+   a few runs and two or three rounds of merging sort it. */
+static int sort_edits(errata_edit_list *list)
+{
+    size_t n = list->count;
+    if (n < 2 || run_length(list->items, 0, n) == n)
+        return ERRATA_OK;
+    errata_edit *from = list->items, *to = malloc(n * sizeof *to);
+    if (!to)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t runs;
+    do {
+        runs = 0;
+        for (size_t start = 0; start < n; runs++) {
+            size_t na = run_length(from, start, n);
+            size_t nb = start + na < n ? run_length(from, start + na, n) : 0;
+            merge_runs(from + start, na, from + start + na, nb, to + start);
+            start += na + nb;
+        }
+        errata_edit *merged = to;
+        to = from;
+        from = merged;
+    } while (runs > 1);
+    free(to); /* the other buffer */
+    list->items = from;
+    list->cap = n;
+    return ERRATA_OK;
+}
+
 static int edits_conflict(const errata_edit *a, const errata_edit *b)
 {
     if (a->byte_start == b->byte_start && a->byte_end == a->byte_start && b->byte_end == b->byte_start)
@@ -190,8 +240,9 @@ static void fill_positions(errata_edit_list *list, const char *text, size_t len)
 int errata_edit_list_finish(errata_edit_list *list, const char *text, size_t len,
                             const errata_check_options *opts)
 {
-    if (list->count > 1)
-        qsort(list->items, list->count, sizeof *list->items, compare_edits);
+    int rc = sort_edits(list);
+    if (rc)
+        return rc;
     select_edits(list, opts);
     fill_positions(list, text, len);
     for (size_t i = 0; i < list->count; i++) {
