@@ -90,18 +90,38 @@ typedef struct {
 
 static void count_characters(const char *text, size_t len, ocr_census *c)
 {
-    uint32_t before = 0;
     for (size_t pos = 0; pos < len;) {
         uint32_t cp = errata_utf8_next_fast(text, len, &pos);
-        if (errata_is_han(cp)) { /* most characters: none of the others */
-            c->han++;
-            c->ascii_commas += before == ',';
-        } else {
-            c->latin += is_latin(cp);
-            c->full_commas += cp == 0xFF0C;
-            c->ascii_commas += cp == ',' && errata_is_han(before);
-        }
-        before = cp;
+        c->han += errata_is_han(cp);
+        c->latin += is_latin(cp);
+    }
+}
+
+/* The code point that ends at text[end], or 0 at the start. */
+static uint32_t code_point_before(const char *text, size_t end)
+{
+    if (end == 0)
+        return 0;
+    size_t start = end - 1;
+    while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80)
+        start--;
+    return errata_utf8_next(text, end, &start);
+}
+
+/* The commas, found by their bytes: full-width ones (EF BC 8C), and ASCII
+   ones counted once for each Han character next to them. */
+static void count_commas(const char *text, size_t len, ocr_census *c)
+{
+    for (const char *p = memchr(text, ',', len); p;
+         p = memchr(p + 1, ',', len - (size_t)(p + 1 - text))) {
+        size_t at = (size_t)(p - text), next = at + 1;
+        c->ascii_commas += errata_is_han(code_point_before(text, at));
+        c->ascii_commas += next < len && errata_is_han(errata_utf8_next(text, len, &next));
+    }
+    for (const char *p = memchr(text, 0xEF, len); p;
+         p = memchr(p + 1, 0xEF, len - (size_t)(p + 1 - text))) {
+        size_t at = (size_t)(p - text);
+        c->full_commas += len - at >= 3 && (unsigned char)p[1] == 0xBC && (unsigned char)p[2] == 0x8C;
     }
 }
 
@@ -157,9 +177,11 @@ static void count_lines(const char *text, size_t len, ocr_census *c)
 int errata_ocr_shows_ocr(const char *text, size_t len)
 {
     ocr_census c = {0};
+    count_commas(text, len, &c);
+    if (c.full_commas < FULL_COMMAS_PER_ASCII * c.ascii_commas)
+        return 0; /* text a 文库 site converted: known without decoding it all */
     count_characters(text, len, &c);
-    if (c.han < MIN_HAN || c.latin * LATIN_PER_HAN > c.han ||
-        c.full_commas < FULL_COMMAS_PER_ASCII * c.ascii_commas)
+    if (c.han < MIN_HAN || c.latin * LATIN_PER_HAN > c.han)
         return 0;
     count_lines(text, len, &c);
     return c.wrapped >= MIN_WRAPPED && c.wrapped * WRAPPED_SHARE >= c.long_lines;
