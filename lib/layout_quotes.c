@@ -117,41 +117,44 @@ static int closes_term(const errata_layout *lay, size_t i, size_t paragraph_star
     return next == 0 || next == '\n' || errata_layout_in_set(next, "，。、；：！？）");
 }
 
-static int fix_paragraph(errata_layout *lay, size_t start, size_t end)
+/* The quotation mark c at i, in the paragraph that starts at paragraph_start;
+   *open is the “ still waiting for its ” (SIZE_MAX: none). */
+static int fix_mark(errata_layout *lay, size_t i, uint32_t c, size_t paragraph_start, size_t *open)
 {
-    size_t open = SIZE_MAX;
-    for (size_t i = start; i < end; i++) {
-        uint32_t c = lay->cps[i];
-        int rc = 0;
-        if (c == 0x201D) {
-            open = SIZE_MAX;
-        } else if (c == 0x201C && closes_term(lay, i, start)) {
-            rc = errata_layout_edit(lay, i, i + 1, "”", "quote/close-as-open", ERRATA_KIND_QUOTE,
-                                    open != SIZE_MAX ? 0.85 : 0.7,
-                                    "“ closing a term: it stands for ”%s",
-                                    open != SIZE_MAX ? "" : " (its opening mark is missing)");
-            open = SIZE_MAX;
-        } else if (c == 0x201C) {
-            if (open != SIZE_MAX)
-                rc = propose_close(lay, open, i);
-            open = i;
-        }
-        if (rc < 0)
-            return rc;
+    int rc = 0;
+    if (c == 0x201D) {
+        *open = SIZE_MAX;
+    } else if (closes_term(lay, i, paragraph_start)) {
+        rc = errata_layout_edit(lay, i, i + 1, "”", "quote/close-as-open", ERRATA_KIND_QUOTE,
+                                *open != SIZE_MAX ? 0.85 : 0.7,
+                                "“ closing a term: it stands for ”%s",
+                                *open != SIZE_MAX ? "" : " (its opening mark is missing)");
+        *open = SIZE_MAX;
+    } else {
+        if (*open != SIZE_MAX)
+            rc = propose_close(lay, *open, i);
+        *open = i;
     }
-    return open != SIZE_MAX ? propose_close(lay, open, end) : ERRATA_OK;
+    return rc < 0 ? rc : ERRATA_OK;
 }
 
+/* One paragraph (line) after the other, in one walk over the view. */
 int errata_layout_quotes(errata_layout *lay)
 {
-    for (size_t start = 0; start < lay->count;) {
-        size_t end = start;
-        while (end < lay->count && lay->cps[end] != '\n')
-            end++;
-        int rc = fix_paragraph(lay, start, end);
+    size_t paragraph_start = 0, open = SIZE_MAX;
+    for (size_t i = 0; i < lay->count; i++) {
+        uint32_t c = lay->cps[i];
+        int rc = ERRATA_OK;
+        if (c == '\n') {
+            if (open != SIZE_MAX)
+                rc = propose_close(lay, open, i);
+            open = SIZE_MAX;
+            paragraph_start = i + 1;
+        } else if (c == 0x201C || c == 0x201D) {
+            rc = fix_mark(lay, i, c, paragraph_start, &open);
+        }
         if (rc)
             return rc;
-        start = end + 1;
     }
-    return ERRATA_OK;
+    return open != SIZE_MAX ? propose_close(lay, open, lay->count) : ERRATA_OK;
 }
