@@ -114,6 +114,8 @@ static void widen_to_line(const errata_layout *lay, size_t *from, size_t *to)
 static int remove_footers(errata_layout *lay, page_marks *marks)
 {
     for (size_t i = 0; i < lay->count; i++) {
+        if (lay->cps[i] != 0x7B2C && i > 0 && lay->cps[i - 1] != '\n')
+            continue; /* footers start with 第 or at a line start */
         long page;
         size_t end = page_footer_at(lay, i, &page);
         if (!end)
