@@ -240,6 +240,14 @@ static int compare_changes(const void *pa, const void *pb)
     return (a->to > a->from) - (b->to > b->from); /* insertions first */
 }
 
+static int changes_in_order(const errata_layout *lay)
+{
+    for (size_t i = 1; i < lay->change_count; i++)
+        if (compare_changes(&lay->changes[i - 1], &lay->changes[i]) > 0)
+            return 0;
+    return 1;
+}
+
 /* Push the code points of new_text as made characters. */
 static int push_text(errata_layout *lay, const char *new_text, size_t start, size_t end)
 {
@@ -461,7 +469,8 @@ int errata_layout_commit(errata_layout *lay)
 {
     if (lay->change_count == 0)
         return ERRATA_OK;
-    qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
+    if (!changes_in_order(lay)) /* the passes mostly make them in order */
+        qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
     int grows, rc = ERRATA_OK;
     if (!fits_in_place(lay, &grows))
         rc = rebuild_view(lay);
