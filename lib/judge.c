@@ -246,11 +246,21 @@ static void scorer_free(window_scorer *sc)
     free(sc->seen);
 }
 
+/* A hash of a window's text, mixed eight bytes at a time: byte-at-a-time
+   hashing was a third of judging's own time.  The top bits pick a slot. */
 static uint64_t text_hash(const char *text, size_t n)
 {
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)text[i]) * 1099511628211u;
+    uint64_t h = n * 0x9E3779B97F4A7C15u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, text + i, sizeof word);
+        h = (h ^ word) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, text + i, n - i);
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53u;
     return h ? h : 1;
 }
 
