@@ -517,12 +517,19 @@ static int repair_and_deliver(batch_run *run, batch_job *job, const errata_cli_d
     errata_encoding target = errata_cli_output_encoding(doc, run->common->output_encoding);
     int same_bytes = !changed && target == doc->encoding;
     stats->changed += changed;
-    int rc = same_bytes ? 0
-                        : errata_batch_encode(&run->console, name, fixed, fixed_len, target,
-                                              &encoded, &encoded_len);
+    /* The repaired text is valid UTF-8 already: plain UTF-8 output needs
+       no conversion (nor another validation pass). */
+    const char *bytes = same_bytes ? doc->raw.data : fixed;
+    size_t bytes_len = same_bytes ? doc->raw.len : fixed_len;
+    int rc = 0;
+    if (!same_bytes && target != ERRATA_ENCODING_UTF8) {
+        rc = errata_batch_encode(&run->console, name, fixed, fixed_len, target, &encoded,
+                                 &encoded_len);
+        bytes = encoded;
+        bytes_len = encoded_len;
+    }
     if (!rc)
-        rc = same_bytes ? deliver(run, job, doc, doc->raw.data, doc->raw.len, 1)
-                        : deliver(run, job, doc, encoded, encoded_len, 0);
+        rc = deliver(run, job, doc, bytes, bytes_len, same_bytes);
     errata_free(fixed);
     errata_free(encoded);
     return rc;
