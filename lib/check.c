@@ -190,6 +190,14 @@ static int check_words(const errata_engine *engine, const char *text, size_t len
     return rc;
 }
 
+static int check_lookalikes(const errata_engine *engine, const char *text, size_t len,
+                            const errata_check_options *opts, errata_edit_list *edits)
+{
+    const errata_lookalike_table *table;
+    int rc = errata_lookalike_source_table(engine->lookalikes, &table);
+    return rc ? rc : errata_lookalike_check(table, engine->lm, text, len, opts, edits);
+}
+
 int errata_check(const errata_engine *engine, const char *text, size_t len,
                  const errata_check_options *opts, errata_result **out)
 {
@@ -214,7 +222,7 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
        text the model would trade rare right words for frequent ones. */
     int ocr = !rc && errata_ocr_shows_ocr(text, len);
     if (ocr && engine->lm)
-        rc = errata_lookalike_check(engine->lookalikes, engine->lm, text, len, opts, &result->edits);
+        rc = check_lookalikes(engine, text, len, opts, &result->edits);
     if (!rc && ocr)
         rc = errata_ocr_punct_check(text, len, opts, &result->edits);
     if (!rc && engine->speller)

@@ -115,11 +115,12 @@ static int load_model(errata_engine *engine, const errata_engine_options *opts)
                                  (size_t)(errata_embedded_model_end - errata_embedded_model));
 }
 
-/* The OCR passes: the look-alike table, and hunspell's English dictionary
-   when it is installed (without it, Latin words are left alone). */
+/* The OCR passes: the look-alike table (parsed when first needed), and
+   hunspell's English dictionary when it is installed (without it, Latin
+   words are left alone). */
 static int load_ocr_tables(errata_engine *engine)
 {
-    int rc = errata_lookalike_table_embedded(&engine->lookalikes);
+    int rc = errata_lookalike_source_new(&engine->lookalikes);
     if (!rc && errata_latin_speller_new(&engine->speller, NULL, NULL) != ERRATA_OK)
         engine->speller = NULL;
     return rc;
@@ -160,7 +161,7 @@ void errata_engine_free(errata_engine *engine)
     if (!engine)
         return;
     errata_lm_free(engine->lm);
-    errata_lookalike_table_free(engine->lookalikes);
+    errata_lookalike_source_free(engine->lookalikes);
     errata_latin_speller_free(engine->speller);
     errata_ac_free(engine->automaton);
     free(engine->keys);

@@ -6,7 +6,7 @@
 #include "dict.h"
 
 struct errata_lm;
-struct errata_lookalike_table;
+struct errata_lookalike_source;
 struct errata_latin_speller;
 
 /* One distinct string the automaton looks for: the corrupted form of some
@@ -27,7 +27,7 @@ struct errata_engine {
     size_t *key_originals; /* entry indices, grouped by key */
     errata_ac *automaton;
     struct errata_lm *lm; /* NULL without a model */
-    struct errata_lookalike_table *lookalikes;
+    struct errata_lookalike_source *lookalikes;
     struct errata_latin_speller *speller; /* NULL without hunspell's English dictionary */
 };
 

@@ -3,6 +3,7 @@
 #include "lookalike.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,43 @@ void errata_lookalike_table_free(errata_lookalike_table *table)
         return;
     free(table->pairs);
     free(table);
+}
+
+struct errata_lookalike_source {
+    pthread_mutex_t lock; /* guards the parsing */
+    errata_lookalike_table *table; /* NULL until parsed */
+};
+
+int errata_lookalike_source_new(errata_lookalike_source **out)
+{
+    errata_lookalike_source *s = calloc(1, sizeof *s);
+    if (!s || pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    }
+    *out = s;
+    return ERRATA_OK;
+}
+
+void errata_lookalike_source_free(errata_lookalike_source *source)
+{
+    if (!source)
+        return;
+    errata_lookalike_table_free(source->table);
+    pthread_mutex_destroy(&source->lock);
+    free(source);
+}
+
+int errata_lookalike_source_table(errata_lookalike_source *source,
+                                  const errata_lookalike_table **out)
+{
+    int rc = ERRATA_OK;
+    pthread_mutex_lock(&source->lock);
+    if (!source->table)
+        rc = errata_lookalike_table_embedded(&source->table);
+    *out = source->table;
+    pthread_mutex_unlock(&source->lock);
+    return rc;
 }
 
 size_t errata_lookalike_table_count(const errata_lookalike_table *table)

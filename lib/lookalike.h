@@ -19,6 +19,15 @@ int errata_lookalike_table_embedded(errata_lookalike_table **out);
 
 void errata_lookalike_table_free(errata_lookalike_table *table);
 
+/* The embedded table, parsed the first time a text needs it (most texts are
+   not OCR output, and parsing it costs more than the rest of loading an
+   engine).  Thread-safe: engines shared between threads hold one. */
+typedef struct errata_lookalike_source errata_lookalike_source;
+int errata_lookalike_source_new(errata_lookalike_source **out);
+void errata_lookalike_source_free(errata_lookalike_source *source);
+int errata_lookalike_source_table(errata_lookalike_source *source,
+                                  const errata_lookalike_table **out);
+
 /* Number of (seen, original) pairs in the table. */
 size_t errata_lookalike_table_count(const errata_lookalike_table *table);
 
