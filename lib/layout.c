@@ -495,6 +495,8 @@ static const layout_pass passes[] = {
 int errata_layout_check(const char *text, size_t len, const errata_check_options *opts,
                         errata_edit_list *list)
 {
+    if (len > UINT32_MAX)
+        return ERRATA_OK; /* beyond the view's 32-bit spans (and any real document) */
     errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list};
     lay.claimed = calloc(len + 1, 1);
     int rc = lay.claimed ? view_init(&lay) : errata_fail(ERRATA_ENOMEM, "out of memory");

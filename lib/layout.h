@@ -17,8 +17,10 @@
 
 #include "internal.h"
 
+/* 32 bits: commits move the view's arrays, so their size is most of the
+   passes' cost; errata_layout_check() leaves texts of 4 GiB and more alone. */
 typedef struct {
-    size_t start, end; /* bytes of the original text (start == end: inserted) */
+    uint32_t start, end; /* bytes of the original text (start == end: inserted) */
 } errata_layout_span;
 
 typedef struct errata_layout_change errata_layout_change;
