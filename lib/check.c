@@ -208,14 +208,15 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
         opts = &default_check_options;
     if (opts->version != ERRATA_CHECK_OPTIONS_VERSION)
         return errata_fail(ERRATA_EINVAL, "errata_check: unknown options version %u", opts->version);
-    size_t bad = errata_utf8_invalid_offset(text, len);
+    size_t code_points;
+    size_t bad = errata_utf8_validate(text, len, &code_points);
     if (bad < len)
         return errata_fail(ERRATA_EENCODING, "invalid UTF-8 at byte offset %zu", bad);
     errata_result *result = calloc(1, sizeof *result);
     if (!result)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     result->edits.no_reasons = opts->no_reasons;
-    int rc = errata_layout_check(text, len, opts, &result->edits);
+    int rc = errata_layout_check(text, len, code_points, opts, &result->edits);
     if (!rc)
         rc = check_words(engine, text, len, opts, &result->edits);
     /* The OCR passes only for text that looks like OCR output: in typed

@@ -25,6 +25,8 @@ char *errata_strndup(const char *s, size_t n);
 
 /* Offset of the first invalid byte, or len if the text is valid UTF-8. */
 size_t errata_utf8_invalid_offset(const char *text, size_t len);
+/* The same, also counting the code points of a valid text. */
+size_t errata_utf8_validate(const char *text, size_t len, size_t *code_points);
 /* Decode the code point at text[*pos] (valid UTF-8 assumed), advancing *pos. */
 uint32_t errata_utf8_next(const char *text, size_t len, size_t *pos);
 /* Code points in valid UTF-8 text (its bytes other than continuation bytes). */
@@ -93,9 +95,10 @@ int errata_rule_enabled(const errata_check_options *opts, const char *rule);
 /* ------------------------------------------------------------ passes */
 
 /* Layout and character damage (chunk markers, page furniture, line breaks,
-   punctuation, quotes, numbers): adds its edits to list. */
-int errata_layout_check(const char *text, size_t len, const errata_check_options *opts,
-                        errata_edit_list *list);
+   punctuation, quotes, numbers) in text of len bytes and code_points code
+   points: adds its edits to list. */
+int errata_layout_check(const char *text, size_t len, size_t code_points,
+                        const errata_check_options *opts, errata_edit_list *list);
 
 /* ------------------------------------------------------------ embedded data */
 

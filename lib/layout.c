@@ -47,9 +47,9 @@ static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, 
     return ERRATA_OK;
 }
 
-static int view_init(errata_layout *lay)
+static int view_init(errata_layout *lay, size_t code_points)
 {
-    if (view_reserve(lay, errata_utf8_count(lay->text, lay->len)))
+    if (view_reserve(lay, code_points))
         return ERRATA_ENOMEM;
     size_t pos = 0;
     while (pos < lay->len) {
@@ -492,14 +492,14 @@ static const layout_pass passes[] = {
     errata_layout_numbers,
 };
 
-int errata_layout_check(const char *text, size_t len, const errata_check_options *opts,
-                        errata_edit_list *list)
+int errata_layout_check(const char *text, size_t len, size_t code_points,
+                        const errata_check_options *opts, errata_edit_list *list)
 {
     if (len > UINT32_MAX)
         return ERRATA_OK; /* beyond the view's 32-bit spans (and any real document) */
     errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list};
     lay.claimed = calloc(len + 1, 1);
-    int rc = lay.claimed ? view_init(&lay) : errata_fail(ERRATA_ENOMEM, "out of memory");
+    int rc = lay.claimed ? view_init(&lay, code_points) : errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t p = 0; !rc && p < sizeof passes / sizeof *passes; p++) {
         rc = passes[p](&lay);
         if (!rc)

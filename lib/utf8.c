@@ -50,16 +50,18 @@ static int plain_three_bytes(const unsigned char *s)
            is_continuation(s[2]);
 }
 
-size_t errata_utf8_invalid_offset(const char *text, size_t len)
+size_t errata_utf8_validate(const char *text, size_t len, size_t *code_points)
 {
     const unsigned char *s = (const unsigned char *)text;
-    size_t pos = 0;
+    size_t pos = 0, count = 0;
     while (pos < len) {
         if (len - pos >= 12 && plain_three_bytes(s + pos) && plain_three_bytes(s + pos + 3) &&
             plain_three_bytes(s + pos + 6) && plain_three_bytes(s + pos + 9)) {
             pos += 12; /* four Chinese characters at once: one loop test for the lot */
+            count += 4;
             continue;
         }
+        count++;
         if (s[pos] < 0x80) {
             pos++;
             continue;
@@ -70,10 +72,17 @@ size_t errata_utf8_invalid_offset(const char *text, size_t len)
         }
         size_t n = valid_sequence(s + pos, len - pos);
         if (n == 0)
-            return pos;
+            break;
         pos += n;
     }
-    return len;
+    *code_points = count;
+    return pos < len ? pos : len;
+}
+
+size_t errata_utf8_invalid_offset(const char *text, size_t len)
+{
+    size_t code_points;
+    return errata_utf8_validate(text, len, &code_points);
 }
 
 /* Bytes other than continuation bytes (10xxxxxx), eight at a time: a
