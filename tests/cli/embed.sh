@@ -38,7 +38,11 @@ installed_files() {
 }
 
 soname_is_recorded() {
-    objdump -p "$prefix/lib/liberrata.so.0" | grep -q 'SONAME *liberrata.so.0'
+    # Whole outputs in variables: with pipefail, grep -q quitting early
+    # could fail the pipeline by SIGPIPE.
+    local headers
+    headers=$(objdump -p "$prefix/lib/liberrata.so.0")
+    grep -q 'SONAME *liberrata.so.0' <<<"$headers"
 }
 
 only_errata_symbols_exported() {
@@ -77,7 +81,9 @@ shared_example_runs() {
     # shellcheck disable=SC2046
     cc -std=c11 -Wall -Wextra -Werror examples/embed.c $(staged_pkg_config --cflags --libs errata) \
         -o "$root/embed"
-    LD_LIBRARY_PATH=$prefix/lib ldd "$root/embed" | grep -q "liberrata.so.0 => $prefix/lib/" ||
+    local libraries
+    libraries=$(LD_LIBRARY_PATH=$prefix/lib ldd "$root/embed")
+    grep -q "liberrata.so.0 => $prefix/lib/" <<<"$libraries" ||
         { echo "not linked against the staged liberrata.so.0"; return 1; }
     diff -u <(expected_output) <(texts | LD_LIBRARY_PATH=$prefix/lib "$root/embed")
 }
@@ -88,7 +94,9 @@ static_example_runs() {
     # shellcheck disable=SC2086
     cc -std=c11 -Wall -Wextra -Werror examples/embed.c $(staged_pkg_config --cflags errata) \
         ${libs/-lerrata/-Wl,-Bstatic -lerrata -Wl,-Bdynamic} -o "$root/embed-static"
-    ! ldd "$root/embed-static" | grep -q liberrata || { echo "liberrata linked dynamically"; return 1; }
+    local libraries
+    libraries=$(ldd "$root/embed-static")
+    ! grep -q liberrata <<<"$libraries" || { echo "liberrata linked dynamically"; return 1; }
     diff -u <(expected_output) <(texts | "$root/embed-static")
 }
 
