@@ -2,12 +2,15 @@
    that occur in no pattern share one class, which keeps the table small for
    UTF-8 keys (a few dozen classes instead of 256).
 
-   A three-byte character that no pattern holds is skipped whole (one bit
-   test instead of three transitions), and so is, in the start state, one
-   that no pattern starts with: when every pattern is valid UTF-8, no
-   occurrence can start at a continuation byte or hold part of a character,
-   so the automaton would be back in the start state after it, having found
-   nothing. */
+   When every pattern is valid UTF-8, no occurrence can start at a
+   continuation byte, end inside a character or hold part of a character, so
+   a three-byte character (most of a Chinese text) can take one transition
+   instead of three: each state's row also holds a column per three-byte
+   character that some pattern holds, and all other such characters share
+   one column that leads back to the start state. Past a size cap (a big
+   --dict), the table keeps byte columns only, and a character that no
+   pattern holds (or, in the start state, that no pattern starts with) is
+   skipped with one bit test. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +18,33 @@
 #include "ac.h"
 #include "internal.h"
 
-/* In rows, a transition is the target state's row (state * class_count),
+/* In rows, a transition is the target state's row (state * row_width),
    with this bit set when a pattern ends there or at one of its suffixes. */
 #define AC_REPORT 0x80000000u
+
+/* The most cells the table can address (the rest of a uint32_t). */
+#define AC_MAX_CELLS ((size_t)AC_REPORT)
+
+/* Character columns are added only while the whole table stays within this
+   many cells (16 MB): their count grows as states times characters. */
+#define AC_CHAR_TABLE_CELLS ((size_t)1 << 22)
+
+#define AC_CHAR_BITS 65536 /* payload values of a three-byte sequence */
 
 struct errata_ac {
     uint8_t byte_class[256];
     size_t class_count;
+    size_t max_states; /* so that the table stays within the cell limit */
     size_t state_count;
-    int32_t *next;         /* state_count * class_count transitions, while building */
-    uint32_t *rows;        /* the same, for scanning (see AC_REPORT) */
-    int32_t *pattern;      /* pattern ending at the state, or -1 */
-    int32_t *output_link;  /* nearest proper suffix state that ends a pattern, or -1 */
+    int32_t *next;        /* state_count * class_count transitions, while building */
+    uint32_t *rows;       /* state_count rows of row_width, for scanning (see AC_REPORT) */
+    size_t row_width;     /* class_count byte columns, then char_class_count ones */
+    uint16_t *char_class; /* per three-byte character: its column after the byte
+                             ones, 0 for one no pattern holds; NULL: bytes only */
+    size_t char_class_count;
+    int32_t *class_chars; /* the reverse (payload bits by column), while building */
+    int32_t *pattern;     /* pattern ending at the state, or -1 */
+    int32_t *output_link; /* nearest proper suffix state that ends a pattern, or -1 */
     size_t *pattern_len;
     int skips;                  /* every pattern is valid UTF-8: the sets below are usable */
     uint64_t first_chars[1024]; /* three-byte characters (by their 16 payload bits) */
@@ -74,18 +92,31 @@ static void note_chars(errata_ac *ac, const char *const *patterns, size_t count)
     }
 }
 
-static int add_state(errata_ac *ac, size_t *cap)
+static int too_many_states(const errata_ac *ac, size_t count)
+{
+    return errata_fail(ERRATA_ENOMEM,
+                       "dictionary too large for the automaton: its %zu keys need more than "
+                       "%zu states of %zu byte classes each (at most %zu transitions)",
+                       count, ac->max_states, ac->class_count, ac->max_states * ac->class_count);
+}
+
+/* The new state's number, or an ERRATA_E* value. */
+static int add_state(errata_ac *ac, size_t *cap, size_t key_count)
 {
     size_t need = ac->state_count + 1;
+    if (need > ac->max_states)
+        return too_many_states(ac, key_count);
     if (need > *cap) {
         size_t new_cap = *cap ? *cap * 2 : 64;
+        if (new_cap > ac->max_states)
+            new_cap = ac->max_states;
         int32_t *next = realloc(ac->next, new_cap * ac->class_count * sizeof *next);
         if (!next)
-            return -1;
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
         ac->next = next;
         int32_t *pattern = realloc(ac->pattern, new_cap * sizeof *pattern);
         if (!pattern)
-            return -1;
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
         ac->pattern = pattern;
         *cap = new_cap;
     }
@@ -99,16 +130,17 @@ static int add_state(errata_ac *ac, size_t *cap)
 static int build_trie(errata_ac *ac, const char *const *patterns, size_t count)
 {
     size_t cap = 0;
-    if (add_state(ac, &cap) < 0)
-        return ERRATA_ENOMEM;
+    int root = add_state(ac, &cap, count);
+    if (root < 0)
+        return root;
     for (size_t p = 0; p < count; p++) {
         int32_t s = 0;
         for (const unsigned char *b = (const unsigned char *)patterns[p]; *b; b++) {
             int32_t *slot = &ac->next[(size_t)s * ac->class_count + ac->byte_class[*b]];
             if (*slot < 0) {
-                int t = add_state(ac, &cap);
+                int t = add_state(ac, &cap, count);
                 if (t < 0)
-                    return ERRATA_ENOMEM;
+                    return t;
                 slot = &ac->next[(size_t)s * ac->class_count + ac->byte_class[*b]];
                 *slot = t;
             }
@@ -130,7 +162,7 @@ static int link_states(errata_ac *ac)
     if (!fail || !queue || !ac->output_link) {
         free(fail);
         free(queue);
-        return ERRATA_ENOMEM;
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
     }
     size_t head = 0, tail = 0;
     fail[0] = 0;
@@ -164,46 +196,120 @@ static int link_states(errata_ac *ac)
     return ERRATA_OK;
 }
 
+/* Number the three-byte characters that patterns hold 1, 2, ... (0 for all
+   others), when their columns fit under the cap; else leave char_class NULL. */
+static int number_chars(errata_ac *ac)
+{
+    size_t chars = 0;
+    for (size_t w = 0; w < AC_CHAR_BITS / 64; w++)
+        chars += (size_t)__builtin_popcountll(ac->all_chars[w]);
+    size_t width = ac->class_count + chars + 1;
+    if (!ac->skips || chars >= UINT16_MAX || ac->state_count > AC_CHAR_TABLE_CELLS / width)
+        return ERRATA_OK;
+    ac->char_class = calloc(AC_CHAR_BITS, sizeof *ac->char_class);
+    if (!ac->char_class)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    ac->class_chars = malloc((chars + 1) * sizeof *ac->class_chars);
+    if (!ac->class_chars)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    ac->char_class_count = 1;
+    for (size_t w = 0; w < AC_CHAR_BITS / 64; w++) {
+        for (uint64_t word = ac->all_chars[w]; word; word &= word - 1) {
+            int32_t bits = (int32_t)(w * 64) + __builtin_ctzll(word);
+            ac->class_chars[ac->char_class_count] = bits;
+            ac->char_class[bits] = (uint16_t)ac->char_class_count++;
+        }
+    }
+    return ERRATA_OK;
+}
+
+/* The transition of a row (as in rows) on a byte. */
+static inline uint32_t byte_step(const errata_ac *ac, uint32_t row, unsigned byte)
+{
+    return ac->rows[(row & ~AC_REPORT) + ac->byte_class[byte]];
+}
+
+/* Each state's character columns hold the transition on the character's
+   three bytes; characters are numbered in code order, so those sharing their
+   first two bytes come together and share the first two steps. */
+static void fill_char_columns(errata_ac *ac)
+{
+    for (size_t s = 0; s < ac->state_count; s++) {
+        uint32_t row = (uint32_t)(s * ac->row_width), *columns = ac->rows + row + ac->class_count;
+        columns[0] = 0; /* characters that no pattern holds: the start state */
+        int32_t prefix = -1;
+        uint32_t after_two = 0;
+        for (size_t c = 1; c < ac->char_class_count; c++) {
+            unsigned bits = (unsigned)ac->class_chars[c];
+            if ((int32_t)(bits >> 6) != prefix) {
+                prefix = (int32_t)(bits >> 6);
+                uint32_t after_lead = byte_step(ac, row, 0xE0 | bits >> 12);
+                after_two = byte_step(ac, after_lead, 0x80 | (bits >> 6 & 0x3F));
+            }
+            columns[c] = byte_step(ac, after_two, 0x80 | (bits & 0x3F));
+        }
+    }
+    free(ac->class_chars);
+    ac->class_chars = NULL;
+}
+
 /* The scanning table: no multiplication per byte, and one test tells
    whether anything ends at it. */
 static int make_rows(errata_ac *ac)
 {
-    size_t k = ac->class_count, cells = ac->state_count * k;
-    if (cells >= AC_REPORT)
-        return ERRATA_ENOMEM;
-    ac->rows = malloc(cells * sizeof *ac->rows);
+    size_t k = ac->class_count;
+    ac->row_width = k + ac->char_class_count;
+    ac->rows = malloc(ac->state_count * ac->row_width * sizeof *ac->rows);
     if (!ac->rows)
-        return ERRATA_ENOMEM;
-    for (size_t i = 0; i < cells; i++) {
-        int32_t t = ac->next[i];
-        int reports = ac->pattern[t] >= 0 || ac->output_link[t] >= 0;
-        ac->rows[i] = (uint32_t)((size_t)t * k) | (reports ? AC_REPORT : 0);
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t s = 0; s < ac->state_count; s++) {
+        for (size_t c = 0; c < k; c++) {
+            int32_t t = ac->next[s * k + c];
+            uint32_t report_bit = ac->pattern[t] >= 0 || ac->output_link[t] >= 0 ? AC_REPORT : 0;
+            ac->rows[s * ac->row_width + c] = (uint32_t)((size_t)t * ac->row_width) | report_bit;
+        }
     }
     free(ac->next);
     ac->next = NULL;
+    if (ac->char_class)
+        fill_char_columns(ac);
     return ERRATA_OK;
 }
 
-int errata_ac_build(errata_ac **out, const char *const *patterns, size_t count)
+int errata_ac_build_limited(errata_ac **out, const char *const *patterns, size_t count,
+                            size_t max_cells)
 {
     errata_ac *ac = calloc(1, sizeof *ac);
     if (!ac)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     ac->pattern_len = calloc(count ? count : 1, sizeof *ac->pattern_len);
     assign_byte_classes(ac, patterns, count);
+    if (max_cells > AC_MAX_CELLS)
+        max_cells = AC_MAX_CELLS;
+    ac->max_states = max_cells / ac->class_count;
     note_chars(ac, patterns, count);
-    int rc = ac->pattern_len ? build_trie(ac, patterns, count) : ERRATA_ENOMEM;
+    int rc = ac->pattern_len ? build_trie(ac, patterns, count)
+                             : errata_fail(ERRATA_ENOMEM, "out of memory");
     if (!rc)
         rc = link_states(ac);
+    if (!rc)
+        rc = number_chars(ac);
     if (!rc)
         rc = make_rows(ac);
     if (rc) {
         errata_ac_free(ac);
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
+        return rc;
     }
     *out = ac;
     return ERRATA_OK;
 }
+
+int errata_ac_build(errata_ac **out, const char *const *patterns, size_t count)
+{
+    return errata_ac_build_limited(out, patterns, count, AC_MAX_CELLS);
+}
+
+int errata_ac_by_chars(const errata_ac *ac) { return ac->char_class != NULL; }
 
 void errata_ac_free(errata_ac *ac)
 {
@@ -211,21 +317,20 @@ void errata_ac_free(errata_ac *ac)
         return;
     free(ac->next);
     free(ac->rows);
+    free(ac->char_class);
+    free(ac->class_chars);
     free(ac->pattern);
     free(ac->output_link);
     free(ac->pattern_len);
     free(ac);
 }
 
-/* One byte through the automaton, which ends the text's first `end` bytes:
-   the callback for every pattern ending there. */
-static int step(const errata_ac *ac, uint32_t *row, unsigned char byte, size_t end,
-                errata_ac_callback callback, void *ctx)
+/* The callback for every pattern ending at the state of this row, which
+   ends the text's first `end` bytes. */
+static int report(const errata_ac *ac, uint32_t row, size_t end, errata_ac_callback callback,
+                  void *ctx)
 {
-    *row = ac->rows[(*row & ~AC_REPORT) + ac->byte_class[byte]];
-    if (!(*row & AC_REPORT))
-        return ERRATA_OK;
-    int32_t s = (int32_t)((*row & ~AC_REPORT) / ac->class_count);
+    int32_t s = (int32_t)((row & ~AC_REPORT) / ac->row_width);
     for (int32_t o = ac->pattern[s] >= 0 ? s : ac->output_link[s]; o >= 0; o = ac->output_link[o]) {
         size_t p = (size_t)ac->pattern[o];
         int rc = callback(ctx, p, end - ac->pattern_len[p], end);
@@ -235,10 +340,34 @@ static int step(const errata_ac *ac, uint32_t *row, unsigned char byte, size_t e
     return ERRATA_OK;
 }
 
-int errata_ac_scan(const errata_ac *ac, const char *text, size_t len, errata_ac_callback callback,
-                   void *ctx)
+static int scan_by_chars(const errata_ac *ac, const unsigned char *bytes, size_t len,
+                         errata_ac_callback callback, void *ctx)
 {
-    const unsigned char *bytes = (const unsigned char *)text;
+    const uint32_t *char_rows = ac->rows + ac->class_count;
+    const uint16_t *char_class = ac->char_class;
+    uint32_t row = 0;
+    size_t i = 0;
+    while (i < len) {
+        int32_t bits = len - i >= 3 ? three_byte_bits(bytes + i) : -1;
+        if (bits >= 0) {
+            row = char_rows[(row & ~AC_REPORT) + char_class[bits]];
+            i += 3;
+        } else {
+            row = byte_step(ac, row, bytes[i]);
+            i++;
+        }
+        if (row & AC_REPORT) {
+            int rc = report(ac, row, i, callback, ctx);
+            if (rc)
+                return rc;
+        }
+    }
+    return ERRATA_OK;
+}
+
+static int scan_by_bytes(const errata_ac *ac, const unsigned char *bytes, size_t len,
+                         errata_ac_callback callback, void *ctx)
+{
     uint32_t row = 0;
     size_t i = 0;
     while (i < len) {
@@ -253,10 +382,22 @@ int errata_ac_scan(const errata_ac *ac, const char *text, size_t len, errata_ac_
             n = 3;
         }
         for (size_t end = i + n; i < end; i++) {
-            int rc = step(ac, &row, bytes[i], i + 1, callback, ctx);
-            if (rc)
-                return rc;
+            row = byte_step(ac, row, bytes[i]);
+            if (row & AC_REPORT) {
+                int rc = report(ac, row, i + 1, callback, ctx);
+                if (rc)
+                    return rc;
+            }
         }
     }
     return ERRATA_OK;
+}
+
+int errata_ac_scan(const errata_ac *ac, const char *text, size_t len, errata_ac_callback callback,
+                   void *ctx)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    if (ac->char_class)
+        return scan_by_chars(ac, bytes, len, callback, ctx);
+    return scan_by_bytes(ac, bytes, len, callback, ctx);
 }

@@ -8,6 +8,16 @@ typedef struct errata_ac errata_ac;
 
 /* Build from count distinct, non-empty byte strings. */
 int errata_ac_build(errata_ac **out, const char *const *patterns, size_t count);
+
+/* The same, but failing (ERRATA_ENOMEM, with a message naming the numbers)
+   when the automaton would need more than max_cells transitions;
+   errata_ac_build allows all that its table can address (2^31). */
+int errata_ac_build_limited(errata_ac **out, const char *const *patterns, size_t count,
+                            size_t max_cells);
+
+/* Whether the scan takes a three-byte character in one transition (every
+   pattern is valid UTF-8 and the table stays small), else byte by byte. */
+int errata_ac_by_chars(const errata_ac *ac);
 void errata_ac_free(errata_ac *ac);
 
 /* Called for every occurrence, in order of its end; non-zero stops the scan. */

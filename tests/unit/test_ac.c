@@ -64,12 +64,32 @@ static void empty_automaton_finds_nothing(void **state)
     errata_ac_free(ac);
 }
 
+/* 开展 and 科学 need 13 states (the start, six per key) over 11 byte classes
+   (ten distinct bytes and the rest). */
+static void too_many_states_says_so(void **state)
+{
+    (void)state;
+    const char *patterns[] = {"开展", "科学"};
+    errata_ac *ac = NULL;
+    assert_int_equal(errata_ac_build_limited(&ac, patterns, 2, 13 * 11 - 1), ERRATA_ENOMEM);
+    assert_null(ac);
+    assert_string_equal(errata_error_message(),
+                        "dictionary too large for the automaton: its 2 keys need more than 12 "
+                        "states of 11 byte classes each (at most 132 transitions)");
+    assert_int_equal(errata_ac_build_limited(&ac, patterns, 2, 13 * 11), ERRATA_OK);
+    char log[512] = "";
+    assert_int_equal(errata_ac_scan(ac, "科学开展", strlen("科学开展"), record, log), 0);
+    assert_string_equal(log, "1@0-6 0@6-12 ");
+    errata_ac_free(ac);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finds_all_occurrences_in_one_pass),
         cmocka_unit_test(callback_can_stop_the_scan),
         cmocka_unit_test(empty_automaton_finds_nothing),
+        cmocka_unit_test(too_many_states_says_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
