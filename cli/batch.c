@@ -446,6 +446,7 @@ static int repair(batch_run *run, const char *name, const errata_cli_document *d
 {
     errata_check_options opts = errata_cli_check_options(run->common);
     opts.no_reasons = 1; /* a batch run reports rules, never reasons */
+    opts.no_positions = 1;
     errata_result *result = NULL;
     if (errata_check(run->engine, doc->text, doc->len, &opts, &result) != ERRATA_OK) {
         errata_batch_note(&run->console, name, "%s", errata_error_message());

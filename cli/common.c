@@ -725,7 +725,8 @@ int errata_cli_fix_input(const errata_engine *engine, const errata_cli_common *c
                          size_t *fixed_len)
 {
     errata_check_options opts = errata_cli_check_options(common);
-    opts.no_reasons = 1; /* fix and diff show no reasons */
+    opts.no_reasons = 1; /* fix and diff show no reasons, */
+    opts.no_positions = 1; /* and place edits by their bytes */
     errata_result *checked = NULL;
     if (errata_check(engine, in->text, in->len, &opts, &checked) != ERRATA_OK)
         return report(errata_cli_display_name(in->raw.path), "%s", errata_error_message());

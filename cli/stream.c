@@ -511,6 +511,7 @@ static int repair_line(stream *st, const char *line, size_t len, const line_shap
         return -1;
     errata_check_options opts = errata_cli_check_options(st->common);
     opts.no_reasons = 1; /* attached edits carry no reason */
+    opts.no_positions = !st->options->attach_edits;
     errata_result *result = NULL;
     if (errata_check(st->engine, st->value.text.data, st->value.text.len, &opts, &result)) {
         *problem = errata_error_message();

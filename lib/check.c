@@ -243,6 +243,7 @@ int errata_fix(const errata_engine *engine, const char *text, size_t len,
 {
     errata_check_options fix_opts = opts ? *opts : default_check_options;
     fix_opts.no_reasons = 1; /* nobody sees them */
+    fix_opts.no_positions = 1;
     errata_result *result = NULL;
     int rc = errata_check(engine, text, len, &fix_opts, &result);
     if (!rc)

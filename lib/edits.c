@@ -244,7 +244,8 @@ int errata_edit_list_finish(errata_edit_list *list, const char *text, size_t len
     if (rc)
         return rc;
     select_edits(list, opts);
-    fill_positions(list, text, len);
+    if (!opts->no_positions)
+        fill_positions(list, text, len);
     for (size_t i = 0; i < list->count; i++) {
         errata_edit *e = &list->items[i];
         if (e->kind == ERRATA_KIND_FLAG)

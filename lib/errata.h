@@ -120,7 +120,7 @@ ERRATA_API const char *errata_action_name(errata_action action);
 
 /* ----------------------------------------------------------------- check */
 
-#define ERRATA_CHECK_OPTIONS_VERSION 1
+#define ERRATA_CHECK_OPTIONS_VERSION 2
 
 typedef struct {
     unsigned version;
@@ -137,6 +137,10 @@ typedef struct {
     /* Leave every edit's reason empty, saving the time to write it out,
        for callers that only apply edits. */
     int no_reasons;
+    /* Leave every edit's cp_start, cp_end, line and column 0 (the byte
+       offsets are always set), saving a pass over the text, for callers that
+       only apply edits. */
+    int no_positions;
 } errata_check_options;
 
 #define ERRATA_DEFAULT_APPLY_THRESHOLD 0.80
@@ -144,7 +148,7 @@ typedef struct {
 
 #define ERRATA_CHECK_OPTIONS_INIT                                                   \
     {ERRATA_CHECK_OPTIONS_VERSION, ERRATA_DEFAULT_APPLY_THRESHOLD,                  \
-     ERRATA_DEFAULT_PROPOSE_THRESHOLD, NULL, 0, 0}
+     ERRATA_DEFAULT_PROPOSE_THRESHOLD, NULL, 0, 0, 0}
 
 typedef struct errata_result errata_result;
 

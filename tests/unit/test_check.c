@@ -188,6 +188,35 @@ static void reasons_can_be_left_out(void **state)
     errata_engine_free(engine);
 }
 
+static void positions_can_be_left_out(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.no_positions = 1;
+    errata_result *result = NULL;
+    const char *text = "第一行\n科学开展观";
+    assert_int_equal(errata_check(engine, text, strlen(text), &opts, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 1);
+    const errata_edit *e = errata_result_edit(result, 0);
+    assert_int_equal(e->byte_start, 16);
+    assert_int_equal(e->byte_end, 22);
+    assert_int_equal(e->cp_start, 0);
+    assert_int_equal(e->cp_end, 0);
+    assert_int_equal(e->line, 0);
+    assert_int_equal(e->column, 0);
+    assert_string_equal(e->new_text, "发展");
+    errata_result_free(result);
+    opts.no_positions = 0;
+    assert_int_equal(errata_check(engine, text, strlen(text), &opts, &result), ERRATA_OK);
+    e = errata_result_edit(result, 0);
+    assert_int_equal(e->cp_start, 6);
+    assert_int_equal(e->line, 2);
+    assert_int_equal(e->column, 3);
+    errata_result_free(result);
+    errata_engine_free(engine);
+}
+
 static void invalid_input_is_refused(void **state)
 {
     (void)state;
@@ -253,6 +282,7 @@ int main(void)
         cmocka_unit_test(rules_can_be_switched_off),
         cmocka_unit_test(thresholds_turn_edits_into_proposals),
         cmocka_unit_test(reasons_can_be_left_out),
+        cmocka_unit_test(positions_can_be_left_out),
         cmocka_unit_test(invalid_input_is_refused),
         cmocka_unit_test(apply_refuses_overlapping_or_outside_edits),
         cmocka_unit_test(engine_reports_bad_user_dictionary),
