@@ -76,7 +76,7 @@ size_t errata_utf8_validate(const char *text, size_t len, size_t *code_points)
         pos += n;
     }
     *code_points = count;
-    return pos < len ? pos : len;
+    return pos; /* len when the whole text is valid */
 }
 
 size_t errata_utf8_invalid_offset(const char *text, size_t len)
