@@ -437,18 +437,21 @@ typedef struct {
 typedef struct {
     batch_run *run;
     errata_batch_stats stats;
+    errata_scratch *scratch; /* the model's caches, kept from file to file */
     pthread_t thread;
 } worker;
 
 /* Check the text and apply the edits the command line selects. */
-static int repair(batch_run *run, const char *name, const errata_cli_document *doc,
-                  errata_batch_stats *stats, char **fixed, size_t *fixed_len)
+static int repair(worker *w, const char *name, const errata_cli_document *doc, char **fixed,
+                  size_t *fixed_len)
 {
+    batch_run *run = w->run;
     errata_check_options opts = errata_cli_check_options(run->common);
     opts.no_reasons = 1; /* a batch run reports rules, never reasons */
     opts.no_positions = 1;
     errata_result *result = NULL;
-    if (errata_check(run->engine, doc->text, doc->len, &opts, &result) != ERRATA_OK) {
+    if (errata_check_scratch(run->engine, w->scratch, doc->text, doc->len, &opts, &result) !=
+        ERRATA_OK) {
         errata_batch_note(&run->console, name, "%s", errata_error_message());
         return -1;
     }
@@ -462,7 +465,7 @@ static int repair(batch_run *run, const char *name, const errata_cli_document *d
                                    fixed_len) != ERRATA_OK)
         rc = -1;
     if (!rc)
-        rc = errata_batch_stats_add_edits(stats, run->common, result);
+        rc = errata_batch_stats_add_edits(&w->stats, run->common, result);
     if (rc)
         errata_batch_note(&run->console, name, "%s",
                           selected ? errata_error_message() : "out of memory");
@@ -506,18 +509,18 @@ static int deliver(batch_run *run, batch_job *job, const errata_cli_document *do
     return 0;
 }
 
-static int repair_and_deliver(batch_run *run, batch_job *job, const errata_cli_document *doc,
-                              errata_batch_stats *stats)
+static int repair_and_deliver(worker *w, batch_job *job, const errata_cli_document *doc)
 {
+    batch_run *run = w->run;
     const char *name = errata_cli_display_name(job->path);
     char *fixed = NULL, *encoded = NULL;
     size_t fixed_len = 0, encoded_len = 0;
-    if (repair(run, name, doc, stats, &fixed, &fixed_len))
+    if (repair(w, name, doc, &fixed, &fixed_len))
         return -1;
     int changed = errata_cli_text_changed(doc, fixed, fixed_len);
     errata_encoding target = errata_cli_output_encoding(doc, run->common->output_encoding);
     int same_bytes = !changed && target == doc->encoding;
-    stats->changed += changed;
+    w->stats.changed += changed;
     /* The repaired text is valid UTF-8 already: plain UTF-8 output needs
        no conversion (nor another validation pass). */
     const char *bytes = same_bytes ? doc->raw.data : fixed;
@@ -536,15 +539,17 @@ static int repair_and_deliver(batch_run *run, batch_job *job, const errata_cli_d
     return rc;
 }
 
-static void process_job(batch_run *run, batch_job *job, errata_batch_stats *stats)
+static void process_job(worker *w, batch_job *job)
 {
+    batch_run *run = w->run;
+    errata_batch_stats *stats = &w->stats;
     errata_cli_document doc;
     errata_batch_read_status status = errata_batch_read_document(
         &run->console, job->path, run->common->input_encoding, &doc);
     if (status == ERRATA_BATCH_READ_OK) {
         stats->read++;
         stats->bytes += doc.raw.len;
-        stats->failed += repair_and_deliver(run, job, &doc, stats) != 0;
+        stats->failed += repair_and_deliver(w, job, &doc) != 0;
     } else if (status == ERRATA_BATCH_READ_SKIPPED) {
         stats->skipped++;
     } else {
@@ -567,15 +572,18 @@ static void *work(void *arg)
 {
     worker *w = arg;
     batch_run *run = w->run;
+    if (errata_scratch_new(run->engine, &w->scratch) != ERRATA_OK)
+        w->scratch = NULL; /* then every file starts with empty caches */
     for (size_t i; (i = take_job(run)) != SIZE_MAX;) {
         batch_job *job = &run->jobs.items[i];
-        process_job(run, job, &w->stats);
+        process_job(w, job);
         errata_batch_progress(&run->console, 1, job->size, 0);
         pthread_mutex_lock(&run->lock);
         job->done = 1;
         pthread_cond_broadcast(&run->changed);
         pthread_mutex_unlock(&run->lock);
     }
+    errata_scratch_free(w->scratch);
     return NULL;
 }
 

@@ -169,8 +169,8 @@ static int count_forms(const errata_engine *engine, const match_list *matches,
     return ERRATA_OK;
 }
 
-static int check_words(const errata_engine *engine, const char *text, size_t len,
-                       const errata_check_options *opts, errata_edit_list *edits)
+static int check_words(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                       size_t len, const errata_check_options *opts, errata_edit_list *edits)
 {
     match_list matches = {0};
     errata_candidate_list candidates = {0};
@@ -182,7 +182,7 @@ static int check_words(const errata_engine *engine, const char *text, size_t len
     if (!rc)
         rc = collect_candidates(engine, &matches, text, len, &candidates);
     if (!rc)
-        rc = errata_judge_candidates(engine, text, len, opts, &candidates, edits);
+        rc = errata_judge_candidates(engine, scratch, text, len, opts, &candidates, edits);
     free(matches.items);
     free(candidates.items);
     free(candidates.originals_seen);
@@ -201,6 +201,12 @@ static int check_lookalikes(const errata_engine *engine, const char *text, size_
 int errata_check(const errata_engine *engine, const char *text, size_t len,
                  const errata_check_options *opts, errata_result **out)
 {
+    return errata_check_scratch(engine, NULL, text, len, opts, out);
+}
+
+int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                         size_t len, const errata_check_options *opts, errata_result **out)
+{
     if (!engine || !out || (!text && len))
         return errata_fail(ERRATA_EINVAL, "errata_check: NULL argument");
     *out = NULL;
@@ -208,6 +214,8 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
         opts = &default_check_options;
     if (opts->version != ERRATA_CHECK_OPTIONS_VERSION)
         return errata_fail(ERRATA_EINVAL, "errata_check: unknown options version %u", opts->version);
+    if (scratch && errata_scratch_engine(scratch) != engine)
+        return errata_fail(ERRATA_EINVAL, "errata_check: the scratch was made for another engine");
     size_t code_points;
     size_t bad = errata_utf8_validate(text, len, &code_points);
     if (bad < len)
@@ -218,7 +226,7 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
     result->edits.no_reasons = opts->no_reasons;
     int rc = errata_layout_check(text, len, code_points, opts, &result->edits);
     if (!rc)
-        rc = check_words(engine, text, len, opts, &result->edits);
+        rc = check_words(engine, scratch, text, len, opts, &result->edits);
     /* The OCR passes only for text that looks like OCR output: in typed
        text the model would trade rare right words for frequent ones. */
     int ocr = !rc && errata_ocr_shows_ocr(text, len);

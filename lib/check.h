@@ -31,9 +31,13 @@ typedef struct {
     unsigned *forms_seen;     /* per entry: occurrences of its corrupted form */
 } errata_candidate_list;
 
-/* Decide every candidate and add the resulting edits. */
-int errata_judge_candidates(const errata_engine *engine, const char *text, size_t len,
-                            const errata_check_options *opts, const errata_candidate_list *candidates,
-                            errata_edit_list *edits);
+/* The engine a scratch was made for. */
+const errata_engine *errata_scratch_engine(const errata_scratch *scratch);
+
+/* Decide every candidate and add the resulting edits; scratch (NULL: none)
+   holds the model's caches across texts. */
+int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                            size_t len, const errata_check_options *opts,
+                            const errata_candidate_list *candidates, errata_edit_list *edits);
 
 #endif

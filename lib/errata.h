@@ -156,6 +156,20 @@ typedef struct errata_result errata_result;
    fails with ERRATA_EENCODING and a message naming the byte offset. */
 ERRATA_API int errata_check(const errata_engine *engine, const char *text, size_t len,
                             const errata_check_options *opts, errata_result **out);
+
+/* Scratch space for checking many texts in a row: caches of the language
+   model's scores of short phrases, which stay valid from one text to the
+   next.  errata_check() starts every text with empty caches; a worker that
+   checks many small documents keeps one scratch and passes it to
+   errata_check_scratch(), with the same results, faster.  A scratch belongs
+   to the engine it was made for and to one thread at a time. */
+typedef struct errata_scratch errata_scratch;
+ERRATA_API int errata_scratch_new(const errata_engine *engine, errata_scratch **out);
+ERRATA_API void errata_scratch_free(errata_scratch *scratch);
+/* errata_check() with scratch (NULL: none). */
+ERRATA_API int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch,
+                                    const char *text, size_t len,
+                                    const errata_check_options *opts, errata_result **out);
 ERRATA_API void errata_result_free(errata_result *result);
 
 /* Edits in text order, none overlapping. */

@@ -494,9 +494,50 @@ static int judge_cluster(const errata_engine *engine, window_scorer *sc, const c
     return ERRATA_OK;
 }
 
-int errata_judge_candidates(const errata_engine *engine, const char *text, size_t len,
-                            const errata_check_options *opts, const errata_candidate_list *cands,
-                            errata_edit_list *edits)
+/* ------------------------------------------------------------ scratch */
+
+/* A scratch's caches are sized as for a text of this many bytes. */
+#define SCRATCH_TEXT_BYTES (1u << 20)
+
+struct errata_scratch {
+    const errata_engine *engine;
+    window_scorer scorer; /* unused without a model */
+};
+
+int errata_scratch_new(const errata_engine *engine, errata_scratch **out)
+{
+    if (!engine || !out)
+        return errata_fail(ERRATA_EINVAL, "errata_scratch_new: NULL argument");
+    *out = NULL;
+    errata_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    s->engine = engine;
+    int rc = engine->lm ? scorer_init(&s->scorer, engine->lm, SCRATCH_TEXT_BYTES) : ERRATA_OK;
+    if (rc) {
+        errata_scratch_free(s);
+        return rc;
+    }
+    *out = s;
+    return ERRATA_OK;
+}
+
+const errata_engine *errata_scratch_engine(const errata_scratch *scratch)
+{
+    return scratch->engine;
+}
+
+void errata_scratch_free(errata_scratch *scratch)
+{
+    if (!scratch)
+        return;
+    scorer_free(&scratch->scorer);
+    free(scratch);
+}
+
+int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                            size_t len, const errata_check_options *opts,
+                            const errata_candidate_list *cands, errata_edit_list *edits)
 {
     doc_evidence ev;
     int rc = gather_evidence(engine, cands, opts, &ev);
@@ -512,19 +553,19 @@ int errata_judge_candidates(const errata_engine *engine, const char *text, size_
         free_evidence(&ev);
         return rc;
     }
-    window_scorer sc = {0};
-    if (!rc)
-        rc = scorer_init(&sc, engine->lm, len);
+    window_scorer own = {0}, *sc = scratch ? &scratch->scorer : &own;
+    if (!rc && !scratch)
+        rc = scorer_init(&own, engine->lm, len);
     for (size_t i = 0; !rc && i < cands->count;) {
         if (cands->items[i].verdict != ERRATA_VERDICT_CONTEXTUAL) {
             i++;
             continue;
         }
         size_t stop = cluster_end(cands, text, i);
-        rc = judge_cluster(engine, &sc, text, len, opts, cands, i, stop, &ev, edits);
+        rc = judge_cluster(engine, sc, text, len, opts, cands, i, stop, &ev, edits);
         i = stop;
     }
-    scorer_free(&sc);
+    scorer_free(&own);
     free_evidence(&ev);
     return rc;
 }

@@ -115,6 +115,59 @@ static void neighbouring_candidates_are_decided_together(void **state)
     remove(path);
 }
 
+/* The repaired text of every edit errata_check_scratch() applies by default. */
+static char *fixed_with(errata_scratch *scratch, const char *text)
+{
+    errata_result *result = NULL;
+    assert_int_equal(errata_check_scratch(default_engine, scratch, text, strlen(text), NULL, &result),
+                     ERRATA_OK);
+    char *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(errata_result_apply(result, text, strlen(text), NULL, &out, &out_len), ERRATA_OK);
+    errata_result_free(result);
+    return out;
+}
+
+static void a_scratch_kept_across_texts_changes_no_decision(void **state)
+{
+    (void)state;
+    static const char *const texts[][2] = {
+        {"坚持科学开展观，深入开展调研活动，开展工作。", "坚持科学发展观，深入开展调研活动，开展工作。"},
+        {"建设平安浙江，抓好平安消费治理。", "建设平安浙江，抓好安全生产管理。"},
+        {"平安消费是根底。维护消费者权益，营造放心消费环境。",
+         "安全生产是基础。维护消费者权益，营造放心消费环境。"},
+        {"坚持科学开展观，深入开展调研活动，开展工作。", "坚持科学发展观，深入开展调研活动，开展工作。"},
+    };
+    errata_scratch *scratch = NULL;
+    assert_int_equal(errata_scratch_new(default_engine, &scratch), ERRATA_OK);
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char *with = fixed_with(scratch, texts[i][0]), *without = fixed_with(NULL, texts[i][0]);
+        assert_string_equal(with, texts[i][1]);
+        assert_string_equal(without, texts[i][1]);
+        errata_free(with);
+        errata_free(without);
+    }
+    errata_scratch_free(scratch);
+}
+
+static void a_scratch_serves_only_its_engine(void **state)
+{
+    (void)state;
+    errata_engine *other = NULL;
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_model = 1;
+    assert_int_equal(errata_engine_new(&other, &opts), ERRATA_OK);
+    errata_scratch *scratch = NULL;
+    assert_int_equal(errata_scratch_new(default_engine, &scratch), ERRATA_OK);
+    errata_result *result = NULL;
+    assert_int_equal(errata_check_scratch(other, scratch, "根底", 6, NULL, &result), ERRATA_EINVAL);
+    assert_string_equal(errata_error_message(), "errata_check: the scratch was made for another engine");
+    assert_null(result);
+    assert_int_equal(errata_scratch_new(NULL, &scratch), ERRATA_EINVAL);
+    errata_scratch_free(scratch);
+    errata_engine_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +176,8 @@ int main(void)
         cmocka_unit_test(clean_document_keeps_its_ambiguous_words),
         cmocka_unit_test(evidence_decides_how_readily_a_pair_fires),
         cmocka_unit_test(neighbouring_candidates_are_decided_together),
+        cmocka_unit_test(a_scratch_kept_across_texts_changes_no_decision),
+        cmocka_unit_test(a_scratch_serves_only_its_engine),
     };
     return cmocka_run_group_tests(tests, load_default_engine, free_default_engine);
 }
