@@ -348,6 +348,7 @@ typedef struct {
     const char *field;
     errata_batch_console console;
     errata_batch_stats stats;
+    errata_scratch *scratch; /* the model's caches, kept from line to line */
     json_string key_scratch, value;
     errata_cli_buffer field_out, edits_out, out;
 } stream;
@@ -513,7 +514,8 @@ static int repair_line(stream *st, const char *line, size_t len, const line_shap
     opts.no_reasons = 1; /* attached edits carry no reason */
     opts.no_positions = !st->options->attach_edits;
     errata_result *result = NULL;
-    if (errata_check(st->engine, st->value.text.data, st->value.text.len, &opts, &result)) {
+    if (errata_check_scratch(st->engine, st->scratch, st->value.text.data, st->value.text.len,
+                             &opts, &result)) {
         *problem = errata_error_message();
         return -1;
     }
@@ -615,6 +617,8 @@ int errata_batch_stream(const errata_engine *engine, const errata_cli_common *co
     stream st = {.engine = engine, .common = common, .options = options,
                  .field = options->field ? options->field : "text"};
     errata_batch_console_init(&st.console, 0);
+    if (errata_scratch_new(engine, &st.scratch) != ERRATA_OK)
+        st.scratch = NULL; /* then every line starts with empty caches */
     int rc = 0;
     if (common->file_count == 0)
         rc = process_input(&st, "-");
@@ -626,6 +630,7 @@ int errata_batch_stream(const errata_engine *engine, const errata_cli_common *co
     if (st.stats.failed)
         rc = -1;
     errata_batch_stats_free(&st.stats);
+    errata_scratch_free(st.scratch);
     free(st.key_scratch.text.data);
     free(st.value.text.data);
     free(st.field_out.data);

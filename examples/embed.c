@@ -1,5 +1,6 @@
 /* Using liberrata from another program: load the engine once, then repair
-   as many texts as you like with it (from any number of threads).
+   as many texts as you like with it (from any number of threads, each with
+   a scratch of its own: the model's caches, kept from one text to the next).
 
    Build:  cc embed.c $(pkg-config --cflags --libs errata) -o embed
    Run:    ./embed < texts.txt      one text a line, UTF-8
@@ -22,10 +23,11 @@ static void print_edits(const errata_result *result)
 
 /* Check one text, print it repaired (the edits whose action is "apply"),
    and list every edit found. */
-static int repair(const errata_engine *engine, const char *text, size_t len)
+static int repair(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                  size_t len)
 {
     errata_result *result = NULL;
-    int rc = errata_check(engine, text, len, NULL, &result);
+    int rc = errata_check_scratch(engine, scratch, text, len, NULL, &result);
     if (rc != ERRATA_OK) {
         fprintf(stderr, "embed: %s\n", errata_error_message());
         return rc;
@@ -49,8 +51,11 @@ int main(void)
        in share/errata/ (or your own) instead. */
     errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
     errata_engine *engine = NULL;
-    if (errata_engine_new(&engine, &opts) != ERRATA_OK) {
+    errata_scratch *scratch = NULL;
+    if (errata_engine_new(&engine, &opts) != ERRATA_OK ||
+        errata_scratch_new(engine, &scratch) != ERRATA_OK) {
         fprintf(stderr, "embed: %s\n", errata_error_message());
+        errata_engine_free(engine);
         return 1;
     }
     char *line = NULL;
@@ -59,9 +64,10 @@ int main(void)
     int failed = 0;
     while ((n = getline(&line, &cap, stdin)) > 0) {
         size_t len = (size_t)n - (line[n - 1] == '\n');
-        failed |= repair(engine, line, len) != ERRATA_OK;
+        failed |= repair(engine, scratch, line, len) != ERRATA_OK;
     }
     free(line);
+    errata_scratch_free(scratch);
     errata_engine_free(engine);
     return failed;
 }
