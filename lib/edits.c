@@ -325,6 +325,8 @@ int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t 
 {
     if (!out || !out_len || (!text && len) || (!edits && count))
         return errata_fail(ERRATA_EINVAL, "errata_apply: NULL argument");
+    if (!text)
+        text = ""; /* len is 0: memcpy() below must not see NULL, even for no bytes */
     int rc = check_edit_order(edits, count, len);
     if (rc)
         return rc;

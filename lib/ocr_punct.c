@@ -176,6 +176,8 @@ static void count_lines(const char *text, size_t len, ocr_census *c)
 
 int errata_ocr_shows_ocr(const char *text, size_t len)
 {
+    if (len == 0)
+        return 0; /* and text may be NULL, which memchr() must not see */
     ocr_census c = {0};
     count_commas(text, len, &c);
     if (c.full_commas < FULL_COMMAS_PER_ASCII * c.ascii_commas)
