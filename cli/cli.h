@@ -54,7 +54,8 @@ void errata_cli_document_free(errata_cli_document *doc);
 /* Decode doc->raw into doc->text.  0, or an ERRATA_E* code with the
    library's message; *binary_at is then the offset of a byte in the first
    8 KiB that text does not hold (a NUL or another control character), or
-   SIZE_MAX when there is none. */
+   SIZE_MAX when there is none or the bytes were read as UTF-16 (by
+   `encoding` or a BOM), whose low bytes are text. */
 int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encoding,
                                size_t *binary_at);
 

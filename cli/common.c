@@ -177,6 +177,16 @@ static int is_binary_byte(unsigned char c)
     return c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1A && c != 0x1B;
 }
 
+/* Whether the bytes were read as UTF-16 (asked for, or by their BOM): its
+   NUL and other low bytes are text, so a failure is the decoder's to name. */
+static int read_as_utf16(const errata_cli_input *raw, errata_encoding encoding)
+{
+    if (encoding != ERRATA_ENCODING_AUTO)
+        return encoding >= ERRATA_ENCODING_UTF16LE && encoding <= ERRATA_ENCODING_UTF16BE_BOM;
+    const unsigned char *b = (const unsigned char *)raw->data;
+    return raw->len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
+}
+
 int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encoding,
                                size_t *binary_at)
 {
@@ -184,6 +194,8 @@ int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encodin
     *binary_at = SIZE_MAX;
     int rc = errata_decode(raw->data, raw->len, encoding, &doc->text, &doc->len, &doc->encoding);
     size_t probe = raw->len < BINARY_PROBE_BYTES ? raw->len : BINARY_PROBE_BYTES;
+    if (read_as_utf16(raw, encoding))
+        probe = 0;
     for (size_t i = 0; rc == ERRATA_EENCODING && i < probe && *binary_at == SIZE_MAX; i++)
         if (is_binary_byte((unsigned char)raw->data[i]))
             *binary_at = i;

@@ -294,3 +294,18 @@ test_every_command_names_the_offset_of_bytes_it_cannot_decode() {
     done
     assert_equal "$(list_dir .)" $'bad.txt\noriginal.txt'
 }
+
+test_utf16_file_that_cannot_be_decoded_is_not_called_binary() {
+    # Its NUL bytes (and 民's 0x11) are text: the decoder names the lone
+    # surrogate, not a "binary" byte in the first 8 KiB.
+    { printf '为人民' | encode_as utf-16; printf '\x00\xd8\x41\x00'; } >u16.txt
+    local args
+    for args in "fix u16.txt" "check u16.txt" "fix -r u16.txt"; do
+        # shellcheck disable=SC2086
+        run_test_engine $args
+        assert_status 2
+        assert_no_stdout
+        assert_contains "$IO/err" 'u16.txt: cannot decode'
+        assert_contains "$IO/err" 'at byte offset 8'
+    done
+}
