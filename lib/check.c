@@ -7,6 +7,7 @@
    to which pairs), and the language model, which compares the clause with
    and without the repair.  Neighbouring contextual candidates are decided
    together (see judge.c). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,16 +205,36 @@ int errata_check(const errata_engine *engine, const char *text, size_t len,
     return errata_check_scratch(engine, NULL, text, len, opts, out);
 }
 
+/* The caller's options (NULL: the defaults) as the current version.  A
+   program built against version 1 passes a shorter struct: only its fields
+   are read, the ones added since keep their defaults. */
+static int read_options(const char *function, const errata_check_options *opts,
+                        errata_check_options *out)
+{
+    *out = default_check_options;
+    if (!opts)
+        return ERRATA_OK;
+    if (opts->version == 1) {
+        memcpy(out, opts, offsetof(errata_check_options, no_positions));
+        out->version = ERRATA_CHECK_OPTIONS_VERSION;
+        return ERRATA_OK;
+    }
+    if (opts->version != ERRATA_CHECK_OPTIONS_VERSION)
+        return errata_fail(ERRATA_EINVAL, "%s: unknown options version %u", function, opts->version);
+    *out = *opts;
+    return ERRATA_OK;
+}
+
 int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch, const char *text,
-                         size_t len, const errata_check_options *opts, errata_result **out)
+                         size_t len, const errata_check_options *caller_opts, errata_result **out)
 {
     if (!engine || !out || (!text && len))
         return errata_fail(ERRATA_EINVAL, "errata_check: NULL argument");
     *out = NULL;
-    if (!opts)
-        opts = &default_check_options;
-    if (opts->version != ERRATA_CHECK_OPTIONS_VERSION)
-        return errata_fail(ERRATA_EINVAL, "errata_check: unknown options version %u", opts->version);
+    errata_check_options options;
+    if (read_options("errata_check", caller_opts, &options))
+        return ERRATA_EINVAL;
+    const errata_check_options *opts = &options;
     if (scratch && errata_scratch_engine(scratch) != engine)
         return errata_fail(ERRATA_EINVAL, "errata_check: the scratch was made for another engine");
     size_t code_points;
@@ -249,7 +270,9 @@ int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch, c
 int errata_fix(const errata_engine *engine, const char *text, size_t len,
                const errata_check_options *opts, char **out, size_t *out_len)
 {
-    errata_check_options fix_opts = opts ? *opts : default_check_options;
+    errata_check_options fix_opts;
+    if (read_options("errata_fix", opts, &fix_opts))
+        return ERRATA_EINVAL;
     fix_opts.no_reasons = 1; /* nobody sees them */
     fix_opts.no_positions = 1;
     errata_result *result = NULL;

@@ -217,6 +217,38 @@ static void positions_can_be_left_out(void **state)
     errata_engine_free(engine);
 }
 
+/* A program built against options version 1 passes a struct that ends
+   before no_positions: its fields are read, nothing past them (ASan in the
+   sanitizer run), and positions are counted. */
+static void options_of_version_1_are_still_read(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    errata_check_options current = ERRATA_CHECK_OPTIONS_INIT;
+    current.version = 1;
+    current.no_reasons = 1;
+    size_t v1_size = offsetof(errata_check_options, no_positions);
+    errata_check_options *v1 = malloc(v1_size);
+    assert_non_null(v1);
+    memcpy(v1, &current, v1_size);
+    errata_result *result = NULL;
+    const char *text = "第一行\n科学开展观";
+    assert_int_equal(errata_check(engine, text, strlen(text), v1, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 1);
+    const errata_edit *e = errata_result_edit(result, 0);
+    assert_int_equal(e->line, 2);
+    assert_int_equal(e->column, 3);
+    assert_string_equal(e->reason, "");
+    errata_result_free(result);
+    char *out = NULL;
+    size_t out_len = 0;
+    assert_int_equal(errata_fix(engine, text, strlen(text), v1, &out, &out_len), ERRATA_OK);
+    assert_string_equal(out, "第一行\n科学发展观");
+    errata_free(out);
+    free(v1);
+    errata_engine_free(engine);
+}
+
 static void invalid_input_is_refused(void **state)
 {
     (void)state;
@@ -302,6 +334,7 @@ int main(void)
         cmocka_unit_test(thresholds_turn_edits_into_proposals),
         cmocka_unit_test(reasons_can_be_left_out),
         cmocka_unit_test(positions_can_be_left_out),
+        cmocka_unit_test(options_of_version_1_are_still_read),
         cmocka_unit_test(invalid_input_is_refused),
         cmocka_unit_test(empty_text_may_be_null),
         cmocka_unit_test(apply_refuses_overlapping_or_outside_edits),
