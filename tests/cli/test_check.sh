@@ -176,3 +176,13 @@ test_check_flags_show_only_the_old_text() {
     assert_contains "$IO/out" '    年、[年]先后被市委表彰。'
     assert_not_contains "$IO/out" '→'
 }
+
+test_check_help_keeps_its_options_together() {
+    # The note on encodings follows the option list instead of splitting it.
+    run "$ERRATA" check --help
+    assert_status 0
+    local options
+    options=$(sed -n '/^  --format=FORMAT/,/^$/p' "$IO/out")
+    assert_contains <(printf '%s\n' "$options") '  -q, --quiet'
+    assert_contains <(printf '%s\n' "$options") '  --color=WHEN'
+}
