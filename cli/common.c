@@ -599,7 +599,8 @@ static int parse_encoding(errata_cli_args *args, const char *name, unsigned opti
 {
     const char *value = NULL;
     int r = c->encoding_options & option ? errata_cli_match(args, name, &value) : 0;
-    if (r > 0 && errata_encoding_from_name(value, out) != ERRATA_OK)
+    if (r > 0 && (errata_encoding_from_name(value, out) != ERRATA_OK ||
+                  *out == ERRATA_ENCODING_AUTO)) /* "auto" names no encoding */
         return errata_cli_usage_error(args->argv[0], "unknown encoding '%s'", value);
     return r;
 }

@@ -127,6 +127,18 @@ Try 'errata fix --help'.
 EOF
 }
 
+test_auto_is_no_encoding_to_name() {
+    # "auto" would slip past the --jsonl check of the encoding options.
+    local args
+    for args in "--input-encoding auto" "--output-encoding=AUTO" "--jsonl --input-encoding auto"; do
+        # shellcheck disable=SC2086
+        run_test_engine fix $args "$DATA/two.txt"
+        assert_status 2
+        assert_no_stdout
+        assert_contains "$IO/err" "errata: fix: unknown encoding '"
+    done
+}
+
 # ---------------------------------------------------------------- check
 
 test_check_gbk_shows_utf8_text() {
