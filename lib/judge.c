@@ -208,8 +208,9 @@ static size_t longest_rendering(const window *w)
     return n;
 }
 
-/* A window already scored in this document, by its text: a phrase that
-   recurs in the same context is scored once. */
+/* A window already scored, by its text (in this document, or with a
+   scratch in any document before it): a phrase that recurs in the same
+   context is scored once. */
 typedef struct {
     uint64_t hash; /* 0: empty */
     double score;
