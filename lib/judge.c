@@ -507,9 +507,10 @@ struct errata_scratch {
 
 int errata_scratch_new(const errata_engine *engine, errata_scratch **out)
 {
+    if (out)
+        *out = NULL;
     if (!engine || !out)
         return errata_fail(ERRATA_EINVAL, "errata_scratch_new: NULL argument");
-    *out = NULL;
     errata_scratch *s = calloc(1, sizeof *s);
     if (!s)
         return errata_fail(ERRATA_ENOMEM, "out of memory");

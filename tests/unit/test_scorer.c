@@ -163,8 +163,9 @@ static void a_scratch_serves_only_its_engine(void **state)
     assert_int_equal(errata_check_scratch(other, scratch, "根底", 6, NULL, &result), ERRATA_EINVAL);
     assert_string_equal(errata_error_message(), "errata_check: the scratch was made for another engine");
     assert_null(result);
-    assert_int_equal(errata_scratch_new(NULL, &scratch), ERRATA_EINVAL);
     errata_scratch_free(scratch);
+    assert_int_equal(errata_scratch_new(NULL, &scratch), ERRATA_EINVAL);
+    assert_null(scratch);
     errata_engine_free(other);
 }
 
