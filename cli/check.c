@@ -239,6 +239,7 @@ static void print_text_edit(FILE *out, const errata_cli_palette *p, const char *
 
 typedef struct {
     const errata_engine *engine;
+    errata_scratch *scratch; /* the model's caches, kept from file to file */
     const errata_cli_common *common;
     const check_options *options;
     errata_cli_palette palette;
@@ -252,7 +253,8 @@ static int check_one(const check_run *run, const char *path)
         return -1;
     errata_check_options opts = errata_cli_check_options(run->common);
     errata_result *result = NULL;
-    if (errata_check(run->engine, in.text, in.len, &opts, &result) != ERRATA_OK) {
+    if (errata_check_scratch(run->engine, run->scratch, in.text, in.len, &opts, &result) !=
+        ERRATA_OK) {
         fprintf(stderr, "errata: %s: %s\n", errata_cli_display_name(path), errata_error_message());
         errata_cli_document_free(&in);
         return -1;
@@ -296,8 +298,11 @@ int errata_cli_check_main(int argc, char **argv)
     int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
     if (rc == 0 && errata_cli_engine_new(&common, &engine) == 0) {
         int color = !options.jsonl && errata_cli_use_color(common.color, STDOUT_FILENO);
-        check_run run = {engine, &common, &options, errata_cli_palette_for(color)};
+        check_run run = {engine, NULL, &common, &options, errata_cli_palette_for(color)};
+        if (errata_scratch_new(engine, &run.scratch) != ERRATA_OK)
+            run.scratch = NULL; /* then every file starts with empty caches */
         status = check_all(&run);
+        errata_scratch_free(run.scratch);
     }
     errata_engine_free(engine);
     errata_cli_common_free(&common);
