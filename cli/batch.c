@@ -446,32 +446,17 @@ static int repair(worker *w, const char *name, const errata_cli_document *doc, c
                   size_t *fixed_len)
 {
     batch_run *run = w->run;
-    errata_check_options opts = errata_cli_check_options(run->common);
-    opts.no_reasons = 1; /* a batch run reports rules, never reasons */
-    opts.no_positions = 1;
+    errata_check_options opts = errata_cli_fix_options(run->common);
     errata_result *result = NULL;
-    if (errata_check_scratch(run->engine, w->scratch, doc->text, doc->len, &opts, &result) !=
-        ERRATA_OK) {
-        errata_batch_note(&run->console, name, "%s", errata_error_message());
-        return -1;
-    }
-    size_t count = errata_result_count(result);
-    unsigned char *selected = malloc(count ? count : 1);
-    int rc = selected ? 0 : -1;
-    for (size_t i = 0; !rc && i < count; i++)
-        selected[i] = (unsigned char)errata_cli_edit_applies(run->common,
-                                                              errata_result_edit(result, i));
-    if (!rc && errata_result_apply(result, doc->text, doc->len, selected, fixed,
-                                   fixed_len) != ERRATA_OK)
-        rc = -1;
+    int rc = errata_check_scratch(run->engine, w->scratch, doc->text, doc->len, &opts, &result);
     if (!rc)
-        rc = errata_batch_stats_add_edits(&w->stats, run->common, result);
+        rc = errata_cli_apply_selected(run->common, result, doc->text, doc->len, fixed, fixed_len);
     if (rc)
-        errata_batch_note(&run->console, name, "%s",
-                          selected ? errata_error_message() : "out of memory");
-    free(selected);
+        errata_batch_note(&run->console, name, "%s", errata_cli_failure(rc));
+    else if (errata_batch_stats_add_edits(&w->stats, run->common, result))
+        rc = -1; /* reported there */
     errata_result_free(result);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 static int write_in_place(batch_run *run, const char *path, const errata_cli_document *doc,

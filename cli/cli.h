@@ -214,6 +214,20 @@ errata_check_options errata_cli_check_options(const errata_cli_common *common);
 /* Whether an edit is applied: action apply, or a proposal under --all. */
 int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *edit);
 
+/* Check options for a repair that is only applied: no reasons, no
+   code-point positions. */
+errata_check_options errata_cli_fix_options(const errata_cli_common *common);
+
+/* Apply the edits of result that errata_cli_edit_applies() to text:
+   *fixed is malloc'd (free with errata_free()).  Returns an ERRATA_E code;
+   errata_cli_failure() words it. */
+int errata_cli_apply_selected(const errata_cli_common *common, const errata_result *result,
+                              const char *text, size_t len, char **fixed, size_t *fixed_len);
+
+/* What failed, for an ERRATA_E code from liberrata or from the CLI's own
+   allocations (which leave liberrata's message as it was). */
+const char *errata_cli_failure(int rc);
+
 /* Check one input, then apply the edits that errata_cli_edit_applies():
    *fixed is malloc'd (free with errata_free()).  The result is handed out
    through *result when it is not NULL (free with errata_result_free()). */

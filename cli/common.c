@@ -717,33 +717,45 @@ int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *
            (common->apply_all && edit->action == ERRATA_ACTION_PROPOSE);
 }
 
-static int apply_selected(const errata_cli_common *common, const errata_result *result,
-                          const errata_cli_document *in, char **fixed, size_t *fixed_len)
+errata_check_options errata_cli_fix_options(const errata_cli_common *common)
+{
+    errata_check_options opts = errata_cli_check_options(common);
+    opts.no_reasons = 1;   /* repairs show no reasons, */
+    opts.no_positions = 1; /* and are placed by their bytes */
+    return opts;
+}
+
+int errata_cli_apply_selected(const errata_cli_common *common, const errata_result *result,
+                              const char *text, size_t len, char **fixed, size_t *fixed_len)
 {
     size_t count = errata_result_count(result);
     unsigned char *selected = malloc(count ? count : 1);
     if (!selected)
-        return out_of_memory();
+        return ERRATA_ENOMEM;
     for (size_t i = 0; i < count; i++)
         selected[i] = (unsigned char)errata_cli_edit_applies(common, errata_result_edit(result, i));
-    int rc = errata_result_apply(result, in->text, in->len, selected, fixed, fixed_len);
+    int rc = errata_result_apply(result, text, len, selected, fixed, fixed_len);
     free(selected);
-    if (rc != ERRATA_OK)
-        return report(errata_cli_display_name(in->raw.path), "%s", errata_error_message());
-    return 0;
+    return rc;
+}
+
+const char *errata_cli_failure(int rc)
+{
+    return rc == ERRATA_ENOMEM ? "out of memory" : errata_error_message();
 }
 
 int errata_cli_fix_input(const errata_engine *engine, const errata_cli_common *common,
                          const errata_cli_document *in, errata_result **result, char **fixed,
                          size_t *fixed_len)
 {
-    errata_check_options opts = errata_cli_check_options(common);
-    opts.no_reasons = 1; /* fix and diff show no reasons, */
-    opts.no_positions = 1; /* and place edits by their bytes */
+    errata_check_options opts = errata_cli_fix_options(common);
+    const char *name = errata_cli_display_name(in->raw.path);
     errata_result *checked = NULL;
     if (errata_check(engine, in->text, in->len, &opts, &checked) != ERRATA_OK)
-        return report(errata_cli_display_name(in->raw.path), "%s", errata_error_message());
-    int rc = apply_selected(common, checked, in, fixed, fixed_len);
+        return report(name, "%s", errata_error_message());
+    int rc = errata_cli_apply_selected(common, checked, in->text, in->len, fixed, fixed_len);
+    if (rc)
+        rc = report(name, "%s", errata_cli_failure(rc));
     if (rc == 0 && result)
         *result = checked;
     else
