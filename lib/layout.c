@@ -53,7 +53,8 @@ static int view_init(errata_layout *lay, size_t code_points)
         return ERRATA_ENOMEM;
     size_t pos = 0;
     while (pos < lay->len) {
-        if (lay->count == lay->cap && view_reserve(lay, 1)) /* only for invalid UTF-8 */
+        /* A guard only: errata_check's validation counted every code point. */
+        if (lay->count == lay->cap && view_reserve(lay, 1))
             return ERRATA_ENOMEM;
         size_t i = lay->count++, start = pos;
         lay->cps[i] = errata_utf8_next_fast(lay->text, lay->len, &pos);
