@@ -34,11 +34,11 @@ size_t errata_lookalike_table_count(const errata_lookalike_table *table);
 /* How much more likely (log10) the model must find the text with a
    look-alike replaced before the replacement is proposed, and before it is
    applied by default; chosen by sweeping them over the OCR output of
-   corpus/ocr/ and the clean text of corpus/clean/ and corpus/docs/ (the
-   highest recall with at most 1 false applied edit per 100,000 characters
-   of modern clean text; `make eval` reports the figures).  That sweep was
-   made before corpus/ocr/ was held out (observed pairs now come from
-   corpus/ocr-train/ only); the margins were not tuned again.  A pair of lower
+   corpus/ocr-tuning/ and the clean text of corpus/clean/ and corpus/docs/
+   (the highest recall with at most 1 false applied edit per 100,000
+   characters of modern clean text).  corpus/ocr-tuning/ is therefore tuning
+   data (observed pairs come from corpus/ocr-train/ only); `make eval`
+   reports it beside corpus/heldout/ocr/, which nothing was tuned on.  A pair of lower
    similarity needs up to ERRATA_LOOKALIKE_DISSIMILARITY_MARGIN more, a pair
    seen misread in OCR output ERRATA_LOOKALIKE_OBSERVED_BONUS plus
    ERRATA_LOOKALIKE_DOCUMENT_RELIEF less (the pass runs only on documents

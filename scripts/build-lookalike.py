@@ -12,7 +12,8 @@ Two sources:
     one component of the same layout replaced by a similar one);
   * observation: the substitutions that tesseract made in our own OCR round
     trip of the training documents (corpus/ocr-train/<level>/ against
-    corpus/ocr-train/clean/; never corpus/ocr/, which `make eval` measures),
+    corpus/ocr-train/clean/; never corpus/ocr-tuning/ or corpus/heldout/ocr/,
+    which `make eval` measures),
     and the few that issue 7 reported from tesseract's chi_sim model.
 
 The package's licence text is copied beside the table.
@@ -37,8 +38,8 @@ MIN_SIMILARITY = 0.70    # structural similarity for a pair to be listed
 MIN_OBSERVED_SIMILARITY = 0.5  # below it, an OCR substitution must be seen twice
 MAX_PER_CHAR = 8         # structural candidates kept for one character
 SHORT = 8                # stroke sequences up to this length also meet by deletion
-# Observed misreadings are learnt from these OCR round trips only: the held-out
-# documents of corpus/ocr/ stay unseen, so that `make eval` measures fairly.
+# Observed misreadings are learnt from these OCR round trips only: the documents
+# `make eval` measures (corpus/ocr-tuning/, corpus/heldout/ocr/) stay unseen.
 TRAINING = ROOT / "corpus/ocr-train"
 
 DECOMP_LINE = re.compile(r"^(.+?):([^(]*)\((.*)\)$")

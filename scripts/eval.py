@@ -4,8 +4,14 @@
 Each section prints a few lines of a compact report.  A section is a function
 taking the Context; add one to SECTIONS to extend the report.  Word-edit sets are
 small functions returning (text, gold) path pairs; add one to WORD_SETS.
-HELD_OUT_SETS are reported after the overall row, are not counted in it, and
+WORD_SETS are tuning data: rules and parameters were developed on them (the
+real sample most of all: dictionary examples were copied from it and some
+context rules fit only it), so the overall row is given with and without it.
+HELD_OUT_SETS are reported after the overall rows, are not counted in them, and
 never list their false and missed edits: nobody tunes on them.
+
+errata runs with no user configuration (scripts/no_user_config.py), so that a
+reviewer's own dictionary cannot change the figures.
 
 Scoring: a system edit is correct when, after trimming the text its old and new
 forms share at either end, it covers one or more gold edits and applying exactly
@@ -30,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corrupt import PAIRS  # noqa: E402  (the pair table lives with the simulator)
 from eval_ocr import ocr_round_trip_report  # noqa: E402
 import eval_layout  # noqa: E402
+import no_user_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WORD_KINDS = {"swap", "lookalike"}
@@ -215,8 +222,9 @@ def heldout_set(corpus):
     return gold_pairs(directory) + gold_pairs(directory / "layout")
 
 
+SAMPLE_SET = "real sample (tuning)"
 WORD_SETS = [
-    ("real sample", sample_set),
+    (SAMPLE_SET, sample_set),
     ("damaged docs", damaged_set),
     ("damaged+layout", damaged_layout_set),
 ]
@@ -252,37 +260,59 @@ def print_details(name, text, wrong, missed):
             print(f"  {label:<6} {name}:{line_context(text, edit.start, edit.end, edit.new)}")
 
 
+NAME_WIDTH = 20
+
+
 def word_row(name, docs, chars, applied, proposed, blind, with_errata):
     errata_cells = (f"{applied.cells()} | {proposed.cells()}" if with_errata
                     else f"{'-':^14} | {'-':^14}")
-    return f"{name:<16}{docs:>4}{chars:>7}{blind.gold:>5} | {errata_cells} | {blind.cells()}"
+    return (f"{name:<{NAME_WIDTH}}{docs:>4}{chars:>7}{blind.gold:>5} | {errata_cells} | "
+            f"{blind.cells()}")
+
+
+class Total:
+    """The sum of some sets' rows."""
+
+    def __init__(self):
+        self.docs = self.chars = 0
+        self.scores = [Score(), Score(), Score()]
+
+    def add(self, docs, scores, chars):
+        self.docs += docs
+        self.chars += chars
+        for total, s in zip(self.scores, scores):
+            total.add(s)
 
 
 def section_word_edits(ctx):
     print("Word edits (kind swap/lookalike): precision recall F1, matched by offset, wrong, right")
-    print(f"{'set':<16}{'docs':>4}{'chars':>7}{'gold':>5} | {'errata applied':^14} | "
+    print(f"{'set':<{NAME_WIDTH}}{'docs':>4}{'chars':>7}{'gold':>5} | {'errata applied':^14} | "
           f"{'+ proposed':^14} | {'blind baseline':^14}")
-    totals = [Score(), Score(), Score()]
-    total_docs = total_chars = 0
+    overall, without_sample = Total(), Total()
     for name, make_set in WORD_SETS:
         reported = report_set(ctx, name, make_set, ctx.details)
         if reported is None:
             continue
-        docs, scores, chars = reported
-        for total, s in zip(totals, scores):
-            total.add(s)
-        total_docs += docs
-        total_chars += chars
-    print(word_row("overall", total_docs, total_chars, *totals, bool(ctx.errata)))
+        overall.add(*reported)
+        if name != SAMPLE_SET:
+            without_sample.add(*reported)
+    with_errata = bool(ctx.errata)
+    print(word_row("overall", overall.docs, overall.chars, *overall.scores, with_errata))
+    print(word_row("overall w/o sample", without_sample.docs, without_sample.chars,
+                   *without_sample.scores, with_errata))
     for name, make_set in HELD_OUT_SETS:
         report_set(ctx, name, make_set, details=False)
+    print("  The rows above the overall ones are tuning data, the real sample most of all: "
+          "about 25 dictionary examples were copied from it")
+    print("  and some context rules fit only it. The held-out documents were never tuned on "
+          "(corpus/README.md).")
 
 
 def report_set(ctx, name, make_set, details):
     """Print the set's row; return (docs, scores, chars), or None without documents."""
     pairs = make_set(ctx.corpus)
     if not pairs:
-        print(f"{name:<16} (no documents)")
+        print(f"{name:<{NAME_WIDTH}} (no documents)")
         return None
     *scores, chars = score_set(ctx, pairs, details)
     print(word_row(name, len(pairs), chars, *scores, bool(ctx.errata)))
@@ -384,6 +414,8 @@ def main():
     args = parser.parse_args()
     errata = str(Path(args.errata).resolve()) if args.errata else None
     ctx = Context(errata=errata, corpus=args.corpus.resolve(), details=args.details)
+    print(no_user_config.isolate())
+    print()
     try:
         for section in SECTIONS:
             section(ctx)

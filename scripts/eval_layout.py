@@ -14,7 +14,10 @@ removed.  Three sets:
   clean         the originals themselves: any distance after is new damage
 
 and, when corpus/damaged/layout/ exists (scripts/corrupt.py --layout), its
-documents measured against their gold with the word damage left in.
+documents measured against their gold with the word damage left in.  All of
+that is tuning data; the same figures follow for the held-out documents
+(corpus/heldout/docs/ damaged by damage_layout.py, and
+corpus/heldout/damaged/layout/), never with --details.
 
     eval_layout.py [--errata build/errata] [--details]
 """
@@ -29,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import damage_layout  # noqa: E402
+import no_user_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX_ARGS = ["fix", "--quiet", "--disable=swap,lookalike"]
@@ -142,11 +146,17 @@ def corrupt_set(errata, directory, details):
 
 def run(errata_path, details=False):
     """Print the layout section of the evaluation."""
-    docs = sorted((ROOT / "corpus" / "docs").glob("*.txt"))
-    print(f"Layout repair ({len(docs)} documents damaged by scripts/damage_layout.py; "
-          "errata fix --disable=swap,lookalike):")
-    own_sets(errata_path, docs, details)
-    corrupt_set(errata_path, ROOT / "corpus" / "damaged" / "layout", details)
+    print("Layout repair (errata fix --disable=swap,lookalike):")
+    corpus = ROOT / "corpus"
+    for name, docs_dir, layout_dir, shown in (
+            ("tuning", corpus / "docs", corpus / "damaged" / "layout", details),
+            ("held out, never tuned on", corpus / "heldout" / "docs",
+             corpus / "heldout" / "damaged" / "layout", False)):
+        docs = sorted(docs_dir.glob("*.txt"))
+        print(f" {name}: the {len(docs)} documents of {docs_dir.relative_to(ROOT)}/ damaged by "
+              f"scripts/damage_layout.py; corrupt.py: {layout_dir.relative_to(ROOT)}/")
+        own_sets(errata_path, docs, shown)
+        corrupt_set(errata_path, layout_dir, shown)
 
 
 def main():
@@ -154,6 +164,7 @@ def main():
     parser.add_argument("--errata", default=str(ROOT / "build" / "errata"))
     parser.add_argument("--details", action="store_true", help="a line per document")
     args = parser.parse_args()
+    print(no_user_config.isolate())
     run(args.errata, args.details)
 
 

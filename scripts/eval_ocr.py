@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
 """OCR round-trip figures for `make eval`: the character error rate (edit
 distance / length of the clean text, whitespace ignored) of the tesseract
-output in corpus/ocr/<level>/ against corpus/ocr/clean/, before and after
-`errata fix`.  Also the alignment helpers that scripts/build-lookalike.py uses.
+output in <set>/<level>/ against <set>/clean/, before and after `errata fix`,
+for two sets:
+
+  corpus/ocr-tuning   tuning: the look-alike margins were swept on it, the
+                      first look-alike table was learnt from it, unit tests
+                      use its sentences
+  corpus/heldout/ocr  held out: documents no rule or parameter has seen;
+                      only its figures are printed, never errata's edits
+
+Also the alignment helpers that scripts/build-lookalike.py uses.
 
 Usage alone: scripts/eval_ocr.py [--errata build/errata] [--corpus corpus]
 """
@@ -10,6 +18,9 @@ import argparse
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import no_user_config  # noqa: E402
 
 LEVELS = ("clean-scan", "light", "moderate", "heavy")
 
@@ -63,13 +74,21 @@ def edit_distance(ref, hyp):
     return prev[-1]
 
 
-def level_errors(corpus, level, fix):
-    """(clean characters, errors before, errors after fix or None) of a level;
-    level "clean" reads the clean documents themselves."""
+# (directory under the corpus, what it is) of each set, in report order.
+OCR_SETS = (
+    ("ocr-tuning", "tuning: the look-alike margins were swept on it, unit tests use its sentences"),
+    ("heldout/ocr", "held out: no rule or parameter has seen it"),
+)
+
+
+def level_errors(root, level, fix):
+    """(clean characters, errors before, errors after fix or None) of a level
+    of the set in directory root; level "clean" reads the clean documents
+    themselves."""
     chars = before = after = 0
-    for clean in sorted((corpus / "ocr/clean").glob("*.txt")):
+    for clean in sorted((root / "clean").glob("*.txt")):
         reference = strip_space(clean.read_text(encoding="utf-8"))
-        read = clean if level == "clean" else corpus / "ocr" / level / clean.name
+        read = clean if level == "clean" else root / level / clean.name
         chars += len(reference)
         before += edit_distance(reference, strip_space(read.read_text(encoding="utf-8")))
         if fix:
@@ -79,14 +98,20 @@ def level_errors(corpus, level, fix):
 
 def ocr_round_trip_report(corpus, fix):
     """Print the section; fix(path) gives `errata fix` output (None: no errata)."""
-    documents = len(list((corpus / "ocr/clean").glob("*.txt")))
-    print(f"OCR round trip (corpus/ocr, {documents} documents read back by tesseract chi_sim; held out: "
-          "the look-alike table learns only from corpus/ocr-train), character error rate, "
-          "whitespace ignored:")
+    print("OCR round trip (documents of our own read back by tesseract chi_sim; the look-alike "
+          "table learns only from corpus/ocr-train), character error rate, whitespace ignored:")
+    for directory, what in OCR_SETS:
+        root = corpus / directory
+        documents = len(list((root / "clean").glob("*.txt")))
+        print(f" corpus/{directory} ({documents} documents; {what}):")
+        set_report(root, fix)
+
+
+def set_report(root, fix):
     for level in ("clean",) + LEVELS:
-        if not (corpus / "ocr" / level).is_dir() and level != "clean":
+        if not (root / level).is_dir() and level != "clean":
             continue
-        chars, before, after = level_errors(corpus, level, fix)
+        chars, before, after = level_errors(root, level, fix)
         line = f"  {level:<10}  before {before / chars:6.2%} ({before})"
         if after is not None:
             line += f"   after errata fix {after / chars:6.2%} ({after})"
@@ -110,6 +135,8 @@ def main():
     parser.add_argument("--corpus", type=Path, default=root / "corpus")
     args = parser.parse_args()
     errata = str(Path(args.errata).resolve()) if args.errata else None
+    if errata:
+        print(no_user_config.isolate())
     ocr_round_trip_report(args.corpus.resolve(), errata and (lambda p: run_fix(errata, p)))
 
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Render each clean document of corpus/ocr/clean/ to a page image, degrade the
-# image at several levels, and read it back with tesseract (chi_sim), writing
-# corpus/ocr/<level>/<doc>.txt.  The output is committed, so tests and eval
-# need no OCR engine; run this again only to regenerate it.
+# Render each clean document of SET/clean/ to a page image, degrade the image
+# at several levels, and read it back with tesseract (chi_sim), writing
+# SET/<level>/<doc>.txt.  The sets are corpus/ocr-tuning (the default),
+# corpus/heldout/ocr and corpus/ocr-train.  The output is committed, so tests
+# and eval need no OCR engine; run this again only to regenerate it.
 #
 # Needs: tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk pango1.0-tools imagemagick
-# Usage: scripts/ocr-roundtrip.sh [corpus/ocr]
+# Usage: scripts/ocr-roundtrip.sh [SET]
 set -euo pipefail
 
-root=${1:-corpus/ocr}
+root=${1:-corpus/ocr-tuning}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -26,6 +26,6 @@ run "$build/errata" fix corpus/wenku-sample.txt
 run "$build/errata" check --format=jsonl corpus/wenku-sample.txt
 run "$build/errata" diff corpus/wenku-sample.txt
 run "$build/errata" fix --jsonl "$jsonl"
-run "$build/errata" fix -j 2 -r corpus/ocr/moderate
+run "$build/errata" fix -j 2 -r corpus/ocr-tuning/moderate
 echo "valgrind: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

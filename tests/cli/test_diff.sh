@@ -129,7 +129,7 @@ test_diff_round_trip_on_the_sample_with_defaults() {
 
 test_diff_round_trip_on_ocr_documents() {
     local doc
-    for doc in "$DATA"/../../../corpus/ocr/heavy/*.txt; do
+    for doc in "$DATA"/../../../corpus/ocr-tuning/heavy/*.txt; do
         [[ -e $doc ]] || continue
         rm -rf a b
         diff_round_trip "$doc"

@@ -1,7 +1,9 @@
 /* The layout passes through the public API: chunk markers, page furniture,
    line breaks, punctuation, quotes and numbers, each case with its exact
    result, and the cases that must stay untouched.  The engine has no
-   dictionaries and no model, so only the layout passes can act. */
+   dictionaries and no model, so only the layout passes can act.  Several
+   cases use sentences of the documents of corpus/ocr-tuning/ (tuning data:
+   the held-out corpus/heldout/ocr/ is never used in tests). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -165,7 +165,9 @@ static void test_rejects_null_arguments(void **state)
 /* ------------------------------------------------------------ Chinese */
 
 /* OCR output: lines cut at one page width, mid-sentence.  There the model's
-   evidence is enough for 绕 read as 绝 and for 末位 read as 未位. */
+   evidence is enough for 绕 read as 绝 and for 末位 read as 未位.  The
+   sentences come from corpus/ocr-tuning/ (tuning data: the held-out
+   corpus/heldout/ocr/ is never used in tests). */
 static const char ocr_text[] = "镇党委紧紧围绝县委的部署开展工作，全镇干部\n"
                                "群众积极投身各项建设。对评出的未位党员，由\n"
                                "镇委组织室派人进行谈话，落实帮带责任人，做\n"

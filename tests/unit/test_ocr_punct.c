@@ -1,6 +1,8 @@
 /* The OCR punctuation pass: marks, parentheses, % and 〇 as tesseract
    misreads them, repaired in text that looks like OCR output and only there,
-   each case with its exact result, and the cases that must stay. */
+   each case with its exact result, and the cases that must stay.  The
+   sentences come from corpus/ocr-tuning/ (tuning data: the held-out
+   corpus/heldout/ocr/ is never used in tests). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
