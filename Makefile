@@ -72,7 +72,7 @@ sanitize-tests:
 valgrind-tests: all $(UNIT_BINS)
 	bash tests/valgrind.sh $(BUILD)
 
-test: all unit-tests cli-tests sanitize-tests tsan-tests embed-test valgrind-tests
+test: all unit-tests cli-tests python-tests sanitize-tests tsan-tests embed-test valgrind-tests
 
 eval: $(BUILD)/errata
 	python3 scripts/eval.py --errata $(BUILD)/errata
@@ -134,13 +134,32 @@ install: all $(BUILD)/errata.pc
 	install -m 0644 $(SHARE_FILES) $(DESTDIR)$(DATADIR)/errata/
 	install -m 0644 cli/errata.1 $(DESTDIR)$(MANDIR)/man1/errata.1
 
+# The Python package (python/errata), for Debian's python3: into the
+# version's dist-packages under /usr/local, the shared one under /usr.
+PYTHON     ?= /usr/bin/python3
+PYTHONDIR  ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/lib/python3/dist-packages,$(PREFIX)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages)
+PY_FILES   := $(wildcard python/errata/*.py) python/errata/py.typed
+
+.PHONY: install-python python-tests
+install: install-python
+install-python:
+	install -d $(DESTDIR)$(PYTHONDIR)/errata
+	install -m 0644 $(filter-out %/_installed.py,$(PY_FILES)) $(DESTDIR)$(PYTHONDIR)/errata/
+	echo 'LIBRARY = "$(LIBDIR)/liberrata.so.0"' >$(DESTDIR)$(PYTHONDIR)/errata/_installed.py
+
+# pytest over the package (tests/python), against build/ and its command.
+python-tests: all
+	PYTHONPATH=python PYTHONDONTWRITEBYTECODE=1 ERRATA_LIBRARY=$(abspath $(BUILD))/liberrata.so \
+	    ERRATA_CLI=$(abspath $(BUILD))/errata ERRATA_BUILD=$(BUILD) \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
+
 .PHONY: uninstall embed-test
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/errata $(DESTDIR)$(LIBDIR)/liberrata.a \
 	    $(DESTDIR)$(LIBDIR)/liberrata.so $(DESTDIR)$(LIBDIR)/liberrata.so.0 \
 	    $(DESTDIR)$(LIBDIR)/liberrata.so.$(VERSION) $(DESTDIR)$(INCLUDEDIR)/errata.h \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/errata.pc $(DESTDIR)$(MANDIR)/man1/errata.1
-	rm -rf $(DESTDIR)$(DATADIR)/errata
+	rm -rf $(DESTDIR)$(DATADIR)/errata $(DESTDIR)$(PYTHONDIR)/errata
 
 # Install into a scratch root, build examples/embed.c against it through
 # pkg-config, run it.

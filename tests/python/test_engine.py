@@ -1,0 +1,118 @@
+"""errata.Engine against the command line and the library's own examples."""
+import json
+
+import pytest
+
+import errata
+
+from conftest import ROOT
+
+SAMPLE = ROOT / "corpus" / "wenku-sample.txt"
+
+
+def test_fix_of_the_sample_is_the_commands(engine, run_cli):
+    assert engine.fix(SAMPLE.read_text(encoding="utf-8")).encode() == run_cli("fix", str(SAMPLE))
+
+
+def test_check_of_the_sample_lists_the_commands_edits(engine, run_cli):
+    text = SAMPLE.read_text(encoding="utf-8")
+    listed = [json.loads(line) for line in run_cli("check", "--format=jsonl", str(SAMPLE)).splitlines()]
+    edits = engine.check(text)
+    assert len(edits) == len(listed) == 222
+    for edit, want in zip(edits, listed):
+        assert (edit.start, edit.end, edit.line, edit.column, edit.old, edit.new, edit.rule,
+                edit.kind, edit.action, edit.reason) == (
+            want["cp_start"], want["cp_end"], want["line"], want["column"], want["old"],
+            want["new"], want["rule"], want["kind"], want["action"], want["reason"])
+        assert "%.2f" % edit.confidence == "%.2f" % want["confidence"]
+        assert text[edit.start:edit.end] == edit.old
+
+
+def test_threshold_disable_and_all_as_the_commands_options(engine, run_cli):
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert engine.fix(text, threshold=0.95).encode() == run_cli("fix", "--conservative", str(SAMPLE))
+    assert engine.fix(text, disable=["layout", "punct"]).encode() == run_cli(
+        "fix", "--disable=layout,punct", str(SAMPLE))
+    assert engine.fix(text, all=True).encode() == run_cli("fix", "--all", str(SAMPLE))
+    assert not [e for e in engine.check(text, disable=["swap"]) if e.rule.startswith("swap/")]
+
+
+def test_every_dictionary_example_holds(engine):
+    examples = engine.examples
+    assert len(examples) > 200
+    failures = [(ex.source, ex.line, ex.text, ex.expected, out) for ex in examples
+                if (out := engine.fix(ex.text, assume_damaged=True)) != ex.expected]
+    assert failures == []
+
+
+def test_user_dictionary_and_its_examples(tmp_path):
+    path = tmp_path / "mine.dict"
+    path.write_text("errata-dict 1\n大数具\t大数据\tuser\tU\tfix=发展大数具产业>发展大数据产业\n",
+                    encoding="utf-8")
+    engine = errata.Engine(dictionaries=[path], no_default_dictionaries=True)
+    assert engine.entry_count == 1
+    assert [(ex.text, ex.expected, ex.line) for ex in engine.examples] == [
+        ("发展大数具产业", "发展大数据产业", 2)]
+    assert engine.fix("发展大数具产业", assume_damaged=True) == "发展大数据产业"
+
+
+def test_offsets_index_the_str_past_characters_outside_the_bmp(engine):
+    text = "𠀀😀𝄞第一，坚持原那么。\n𩸽𠮷根底设施😀完善。"
+    edits = [e for e in engine.check(text) if e.kind == "swap"]
+    assert [(e.start, e.end, e.line, e.column, e.old, e.new) for e in edits] == [
+        (8, 11, 1, 9, "原那么", "原则"), (15, 17, 2, 3, "根底", "基础")]
+    for e in engine.check(text):
+        assert text[e.start:e.end] == e.old
+    assert engine.fix(text) == "𠀀😀𝄞第一，坚持原则。\n𩸽𠮷基础设施😀完善。"
+
+
+def test_edit_is_a_frozen_dataclass(engine):
+    edit = engine.check("坚持原那么")[0]
+    with pytest.raises(AttributeError):
+        edit.new = "x"
+    assert edit == errata.Edit(2, 5, 1, 3, "原那么", "原则", "swap/原那么>原则", "swap", "apply",
+                               edit.confidence, edit.reason)
+
+
+def test_missing_dictionary_raises_file_error_with_its_name():
+    with pytest.raises(errata.FileError) as caught:
+        errata.Engine(dictionaries=["/nonexistent/x.dict"])
+    assert str(caught.value) == "/nonexistent/x.dict: No such file or directory"
+    assert caught.value.code == -3 and isinstance(caught.value, errata.Error)
+
+
+def test_malformed_dictionary_raises_format_error_with_its_line(tmp_path):
+    path = tmp_path / "bad.dict"
+    path.write_text("errata-dict 1\nbad line\n")
+    with pytest.raises(errata.FormatError) as caught:
+        errata.Engine(dictionaries=[str(path)])
+    assert str(caught.value) == (f"{path}:2: expected fields separated by TAB: "
+                                 "corrupted, original, kind, class")
+
+
+def test_text_that_is_not_unicode(engine):
+    with pytest.raises(errata.EncodingError) as caught:
+        engine.check("坚持\ud800原那么")
+    assert str(caught.value) == "not valid Unicode: a lone surrogate at index 2"
+    with pytest.raises(TypeError):
+        engine.fix(b"bytes")
+    with pytest.raises(ValueError):
+        engine.fix("x", threshold=1.5)
+
+
+def test_decode_reads_bytes_as_the_command_does():
+    text = "坚持原那么，开展根底设施"
+    assert errata.decode(text.encode("gbk")) == text
+    assert errata.decode_detected(text.encode("utf-16")) == (text, "UTF-16LE-BOM")
+    assert errata.decode_detected(b"\xef\xbb\xbf" + text.encode()) == (text, "UTF-8-BOM")
+    assert errata.decode(text.encode("utf-16-be"), "UTF-16BE") == text
+    assert errata.encode(text, "GBK") == text.encode("gbk")
+    with pytest.raises(errata.EncodingError) as caught:
+        errata.decode(b"ab\x00\x01cd\x02")
+    assert "byte offset" in str(caught.value)
+    with pytest.raises(errata.InvalidArgumentError):
+        errata.decode(b"abc", "EBCDIC")
+
+
+def test_empty_text(engine):
+    assert engine.check("") == [] and engine.fix("") == ""

@@ -1,0 +1,36 @@
+"""errata.jsonl writes what errata fix --jsonl writes, byte for byte."""
+import pytest
+
+import errata.jsonl
+
+from jsonl_data import ODD_BYTES, ODD_LINES, damaged_texts, jsonl_bytes, styled_lines
+
+
+@pytest.fixture(scope="module")
+def shard(tmp_path_factory):
+    path = tmp_path_factory.mktemp("jsonl") / "shard.jsonl"
+    path.write_bytes(jsonl_bytes(styled_lines(damaged_texts()) + ODD_LINES, ODD_BYTES))
+    return path
+
+
+@pytest.mark.parametrize("args, options", [
+    ([], errata.jsonl.Options()),
+    (["--attach-edits", "--all"], errata.jsonl.Options(attach_edits=True, all=True)),
+    (["--field", "other", "--threshold=0.6", "--disable=layout"],
+     errata.jsonl.Options(field="other", threshold=0.6, disable=("layout",))),
+])
+def test_lines_come_out_as_the_commands(engine, run_cli, shard, args, options):
+    fixer = errata.jsonl.LineFixer(engine, options)
+    with open(shard, "rb") as lines:
+        out = b"".join(fixer.fix_stream(lines, "shard.jsonl"))
+    assert out == run_cli("fix", "--jsonl", *args, str(shard))
+
+
+def test_counts_are_the_commands(engine, shard):
+    fixer = errata.jsonl.LineFixer(engine)
+    with open(shard, "rb") as lines:
+        for _ in fixer.fix_stream(lines):
+            pass
+    # As its summary says: 78 lines read, 62 changed, 11 malformed (or unreadable fields).
+    assert (fixer.counts.read, fixer.counts.changed, fixer.counts.skipped) == (78, 62, 11)
+    assert fixer.counts.rules["swap/原那么>原则"] > 5
