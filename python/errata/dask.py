@@ -1,0 +1,372 @@
+"""Repair a sharded corpus on a Dask cluster.
+
+    python3 -m errata.dask [--scheduler tcp://HOST:PORT] [-n N] 'in/*.jsonl' out/
+
+Each input is a shard: a JSON Lines file (.jsonl, .ndjson: its text field
+repaired exactly as `errata fix --jsonl` does) or a text file (repaired in
+its own encoding, as `errata fix -r --output-dir` does); a directory is
+walked as `errata fix -r` walks it.  Every shard is one task; a worker
+process loads its engine once and keeps it.  A shard's output is written to
+a temporary file and renamed into OUT, then recorded in OUT/.errata-manifest.jsonl,
+so a rerun skips the shards that are done (same input size and time, same
+options) and a shard repeated after a lost worker is written whole once.
+The edit counts by rule of all shards are gathered into one summary.
+
+Without --scheduler, a local cluster of N worker processes (default: one per
+core) is started for the run.  On a real cluster the workers need errata
+installed and OUT on a file system they share with the inputs.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import glob
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+from typing import Iterable, Optional
+
+from . import core, jsonl
+from ._native import Error
+
+MANIFEST = ".errata-manifest.jsonl"
+TEMP_MARK = ".errata-tmp-"
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+BINARY_PROBE_BYTES = 8192  # as the command: where a control byte means "not text"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What decides a shard's output: the engine's and the repair's options."""
+
+    dictionaries: tuple = ()
+    model: Optional[str] = None
+    no_default_dictionaries: bool = False
+    no_model: bool = False
+    threshold: float = 0.80
+    disable: tuple = ()
+    all: bool = False
+    field: str = "text"
+    attach_edits: bool = False
+
+    def engine_key(self) -> tuple:
+        return (self.dictionaries, self.model, self.no_default_dictionaries, self.no_model)
+
+    def digest(self) -> str:
+        return hashlib.sha256(repr(dataclasses.astuple(self)).encode()).hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class Shard:
+    path: str    # the input
+    output: str  # relative to the output directory
+    kind: str    # "jsonl" or "text"
+
+
+# ------------------------------------------------------------ on the workers
+
+_engines: dict = {}
+_engines_lock = threading.Lock()
+
+
+def _engine(settings: Settings) -> core.Engine:
+    """This process's engine for these settings, loaded on first use."""
+    key = settings.engine_key()
+    with _engines_lock:
+        if key not in _engines:
+            _engines[key] = core.Engine(dictionaries=settings.dictionaries, model=settings.model,
+                                        no_default_dictionaries=settings.no_default_dictionaries,
+                                        no_model=settings.no_model)
+        return _engines[key]
+
+
+def _write_atomic(path: str, chunks: Iterable[bytes]) -> None:
+    """Write to a temporary file beside path, then rename it over path."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    temp = os.path.join(os.path.dirname(path),
+                        f".{os.path.basename(path)}{TEMP_MARK}{os.getpid()}-{threading.get_ident()}")
+    try:
+        with open(temp, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def _fix_jsonl(engine: core.Engine, shard: Shard, settings: Settings, out: str) -> jsonl.Counts:
+    options = jsonl.Options(field=settings.field, attach_edits=settings.attach_edits,
+                            threshold=settings.threshold, disable=settings.disable,
+                            all=settings.all)
+    fixer = jsonl.LineFixer(engine, options)
+    with open(shard.path, "rb") as lines:
+        _write_atomic(out, fixer.fix_stream(lines, shard.path))
+    return fixer.counts
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False  # UTF-16 by its BOM: its low bytes are text
+    probe = data[:BINARY_PROBE_BYTES]
+    return any(b < 0x20 and not 9 <= b <= 13 and b not in (0x1A, 0x1B) for b in probe)
+
+
+def _fix_text(engine: core.Engine, shard: Shard, settings: Settings, out: str) -> jsonl.Counts:
+    counts = jsonl.Counts()
+    with open(shard.path, "rb") as f:
+        data = f.read()
+    counts.bytes = len(data)
+    try:
+        text, encoding = core.decode_utf8(data)
+    except Error as e:
+        counts.skipped = 1
+        what = "skipped: not a text file" if _looks_binary(data) else "cannot decode, left alone"
+        counts.notes.append(f"{shard.path}: {what}: {e}")
+        return counts
+    counts.read = 1
+    opts = core.check_options(settings.threshold, settings.disable)
+    fixed, rules = engine.fix_utf8(text, opts, settings.all)
+    for rule in rules:
+        counts.rules[rule] = counts.rules.get(rule, 0) + 1
+    counts.changed = int(fixed != text)
+    if not counts.changed:
+        output = data
+    elif encoding == "UTF-8":
+        output = fixed
+    else:
+        output = core.encode_utf8(fixed, encoding)
+    _write_atomic(out, [output])
+    return counts
+
+
+def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
+    """The task: repair one shard into out_dir; its counts as a dict."""
+    started = time.monotonic()
+    out = os.path.join(out_dir, shard.output)
+    fix = _fix_jsonl if shard.kind == "jsonl" else _fix_text
+    try:
+        counts = fix(_engine(settings), shard, settings, out)
+        failed = 0
+    except (OSError, Error) as e:
+        counts, failed = jsonl.Counts(), 1
+        counts.notes.append(f"{shard.path}: {e}")
+    result = dataclasses.asdict(counts)
+    result.update(failed=failed, seconds=round(time.monotonic() - started, 3))
+    return result
+
+
+# ------------------------------------------------------------ on the client
+
+def find_shards(operands: Iterable[str]) -> list:
+    """The shards of the operands (globs, files, directories walked as
+    errata fix -r walks them: hidden names and symbolic links left out),
+    each with its place under the output directory."""
+    shards = []
+    for operand in operands:
+        paths = sorted(glob.glob(operand)) if glob.has_magic(operand) else [operand]
+        if not paths:
+            raise SystemExit(f"errata.dask: {operand}: no such file")
+        for path in paths:
+            if os.path.isdir(path):
+                shards += [_shard(p, os.path.relpath(p, path)) for p in _walk(path)]
+            elif os.path.isfile(path):
+                shards.append(_shard(path, os.path.basename(path)))
+            else:
+                raise SystemExit(f"errata.dask: {path}: no such file")
+    outputs = {}
+    for shard in shards:
+        if shard.output in outputs:
+            raise SystemExit(f"errata.dask: {outputs[shard.output]} and {shard.path} would both "
+                             f"be written to {shard.output}")
+        outputs[shard.output] = shard.path
+    return shards
+
+
+def _walk(directory: str) -> list:
+    found = []
+    for entry in sorted(os.scandir(directory), key=lambda e: e.name.encode()):
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            found += _walk(entry.path)
+        elif entry.is_file():
+            found.append(entry.path)
+    return found
+
+
+def _shard(path: str, output: str) -> Shard:
+    kind = "jsonl" if path.endswith(JSONL_SUFFIXES) else "text"
+    return Shard(os.path.abspath(path), output, kind)
+
+
+def _stamp(shard: Shard, settings: Settings) -> dict:
+    st = os.stat(shard.path)
+    return {"input": shard.path, "output": shard.output, "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns, "settings": settings.digest()}
+
+
+def read_manifest(out_dir: str) -> dict:
+    """The shards done, by output name (the latest record of each); a line
+    cut short by an interrupted run is ignored."""
+    done = {}
+    try:
+        with open(os.path.join(out_dir, MANIFEST), encoding="utf-8") as f:
+            for line in f:
+                try:
+                    record = json.loads(line)
+                    done[record["output"]] = record
+                except (ValueError, KeyError, TypeError):
+                    continue
+    except FileNotFoundError:
+        pass
+    return done
+
+
+def _is_done(record: Optional[dict], stamp: dict, out_dir: str) -> bool:
+    if not record or any(record.get(k) != v for k, v in stamp.items()):
+        return False
+    return record.get("read", 0) == 0 or os.path.isfile(os.path.join(out_dir, stamp["output"]))
+
+
+def _remove_stale_temporaries(out_dir: str) -> None:
+    """Temporary files a lost worker left behind."""
+    for directory, _, names in os.walk(out_dir):
+        for name in names:
+            if name.startswith(".") and TEMP_MARK in name:
+                os.unlink(os.path.join(directory, name))
+
+
+@dataclasses.dataclass
+class Summary:
+    shards: int = 0
+    already_done: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    bytes_now: int = 0  # read by this run (not by the one that did the shards done before)
+    counts: jsonl.Counts = dataclasses.field(default_factory=jsonl.Counts)
+
+    def report(self, stream=sys.stderr) -> None:
+        c = self.counts
+        rate = self.bytes_now / 1e6 / self.seconds if self.seconds > 0 else 0.0
+        print(f"errata: {self.shards} shards ({self.already_done} done before), {c.read} "
+              f"documents read, {c.changed} changed, {c.skipped} skipped, {self.failed} failed "
+              f"({self.bytes_now / 1e6:.1f} MB in {self.seconds:.2f} s, {rate:.1f} MB/s)", file=stream)
+        if c.rules:
+            print("errata: edits by rule:", file=stream)
+            for rule, n in sorted(c.rules.items(), key=lambda item: (-item[1], item[0])):
+                print(f"{n:8d}  {rule}", file=stream)
+
+
+def run(client, operands: Iterable[str], out_dir: str, settings: Settings = Settings(),
+        notes=sys.stderr) -> Summary:
+    """Repair the shards of operands into out_dir on the cluster of client
+    (a dask.distributed.Client); shards recorded as done are skipped."""
+    from distributed import as_completed
+
+    started = time.monotonic()
+    shards = find_shards(operands)
+    os.makedirs(out_dir, exist_ok=True)
+    out_dir = os.path.abspath(out_dir)
+    done = read_manifest(out_dir)
+    summary = Summary(shards=len(shards))
+    todo = []
+    for shard in shards:
+        stamp = _stamp(shard, settings)
+        record = done.get(shard.output)
+        if _is_done(record, stamp, out_dir):
+            summary.already_done += 1
+            summary.counts.add(_counts_of(record))
+        else:
+            todo.append((shard, stamp))
+    futures = {client.submit(fix_shard, shard, settings, out_dir, pure=False): stamp
+               for shard, stamp in todo}
+    with open(os.path.join(out_dir, MANIFEST), "a", encoding="utf-8") as manifest:
+        for future in as_completed(futures):
+            result = future.result()
+            summary.failed += result["failed"]
+            summary.bytes_now += result["bytes"]
+            summary.counts.add(_counts_of(result))
+            for note in result["notes"]:
+                print(f"errata: {note}", file=notes)
+            if not result["failed"]:
+                record = {**futures[future], **result}
+                del record["notes"]
+                manifest.write(json.dumps(record, ensure_ascii=False) + "\n")
+                manifest.flush()
+                os.fsync(manifest.fileno())
+    _remove_stale_temporaries(out_dir)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _counts_of(record: dict) -> jsonl.Counts:
+    return jsonl.Counts(read=record.get("read", 0), changed=record.get("changed", 0),
+                        skipped=record.get("skipped", 0), bytes=record.get("bytes", 0),
+                        rules=dict(record.get("rules", {})))
+
+
+# ------------------------------------------------------------ command line
+
+def _arguments(argv: Optional[list]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python3 -m errata.dask",
+        description="Repair JSON Lines shards and text files on a Dask cluster, each output "
+                    "as errata fix --jsonl (or errata fix -r --output-dir) writes it.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="shards: files, directories or quoted globs ('in/*.jsonl')")
+    p.add_argument("out", metavar="OUT", help="output directory (its manifest makes reruns resume)")
+    p.add_argument("--scheduler", metavar="ADDR", help="a running scheduler, tcp://HOST:PORT")
+    p.add_argument("-n", "--workers", type=int, default=os.cpu_count() or 1,
+                   help="without --scheduler: local worker processes (default: one per core)")
+    p.add_argument("--field", default="text", help="the JSON field to repair (default: text)")
+    p.add_argument("--attach-edits", action="store_true", help="add the applied edits to each line")
+    p.add_argument("--threshold", type=float, default=0.80, help="apply from this confidence")
+    p.add_argument("--conservative", dest="threshold", action="store_const", const=0.95)
+    p.add_argument("--aggressive", dest="threshold", action="store_const", const=0.50)
+    p.add_argument("--all", action="store_true", help="apply the proposals too")
+    p.add_argument("--disable", action="append", default=[], metavar="RULE,...")
+    p.add_argument("--dict", action="append", default=[], metavar="FILE")
+    p.add_argument("--model", metavar="FILE")
+    p.add_argument("--no-default-dict", action="store_true")
+    p.add_argument("--no-model", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    return p.parse_args(argv)
+
+
+def main(argv: Optional[list] = None) -> int:
+    args = _arguments(argv)
+    if not args.field:
+        raise SystemExit("errata.dask: --field needs a name")
+    settings = Settings(dictionaries=tuple(os.path.abspath(d) for d in args.dict),
+                        model=os.path.abspath(args.model) if args.model else None,
+                        no_default_dictionaries=args.no_default_dict, no_model=args.no_model,
+                        threshold=args.threshold,
+                        disable=tuple(r for d in args.disable for r in d.split(",") if r),
+                        all=args.all, field=args.field, attach_edits=args.attach_edits)
+    from distributed import Client, LocalCluster
+
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1,
+                               dashboard_address=None)
+        client = Client(cluster)
+    with client:
+        summary = run(client, args.inputs, args.out, settings)
+    if not args.quiet:
+        summary.report()
+    return 2 if summary.failed else 0
+
+
+if __name__ == "__main__":
+    # Run as errata.dask, not __main__, so that the tasks are sent to the
+    # workers by name (they import errata), not pickled by value.
+    from errata.dask import main as main_of_module
+    sys.exit(main_of_module())
