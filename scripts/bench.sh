@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# make bench: speed figures for errata, measured in one run on one input.
+# make bench: speed figures for errata, measured in one run on two inputs.
 #
 #   bash scripts/bench.sh path/to/errata
 #
-# The input is damaged Chinese text made by scripts/corrupt.py from the
-# documents in corpus/docs/ (several seeds, both swap families, layout
-# damage), repeated up to BENCH_MB megabytes (default 20) and cut into
-# files of about half a megabyte, in build/bench/ (not committed).
-# Printed: errata fix throughput with one worker and with -j 2 (and with
-# one worker, the look-alike pass off, then also the OCR and Latin passes:
-# what the swap, layout and judging work costs alone), the same
-# input through OpenCC (s2t) and through a plain sed replacement list made
-# from dictionaries/swaps.dict, start-up time (load + fix 1 KB; hyperfine
-# when installed) and peak memory (GNU time), each against its target.
+# Distinct text, which the throughput targets refer to: the 3,374 law texts
+# of ../shared/data/formal-zh/laws-lawrefbook-*.txt.xz (about 54 MB; BENCH_LAWS
+# names another copy) damaged by scripts/corrupt.py (families A and B, layout
+# damage), one document a file, made by scripts/bench_laws.py.  No document
+# recurs, so errata's caches of model scores help only as much as real text
+# lets them.  These texts are training data of the formal-text model: the
+# input measures speed, never accuracy.
+# Repeated text, for reference: the documents of corpus/docs/ damaged by
+# scripts/corrupt.py (several seeds, both swap families, layout damage), 64
+# variants repeated up to BENCH_MB megabytes (default 20) and cut into files
+# of about half a megabyte; every document recurs, which the caches profit
+# from.  Both inputs are generated into build/bench/ (not committed) once.
+# Printed for each input: errata fix throughput with one worker and with -j 2,
+# the same input through OpenCC (s2t) and through a plain sed replacement
+# list made from dictionaries/swaps.dict; for the repeated text also one
+# worker with the look-alike pass off, then also the OCR and Latin passes
+# (what the swap, layout and judging work costs alone), and its variants one
+# document a file; then start-up time (load + fix 1 KB; hyperfine when
+# installed) and peak memory (GNU time), each against its target.
+# errata runs with no user configuration (no ERRATA_USER_DICT or
+# XDG_CONFIG_HOME, HOME an empty directory), so no user dictionary is loaded.
 # Every throughput is the best of BENCH_RUNS runs (default 3), errata's and
 # the reference tools' alike, timed to the microsecond.
 # A benchmark, not a test: it reports, it does not fail on a missed target.
@@ -30,6 +41,14 @@ runs=${BENCH_RUNS:-3} # each throughput is the best of this many runs
 file_bytes=500000
 gnu_time=/usr/bin/time
 [[ -x $gnu_time ]] || { echo "bench: GNU time is needed (Debian package 'time')" >&2; exit 2; }
+laws_source=${BENCH_LAWS:-$(ls ../shared/data/formal-zh/laws-lawrefbook-*.txt.xz 2>/dev/null | head -1)}
+
+# No user configuration: errata would load $ERRATA_USER_DICT or
+# ${XDG_CONFIG_HOME:-$HOME/.config}/errata/user.dict (cli/common.c).
+unset ERRATA_USER_DICT XDG_CONFIG_HOME
+HOME=$(mktemp -d "${TMPDIR:-/tmp}/errata-bench-home.XXXXXX")
+export HOME
+trap 'rm -rf "$HOME"' EXIT
 
 # ------------------------------------------------------------------ input
 
@@ -93,6 +112,20 @@ make_documents() {
     touch "$bench/documents/.once"
 }
 
+# The distinct text: the law texts, damaged, one document a file, and all of
+# them in one file for OpenCC and sed.  Made again when the source or the
+# scripts that make it change.
+make_laws() {
+    local stamp
+    stamp="$(basename "$laws_source") $(cat scripts/bench_laws.py scripts/corrupt.py | sha256sum)"
+    [[ -f $bench/laws/.done && $(cat "$bench/laws/.done") == "$stamp" ]] && return
+    echo "bench: damaging the law texts of $laws_source (a few minutes, once) ..."
+    rm -rf "$bench/laws" "$bench/laws-all.txt"
+    python3 scripts/bench_laws.py "$laws_source" "$bench/laws" >/dev/null
+    cat "$bench/laws"/*.txt >"$bench/laws-all.txt"
+    echo "$stamp" >"$bench/laws/.done"
+}
+
 # A sed script replacing every corrupted form by its original, blindly.
 make_sed_script() {
     awk -F'\t' '!/^#/ && NF >= 4 && $1 != "!keep" {
@@ -102,7 +135,7 @@ make_sed_script() {
 
 # ------------------------------------------------------------------ measuring
 
-input_bytes() { cat "$bench/input"/*.txt | wc -c; }
+bytes_of() { cat "$@" | wc -c; }
 
 # Run a command (output discarded) runs times under GNU time: "SECONDS
 # MAXRSS_KB", the shortest wall-clock time (to the microsecond: GNU time
@@ -145,51 +178,94 @@ verdict() { python3 -c 'import sys; print("ok" if eval(sys.argv[1]) else "MISSED
 
 # ------------------------------------------------------------------ run
 
-echo "bench: preparing $megabytes MB of damaged text in $bench/ ..."
+ratio() { python3 -c 'import sys; print("nan" if "nan" in sys.argv[1:] else "%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$@"; }
+
+# A row: label, value, unit, target, verdict or note.
+row() { printf '%-52s %9s %-4s %8s  %s\n' "$@"; }
+
+opencc_rate() { # all-in-one file, its bytes
+    if ! command -v opencc >/dev/null; then echo nan; return; fi
+    local t m
+    read -r t m < <(measure opencc -c s2t.json -i "$1" -o /dev/null)
+    rate "$2" "$t"
+}
+
+sed_rate() { # all-in-one file, its bytes
+    local t m
+    read -r t m < <(measure sed -f "$bench/swaps.sed" "$1")
+    rate "$2" "$t"
+}
+
+peak_kib=0
+note_peak() { (( $1 > peak_kib )) && peak_kib=$1; return 0; }
+
+echo "bench: errata runs with no user configuration (ERRATA_USER_DICT and XDG_CONFIG_HOME unset, HOME an empty directory)"
+echo "bench: preparing the inputs in $bench/ ..."
 mkdir -p "$bench"
 make_variants
 make_input
 make_documents
 make_sed_script
-bytes=$(input_bytes)
-files=$(ls "$bench/input"/*.txt | wc -l)
-echo "bench: input $bytes bytes in $files files ($(ls "$bench/variants"/*.txt | wc -l) damaged variants repeated)"
+[[ -n $laws_source && -f $laws_source ]] && make_laws
+sed_rules=$(wc -l <"$bench/swaps.sed")
 
+printf '\n'
+row "measure" "value" "" "target" ""
+
+if [[ -f $bench/laws/.done ]]; then
+    law_files=$(ls "$bench/laws"/*.txt | wc -l)
+    law_bytes=$(bytes_of "$bench/laws-all.txt")
+    echo "Distinct text: $law_files law texts ($(basename "$laws_source")), damaged by scripts/corrupt.py"
+    echo "(families A and B, layout damage), one document a file, $law_bytes bytes. Speed only, never"
+    echo "accuracy: these texts are training data of the formal-text model."
+    read -r t1 m1 < <(measure "$errata" fix -r -j 1 -q "$bench/laws")
+    read -r t2 m2 < <(measure "$errata" fix -r -j 2 -q "$bench/laws")
+    note_peak "$m1"; note_peak "$m2"
+    r1=$(rate "$law_bytes" "$t1")
+    r2=$(rate "$law_bytes" "$t2")
+    ro=$(opencc_rate "$bench/laws-all.txt" "$law_bytes")
+    speedup=$(ratio "$r2" "$r1")
+    vs_opencc=$(ratio "$r1" "$ro")
+    row "errata fix, 1 worker" "$r1" "MB/s" ">= 30" "$(verdict "$r1 >= 30")"
+    row "errata fix, -j 2" "$r2" "MB/s" "" ""
+    row "  -j 2 over 1 worker" "${speedup}x" "" ">= 1.8x" "$(verdict "$speedup >= 1.8")"
+    row "opencc -c s2t.json" "$ro" "MB/s" "" ""
+    row "  errata (1 worker) over OpenCC" "${vs_opencc}x" "" ">= 10x" \
+        "$([[ $vs_opencc == nan ]] && echo "no opencc" || verdict "$vs_opencc >= 10")"
+    row "sed, $sed_rules blind replacements" "$(sed_rate "$bench/laws-all.txt" "$law_bytes")" "MB/s" "" ""
+    printf '(best of %s runs: %.3f s with 1 worker, %.3f s with -j 2)\n' "$runs" "$t1" "$t2"
+else
+    echo "Distinct text: skipped, no law texts (../shared/data/formal-zh/laws-lawrefbook-*.txt.xz; or set BENCH_LAWS)"
+fi
+
+bytes=$(bytes_of "$bench/input"/*.txt)
+files=$(ls "$bench/input"/*.txt | wc -l)
+variants=$(ls "$bench/variants"/*.txt | wc -l)
+echo "Repeated text, for reference: $variants damaged variants of corpus/docs repeated to $bytes bytes in"
+echo "$files files (every document recurs, which errata's caches profit from)."
 read -r t1 m1 < <(measure "$errata" fix -r -j 1 -q "$bench/input")
 read -r t2 m2 < <(measure "$errata" fix -r -j 2 -q "$bench/input")
+note_peak "$m1"; note_peak "$m2"
 read -r tn mn < <(measure "$errata" fix -r -j 1 -q --disable=lookalike "$bench/input")
 read -r tc mc < <(measure "$errata" fix -r -j 1 -q --disable=lookalike,ocr,latin "$bench/input")
 read -r td md < <(measure "$errata" fix -r -j 1 -q "$bench/documents")
-read -r to mo < <(if command -v opencc >/dev/null; then
-    measure opencc -c s2t.json -i "$bench/all.txt" -o /dev/null
-else echo "nan 0"; fi)
-read -r ts ms < <(measure sed -f "$bench/swaps.sed" "$bench/all.txt")
 r1=$(rate "$bytes" "$t1")
 r2=$(rate "$bytes" "$t2")
-rn=$(rate "$bytes" "$tn")
-rc=$(rate "$bytes" "$tc")
-document_bytes=$(cat "$bench/documents"/*.txt | wc -c)
-document_files=$(ls "$bench/documents"/*.txt | wc -l)
-rd=$(rate "$document_bytes" "$td")
-ro=$([[ $to == nan ]] && echo nan || rate "$bytes" "$to")
-rs=$(rate "$bytes" "$ts")
-startup=$(startup_ms)
-speedup=$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$r2" "$r1")
-vs_opencc=$(python3 -c 'import sys; print("nan" if sys.argv[2] == "nan" else "%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$r1" "$ro")
-peak=$(( (m1 > m2 ? m1 : m2) / 1024 ))
+ro=$(opencc_rate "$bench/all.txt" "$bytes")
+row "errata fix, 1 worker" "$r1" "MB/s" "" ""
+row "errata fix, -j 2" "$r2" "MB/s" "" ""
+row "  -j 2 over 1 worker" "$(ratio "$r2" "$r1")x" "" "" ""
+row "errata fix, 1 worker, look-alike pass off" "$(rate "$bytes" "$tn")" "MB/s" "" ""
+row "  also the OCR and Latin passes off" "$(rate "$bytes" "$tc")" "MB/s" "" ""
+row "  the variants one document a file ($(ls "$bench/documents"/*.txt | wc -l) files)" \
+    "$(rate "$(bytes_of "$bench/documents"/*.txt)" "$td")" "MB/s" "" ""
+row "opencc -c s2t.json" "$ro" "MB/s" "" ""
+row "  errata (1 worker) over OpenCC" "$(ratio "$r1" "$ro")x" "" "" ""
+row "sed, $sed_rules blind replacements" "$(sed_rate "$bench/all.txt" "$bytes")" "MB/s" "" ""
+printf '(best of %s runs: %.3f s with 1 worker, %.3f s with -j 2)\n' "$runs" "$t1" "$t2"
 
-printf '\n%-44s %12s %10s  %s\n' "measure" "value" "target" ""
-printf '%-44s %9s MB/s %10s  %s\n' "errata fix, 1 worker" "$r1" ">= 30" "$(verdict "$r1 >= 30")"
-printf '%-44s %9s MB/s %10s  %s\n' "errata fix, -j 2" "$r2" "" ""
-printf '%-44s %11sx %10s  %s\n' "  -j 2 over 1 worker" "$speedup" ">= 1.8x" "$(verdict "$speedup >= 1.8")"
-printf '%-44s %9s MB/s %10s  %s\n' "errata fix, 1 worker, look-alike pass off" "$rn" "" "(for reference)"
-printf '%-44s %9s MB/s %10s  %s\n' "  also the OCR and Latin passes off" "$rc" "" "(for reference)"
-printf '%-44s %9s MB/s %10s  %s\n' "  one document a file ($document_files files)" "$rd" "" "(for reference)"
-printf '%-44s %9s MB/s %10s  %s\n' "opencc -c s2t.json" "$ro" "" ""
-printf '%-44s %11sx %10s  %s\n' "  errata (1 worker) over OpenCC" "$vs_opencc" ">= 10x" \
-    "$([[ $vs_opencc == nan ]] && echo "no opencc" || verdict "$vs_opencc >= 10")"
-printf '%-44s %9s MB/s %10s  %s\n' "sed, $(wc -l <"$bench/swaps.sed") blind replacements" "$rs" "" ""
-printf '%-44s %10s ms %10s  %s\n' "start-up (load + fix 1 KB)" "$startup" "< 30" "$(verdict "$startup < 30")"
-printf '%-44s %10s MB %10s  %s\n' "peak memory (largest of the two runs)" "$peak" "< 150" "$(verdict "$peak < 150")"
-printf '\n(best of %s runs: %.3f s with 1 worker, %.3f s with -j 2; %s MB and %s MB peak)\n' \
-    "$runs" "$t1" "$t2" "$((m1 / 1024))" "$((m2 / 1024))"
+echo "Both:"
+startup=$(startup_ms)
+peak=$((peak_kib / 1024))
+row "start-up (load + fix 1 KB)" "$startup" "ms" "< 30" "$(verdict "$startup < 30")"
+row "peak memory (largest of the 1-worker and -j 2 runs)" "$peak" "MB" "< 150" "$(verdict "$peak < 150")"
