@@ -29,7 +29,7 @@ endif
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/embedded.o
 CLI_SRCS  := $(wildcard cli/*.c)
-CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/cli/html_assets.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries/lookalike.tsv
@@ -42,6 +42,11 @@ $(BUILD)/obj/%.o: %.c $(wildcard lib/*.h cli/*.h)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED)
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+
+# The review and report pages' style sheets, skeleton and script.
+$(BUILD)/obj/cli/html_assets.o: cli/html_assets.S $(wildcard cli/html/*)
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "html.h"
 
 /* Code points shown on either side of an edit. */
 #define CONTEXT_CODE_POINTS 8
@@ -18,7 +19,10 @@ static const char check_help[] =
     "\n"
     "  --format=FORMAT      text (default) or jsonl: one JSON object per edit with\n"
     "                       file, line, column, byte_start, byte_end, cp_start,\n"
-    "                       cp_end, old, new, rule, kind, action, confidence, reason\n"
+    "                       cp_end, old, new, rule, kind, action, confidence, reason;\n"
+    "                       or html: a self-contained review page of one FILE (the\n"
+    "                       document with its edits marked, decisions, downloads of\n"
+    "                       the repaired text and of an edit list for errata apply)\n"
     "  --input-encoding ENC read the files as ENC instead of detecting it\n"
     "  -q, --quiet          print nothing; the exit status tells\n"
     "  --color=WHEN         auto (default: only on a terminal, not with NO_COLOR),\n"
@@ -39,6 +43,7 @@ static const char check_help[] =
 
 typedef struct {
     int jsonl;
+    int html;
 } check_options;
 
 static int check_option(errata_cli_args *args, void *context)
@@ -48,9 +53,11 @@ static int check_option(errata_cli_args *args, void *context)
     int r = errata_cli_match(args, "--format", &format);
     if (r <= 0)
         return r;
-    if (strcmp(format, "jsonl") != 0 && strcmp(format, "text") != 0)
-        return errata_cli_usage_error("check", "--format must be text or jsonl, not '%s'", format);
+    if (strcmp(format, "jsonl") != 0 && strcmp(format, "text") != 0 && strcmp(format, "html") != 0)
+        return errata_cli_usage_error("check", "--format must be text, jsonl or html, not '%s'",
+                                      format);
     o->jsonl = strcmp(format, "jsonl") == 0;
+    o->html = strcmp(format, "html") == 0;
     return 1;
 }
 
@@ -260,7 +267,9 @@ static int check_one(const check_run *run, const char *path)
         return -1;
     }
     size_t count = errata_result_count(result);
-    for (size_t i = 0; i < count && !run->common->quiet; i++) {
+    if (run->options->html && !run->common->quiet)
+        errata_html_review_page(stdout, path, &in, result);
+    for (size_t i = 0; i < count && !run->common->quiet && !run->options->html; i++) {
         const errata_edit *edit = errata_result_edit(result, i);
         if (run->options->jsonl)
             print_json_edit(stdout, path, edit);
@@ -296,6 +305,11 @@ int errata_cli_check_main(int argc, char **argv)
     int rc = errata_cli_parse(argc, argv, check_help, check_option, &options, &common);
     errata_engine *engine = NULL;
     int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
+    if (rc == 0 && options.html && common.file_count > 1) {
+        errata_cli_usage_error("check", "--format=html makes the page of one file, not %zu",
+                               common.file_count);
+        rc = -1;
+    }
     if (rc == 0 && errata_cli_engine_new(&common, &engine) == 0) {
         int color = !options.jsonl && errata_cli_use_color(common.color, STDOUT_FILENO);
         check_run run = {engine, NULL, &common, &options, errata_cli_palette_for(color)};

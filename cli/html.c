@@ -1,0 +1,200 @@
+/* What the HTML pages share: the nonce and the policy, the head of a page,
+   escaping for element content and for JSON inside a <script> element, and
+   the embedded style sheets and script. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "html.h"
+
+extern const char errata_html_review_css_data[], errata_html_review_css_data_end[];
+extern const char errata_html_review_body_data[], errata_html_review_body_data_end[];
+extern const char errata_html_review_js_data[], errata_html_review_js_data_end[];
+extern const char errata_html_report_css_data[], errata_html_report_css_data_end[];
+
+static errata_html_asset asset(const char *start, const char *end)
+{
+    return (errata_html_asset){start, (size_t)(end - start)};
+}
+
+errata_html_asset errata_html_review_css(void)
+{
+    return asset(errata_html_review_css_data, errata_html_review_css_data_end);
+}
+
+errata_html_asset errata_html_review_body(void)
+{
+    return asset(errata_html_review_body_data, errata_html_review_body_data_end);
+}
+
+errata_html_asset errata_html_review_js(void)
+{
+    return asset(errata_html_review_js_data, errata_html_review_js_data_end);
+}
+
+errata_html_asset errata_html_report_css(void)
+{
+    return asset(errata_html_report_css_data, errata_html_report_css_data_end);
+}
+
+/* ------------------------------------------------------------ the nonce */
+
+static void random_bytes(unsigned char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(buf + got, n - got, 0);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got < n) { /* no getrandom(): the kernel's pool through the device */
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        while (fd >= 0 && got < n) {
+            ssize_t r = read(fd, buf + got, n - got);
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+}
+
+void errata_html_nonce(char nonce[ERRATA_HTML_NONCE_SIZE])
+{
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned char bytes[18] = {0}; /* 16 random ones, padded to whole groups of 3 */
+    random_bytes(bytes, 16);
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof bytes; i += 3) {
+        uint32_t group = (uint32_t)bytes[i] << 16 | (uint32_t)bytes[i + 1] << 8 | bytes[i + 2];
+        for (int shift = 18; shift >= 0; shift -= 6)
+            nonce[n++] = digits[group >> shift & 63];
+    }
+    nonce[22] = nonce[23] = '='; /* the last two digits only encode padding */
+    nonce[24] = '\0';
+}
+
+/* ------------------------------------------------------------ escaping */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_length(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len;
+    uint32_t cp, min;
+    if ((s[0] & 0xe0) == 0xc0)
+        len = 2, cp = s[0] & 0x1f, min = 0x80;
+    else if ((s[0] & 0xf0) == 0xe0)
+        len = 3, cp = s[0] & 0x0f, min = 0x800;
+    else if ((s[0] & 0xf8) == 0xf0)
+        len = 4, cp = s[0] & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+void errata_html_put_text(FILE *out, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        size_t n = utf8_length(s + i, len - i);
+        if (c == '&')
+            fputs("&amp;", out);
+        else if (c == '<')
+            fputs("&lt;", out);
+        else if (c == '>')
+            fputs("&gt;", out);
+        else if (c == '"')
+            fputs("&quot;", out);
+        else if (c == '\'')
+            fputs("&#39;", out);
+        else if (n == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+            fputs("\xef\xbf\xbd", out); /* U+FFFD */
+        else
+            fwrite(s + i, 1, n, out);
+        i += n ? n : 1;
+    }
+}
+
+/* The escape for one ASCII byte inside a script's JSON, or NULL. */
+static const char *json_escape(unsigned char c, char buf[8])
+{
+    switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    case '<': case '>': case '&':
+        snprintf(buf, 8, "\\u%04x", c);
+        return buf;
+    default:
+        if (c >= 0x20)
+            return NULL;
+        snprintf(buf, 8, "\\u%04x", c);
+        return buf;
+    }
+}
+
+void errata_html_put_json_string(FILE *out, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    fputc('"', out);
+    size_t plain = 0; /* start of the bytes not yet written */
+    for (size_t i = 0; i < len;) {
+        char buf[8];
+        size_t n = utf8_length(s + i, len - i);
+        const char *escape = NULL;
+        if (n == 1)
+            escape = json_escape(s[i], buf);
+        else if (n == 0)
+            escape = "\\ufffd";
+        else if (n == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+            escape = s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+        if (escape) {
+            fwrite(s + plain, 1, i - plain, out);
+            fputs(escape, out);
+            plain = i + (n ? n : 1);
+        }
+        i += n ? n : 1;
+    }
+    fwrite(s + plain, 1, len - plain, out);
+    fputc('"', out);
+}
+
+/* ------------------------------------------------------------ the head */
+
+void errata_html_put_head(FILE *out, const char *nonce, const char *title, const char *css,
+                          size_t css_len)
+{
+    /* Nothing may be loaded (default-src 'none'), no form sent, no base URL
+       set; only the style and script elements carrying the nonce run. */
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "script-src 'nonce-%s'; style-src 'nonce-%s'; img-src data:; base-uri 'none'; "
+            "form-action 'none'\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"generator\" content=\"errata %s\">\n<title>",
+            nonce, nonce, ERRATA_VERSION_STRING);
+    errata_html_put_text(out, title, strlen(title));
+    fprintf(out, "</title>\n<style nonce=\"%s\">\n", nonce);
+    fwrite(css, 1, css_len, out);
+    fputs("</style>\n</head>\n<body>\n", out);
+}
