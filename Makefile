@@ -88,6 +88,19 @@ bench: $(BUILD)/errata
 clean:
 	rm -rf $(BUILD)
 
+# The review page in a real browser (headless Chromium through Selenium;
+# Debian's python3 for its python3-selenium), and the README's screenshot.
+.PHONY: html-tests screenshot html-figures
+test: html-tests
+html-tests: $(BUILD)/errata
+	/usr/bin/python3 tests/html/test_pages.py $(BUILD)/errata
+
+html-figures: $(BUILD)/errata
+	/usr/bin/python3 scripts/html-figures.py $(BUILD)/errata
+
+screenshot: $(BUILD)/errata
+	/usr/bin/python3 scripts/screenshot.py $(BUILD)/errata docs/review-page.png
+
 # The language model: regenerate dictionaries/zh-lm.bin from the ARPA text
 # (MODEL=path to use another copy), measure it, check it on minimal pairs.
 .PHONY: model lm-bench lm-check

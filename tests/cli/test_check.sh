@@ -154,7 +154,7 @@ test_check_bad_format() {
     assert_status 2
     assert_no_stdout
     assert_stderr <<'EOF'
-errata: check: --format must be text or jsonl, not 'xml'
+errata: check: --format must be text, jsonl or html, not 'xml'
 Try 'errata check --help'.
 EOF
 }
