@@ -136,6 +136,15 @@ class _Result:
     def __exit__(self, *exc) -> None:
         lib.errata_result_free(self.pointer)
 
+    def apply(self, raw: bytes, selected: Optional[bytes]) -> bytes:
+        """raw with the edits applied: those marked "apply", or the selected ones."""
+        out, out_len = ctypes.c_void_p(), ctypes.c_size_t()
+        rc = lib.errata_result_apply(self.pointer, raw, len(raw), selected, ctypes.byref(out),
+                                     ctypes.byref(out_len))
+        if rc:
+            raise _native.fail(rc)
+        return _native.take_buffer(out, out_len)
+
     def edits(self) -> list:
         count = lib.errata_result_count(self.pointer)
         return [lib.errata_result_edit(self.pointer, i).contents for i in range(count)]
@@ -229,8 +238,14 @@ class Engine:
             assume_damaged: bool = False) -> str:
         """text with the edits check() marks "apply" applied (all=True: the
         proposed ones too), as errata fix writes it."""
-        return self.fix_utf8(_utf8(text), check_options(threshold, disable, assume_damaged),
-                             all)[0].decode("utf-8")
+        raw = _utf8(text)
+        opts = check_options(threshold, disable, assume_damaged)
+        opts.no_reasons = opts.no_positions = 1
+        with self._check_utf8(raw, opts) as result:
+            if lib.errata_result_count(result.pointer) == 0:
+                return text
+            selected = bytes(_applies(e, all) for e in result.edits()) if all else None
+            return result.apply(raw, selected).decode("utf-8")
 
     def applied_edits(self, raw: bytes, opts: _native.CheckOptions,
                       apply_all: bool = False) -> list[tuple]:
@@ -248,16 +263,11 @@ class Engine:
         opts.no_reasons = opts.no_positions = 1
         with self._check_utf8(raw, opts) as result:
             edits = result.edits()
-            selected = bytes(_applies(e, apply_all) for e in edits)
-            if not any(selected):
+            rules = [e.rule for e in edits if _applies(e, apply_all)]
+            if not rules:
                 return raw, []
-            rules = [e.rule.decode("utf-8") for e, chosen in zip(edits, selected) if chosen]
-            out, out_len = ctypes.c_void_p(), ctypes.c_size_t()
-            rc = lib.errata_result_apply(result.pointer, raw, len(raw), selected,
-                                         ctypes.byref(out), ctypes.byref(out_len))
-            if rc:
-                raise _native.fail(rc)
-            return _native.take_buffer(out, out_len), rules
+            selected = bytes(_applies(e, apply_all) for e in edits) if apply_all else None
+            return result.apply(raw, selected), [r.decode("utf-8") for r in rules]
 
 
 def _applies(e: _native.EditStruct, apply_all: bool) -> bool:
