@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import os
 import pathlib
+import struct
 
 ENGINE_OPTIONS_VERSION = 1
 CHECK_OPTIONS_VERSION = 2
@@ -68,6 +69,13 @@ class EditStruct(ctypes.Structure):
                 ("old_text", ctypes.c_char_p), ("new_text", ctypes.c_char_p),
                 ("rule", ctypes.c_char_p), ("kind", ctypes.c_int), ("action", ctypes.c_int),
                 ("confidence", ctypes.c_double), ("reason", ctypes.c_char_p)]
+
+
+# errata_edit as struct packs it, to read many at once: byte_start, byte_end,
+# cp_start, cp_end, line, column, old_text, new_text, rule, kind, action,
+# confidence, reason (the strings as addresses).
+EDIT_RECORD = struct.Struct("@6N3P2idP")
+assert EDIT_RECORD.size == ctypes.sizeof(EditStruct)
 
 
 class ExampleStruct(ctypes.Structure):

@@ -1,6 +1,7 @@
 """Engine, Edit and the encodings: the Python face of lib/errata.h."""
 from __future__ import annotations
 
+import collections
 import ctypes
 import dataclasses
 import os
@@ -146,12 +147,28 @@ class _Result:
         return _native.take_buffer(out, out_len)
 
     def edits(self) -> list:
+        """The edits as EDIT_RECORD tuples, strings as addresses (read them
+        with ctypes.string_at while the result lives)."""
         count = lib.errata_result_count(self.pointer)
-        return [lib.errata_result_edit(self.pointer, i).contents for i in range(count)]
+        if count == 0:
+            return []
+        size = _native.EDIT_RECORD.size
+        first = ctypes.addressof(lib.errata_result_edit(self.pointer, 0).contents)
+        last = ctypes.addressof(lib.errata_result_edit(self.pointer, count - 1).contents)
+        if last == first + (count - 1) * size:  # an array: read it in one go
+            return list(_native.EDIT_RECORD.iter_unpack(ctypes.string_at(first, count * size)))
+        return [_native.EDIT_RECORD.unpack(ctypes.string_at(
+            ctypes.addressof(lib.errata_result_edit(self.pointer, i).contents), size))
+            for i in range(count)]
 
 
-def _str(value: Optional[bytes]) -> str:
-    return value.decode("utf-8") if value else ""
+# Fields of an edit record.
+_BYTE_START, _BYTE_END, _CP_START, _CP_END, _LINE, _COLUMN, _OLD, _NEW, _RULE, _KIND, \
+    _ACTION, _CONFIDENCE, _REASON = range(13)
+
+
+def _string(address: int) -> str:
+    return ctypes.string_at(address).decode("utf-8") if address else ""
 
 
 class Engine:
@@ -200,7 +217,8 @@ class Engine:
         found = []
         for i in range(lib.errata_engine_example_count(pointer)):
             ex = lib.errata_engine_example(pointer, i).contents
-            found.append(Example(_str(ex.text), _str(ex.expected), _str(ex.source), ex.line))
+            found.append(Example(ex.text.decode(), ex.expected.decode(), ex.source.decode(),
+                                 ex.line))
         return found
 
     def _scratch(self) -> ctypes.c_void_p:
@@ -253,25 +271,34 @@ class Engine:
         fix applies to raw, as tuples (byte_start, byte_end, cp_start, cp_end,
         old, new, rule, kind, confidence), old, new and rule in UTF-8."""
         with self._check_utf8(raw, opts) as result:
-            return [(e.byte_start, e.byte_end, e.cp_start, e.cp_end, e.old_text, e.new_text,
-                     e.rule, _native.KIND_NAMES[e.kind], e.confidence)
+            return [(e[_BYTE_START], e[_BYTE_END], e[_CP_START], e[_CP_END],
+                     ctypes.string_at(e[_OLD]), ctypes.string_at(e[_NEW]),
+                     ctypes.string_at(e[_RULE]), _native.KIND_NAMES[e[_KIND]], e[_CONFIDENCE])
                     for e in result.edits() if _applies(e, apply_all)]
 
     def fix_utf8(self, raw: bytes, opts: _native.CheckOptions,
-                 apply_all: bool = False) -> tuple[bytes, list[str]]:
-        """The repaired UTF-8 bytes and the rules of the edits applied."""
+                 apply_all: bool = False) -> tuple[bytes, dict]:
+        """The repaired UTF-8 bytes and the count of the edits applied by rule."""
         opts.no_reasons = opts.no_positions = 1
         with self._check_utf8(raw, opts) as result:
             edits = result.edits()
-            rules = [e.rule for e in edits if _applies(e, apply_all)]
-            if not rules:
-                return raw, []
-            selected = bytes(_applies(e, apply_all) for e in edits) if apply_all else None
-            return result.apply(raw, selected), [r.decode("utf-8") for r in rules]
+            wanted = _WANTED_ALL if apply_all else _WANTED
+            string_at = ctypes.string_at
+            by_rule = collections.Counter([string_at(e[_RULE]) for e in edits
+                                           if e[_ACTION] in wanted])
+            if not by_rule:
+                return raw, {}
+            selected = bytes(e[_ACTION] in wanted for e in edits) if apply_all else None
+            return result.apply(raw, selected), {r.decode("utf-8"): n for r, n in by_rule.items()}
 
 
-def _applies(e: _native.EditStruct, apply_all: bool) -> bool:
-    return e.action == _native.ACTION_APPLY or (apply_all and e.action == _native.ACTION_PROPOSE)
+_WANTED = frozenset([_native.ACTION_APPLY])
+_WANTED_ALL = frozenset([_native.ACTION_APPLY, _native.ACTION_PROPOSE])
+
+
+def _applies(e: tuple, apply_all: bool) -> bool:
+    action = e[_ACTION]
+    return action == _native.ACTION_APPLY or (apply_all and action == _native.ACTION_PROPOSE)
 
 
 def check_options(threshold: float = _native.DEFAULT_APPLY_THRESHOLD, disable: Sequence[str] = (),
@@ -289,8 +316,8 @@ def check_options(threshold: float = _native.DEFAULT_APPLY_THRESHOLD, disable: S
         assume_damaged=int(assume_damaged))
 
 
-def _edit(e: _native.EditStruct) -> Edit:
-    return Edit(start=e.cp_start, end=e.cp_end, line=e.line, column=e.column,
-                old=_str(e.old_text), new=_str(e.new_text), rule=_str(e.rule),
-                kind=_native.KIND_NAMES[e.kind], action=_native.ACTION_NAMES[e.action],
-                confidence=e.confidence, reason=_str(e.reason))
+def _edit(e: tuple) -> Edit:
+    return Edit(start=e[_CP_START], end=e[_CP_END], line=e[_LINE], column=e[_COLUMN],
+                old=_string(e[_OLD]), new=_string(e[_NEW]), rule=_string(e[_RULE]),
+                kind=_native.KIND_NAMES[e[_KIND]], action=_native.ACTION_NAMES[e[_ACTION]],
+                confidence=e[_CONFIDENCE], reason=_string(e[_REASON]))
