@@ -25,7 +25,7 @@
 #define KEEP_FREE_MEMORY_BELOW (256 << 20)
 
 static const char batch_help[] =
-    "Usage: errata fix [-r] [-j N] (--in-place | --output-dir DIR) [OPTION...] FILE|DIR...\n"
+    "Usage: errata fix [-r] [-j N] [--in-place | --output-dir DIR] [OPTION...] FILE|DIR...\n"
     "       errata fix --jsonl [--field NAME] [--attach-edits] [--strict] [FILE...]\n"
     "Repair many files at once, in their own encodings, or a stream of JSON lines.\n"
     "\n"
@@ -441,21 +441,19 @@ typedef struct {
     pthread_t thread;
 } worker;
 
-/* Check the text and apply the edits the command line selects. */
-static int repair(worker *w, const char *name, const errata_cli_document *doc, char **fixed,
-                  size_t *fixed_len)
+/* Check the text and apply the edits the command line selects; *result
+   is kept for the statistics, counted once the file is written. */
+static int repair(worker *w, const char *name, const errata_cli_document *doc,
+                  errata_result **result, char **fixed, size_t *fixed_len)
 {
     batch_run *run = w->run;
     errata_check_options opts = errata_cli_fix_options(run->common);
-    errata_result *result = NULL;
-    int rc = errata_check_scratch(run->engine, w->scratch, doc->text, doc->len, &opts, &result);
+    int rc = errata_check_scratch(run->engine, w->scratch, doc->text, doc->len, &opts, result);
     if (!rc)
-        rc = errata_cli_apply_selected(run->common, result, doc->text, doc->len, fixed, fixed_len);
+        rc = errata_cli_apply_selected(run->common, *result, doc->text, doc->len, fixed,
+                                       fixed_len);
     if (rc)
         errata_batch_note(&run->console, name, "%s", errata_cli_failure(rc));
-    else if (errata_batch_stats_add_edits(&w->stats, run->common, result))
-        rc = -1; /* reported there */
-    errata_result_free(result);
     return rc ? -1 : 0;
 }
 
@@ -498,20 +496,18 @@ static int repair_and_deliver(worker *w, batch_job *job, const errata_cli_docume
 {
     batch_run *run = w->run;
     const char *name = errata_cli_display_name(job->path);
+    errata_result *result = NULL;
     char *fixed = NULL, *encoded = NULL;
     size_t fixed_len = 0, encoded_len = 0;
-    if (repair(w, name, doc, &fixed, &fixed_len))
-        return -1;
-    int changed = errata_cli_text_changed(doc, fixed, fixed_len);
+    int rc = repair(w, name, doc, &result, &fixed, &fixed_len);
+    int changed = !rc && errata_cli_text_changed(doc, fixed, fixed_len);
     errata_encoding target = errata_cli_output_encoding(doc, run->common->output_encoding);
     int same_bytes = !changed && target == doc->encoding;
-    w->stats.changed += changed;
     /* The repaired text is valid UTF-8 already: plain UTF-8 output needs
        no conversion (nor another validation pass). */
     const char *bytes = same_bytes ? doc->raw.data : fixed;
     size_t bytes_len = same_bytes ? doc->raw.len : fixed_len;
-    int rc = 0;
-    if (!same_bytes && target != ERRATA_ENCODING_UTF8) {
+    if (!rc && !same_bytes && target != ERRATA_ENCODING_UTF8) {
         rc = errata_batch_encode(&run->console, name, fixed, fixed_len, target, &encoded,
                                  &encoded_len);
         bytes = encoded;
@@ -519,6 +515,12 @@ static int repair_and_deliver(worker *w, batch_job *job, const errata_cli_docume
     }
     if (!rc)
         rc = deliver(run, job, doc, bytes, bytes_len, same_bytes);
+    /* Only a file actually written counts as changed, with its edits. */
+    if (!rc && errata_batch_stats_add_edits(&w->stats, run->common, result))
+        rc = -1; /* reported there */
+    if (!rc)
+        w->stats.changed += changed;
+    errata_result_free(result);
     errata_free(fixed);
     errata_free(encoded);
     return rc;

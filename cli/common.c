@@ -187,6 +187,27 @@ static int read_as_utf16(const errata_cli_input *raw, errata_encoding encoding)
     return raw->len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
 }
 
+/* An odd-length file without a BOM is never detected as UTF-16; when all
+   but its last byte is UTF-16 text, it is one cut short, not a binary file.
+   Then decoding it as that UTF-16 fails again, with the decoder's message
+   naming the truncated sequence. */
+static int fails_as_truncated_utf16(const errata_cli_input *raw)
+{
+    char *text = NULL;
+    size_t len = 0;
+    errata_encoding detected = ERRATA_ENCODING_AUTO;
+    if (raw->len % 2 == 0 ||
+        errata_decode(raw->data, raw->len - 1, ERRATA_ENCODING_AUTO, &text, &len, &detected))
+        return 0;
+    errata_free(text);
+    if (detected != ERRATA_ENCODING_UTF16LE && detected != ERRATA_ENCODING_UTF16BE)
+        return 0;
+    int rc = errata_decode(raw->data, raw->len, detected, &text, &len, NULL);
+    if (rc == ERRATA_OK)
+        errata_free(text);
+    return rc == ERRATA_EENCODING;
+}
+
 int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encoding,
                                size_t *binary_at)
 {
@@ -194,9 +215,10 @@ int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encodin
     *binary_at = SIZE_MAX;
     int rc = errata_decode(raw->data, raw->len, encoding, &doc->text, &doc->len, &doc->encoding);
     size_t probe = raw->len < BINARY_PROBE_BYTES ? raw->len : BINARY_PROBE_BYTES;
-    if (read_as_utf16(raw, encoding))
+    if (rc != ERRATA_EENCODING || read_as_utf16(raw, encoding) ||
+        (encoding == ERRATA_ENCODING_AUTO && fails_as_truncated_utf16(raw)))
         probe = 0;
-    for (size_t i = 0; rc == ERRATA_EENCODING && i < probe && *binary_at == SIZE_MAX; i++)
+    for (size_t i = 0; i < probe && *binary_at == SIZE_MAX; i++)
         if (is_binary_byte((unsigned char)raw->data[i]))
             *binary_at = i;
     return rc;
@@ -551,10 +573,70 @@ static int parse_color(const char *command, const char *text, errata_cli_color_m
                                   text);
 }
 
+/* The rules whose names are fixed; the pair families name each rule after
+   its pair ("swap/开展>发展").  tests/cli/test_new_user.sh checks that every
+   rule name written in lib/ is here. */
+static const char *const fixed_rules[] = {
+    "flag/dash-dropped",       "flag/deleted-date",     "flag/deleted-digits",
+    "flag/deleted-year",       "flag/unclosed-quote",   "layout/chunk-marker",
+    "layout/heading-break",    "layout/item-break",     "layout/line-break",
+    "layout/page-footer",      "layout/page-header",    "layout/page-number",
+    "layout/title-break",      "number/2023-for-20",    "number/dash-dropped",
+    "ocr/ascii-colon",         "ocr/ascii-comma",       "ocr/ascii-exclamation",
+    "ocr/ascii-paren",         "ocr/ascii-question",    "ocr/ascii-semicolon",
+    "ocr/percent",             "ocr/zero",              "punct/ascii-colon",
+    "punct/ascii-comma",       "punct/ascii-exclamation", "punct/ascii-paren",
+    "punct/ascii-question",    "punct/ascii-quote",     "punct/ascii-semicolon",
+    "punct/quote-standin",     "punct/title-mark",      "punct/tortoise-bracket",
+    "quote/close-as-open",     "quote/missing-close"};
+static const char *const pair_families[] = {"swap", "lookalike", "latin"};
+
+/* Whether name (n bytes) is a pair rule: FAMILY/OLD>NEW, both non-empty. */
+static int is_pair_rule(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof pair_families / sizeof *pair_families; i++) {
+        size_t f = strlen(pair_families[i]);
+        if (n > f + 1 && strncmp(name, pair_families[i], f) == 0 && name[f] == '/') {
+            const char *arrow = memchr(name + f + 1, '>', n - f - 1);
+            return arrow && arrow > name + f + 1 && arrow < name + n - 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether name (n bytes) is a rule or a prefix of rules ending at a '/'. */
+static int is_rule_name(const char *name, size_t n)
+{
+    if (is_pair_rule(name, n))
+        return 1;
+    for (size_t i = 0; i < sizeof pair_families / sizeof *pair_families; i++)
+        if (strlen(pair_families[i]) == n && strncmp(name, pair_families[i], n) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof fixed_rules / sizeof *fixed_rules; i++)
+        if (strncmp(fixed_rules[i], name, n) == 0 &&
+            (fixed_rules[i][n] == '\0' || fixed_rules[i][n] == '/'))
+            return 1;
+    return 0;
+}
+
+static int check_rule_names(const char *command, const char *rules)
+{
+    while (*rules) {
+        size_t n = strcspn(rules, ",");
+        if (n == 0 || !is_rule_name(rules, n))
+            return errata_cli_usage_error(command, "--disable: no rule is named '%.*s'", (int)n,
+                                          rules);
+        rules += n + (rules[n] == ',');
+    }
+    return 0;
+}
+
 static int add_disabled_rules(const char *command, errata_cli_common *common, const char *rules)
 {
     if (!*rules)
         return errata_cli_usage_error(command, "--disable needs rule names");
+    if (check_rule_names(command, rules))
+        return -1;
     size_t old_len = common->disabled_rules ? strlen(common->disabled_rules) : 0;
     char *joined = realloc(common->disabled_rules, old_len + strlen(rules) + 2);
     if (!joined)

@@ -21,8 +21,8 @@ static const char usage[] =
     "  -h, --help     show this help\n"
     "  --version      show the version\n"
     "\n"
-    "Exit status: 0 done (nothing found), 1 something found (check, diff, selftest),\n"
-    "2 error.\n";
+    "Exit status: 0 done (nothing found), 1 something found (check, diff), an example\n"
+    "failed (selftest) or edits left for later (review), 2 error.\n";
 
 typedef struct {
     const char *name;

@@ -168,11 +168,16 @@ void errata_review_jsonl_free(errata_review_jsonl *list)
     list->count = list->cap = 0;
 }
 
+static int is_continuation_byte(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
 /* Show at most a line's worth of the file's bytes in a message. */
 static void quote_bytes(char *out, size_t size, const char *bytes, size_t len)
 {
     size_t n = len < size - 5 ? len : size - 5;
-    while (n > 0 && n < len && ((unsigned char)bytes[n] & 0xC0) == 0x80)
+    while (n > 0 && n < len && is_continuation_byte(bytes[n]))
         n--; /* do not cut a character in two */
     snprintf(out, size, "%.*s%s", (int)n, bytes, n < len ? "..." : "");
 }
@@ -189,8 +194,21 @@ int errata_review_jsonl_verify(const errata_review_jsonl *list, const errata_rev
     size_t n = edit->byte_end - edit->byte_start;
     if (strlen(edit->old_text) == n && memcmp(text + edit->byte_start, edit->old_text, n) == 0)
         return 0;
+    /* A span that starts or ends inside a character is widened to whole
+       characters for the message: a lone byte of one says nothing. */
+    size_t start = edit->byte_start, end = edit->byte_end;
+    while (start > 0 && is_continuation_byte(text[start]))
+        start--;
+    while (end < len && is_continuation_byte(text[end]))
+        end++;
     char found[96];
-    quote_bytes(found, sizeof found, text + edit->byte_start, n);
+    quote_bytes(found, sizeof found, text + start, end - start);
+    if (start != edit->byte_start || end != edit->byte_end)
+        return report(list, e->jsonl_line,
+                      "%s: bytes %zu..%zu cut into characters (bytes %zu..%zu are \"%s\"), "
+                      "not \"%s\"; has it changed since the edits were listed?",
+                      e->file, edit->byte_start, edit->byte_end, start, end, found,
+                      edit->old_text);
     return report(list, e->jsonl_line,
                   "%s: bytes %zu..%zu are \"%s\", not \"%s\"; "
                   "has it changed since the edits were listed?",

@@ -130,14 +130,14 @@ test_in_place_invalid_utf8_leaves_file_intact() {
 
 test_in_place_goes_on_after_a_failed_file() {
     cp "$DATA/two.txt" a.txt
-    printf 'x\0y' >binary.bin
+    printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR' >binary.bin # (x\0y would be truncated UTF-16)
     cp binary.bin binary.expected
     cp "$DATA/two.txt" c.txt
     run_test_engine fix --in-place a.txt missing.txt binary.bin c.txt
     assert_status 2
     assert_stderr <<'EOF'
 errata: missing.txt: No such file or directory
-errata: binary.bin: binary file (NUL byte at byte offset 1)
+errata: binary.bin: binary file (NUL byte at byte offset 8)
 EOF
     assert_file_is a.txt "$(fixed_two)"$'\n'
     assert_file_is c.txt "$(fixed_two)"$'\n'

@@ -429,7 +429,8 @@ test_review_of_a_clean_file_needs_no_terminal() {
 }
 
 # A long line of wide characters, a long rule and reason: every row of the
-# screen stays within the terminal, at 80 and at 40 columns.  (The summary
+# screen stays within the terminal, at 80 and at 40 columns, and within 100
+# columns on a wider one (as the README says).  (The summary
 # written to standard error once the terminal is given back is kept apart.)
 test_review_fits_the_terminal_with_wide_characters() {
     python3 - <<'EOF'
@@ -444,7 +445,9 @@ edit = {"file": "wide.txt", "byte_start": len(text[:start].encode()),
 open("wide.txt", "w", encoding="utf-8").write(text)
 open("edits.jsonl", "w", encoding="utf-8").write(json.dumps(edit, ensure_ascii=False) + "\n")
 EOF
-    for cols in 80 40; do
+    local cols width
+    for cols in 140 80 40; do
+        width=$((cols < 100 ? cols : 100))
         python3 "$REVIEW_DRIVER" --cols $cols --stderr "$IO/err" -- \
             "$ERRATA" review --edits edits.jsonl \
             <<EOF || fail "session at $cols columns failed"
@@ -458,7 +461,7 @@ send \e
 expect (edit cancelled)
 send q
 exit 1
-no-wider $((cols - 1))
+no-wider $((width - 1))
 EOF
     done
 }
