@@ -116,3 +116,16 @@ def test_decode_reads_bytes_as_the_command_does():
 
 def test_empty_text(engine):
     assert engine.check("") == [] and engine.fix("") == ""
+
+
+def test_the_example_script(tmp_path):
+    import subprocess
+    import sys
+    path = tmp_path / "a.txt"
+    path.write_bytes("我们坚持原那么，为人民效劳。\n".encode("gbk"))
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "repair.py"), str(path)],
+                          stdout=subprocess.PIPE, text=True)
+    assert done.returncode == 1
+    assert done.stdout == (f"{path}:1:5: '原那么' -> '原则' (apply 0.90, swap/原那么>原则)\n"
+                           f"{path}:1:12: '效劳' -> '服务' (apply 0.90, swap/效劳>服务)\n")
+    assert (tmp_path / "a.txt.repaired.txt").read_text(encoding="utf-8") == "我们坚持原则，为人民服务。\n"
