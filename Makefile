@@ -61,7 +61,11 @@ $(BUILD)/errata: $(CLI_OBJS) $(BUILD)/liberrata.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liberrata.a $(wildcard lib/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/liberrata.a $(LIBS) -lcmocka $(LDSAN)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Icli -o $@ $< $(filter %.o,$^) $(BUILD)/liberrata.a $(LIBS) \
+	    -lcmocka $(LDSAN)
+
+# Unit tests of CLI modules link the CLI objects they test.
+$(BUILD)/tests/test_json: $(BUILD)/obj/cli/json.o $(BUILD)/obj/cli/common.o
 
 unit-tests: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done

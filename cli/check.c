@@ -1,11 +1,11 @@
 /* errata check: list every edit, as text for people or JSON Lines for tools. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "html.h"
+#include "json.h"
 
 /* Code points shown on either side of an edit. */
 #define CONTEXT_CODE_POINTS 8
@@ -63,62 +63,6 @@ static int check_option(errata_cli_args *args, void *context)
 
 /* ------------------------------------------------------------ JSON Lines */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t n)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t len;
-    uint32_t cp, min;
-    if ((s[0] & 0xe0) == 0xc0)
-        len = 2, cp = s[0] & 0x1f, min = 0x80;
-    else if ((s[0] & 0xf0) == 0xe0)
-        len = 3, cp = s[0] & 0x0f, min = 0x800;
-    else if ((s[0] & 0xf8) == 0xf0)
-        len = 4, cp = s[0] & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
-/* A JSON string; bytes that are not UTF-8 (possible in file names) become
-   U+FFFD. */
-static void put_json_string(FILE *out, const char *text)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t n = strlen(text);
-    fputc('"', out);
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        size_t len = utf8_sequence_length(s + i, n - i);
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else if (c == '\r')
-            fputs("\\r", out);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else if (len == 0)
-            fputs("\\ufffd", out);
-        else
-            fwrite(s + i, 1, len, out);
-        i += len ? len : 1;
-    }
-    fputc('"', out);
-}
-
 /* Three decimals, or two when the third is 0: 0.93, 0.925, 1.00. */
 static void format_confidence(char *buf, size_t size, double confidence)
 {
@@ -132,23 +76,29 @@ static void print_json_edit(FILE *out, const char *file, const errata_edit *e)
 {
     char confidence[32];
     format_confidence(confidence, sizeof confidence, e->confidence);
-    fputs("{\"file\":", out);
-    put_json_string(out, file);
-    fprintf(out, ",\"line\":%zu,\"column\":%zu,\"byte_start\":%zu,\"byte_end\":%zu,"
-                 "\"cp_start\":%zu,\"cp_end\":%zu,\"old\":",
-            e->line, e->column, e->byte_start, e->byte_end, e->cp_start, e->cp_end);
-    put_json_string(out, e->old_text);
-    fputs(",\"new\":", out);
-    put_json_string(out, e->new_text);
-    fputs(",\"rule\":", out);
-    put_json_string(out, e->rule);
-    fputs(",\"kind\":", out);
-    put_json_string(out, errata_kind_name(e->kind));
-    fputs(",\"action\":", out);
-    put_json_string(out, errata_action_name(e->action));
-    fprintf(out, ",\"confidence\":%s,\"reason\":", confidence);
-    put_json_string(out, e->reason);
-    fputs("}\n", out);
+    errata_json_writer w = errata_json_to_file(out);
+    errata_json_begin_object(&w);
+    errata_json_key(&w, "file");
+    errata_json_string(&w, file);
+    const char *names[] = {"line", "column", "byte_start", "byte_end", "cp_start", "cp_end"};
+    const size_t numbers[] = {e->line, e->column, e->byte_start, e->byte_end, e->cp_start, e->cp_end};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        errata_json_key(&w, names[i]);
+        errata_json_uint(&w, numbers[i]);
+    }
+    const char *texts[][2] = {{"old", e->old_text}, {"new", e->new_text}, {"rule", e->rule},
+                              {"kind", errata_kind_name(e->kind)},
+                              {"action", errata_action_name(e->action)}};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        errata_json_key(&w, texts[i][0]);
+        errata_json_string(&w, texts[i][1]);
+    }
+    errata_json_key(&w, "confidence");
+    errata_json_raw(&w, confidence);
+    errata_json_key(&w, "reason");
+    errata_json_string(&w, e->reason);
+    errata_json_end_object(&w);
+    fputc('\n', out);
 }
 
 /* ------------------------------------------------------------------ text */

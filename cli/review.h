@@ -8,47 +8,7 @@
 
 #include "cli.h"
 #include "errata.h"
-
-/* ------------------------------------------------------------ JSON Lines */
-
-typedef enum {
-    ERRATA_REVIEW_JSON_STRING,
-    ERRATA_REVIEW_JSON_NUMBER,
-    ERRATA_REVIEW_JSON_BOOL,
-    ERRATA_REVIEW_JSON_NULL,
-    ERRATA_REVIEW_JSON_NESTED /* an object or array: parsed, not kept */
-} errata_review_json_type;
-
-typedef struct {
-    char *key;
-    errata_review_json_type type;
-    char *string; /* NUL-terminated; string_len excludes the NUL */
-    size_t string_len;
-    double number;
-    int boolean;
-} errata_review_json_member;
-
-/* The top-level members of one JSON object. */
-typedef struct {
-    errata_review_json_member *members;
-    size_t count, cap;
-} errata_review_json_object;
-
-/* Parse one JSON object (one JSON Lines line).  On failure returns -1 and
-   writes why into err. */
-int errata_review_json_parse(const char *text, size_t len, errata_review_json_object *out,
-                             char *err, size_t err_size);
-void errata_review_json_free(errata_review_json_object *object);
-const errata_review_json_member *errata_review_json_get(const errata_review_json_object *object,
-                                                       const char *key);
-/* Typed look-ups: 0 on success, -1 if the member is missing or of another type. */
-int errata_review_json_string(const errata_review_json_object *object, const char *key,
-                              const char **out);
-int errata_review_json_size(const errata_review_json_object *object, const char *key,
-                            size_t *out);
-
-/* Write s as a JSON string (quoted, escaped) to f. */
-void errata_review_json_write_string(FILE *f, const char *s);
+#include "json.h"
 
 /* ------------------------------------------------------------ edits as JSON Lines */
 

@@ -41,16 +41,16 @@ static int parse_action(const char *name, errata_action *out)
     return -1;
 }
 
-static const char *optional_string(const errata_review_json_object *o, const char *key,
+static const char *optional_string(const errata_json_value *o, const char *key,
                                    const char *fallback)
 {
-    const char *value;
-    return errata_review_json_string(o, key, &value) == 0 ? value : fallback;
+    const char *value = errata_json_get_string(o, key);
+    return value ? value : fallback;
 }
 
 /* The optional members; a member of the wrong type is an error. */
 static int read_optional(const errata_review_jsonl *list, size_t line,
-                         const errata_review_json_object *o, errata_review_jsonl_edit *e)
+                         const errata_json_value *o, errata_review_jsonl_edit *e)
 {
     const char *kind = optional_string(o, "kind", "swap");
     const char *action = optional_string(o, "action", "propose");
@@ -58,31 +58,32 @@ static int read_optional(const errata_review_jsonl *list, size_t line,
         return report(list, line, "unknown kind \"%s\"", kind);
     if (parse_action(action, &e->edit.action))
         return report(list, line, "unknown action \"%s\"", action);
-    const errata_review_json_member *m = errata_review_json_get(o, "confidence");
-    if (m && m->type == ERRATA_REVIEW_JSON_NUMBER)
+    const errata_json_value *m = errata_json_get(o, "confidence");
+    if (m && m->type == ERRATA_JSON_NUMBER)
         e->edit.confidence = m->number;
-    m = errata_review_json_get(o, "accept");
+    m = errata_json_get(o, "accept");
     e->accept = -1;
-    if (m && m->type == ERRATA_REVIEW_JSON_BOOL)
+    if (m && m->type == ERRATA_JSON_BOOL)
         e->accept = m->boolean;
-    else if (m && m->type != ERRATA_REVIEW_JSON_NULL)
+    else if (m && m->type != ERRATA_JSON_NULL)
         return report(list, line, "\"accept\" must be true or false");
     return 0;
 }
 
 static int read_edit(const errata_review_jsonl *list, size_t line,
-                     const errata_review_json_object *o, errata_review_jsonl_edit *e)
+                     const errata_json_value *o, errata_review_jsonl_edit *e)
 {
-    const char *file, *old_text;
     memset(e, 0, sizeof *e);
     e->jsonl_line = line;
-    if (errata_review_json_string(o, "file", &file))
+    const char *file = errata_json_get_string(o, "file");
+    if (!file)
         return report(list, line, "no \"file\" (a string)");
-    if (errata_review_json_size(o, "byte_start", &e->edit.byte_start) ||
-        errata_review_json_size(o, "byte_end", &e->edit.byte_end) ||
+    if (errata_json_get_size(o, "byte_start", &e->edit.byte_start) ||
+        errata_json_get_size(o, "byte_end", &e->edit.byte_end) ||
         e->edit.byte_end < e->edit.byte_start)
         return report(list, line, "no valid \"byte_start\" and \"byte_end\"");
-    if (errata_review_json_string(o, "old", &old_text))
+    const char *old_text = errata_json_get_string(o, "old");
+    if (!old_text)
         return report(list, line, "no \"old\" (a string)");
     if (read_optional(list, line, o, e))
         return -1;
@@ -110,17 +111,24 @@ static void edit_clear(errata_review_jsonl_edit *e)
 
 static int add_line(errata_review_jsonl *list, size_t line, const char *text, size_t len)
 {
-    errata_review_json_object o;
-    char why[128];
-    if (errata_review_json_parse(text, len, &o, why, sizeof why))
-        return report(list, line, "not a JSON object: %s", why);
+    errata_json_value o;
+    errata_json_error why;
+    int parsed = errata_json_parse(text, len, &o, &why);
+    if (parsed == ERRATA_JSON_NOMEM)
+        return report(list, line, "out of memory");
+    if (parsed)
+        return report(list, line, "not a JSON object: %s at byte %zu", why.what, why.offset);
+    if (o.type != ERRATA_JSON_OBJECT) {
+        errata_json_free(&o);
+        return report(list, line, "not a JSON object");
+    }
     if (errata_cli_grow((void **)&list->items, &list->cap, list->count, sizeof *list->items)) {
-        errata_review_json_free(&o);
+        errata_json_free(&o);
         return report(list, line, "out of memory");
     }
     errata_review_jsonl_edit *e = &list->items[list->count];
     int rc = read_edit(list, line, &o, e);
-    errata_review_json_free(&o);
+    errata_json_free(&o);
     if (rc)
         edit_clear(e);
     else

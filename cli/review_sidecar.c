@@ -39,9 +39,20 @@ char *errata_review_sidecar_path(const char *path)
 static void put_header(FILE *f, const void *what)
 {
     const errata_review_file *file = what;
-    fprintf(f, "{\"errata_review\":%d,\"file\":", SIDECAR_FORMAT);
-    errata_review_json_write_string(f, file->path);
-    fprintf(f, ",\"bytes\":%zu,\"fnv1a64\":\"%016" PRIx64 "\"}\n", file->doc.raw.len, file->hash);
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016" PRIx64, file->hash);
+    errata_json_writer w = errata_json_to_file(f);
+    errata_json_begin_object(&w);
+    errata_json_key(&w, "errata_review");
+    errata_json_uint(&w, SIDECAR_FORMAT);
+    errata_json_key(&w, "file");
+    errata_json_string(&w, file->path);
+    errata_json_key(&w, "bytes");
+    errata_json_uint(&w, file->doc.raw.len);
+    errata_json_key(&w, "fnv1a64");
+    errata_json_string(&w, hash);
+    errata_json_end_object(&w);
+    fputc('\n', f);
 }
 
 /* Write one line (built by put) to the open sidecar as a single write. */
@@ -91,26 +102,34 @@ typedef struct {
     const char *dict_line;
 } answer_record;
 
-static void put_member(FILE *f, const char *key, const char *value)
+static void put_member(errata_json_writer *w, const char *key, const char *value)
 {
-    fprintf(f, ",\"%s\":", key);
-    errata_review_json_write_string(f, value);
+    errata_json_key(w, key);
+    errata_json_string(w, value);
 }
 
 static void put_answer(FILE *f, const void *what)
 {
     const answer_record *r = what;
     const errata_review_item *item = r->item;
-    fprintf(f, "{\"step\":%u,\"answer\":\"%s\",\"byte_start\":%zu,\"byte_end\":%zu", item->step,
-            answer_names[item->state], item->byte_start, item->byte_end);
-    put_member(f, "old", item->old_text);
-    put_member(f, "new", item->new_text);
-    put_member(f, "rule", item->rule);
+    errata_json_writer w = errata_json_to_file(f);
+    errata_json_begin_object(&w);
+    errata_json_key(&w, "step");
+    errata_json_uint(&w, item->step);
+    put_member(&w, "answer", answer_names[item->state]);
+    errata_json_key(&w, "byte_start");
+    errata_json_uint(&w, item->byte_start);
+    errata_json_key(&w, "byte_end");
+    errata_json_uint(&w, item->byte_end);
+    put_member(&w, "old", item->old_text);
+    put_member(&w, "new", item->new_text);
+    put_member(&w, "rule", item->rule);
     if (item->state == ERRATA_REVIEW_EDITED)
-        put_member(f, "replacement", item->replacement);
+        put_member(&w, "replacement", item->replacement);
     if (r->dict_line)
-        put_member(f, "dict", r->dict_line);
-    fputs("}\n", f);
+        put_member(&w, "dict", r->dict_line);
+    errata_json_end_object(&w);
+    fputc('\n', f);
 }
 
 static void put_undo(FILE *f, const void *what)
@@ -164,18 +183,17 @@ static int replay_fail(replay *r, const char *why)
     return -1;
 }
 
-static int check_header(replay *r, const errata_review_json_object *o)
+static int check_header(replay *r, const errata_json_value *o)
 {
     const errata_review_file *file = &r->session->files[r->file_index];
     size_t format = 0, bytes = 0;
     const char *hash = NULL;
-    if (errata_review_json_size(o, "errata_review", &format) || format != SIDECAR_FORMAT)
+    if (errata_json_get_size(o, "errata_review", &format) || format != SIDECAR_FORMAT)
         return replay_fail(r, "not an errata review sidecar (or of another version)");
     char expected[17];
     snprintf(expected, sizeof expected, "%016" PRIx64, file->hash);
-    if (errata_review_json_size(o, "bytes", &bytes) ||
-        errata_review_json_string(o, "fnv1a64", &hash) || bytes != file->doc.raw.len ||
-        strcmp(hash, expected) != 0) {
+    if (errata_json_get_size(o, "bytes", &bytes) || !(hash = errata_json_get_string(o, "fnv1a64")) ||
+        bytes != file->doc.raw.len || strcmp(hash, expected) != 0) {
         snprintf(r->err, r->err_size,
                  "%s has changed since the answers in %s were given; "
                  "run again with --restart to review it afresh",
@@ -200,20 +218,20 @@ typedef struct {
     const char *answer, *old_text, *new_text, *rule, *replacement, *dict_line;
 } answer_fields;
 
-static int read_answer_fields(const errata_review_json_object *o, answer_fields *a)
+static int read_answer_fields(const errata_json_value *o, answer_fields *a)
 {
     memset(a, 0, sizeof *a);
-    if (errata_review_json_size(o, "step", &a->step) || a->step == 0 || a->step > UINT32_MAX ||
-        errata_review_json_string(o, "answer", &a->answer) ||
-        errata_review_json_size(o, "byte_start", &a->byte_start) ||
-        errata_review_json_size(o, "byte_end", &a->byte_end) ||
-        errata_review_json_string(o, "old", &a->old_text) ||
-        errata_review_json_string(o, "new", &a->new_text) ||
-        errata_review_json_string(o, "rule", &a->rule))
+    if (errata_json_get_size(o, "step", &a->step) || a->step == 0 || a->step > UINT32_MAX ||
+        errata_json_get_size(o, "byte_start", &a->byte_start) ||
+        errata_json_get_size(o, "byte_end", &a->byte_end))
         return -1;
-    errata_review_json_string(o, "replacement", &a->replacement);
-    errata_review_json_string(o, "dict", &a->dict_line);
-    return 0;
+    a->answer = errata_json_get_string(o, "answer");
+    a->old_text = errata_json_get_string(o, "old");
+    a->new_text = errata_json_get_string(o, "new");
+    a->rule = errata_json_get_string(o, "rule");
+    a->replacement = errata_json_get_string(o, "replacement");
+    a->dict_line = errata_json_get_string(o, "dict");
+    return a->answer && a->old_text && a->new_text && a->rule ? 0 : -1;
 }
 
 static errata_review_item *find_item(errata_review_file *file, const answer_fields *a)
@@ -253,7 +271,7 @@ static int remember_lost_step(replay *r, unsigned step)
     return 0;
 }
 
-static int replay_answer(replay *r, const errata_review_json_object *o)
+static int replay_answer(replay *r, const errata_json_value *o)
 {
     errata_review_file *file = &r->session->files[r->file_index];
     answer_fields a;
@@ -299,19 +317,27 @@ static void replay_undo(replay *r, size_t step)
 
 static int replay_line(replay *r, const char *line, size_t len)
 {
-    errata_review_json_object o;
-    char why[128];
-    if (errata_review_json_parse(line, len, &o, why, sizeof why))
-        return replay_fail(r, why);
+    errata_json_value o;
+    errata_json_error why;
+    int parsed = errata_json_parse(line, len, &o, &why);
+    if (parsed) {
+        char message[128];
+        snprintf(message, sizeof message, "%s at byte %zu", why.what, why.offset);
+        return replay_fail(r, parsed == ERRATA_JSON_NOMEM ? "out of memory" : message);
+    }
+    if (o.type != ERRATA_JSON_OBJECT) {
+        errata_json_free(&o);
+        return replay_fail(r, "not a JSON object");
+    }
     int rc = 0;
     size_t step;
     if (r->line_number == 1)
         rc = check_header(r, &o);
-    else if (errata_review_json_size(&o, "undo", &step) == 0)
+    else if (errata_json_get_size(&o, "undo", &step) == 0)
         replay_undo(r, step);
     else
         rc = replay_answer(r, &o);
-    errata_review_json_free(&o);
+    errata_json_free(&o);
     return rc;
 }
 

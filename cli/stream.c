@@ -2,199 +2,19 @@
    text field repaired, for corpus pipelines (Hadoop Streaming, Spark's
    rdd.pipe, GNU parallel --pipe).  Memory is bounded by the longest line.
 
-   Each line is checked against the JSON grammar by a small scanner that
-   records where the top-level members' values are.  The field's string is
-   unescaped, repaired, and only the spans that the applied edits cover are
-   replaced in the line, escaped in the style the string already used
-   (\uXXXX for non-ASCII when the original was written that way); every
-   other byte of the line stays as it was. */
+   Each line is read by the JSON reader (cli/json.h), which also tells where
+   each top-level member's value lies in the line.  The field's string is
+   repaired, and only the spans that the applied edits cover are replaced in
+   the line, escaped in the style the string already used (\uXXXX for
+   non-ASCII when the original was written that way); every other byte of
+   the line stays as it was. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
-
-/* Arrays and objects nested deeper than this are refused (the scanner is
-   recursive). */
-#define MAX_JSON_DEPTH 512
-
-/* ------------------------------------------------------------ buffers */
-
-static int buffer_puts(errata_cli_buffer *b, const char *s)
-{
-    return errata_cli_buffer_append(b, s, strlen(s));
-}
-
-static int buffer_printf(errata_cli_buffer *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int buffer_printf(errata_cli_buffer *b, const char *fmt, ...)
-{
-    char small[64];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    return n < 0 || (size_t)n >= sizeof small ? -1 : errata_cli_buffer_append(b, small, (size_t)n);
-}
-
-/* ------------------------------------------------------------ scanning */
-
-typedef struct {
-    const char *s;
-    size_t len, pos;
-    const char *expected; /* on failure: what should have been at pos */
-} scanner;
-
-static int expect(scanner *sc, const char *what)
-{
-    sc->expected = what;
-    return -1;
-}
-
-static void skip_space(scanner *sc)
-{
-    while (sc->pos < sc->len && strchr(" \t\r\n", sc->s[sc->pos]) && sc->s[sc->pos])
-        sc->pos++;
-}
-
-static int is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int scan_escape(scanner *sc)
-{
-    char e = sc->pos < sc->len ? sc->s[sc->pos] : '\0';
-    if (e == 'u') {
-        for (int i = 1; i <= 4; i++)
-            if (sc->pos + (size_t)i >= sc->len || !is_hex(sc->s[sc->pos + (size_t)i]))
-                return expect(sc, "four hexadecimal digits after \\u");
-        sc->pos += 5;
-        return 0;
-    }
-    if (!e || !strchr("\"\\/bfnrt", e))
-        return expect(sc, "an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
-    sc->pos++;
-    return 0;
-}
-
-static int scan_string(scanner *sc)
-{
-    sc->pos++; /* the opening quote */
-    while (sc->pos < sc->len) {
-        unsigned char c = (unsigned char)sc->s[sc->pos];
-        if (c == '"') {
-            sc->pos++;
-            return 0;
-        }
-        if (c < 0x20)
-            return expect(sc, "no control character inside a string");
-        sc->pos++;
-        if (c == '\\' && scan_escape(sc))
-            return -1;
-    }
-    return expect(sc, "the closing '\"' of a string");
-}
-
-static int scan_digits(scanner *sc)
-{
-    size_t start = sc->pos;
-    while (sc->pos < sc->len && sc->s[sc->pos] >= '0' && sc->s[sc->pos] <= '9')
-        sc->pos++;
-    return sc->pos > start ? 0 : expect(sc, "a digit");
-}
-
-static int scan_number(scanner *sc)
-{
-    if (sc->s[sc->pos] == '-')
-        sc->pos++;
-    if (sc->pos < sc->len && sc->s[sc->pos] == '0')
-        sc->pos++;
-    else if (scan_digits(sc))
-        return -1;
-    if (sc->pos < sc->len && sc->s[sc->pos] == '.') {
-        sc->pos++;
-        if (scan_digits(sc))
-            return -1;
-    }
-    if (sc->pos < sc->len && (sc->s[sc->pos] == 'e' || sc->s[sc->pos] == 'E')) {
-        sc->pos++;
-        if (sc->pos < sc->len && (sc->s[sc->pos] == '+' || sc->s[sc->pos] == '-'))
-            sc->pos++;
-        return scan_digits(sc);
-    }
-    return 0;
-}
-
-static int scan_word(scanner *sc, const char *word)
-{
-    size_t n = strlen(word);
-    if (sc->len - sc->pos < n || memcmp(sc->s + sc->pos, word, n) != 0)
-        return expect(sc, "a value");
-    sc->pos += n;
-    return 0;
-}
-
-static int scan_value(scanner *sc, int depth);
-
-/* An array or an object (is_object), its opening bracket at pos. */
-static int scan_container(scanner *sc, int depth, int is_object)
-{
-    char close = is_object ? '}' : ']';
-    if (depth > MAX_JSON_DEPTH)
-        return expect(sc, "less nesting");
-    sc->pos++;
-    skip_space(sc);
-    if (sc->pos < sc->len && sc->s[sc->pos] == close) {
-        sc->pos++;
-        return 0;
-    }
-    for (;;) {
-        if (is_object) {
-            if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
-                return expect(sc, "a member name");
-            if (scan_string(sc))
-                return -1;
-            skip_space(sc);
-            if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
-                return expect(sc, "':'");
-            sc->pos++;
-            skip_space(sc);
-        }
-        if (scan_value(sc, depth + 1))
-            return -1;
-        skip_space(sc);
-        char c = sc->pos < sc->len ? sc->s[sc->pos] : '\0';
-        sc->pos++;
-        if (c == close)
-            return 0;
-        if (c != ',') {
-            sc->pos--;
-            return expect(sc, is_object ? "',' or '}'" : "',' or ']'");
-        }
-        skip_space(sc);
-    }
-}
-
-static int scan_value(scanner *sc, int depth)
-{
-    char c = sc->pos < sc->len ? sc->s[sc->pos] : '\0';
-    if (c == '"')
-        return scan_string(sc);
-    if (c == '{' || c == '[')
-        return scan_container(sc, depth, c == '{');
-    if (c == '-' || (c >= '0' && c <= '9'))
-        return scan_number(sc);
-    if (c == 't')
-        return scan_word(sc, "true");
-    if (c == 'f')
-        return scan_word(sc, "false");
-    if (c == 'n')
-        return scan_word(sc, "null");
-    return expect(sc, "a value");
-}
+#include "json.h"
 
 /* ------------------------------------------------------------ strings */
 
@@ -203,7 +23,6 @@ typedef struct {
     size_t raw_len;  /* bytes in the token */
     uint32_t cp;     /* the code point of an escape */
     int is_escape;
-    int lone_surrogate;
 } json_unit;
 
 static uint32_t hex4(const char *s)
@@ -217,7 +36,7 @@ static uint32_t hex4(const char *s)
 /* The unit at raw[pos] of a token scanned already (so escapes are whole). */
 static json_unit next_unit(const char *raw, size_t len, size_t pos)
 {
-    json_unit u = {1, 0, 0, 0};
+    json_unit u = {1, 0, 0};
     if (raw[pos] != '\\')
         return u;
     static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
@@ -237,8 +56,6 @@ static json_unit next_unit(const char *raw, size_t len, size_t pos)
     if (high && low >= 0xDC00 && low <= 0xDFFF) {
         u.cp = 0x10000 + ((u.cp - 0xD800) << 10) + (low - 0xDC00);
         u.raw_len = 12;
-    } else {
-        u.lone_surrogate = u.cp >= 0xD800 && u.cp <= 0xDFFF;
     }
     return u;
 }
@@ -250,95 +67,27 @@ static size_t unit_text_len(json_unit u)
     return u.is_escape ? errata_cli_utf8_put(u.cp, scratch) : 1;
 }
 
-typedef struct {
-    errata_cli_buffer text; /* the unescaped string */
-    int ascii_only; /* written with \u escapes for non-ASCII, no raw bytes */
-} json_string;
-
-/* Unescape the contents of a string token (quotes excluded). */
-static int unescape(const char *raw, size_t len, json_string *out, const char **problem)
+/* Whether a string written with \uXXXX escapes for its non-ASCII
+   characters and no raw non-ASCII byte (so edits are to be written so too). */
+static int is_ascii_only(const char *raw, size_t raw_len, const errata_json_value *value)
 {
-    int raw_non_ascii = 0, escaped_non_ascii = 0;
-    out->text.len = 0;
-    for (size_t pos = 0; pos < len;) {
-        json_unit u = next_unit(raw, len, pos);
-        char utf8[4];
-        size_t n = 1;
-        if (u.lone_surrogate) {
-            *problem = "a lone surrogate escape in the field";
-            return -1;
-        }
-        if (u.is_escape) {
-            n = errata_cli_utf8_put(u.cp, utf8);
-            escaped_non_ascii |= u.cp >= 0x80;
-        } else {
-            utf8[0] = raw[pos];
-            raw_non_ascii |= (unsigned char)raw[pos] >= 0x80;
-        }
-        if (errata_cli_buffer_append(&out->text, utf8, n)) {
-            *problem = "out of memory";
-            return -1;
-        }
-        pos += u.raw_len;
-    }
-    out->ascii_only = escaped_non_ascii && !raw_non_ascii;
-    return errata_cli_buffer_append(&out->text, "", 0);
-}
-
-static int append_u_escape(errata_cli_buffer *b, uint32_t unit)
-{
-    return buffer_printf(b, "\\u%04x", unit);
-}
-
-/* Append text (valid UTF-8) as the inside of a JSON string. */
-static int append_escaped(errata_cli_buffer *b, const char *text, size_t len, int ascii_only)
-{
-    static const char simple[] = "\"\"\\\\\b" "b\f" "f\n" "n\r" "r\t" "t";
-    int rc = 0;
-    for (size_t pos = 0; pos < len && !rc;) {
-        unsigned char c = (unsigned char)text[pos];
-        const char *named = c ? memchr(simple, c, sizeof simple - 1) : NULL;
-        if (named && (named - simple) % 2 == 0) {
-            char escape[2] = {'\\', named[1]};
-            rc = errata_cli_buffer_append(b, escape, 2);
-            pos++;
-        } else if (c < 0x20) {
-            rc = append_u_escape(b, c);
-            pos++;
-        } else if (c >= 0x80 && ascii_only) {
-            uint32_t cp = errata_cli_utf8_next(text, len, &pos);
-            if (cp >= 0x10000)
-                rc = append_u_escape(b, 0xD800 + ((cp - 0x10000) >> 10)) ||
-                     append_u_escape(b, 0xDC00 + ((cp - 0x10000) & 0x3FF));
-            else
-                rc = append_u_escape(b, cp);
-        } else {
-            rc = errata_cli_buffer_append(b, text + pos, 1);
-            pos++;
-        }
-    }
-    return rc;
-}
-
-static int key_is(const char *raw, size_t len, const char *name, json_string *scratch)
-{
-    if (!memchr(raw, '\\', len))
-        return strlen(name) == len && memcmp(raw, name, len) == 0;
-    const char *problem = NULL;
-    return unescape(raw, len, scratch, &problem) == 0 && strcmp(scratch->text.data, name) == 0;
+    for (size_t i = 0; i < raw_len; i++)
+        if ((unsigned char)raw[i] >= 0x80)
+            return 0;
+    for (size_t i = 0; i < value->string_len; i++)
+        if ((unsigned char)value->string[i] >= 0x80)
+            return 1;
+    return 0;
 }
 
 /* ------------------------------------------------------------ lines */
 
-typedef struct {
-    size_t start, end; /* a value's bytes in the line; end 0: none */
-} span;
-
 /* Where the members that matter are in a line's top-level object. */
 typedef struct {
-    span field, edits;
+    const errata_json_value *field, *edits; /* NULL: none */
     size_t after_last_member; /* where a new member goes (0: empty object) */
     size_t open_brace;
+    int ascii_only; /* the field is written with \uXXXX for non-ASCII */
 } line_shape;
 
 typedef struct {
@@ -349,72 +98,49 @@ typedef struct {
     errata_batch_console console;
     errata_batch_stats stats;
     errata_scratch *scratch; /* the model's caches, kept from line to line */
-    json_string key_scratch, value;
     errata_cli_buffer field_out, edits_out, out;
 } stream;
 
-static void note_member(stream *st, const char *line, size_t key_start, size_t key_end,
-                        span value, line_shape *shape)
-{
-    const char *key = line + key_start + 1;
-    size_t key_len = key_end - key_start - 2;
-    if (key_is(key, key_len, st->field, &st->key_scratch))
-        shape->field = value;
-    if (key_is(key, key_len, "edits", &st->key_scratch))
-        shape->edits = value;
-    shape->after_last_member = value.end;
-}
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-static int scan_members(stream *st, scanner *sc, line_shape *shape)
+/* Read a line (an object, alone on its line) into *object. */
+static int parse_line(const char *line, size_t len, errata_json_value *object,
+                      errata_json_error *err)
 {
-    for (;;) {
-        if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
-            return expect(sc, "a member name");
-        size_t key_start = sc->pos;
-        if (scan_string(sc))
-            return -1;
-        size_t key_end = sc->pos;
-        skip_space(sc);
-        if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
-            return expect(sc, "':'");
-        sc->pos++;
-        skip_space(sc);
-        span value = {sc->pos, 0};
-        if (scan_value(sc, 1))
-            return -1;
-        value.end = sc->pos;
-        note_member(st, sc->s, key_start, key_end, value, shape);
-        skip_space(sc);
-        char c = sc->pos < sc->len ? sc->s[sc->pos] : '\0';
-        if (c == '}')
-            return 0;
-        if (c != ',')
-            return expect(sc, "',' or '}'");
-        sc->pos++;
-        skip_space(sc);
+    size_t pos = 0;
+    while (pos < len && is_space(line[pos]))
+        pos++;
+    if (pos >= len || line[pos] != '{') {
+        *err = (errata_json_error){pos, "expected '{' (one JSON object a line)"};
+        return ERRATA_JSON_MALFORMED;
     }
+    int rc = errata_json_parse_prefix(line, len, &pos, object, err);
+    if (rc)
+        return rc;
+    while (pos < len && is_space(line[pos]))
+        pos++;
+    if (pos == len)
+        return ERRATA_JSON_OK;
+    errata_json_free(object);
+    *err = (errata_json_error){pos, "expected the end of the line after the object"};
+    return ERRATA_JSON_MALFORMED;
 }
 
-/* Check a line against the JSON grammar (an object, alone on its line) and
-   find its members. */
-static int scan_line(stream *st, scanner *sc, line_shape *shape)
+static line_shape shape_of(const stream *st, const char *line, const errata_json_value *object)
 {
-    memset(shape, 0, sizeof *shape);
-    skip_space(sc);
-    if (sc->pos >= sc->len || sc->s[sc->pos] != '{')
-        return expect(sc, "'{' (one JSON object a line)");
-    shape->open_brace = sc->pos++;
-    skip_space(sc);
-    if (!(sc->pos < sc->len && sc->s[sc->pos] == '}') && scan_members(st, sc, shape))
-        return -1;
-    sc->pos++; /* the closing brace */
-    skip_space(sc);
-    return sc->pos == sc->len ? 0 : expect(sc, "the end of the line after the object");
+    line_shape shape = {errata_json_get(object, st->field), errata_json_get(object, "edits"),
+                        object->count ? object->items[object->count - 1].end : 0, object->start,
+                        0};
+    const errata_json_value *f = shape.field;
+    if (f && f->type == ERRATA_JSON_STRING)
+        shape.ascii_only = is_ascii_only(line + f->start + 1, f->end - f->start - 2, f);
+    return shape;
 }
 
 /* The field's string contents with each applied edit put in place of the
    span it covers, escaped like the rest of the string. */
-static int rewrite_field(stream *st, const char *raw, size_t raw_len, const errata_result *result)
+static int rewrite_field(stream *st, const char *raw, size_t raw_len, int ascii_only,
+                         const errata_result *result)
 {
     errata_cli_buffer *b = &st->field_out;
     size_t raw_pos = 0, text_pos = 0, copied = 0;
@@ -427,7 +153,7 @@ static int rewrite_field(stream *st, const char *raw, size_t raw_len, const erra
         for (json_unit u; text_pos < edit->byte_start; raw_pos += u.raw_len)
             text_pos += unit_text_len(u = next_unit(raw, raw_len, raw_pos));
         rc = errata_cli_buffer_append(b, raw + copied, raw_pos - copied) ||
-             append_escaped(b, edit->new_text, strlen(edit->new_text), st->value.ascii_only);
+             errata_json_append_escaped(b, edit->new_text, strlen(edit->new_text), ascii_only);
         for (json_unit u; text_pos < edit->byte_end; raw_pos += u.raw_len)
             text_pos += unit_text_len(u = next_unit(raw, raw_len, raw_pos));
         copied = raw_pos;
@@ -435,33 +161,39 @@ static int rewrite_field(stream *st, const char *raw, size_t raw_len, const erra
     return rc || errata_cli_buffer_append(b, raw + copied, raw_len - copied);
 }
 
-static int append_json_string(errata_cli_buffer *b, const char *text, int ascii_only)
-{
-    return buffer_puts(b, "\"") || append_escaped(b, text, strlen(text), ascii_only) ||
-           buffer_puts(b, "\"");
-}
-
-/* [{"start":..,"end":..,"old":..,"new":..,"rule":..,"kind":..,"confidence":..}, ...] */
-static int make_edits_array(stream *st, const errata_result *result, const char *member)
+/* [{"start":..,"end":..,"old":..,"new":..,"rule":..,"kind":..,"confidence":..}, ...]
+   after member (the text that makes it a member of the line's object). */
+static int make_edits_array(stream *st, const errata_result *result, const char *member,
+                            int ascii_only)
 {
     errata_cli_buffer *b = &st->edits_out;
-    int ascii = st->value.ascii_only, rc = 0, first = 1;
     b->len = 0;
-    rc = buffer_puts(b, member) || buffer_puts(b, "[");
-    for (size_t i = 0; i < errata_result_count(result) && !rc; i++) {
+    if (errata_cli_buffer_append(b, member, strlen(member)))
+        return -1;
+    errata_json_writer w = errata_json_to_buffer(b, ascii_only);
+    errata_json_begin_array(&w);
+    for (size_t i = 0; i < errata_result_count(result) && !w.failed; i++) {
         const errata_edit *e = errata_result_edit(result, i);
         if (!errata_cli_edit_applies(st->common, e))
             continue;
-        rc = buffer_printf(b, "%s{\"start\":%zu,\"end\":%zu,\"old\":", first ? "" : ",",
-                           e->cp_start, e->cp_end) ||
-             append_json_string(b, e->old_text, ascii) || buffer_puts(b, ",\"new\":") ||
-             append_json_string(b, e->new_text, ascii) || buffer_puts(b, ",\"rule\":") ||
-             append_json_string(b, e->rule, ascii) ||
-             buffer_printf(b, ",\"kind\":\"%s\",\"confidence\":%.3f}", errata_kind_name(e->kind),
-                           e->confidence);
-        first = 0;
+        char confidence[32];
+        snprintf(confidence, sizeof confidence, "%.3f", e->confidence);
+        errata_json_begin_object(&w);
+        errata_json_key(&w, "start");
+        errata_json_uint(&w, e->cp_start);
+        errata_json_key(&w, "end");
+        errata_json_uint(&w, e->cp_end);
+        const char *texts[][2] = {{"old", e->old_text}, {"new", e->new_text}, {"rule", e->rule},
+                                  {"kind", errata_kind_name(e->kind)}};
+        for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+            errata_json_key(&w, texts[t][0]);
+            errata_json_string(&w, texts[t][1]);
+        }
+        errata_json_key(&w, "confidence");
+        errata_json_raw(&w, confidence);
+        errata_json_end_object(&w);
     }
-    return rc || buffer_puts(b, "]");
+    return errata_json_end_array(&w);
 }
 
 /* A piece of the line replaced by a buffer's bytes. */
@@ -492,9 +224,9 @@ static int assemble(errata_cli_buffer *out, const char *line, size_t len, splice
    member. */
 static splice edits_splice(stream *st, const line_shape *shape, const char **member)
 {
-    if (shape->edits.end) {
+    if (shape->edits) {
         *member = "";
-        return (splice){shape->edits.start, shape->edits.end, &st->edits_out};
+        return (splice){shape->edits->start, shape->edits->end, &st->edits_out};
     }
     size_t at = shape->after_last_member ? shape->after_last_member : shape->open_brace + 1;
     *member = shape->after_last_member ? ",\"edits\":" : "\"edits\":";
@@ -506,26 +238,29 @@ static splice edits_splice(stream *st, const line_shape *shape, const char **mem
 static int repair_line(stream *st, const char *line, size_t len, const line_shape *shape,
                        const char **problem)
 {
-    const char *raw = line + shape->field.start + 1;
-    size_t raw_len = shape->field.end - shape->field.start - 2;
-    if (unescape(raw, raw_len, &st->value, problem))
+    const errata_json_value *field = shape->field;
+    const char *raw = line + field->start + 1;
+    size_t raw_len = field->end - field->start - 2;
+    if (field->lone_surrogate) {
+        *problem = "a lone surrogate escape in the field";
         return -1;
+    }
     errata_check_options opts = errata_cli_check_options(st->common);
     opts.no_reasons = 1; /* attached edits carry no reason */
     opts.no_positions = !st->options->attach_edits;
     errata_result *result = NULL;
-    if (errata_check_scratch(st->engine, st->scratch, st->value.text.data, st->value.text.len,
-                             &opts, &result)) {
+    if (errata_check_scratch(st->engine, st->scratch, field->string, field->string_len, &opts,
+                             &result)) {
         *problem = errata_error_message();
         return -1;
     }
-    splice splices[2] = {{shape->field.start + 1, shape->field.end - 1, &st->field_out}};
+    splice splices[2] = {{field->start + 1, field->end - 1, &st->field_out}};
     size_t n = 1;
     const char *member = NULL;
     if (st->options->attach_edits)
         splices[n++] = edits_splice(st, shape, &member);
-    int rc = rewrite_field(st, raw, raw_len, result) ||
-             (member && make_edits_array(st, result, member)) ||
+    int rc = rewrite_field(st, raw, raw_len, shape->ascii_only, result) ||
+             (member && make_edits_array(st, result, member, shape->ascii_only)) ||
              assemble(&st->out, line, len, splices, n) ||
              errata_batch_stats_add_edits(&st->stats, st->common, result);
     st->stats.changed += !rc && (st->field_out.len != raw_len ||
@@ -549,6 +284,25 @@ static int write_out(const char *data, size_t len)
     return errata_cli_write(stdout, "standard output", data, len);
 }
 
+/* A line that cannot be repaired: told (what, then "; passed through"
+   unless --strict) and passed through, or with --strict the end of the run. */
+static int skip_line(stream *st, const char *name, const char *line, size_t len, const char *fmt,
+                     ...) __attribute__((format(printf, 5, 6)));
+
+static int skip_line(stream *st, const char *name, const char *line, size_t len, const char *fmt,
+                     ...)
+{
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    errata_batch_note(&st->console, name, "%s%s", what,
+                      st->options->strict ? "" : "; passed through");
+    st->stats.skipped++;
+    return st->options->strict ? -1 : write_out(line, len);
+}
+
 /* One line (without its line feed); -1 ends the run (--strict, or a write
    error). */
 static int process_line(stream *st, const char *name, size_t number, const char *line, size_t len)
@@ -556,23 +310,26 @@ static int process_line(stream *st, const char *name, size_t number, const char 
     if (is_blank(line, len))
         return write_out(line, len);
     st->stats.read++;
-    scanner sc = {line, len, 0, NULL};
-    line_shape shape;
+    errata_json_value object;
+    errata_json_error err;
+    int parsed = parse_line(line, len, &object, &err);
+    if (parsed == ERRATA_JSON_MALFORMED)
+        return skip_line(st, name, line, len, "line %zu: malformed JSON: %s at byte %zu", number,
+                         err.what, err.offset);
+    if (parsed == ERRATA_JSON_NOMEM)
+        return skip_line(st, name, line, len, "line %zu: out of memory", number);
+    line_shape shape = shape_of(st, line, &object);
     const char *problem = NULL;
-    if (scan_line(st, &sc, &shape)) {
-        errata_batch_note(&st->console, name, "line %zu: malformed JSON: expected %s at byte %zu%s",
-                          number, sc.expected, sc.pos, st->options->strict ? "" : "; passed through");
-        st->stats.skipped++;
-        return st->options->strict ? -1 : write_out(line, len);
-    }
-    if (!shape.field.end || line[shape.field.start] != '"')
-        return write_out(line, len);
-    if (repair_line(st, line, len, &shape, &problem) == 0)
-        return write_out(st->out.data, st->out.len);
-    errata_batch_note(&st->console, name, "line %zu: field \"%s\": %s%s", number, st->field,
-                      problem, st->options->strict ? "" : "; passed through");
-    st->stats.skipped++;
-    return st->options->strict ? -1 : write_out(line, len);
+    int rc;
+    if (!shape.field || shape.field->type != ERRATA_JSON_STRING)
+        rc = write_out(line, len);
+    else if (repair_line(st, line, len, &shape, &problem) == 0)
+        rc = write_out(st->out.data, st->out.len);
+    else
+        rc = skip_line(st, name, line, len, "line %zu: field \"%s\": %s", number, st->field,
+                       problem);
+    errata_json_free(&object);
+    return rc;
 }
 
 static int process_stream(stream *st, FILE *in, const char *name)
@@ -631,8 +388,6 @@ int errata_batch_stream(const errata_engine *engine, const errata_cli_common *co
         rc = -1;
     errata_batch_stats_free(&st.stats);
     errata_scratch_free(st.scratch);
-    free(st.key_scratch.text.data);
-    free(st.value.text.data);
     free(st.field_out.data);
     free(st.edits_out.data);
     free(st.out.data);

@@ -134,6 +134,16 @@ test_check_jsonl_non_utf8_file_name() {
         "$IO/out" || fail "file name not made valid: $(cat "$IO/out")"
 }
 
+# The one escaping of cli/json.c, byte for byte: short escapes, \u00XX for
+# other controls and DEL, \ufffd for each byte that is not UTF-8.
+test_check_jsonl_escapes_exactly() {
+    local name=$'a\x7f\x08\x1f\xe4\xb8"\\.txt'
+    printf '为人民效劳\n' >"$name"
+    run_test_engine check --format=jsonl "$name"
+    assert_status 1
+    assert_contains "$IO/out" '{"file":"a\u007f\b\u001f\ufffd\ufffd\"\\.txt","line":1,'
+}
+
 test_check_jsonl_on_the_sample_is_valid() {
     run "$ERRATA" check --format=jsonl "$DATA/../../../corpus/wenku-sample.txt"
     assert_status 1

@@ -128,7 +128,7 @@ test_apply_names_the_bad_line() {
     run "$ERRATA" apply edits.jsonl
     assert_status 2
     assert_stderr <<'EOF'
-errata: edits.jsonl:7: not a JSON object: expected '"' at character 2
+errata: edits.jsonl:7: not a JSON object: expected a member name at byte 1
 EOF
     printf '{"file":"doc.txt","byte_start":0}\n' >edits.jsonl
     run "$ERRATA" apply edits.jsonl
