@@ -136,11 +136,35 @@ def _fix_jsonl(engine: core.Engine, shard: Shard, settings: Settings, out: str) 
     return fixer.counts
 
 
-def _looks_binary(data: bytes) -> bool:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return False  # UTF-16 by its BOM: its low bytes are text
-    probe = data[:BINARY_PROBE_BYTES]
-    return any(b < 0x20 and not 9 <= b <= 13 and b not in (0x1A, 0x1B) for b in probe)
+class ShardFailed(Exception):
+    """A shard that cannot be repaired, with the note that says why."""
+
+
+def _is_utf16_bom(data: bytes) -> bool:
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_truncated_utf16(data: bytes) -> bool:
+    """An odd-length file that is UTF-16 text but for its last byte: one cut
+    short, not a binary file (as cli/common.c tells them apart)."""
+    if len(data) % 2 == 0:
+        return False
+    try:
+        _, detected = core.decode_utf8(data[:-1])
+    except Error:
+        return False
+    return detected in ("UTF-16LE", "UTF-16BE")
+
+
+def _binary_at(data: bytes) -> Optional[int]:
+    """Where a file that cannot be decoded shows it is not text (a control
+    byte in its first 8 KiB), or None: then it is reported as undecodable."""
+    if _is_utf16_bom(data) or _is_truncated_utf16(data):
+        return None
+    for i, b in enumerate(data[:BINARY_PROBE_BYTES]):
+        if b < 0x20 and not 9 <= b <= 13 and b not in (0x1A, 0x1B):
+            return i
+    return None
 
 
 def _fix_text(engine: core.Engine, shard: Shard, settings: Settings, out: str) -> jsonl.Counts:
@@ -151,9 +175,12 @@ def _fix_text(engine: core.Engine, shard: Shard, settings: Settings, out: str) -
     try:
         text, encoding = core.decode_utf8(data)
     except Error as e:
+        at = _binary_at(data)
+        if at is None:  # reported, and the run fails, as errata fix -r does
+            raise ShardFailed(f"{shard.path}: cannot decode, left alone: {e}") from None
         counts.skipped = 1
-        what = "skipped: not a text file" if _looks_binary(data) else "cannot decode, left alone"
-        counts.notes.append(f"{shard.path}: {what}: {e}")
+        counts.notes.append(f"{shard.path}: skipped: not a text file "
+                            f"(byte 0x{data[at]:02X} at offset {at})")
         return counts
     counts.read = 1
     opts = core.check_options(settings.threshold, settings.disable)
@@ -177,6 +204,9 @@ def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
     try:
         counts = fix(_engine(settings), shard, settings, out)
         failed = 0
+    except ShardFailed as e:
+        counts, failed = jsonl.Counts(), 1
+        counts.notes.append(str(e))
     except (OSError, Error) as e:
         counts, failed = jsonl.Counts(), 1
         counts.notes.append(f"{shard.path}: {e}")

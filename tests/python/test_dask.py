@@ -172,18 +172,20 @@ def test_text_files_as_errata_fix_r_writes_them(cluster, tmp_path, cli):
     (tree / "sub" / "b.txt").write_bytes(sample.encode("gb18030"))
     (tree / "sub" / "c.txt").write_bytes(sample.encode("utf-16"))
     (tree / "clean.txt").write_text("今天天气很好。\n", encoding="utf-8")
-    (tree / "binary.dat").write_bytes(b"\x00\x01\x02binary")
+    (tree / "binary.dat").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x03\x00\x3e\x00")
     (tree / ".hidden.txt").write_text("坚持原那么", encoding="utf-8")
+    (tree / "undecodable.txt").write_bytes(b"abc\xff\xfe\x80\x81")
     reference = tmp_path / "reference"
-    subprocess.run([cli, "fix", "-q", "-r", "--output-dir", str(reference), str(tree)],
-                   check=True)
+    done = subprocess.run([cli, "fix", "-q", "-r", "--output-dir", str(reference), str(tree)])
+    assert done.returncode == 2
     out = tmp_path / "out"
     rc, err = _finish(_job(address, str(tree), out))
-    assert rc == 0, err
+    assert rc == 2, err
+    assert f"errata: {tree}/undecodable.txt: cannot decode, left alone: " in err
     got = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert got.pop(".errata-manifest.jsonl")
     want = {str(p.relative_to(reference)): p.read_bytes() for p in reference.rglob("*")
             if p.is_file()}
     assert sorted(want) == ["a.txt", "clean.txt", "sub/b.txt", "sub/c.txt"]
     assert got == want
-    assert "binary.dat: skipped: not a text file" in err
+    assert f"errata: {tree}/binary.dat: skipped: not a text file (byte 0x02 at offset 4)" in err
