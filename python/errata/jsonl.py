@@ -18,8 +18,8 @@ from typing import Optional
 
 from . import core
 
-# Arrays and objects nested deeper than this make a line malformed, as in
-# cli/stream.c (the top-level object not counted).
+# Arrays and objects nested this deep or deeper make a line malformed, as in
+# cli/json.c (the line's object at depth 0, its members' values at 1).
 MAX_JSON_DEPTH = 512
 
 _SPACE = re.compile(r"[ \t\r\n]*")
@@ -28,8 +28,8 @@ _BLANK = re.compile(rb"[ \t\r]*")
 # one-character escape.
 _ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
                      r"|u[0-9a-fA-F]{4}|.)", re.S)
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
-_NEEDS_ESCAPE_ASCII = re.compile(r'["\\\x00-\x1f\x80-\U0010ffff]')
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_NEEDS_ESCAPE_ASCII = re.compile(r'["\\\x00-\x1f\x7f-\U0010ffff]')
 _NAMED = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
           "\t": "\\t"}
 
@@ -80,8 +80,8 @@ class Counts:
 
 
 def _too_deep(s: str) -> bool:
-    """Whether a container nests deeper than MAX_JSON_DEPTH below the
-    top-level object (strings skipped)."""
+    """Whether a container lies MAX_JSON_DEPTH deep or deeper below the
+    line's object (strings skipped)."""
     depth, in_string, i, n = 0, False, 0, len(s)
     while i < n:
         c = s[i]
@@ -94,7 +94,7 @@ def _too_deep(s: str) -> bool:
             in_string = True
         elif c in "[{":
             depth += 1
-            if depth > MAX_JSON_DEPTH + 1:
+            if depth > MAX_JSON_DEPTH:  # the line's object is 1 here
                 return True
         elif c in "]}":
             depth -= 1
@@ -151,7 +151,9 @@ def _shape(s: str, field: str) -> tuple:
 
 
 def _escape(text: str, ascii_only: bool) -> str:
-    """text as the inside of a JSON string, as cli/stream.c escapes it."""
+    """text as the inside of a JSON string, as cli/json.c escapes it: the
+    short escapes, \\u00XX for the other controls and DEL, with ascii_only
+    \\uXXXX for every non-ASCII character."""
     pattern = _NEEDS_ESCAPE_ASCII if ascii_only else _NEEDS_ESCAPE
     return pattern.sub(_escape_char, text) if pattern.search(text) else text
 
