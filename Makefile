@@ -32,7 +32,8 @@ CLI_SRCS  := $(wildcard cli/*.c)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/cli/html_assets.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries/lookalike.tsv
+EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries/zh-formal-chars.bin \
+             dictionaries/lookalike.tsv
 
 .PHONY: all test unit-tests cli-tests sanitize-tests valgrind-tests eval bench install clean
 all: $(BUILD)/errata $(BUILD)/liberrata.a $(BUILD)/liberrata.so
@@ -105,6 +106,12 @@ html-figures: $(BUILD)/errata
 screenshot: $(BUILD)/errata
 	/usr/bin/python3 scripts/screenshot.py $(BUILD)/errata docs/review-page.png
 
+# The character model of formal text: regenerate dictionaries/zh-formal-chars.bin
+# from ../shared/data/formal-zh (CHARMODEL_SOURCES=files to use others).
+.PHONY: charmodel
+charmodel:
+	python3 scripts/build-charmodel.py $(CHARMODEL_SOURCES)
+
 # The language model: regenerate dictionaries/zh-lm.bin from the ARPA text
 # (MODEL=path to use another copy), measure it, check it on minimal pairs.
 .PHONY: model lm-bench lm-check
@@ -135,7 +142,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 VERSION    := $(shell sed -n 's/^.define ERRATA_VERSION_STRING "\(.*\)"/\1/p' lib/errata.h)
-SHARE_FILES := $(sort $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin \
+SHARE_FILES := $(sort $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries/zh-formal-chars.bin \
                dictionaries/lookalike.tsv $(wildcard dictionaries/*.md dictionaries/*LICENSE*))
 
 $(BUILD)/errata.pc: errata.pc.in lib/errata.h

@@ -151,6 +151,8 @@ typedef struct {
     int no_default_dictionaries;
     const char *model_path;
     int no_model;
+    const char *char_model_path;
+    int no_char_model;
     double apply_threshold; /* --threshold, --aggressive, --conservative */
     int apply_all;          /* --all: apply proposals too */
     char *disabled_rules;   /* --disable, joined with commas (NULL: none) */

@@ -656,6 +656,7 @@ static int parse_common_switch(errata_cli_args *args, errata_cli_common *c)
         int *flag;
     } flags[] = {{"--no-default-dict", &c->no_default_dictionaries},
                  {"--no-model", &c->no_model},
+                 {"--no-char-model", &c->no_char_model},
                  {"--all", &c->apply_all},
                  {"--quiet", &c->quiet},
                  {"-q", &c->quiet}};
@@ -696,6 +697,8 @@ static int parse_common_valued(errata_cli_args *args, errata_cli_common *c)
         bad = append_string(&c->dictionaries, &c->dictionary_count, value);
     else if (r == 0 && (r = errata_cli_match(args, "--model", &value)) > 0)
         c->model_path = value;
+    else if (r == 0 && (r = errata_cli_match(args, "--char-model", &value)) > 0)
+        c->char_model_path = value;
     else if (r == 0 && (r = errata_cli_match(args, "--threshold", &value)) > 0)
         bad = parse_threshold(command, value, &c->apply_threshold);
     else if (r == 0 && (r = errata_cli_match(args, "--disable", &value)) > 0)
@@ -775,6 +778,8 @@ int errata_cli_engine_new(const errata_cli_common *common, errata_engine **out)
     opts.dictionary_count = count;
     opts.model_path = common->model_path;
     opts.no_model = common->no_model;
+    opts.char_model_path = common->char_model_path;
+    opts.no_char_model = common->no_char_model;
     int rc = errata_engine_new(out, &opts);
     if (rc != ERRATA_OK)
         fprintf(stderr, "errata: %s\n", errata_error_message());

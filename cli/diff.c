@@ -28,9 +28,9 @@ static const char diff_help[] =
     "encoding (a UTF-8 BOM on the first line), so that the diff applies to it;\n"
     "a UTF-16 file's lines are shown in UTF-8, which patch cannot apply.\n"
     "\n"
-    "  --dict FILE, --no-default-dict, --model FILE, --no-model, --threshold=X,\n"
-    "  --conservative, --aggressive, --all, --disable=RULE,..., --input-encoding\n"
-    "  ENC: as for errata fix.\n"
+    "  --dict FILE, --no-default-dict, --model FILE, --no-model, --char-model FILE,\n"
+    "  --no-char-model, --threshold=X, --conservative, --aggressive, --all,\n"
+    "  --disable=RULE,..., --input-encoding ENC: as for errata fix.\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 no differences, 1 differences, 2 error.\n";

@@ -14,6 +14,7 @@ name##_end:                          \
 
 EMBED(errata_embedded_swaps, "dictionaries/swaps.dict")
 EMBED(errata_embedded_model, "dictionaries/zh-lm.bin")
+EMBED(errata_embedded_char_model, "dictionaries/zh-formal-chars.bin")
 EMBED(errata_embedded_lookalike, "dictionaries/lookalike.tsv")
 
     .section .note.GNU-stack,"",@progbits

@@ -1,9 +1,11 @@
 /* The engine: dictionaries, their automaton and the model, loaded once,
    then read-only and shared between threads. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "cm.h"
 #include "latin.h"
 #include "lm.h"
 #include "lookalike.h"
@@ -115,6 +117,35 @@ static int load_model(errata_engine *engine, const errata_engine_options *opts)
                                  (size_t)(errata_embedded_model_end - errata_embedded_model));
 }
 
+static int load_char_model(errata_engine *engine, const errata_engine_options *opts)
+{
+    if (opts->no_char_model)
+        return ERRATA_OK;
+    if (opts->char_model_path)
+        return errata_cm_open_file(&engine->cm, opts->char_model_path);
+    return errata_cm_open_memory(&engine->cm, errata_embedded_char_model,
+                                 (size_t)(errata_embedded_char_model_end - errata_embedded_char_model));
+}
+
+/* The caller's options (NULL: the defaults) as the current version; a
+   version-1 struct is shorter, so only its fields are read. */
+static int read_engine_options(const errata_engine_options *opts, errata_engine_options *out)
+{
+    static const errata_engine_options defaults = ERRATA_ENGINE_OPTIONS_INIT;
+    *out = defaults;
+    if (!opts)
+        return ERRATA_OK;
+    if (opts->version == 1) {
+        memcpy(out, opts, offsetof(errata_engine_options, char_model_path));
+        out->version = ERRATA_ENGINE_OPTIONS_VERSION;
+        return ERRATA_OK;
+    }
+    if (opts->version != ERRATA_ENGINE_OPTIONS_VERSION)
+        return errata_fail(ERRATA_EINVAL, "errata_engine_new: unknown options version %u", opts->version);
+    *out = *opts;
+    return ERRATA_OK;
+}
+
 /* The OCR passes: the look-alike table (parsed when first needed), and
    hunspell's English dictionary when it is installed (without it, Latin
    words are left alone). */
@@ -126,26 +157,28 @@ static int load_ocr_tables(errata_engine *engine)
     return rc;
 }
 
-int errata_engine_new(errata_engine **out, const errata_engine_options *opts)
+int errata_engine_new(errata_engine **out, const errata_engine_options *caller_opts)
 {
-    static const errata_engine_options defaults = ERRATA_ENGINE_OPTIONS_INIT;
     if (!out)
         return errata_fail(ERRATA_EINVAL, "errata_engine_new: NULL out");
     *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    if (opts->version != ERRATA_ENGINE_OPTIONS_VERSION)
-        return errata_fail(ERRATA_EINVAL, "errata_engine_new: unknown options version %u", opts->version);
+    errata_engine_options options;
+    const errata_engine_options *opts = &options;
+    int rc = read_engine_options(caller_opts, &options);
+    if (rc)
+        return rc;
     errata_engine *engine = calloc(1, sizeof *engine);
     if (!engine)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    int rc = load_dictionaries(engine, opts);
+    rc = load_dictionaries(engine, opts);
     if (!rc)
         rc = collect_keys(engine);
     if (!rc)
         rc = build_automaton(engine);
     if (!rc)
         rc = load_model(engine, opts);
+    if (!rc)
+        rc = load_char_model(engine, opts);
     if (!rc)
         rc = load_ocr_tables(engine);
     if (rc) {
@@ -161,6 +194,7 @@ void errata_engine_free(errata_engine *engine)
     if (!engine)
         return;
     errata_lm_free(engine->lm);
+    errata_cm_free(engine->cm);
     errata_lookalike_source_free(engine->lookalikes);
     errata_latin_speller_free(engine->speller);
     errata_ac_free(engine->automaton);

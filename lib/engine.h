@@ -6,6 +6,7 @@
 #include "dict.h"
 
 struct errata_lm;
+struct errata_cm;
 struct errata_lookalike_source;
 struct errata_latin_speller;
 
@@ -27,6 +28,7 @@ struct errata_engine {
     size_t *key_originals; /* entry indices, grouped by key */
     errata_ac *automaton;
     struct errata_lm *lm; /* NULL without a model */
+    struct errata_cm *cm; /* the character model of formal text; NULL without one */
     struct errata_lookalike_source *lookalikes;
     struct errata_latin_speller *speller; /* NULL without hunspell's English dictionary */
 };

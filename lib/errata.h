@@ -48,7 +48,7 @@ ERRATA_API const char *errata_version(void);
 
 typedef struct errata_engine errata_engine;
 
-#define ERRATA_ENGINE_OPTIONS_VERSION 1
+#define ERRATA_ENGINE_OPTIONS_VERSION 2
 
 typedef struct {
     unsigned version;
@@ -61,9 +61,15 @@ typedef struct {
     const char *model_path;
     /* Do without a language model (decisions from rules and evidence only). */
     int no_model;
+    /* Since version 2: a character model file (the n-gram counts of clean
+       formal text, dictionaries/CHARMODEL.md) to use instead of the
+       embedded one (NULL: embedded), or none at all.  A program built with
+       version 1 gets the embedded one. */
+    const char *char_model_path;
+    int no_char_model;
 } errata_engine_options;
 
-#define ERRATA_ENGINE_OPTIONS_INIT {ERRATA_ENGINE_OPTIONS_VERSION, 0, NULL, 0, NULL, 0}
+#define ERRATA_ENGINE_OPTIONS_INIT {ERRATA_ENGINE_OPTIONS_VERSION, 0, NULL, 0, NULL, 0, NULL, 0}
 
 ERRATA_API int errata_engine_new(errata_engine **out, const errata_engine_options *opts);
 ERRATA_API void errata_engine_free(errata_engine *engine);

@@ -15,6 +15,10 @@
 /* Record the calling thread's error message (printf format) and return code. */
 int errata_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Map the file at path read-only: *map and *size (NULL and 0 for an empty
+   file; the caller munmap()s).  ERRATA_EIO naming the file on failure. */
+int errata_map_file(const char *path, void **map, size_t *size);
+
 /* ------------------------------------------------------------ memory */
 
 /* Grow *items (element size elem) so that it holds at least need elements. */
@@ -104,6 +108,7 @@ int errata_layout_check(const char *text, size_t len, size_t code_points,
 
 extern const char errata_embedded_swaps[], errata_embedded_swaps_end[];
 extern const char errata_embedded_model[], errata_embedded_model_end[];
+extern const char errata_embedded_char_model[], errata_embedded_char_model_end[];
 extern const char errata_embedded_lookalike[], errata_embedded_lookalike_end[];
 
 #endif

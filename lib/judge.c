@@ -12,10 +12,12 @@
    survives elsewhere, its form is mostly used legitimately there, or the
    document shows the other swap family only. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "cm.h"
 #include "lm.h"
 
 #define CONFIDENCE_FIX_RULE 0.97
@@ -35,7 +37,16 @@
    while its original never does probably was. */
 #define MARGIN_ORIGINAL_SURVIVES 1.0
 #define MARGIN_ORIGINAL_GONE 1.0
+/* One certain repair in a whole document is thin evidence that a swap
+   table was applied to it (a man page may say 根底 once). */
+#define MARGIN_SINGLE_MARKER 2.0
 #define CONFIDENCE_SLOPE 1.5
+/* The character model of formal text counts this much beside the
+   trigram model (both log10). */
+#define CHAR_MODEL_WEIGHT 0.5
+/* An n-gram pair is quoted in a reason when one side was seen this often. */
+#define EVIDENCE_MIN_COUNT 3
+#define EVIDENCE_CONTEXT_BONUS 0.5 /* per character of context, in the natural log of the ratio */
 
 #define WINDOW_CONTEXT_CHARS 4 /* Han characters either side of a cluster */
 #define CLUSTER_GAP_BYTES 12   /* candidates this close are decided together */
@@ -45,7 +56,7 @@
 #define SEEN_BYTES_PER_SLOT 256 /* scored windows remembered: one per this many bytes */
 #define SEEN_MIN_BITS 6
 #define SEEN_MAX_BITS 11
-#define SEEN_MAX_BYTES 64 /* longer windows are always scored */
+#define SEEN_MAX_BYTES 80 /* longer window keys are always scored */
 
 typedef struct {
     size_t markers;              /* certain swap candidates */
@@ -137,20 +148,25 @@ static uint32_t code_point_before(const char *text, size_t pos, size_t *start)
     return errata_utf8_next(text, pos, &q);
 }
 
-/* Extend [start, end) over up to WINDOW_CONTEXT_CHARS Han characters either side. */
+/* Extend [start, end) over up to WINDOW_CONTEXT_CHARS Han characters either
+   side, and over the non-Han character that ends the clause where it comes
+   sooner: the character model takes it as a boundary (the trigram model
+   scores nothing for it). */
 static void han_window(const char *text, size_t len, size_t *start, size_t *end)
 {
     for (int n = 0; n < WINDOW_CONTEXT_CHARS && *start > 0; n++) {
         size_t prev;
-        if (!errata_is_han(code_point_before(text, *start, &prev)))
-            break;
+        int han = errata_is_han(code_point_before(text, *start, &prev));
         *start = prev;
+        if (!han)
+            break;
     }
     for (int n = 0; n < WINDOW_CONTEXT_CHARS && *end < len; n++) {
         size_t next = *end;
-        if (!errata_is_han(errata_utf8_next(text, len, &next)))
-            break;
+        int han = errata_is_han(errata_utf8_next(text, len, &next));
         *end = next;
+        if (!han)
+            break;
     }
 }
 
@@ -208,9 +224,9 @@ static size_t longest_rendering(const window *w)
     return n;
 }
 
-/* A window already scored, by its text (in this document, or with a
-   scratch in any document before it): a phrase that recurs in the same
-   context is scored once. */
+/* A window already scored, by its key (seen_key(); in this document, or
+   with a scratch in any document before it): a phrase that recurs in the
+   same context is scored once. */
 typedef struct {
     uint64_t hash; /* 0: empty */
     double score;
@@ -222,14 +238,17 @@ typedef struct {
    windows seen (direct-mapped: a window evicts whatever had its slot). */
 typedef struct {
     const errata_lm *lm;
+    const errata_cm *cm; /* NULL without a character model */
     errata_lm_memo *memo;
     seen_window *seen;
     unsigned seen_bits;
 } window_scorer;
 
-static int scorer_init(window_scorer *sc, const errata_lm *lm, size_t len)
+static int scorer_init(window_scorer *sc, const errata_engine *engine, size_t len)
 {
+    const errata_lm *lm = engine->lm;
     sc->lm = lm;
+    sc->cm = engine->cm;
     sc->memo = errata_lm_memo_new(lm, len / MEMO_BYTES_PER_SLOT);
     size_t windows = len / SEEN_BYTES_PER_SLOT;
     sc->seen_bits = SEEN_MIN_BITS;
@@ -265,19 +284,66 @@ static uint64_t text_hash(const char *text, size_t n)
     return h ? h : 1;
 }
 
+/* What the character model says of the window's text beyond what it says
+   of the slots' words alone: how well each word fits its context in formal
+   text, without that text's preference for some words over others (laws
+   say 生产 far more often than 消费, wherever they stand). */
+static double char_model_context(const errata_cm *cm, const window *w, const char *rendered,
+                                 size_t n)
+{
+    double score = errata_cm_score(cm, rendered, n);
+    for (size_t i = 0; i < w->slot_count; i++) {
+        const slot *s = &w->slots[i];
+        const char *word = w->choice[i] ? s->options[w->choice[i]] : w->text + s->start;
+        size_t len = w->choice[i] ? strlen(word) : s->end - s->start;
+        score -= errata_cm_score(cm, word, len);
+    }
+    return score;
+}
+
+/* The window's score with its slots' current choices: the trigram model's,
+   plus the character model's evidence when there is one. */
+static double combined_score(window_scorer *sc, const window *w, const char *rendered, size_t n)
+{
+    double score = errata_lm_score_memo(sc->lm, sc->memo, rendered, n);
+    if (sc->cm)
+        score += CHAR_MODEL_WEIGHT * char_model_context(sc->cm, w, rendered, n);
+    return score;
+}
+
+/* The key of a rendered window in the seen windows: its text, then where
+   each slot's word lies in it (the character model's score depends on
+   those words, not only on the text).  0 when too long to be kept. */
+static size_t seen_key(const window *w, const char *rendered, size_t n, char *key)
+{
+    if (n + 2 * w->slot_count > SEEN_MAX_BYTES)
+        return 0;
+    memcpy(key, rendered, n);
+    size_t out = n, shift = 0;
+    for (size_t i = 0; i < w->slot_count; i++) {
+        const slot *s = &w->slots[i];
+        size_t word = w->choice[i] ? strlen(s->options[w->choice[i]]) : s->end - s->start;
+        key[out++] = (char)(s->start - w->start + shift); /* < SEEN_MAX_BYTES */
+        key[out++] = (char)word;
+        shift += word - (s->end - s->start);
+    }
+    return out;
+}
+
 static double score_window(window_scorer *sc, const window *w)
 {
-    char buf[WINDOW_MAX_BYTES];
+    char buf[WINDOW_MAX_BYTES], key[SEEN_MAX_BYTES];
     size_t n = render_window(w, buf);
-    if (n > SEEN_MAX_BYTES)
-        return errata_lm_score_memo(sc->lm, sc->memo, buf, n);
-    uint64_t h = text_hash(buf, n);
+    size_t key_len = seen_key(w, buf, n, key);
+    if (key_len == 0)
+        return combined_score(sc, w, buf, n);
+    uint64_t h = text_hash(key, key_len);
     seen_window *slot = &sc->seen[h >> (64 - sc->seen_bits)];
-    if (slot->hash != h || slot->len != n || memcmp(slot->text, buf, n) != 0) {
+    if (slot->hash != h || slot->len != key_len || memcmp(slot->text, key, key_len) != 0) {
         slot->hash = h;
-        slot->len = n;
-        memcpy(slot->text, buf, n);
-        slot->score = errata_lm_score_memo(sc->lm, sc->memo, buf, n);
+        slot->len = key_len;
+        memcpy(slot->text, key, key_len);
+        slot->score = combined_score(sc, w, buf, n);
     }
     return slot->score;
 }
@@ -366,6 +432,8 @@ static double required_margin(const errata_entry *e, const doc_evidence *ev, siz
     if ((e->family == ERRATA_FAMILY_A && ev->family_b > 0 && ev->family_a == 0) ||
         (e->family == ERRATA_FAMILY_B && ev->family_a > 0 && ev->family_b == 0))
         margin += MARGIN_OTHER_FAMILY;
+    if (ev->markers < 2 && !opts->assume_damaged)
+        margin += MARGIN_SINGLE_MARKER;
     if (ev->legitimate[entry] > ev->confirmed[entry])
         margin += MARGIN_LEGITIMATE_USE;
     if (!ev->confirmed[entry] && ev->originals_seen[entry])
@@ -383,10 +451,89 @@ static double margin_confidence(double margin, double required)
     return 1.0 / (1.0 + exp(-(CONFIDENCE_SLOPE * (margin - required) + at_threshold)));
 }
 
-static int add_contextual_edit(const errata_engine *engine, const char *text, const slot *s,
-                               size_t choice, double margin, const doc_evidence *ev,
-                               const errata_check_options *opts, errata_edit_list *edits,
-                               const errata_candidate *c)
+/* The start of the k Han characters before pos (fewer at a non-Han one). */
+static size_t han_before(const char *text, size_t pos, size_t k)
+{
+    for (; k > 0 && pos > 0; k--) {
+        size_t prev;
+        if (!errata_is_han(code_point_before(text, pos, &prev)))
+            break;
+        pos = prev;
+    }
+    return pos;
+}
+
+/* The end of the k Han characters from pos on (fewer at a non-Han one). */
+static size_t han_after(const char *text, size_t len, size_t pos, size_t k)
+{
+    for (; k > 0 && pos < len; k--) {
+        size_t next = pos;
+        if (!errata_is_han(errata_utf8_next(text, len, &next)))
+            break;
+        pos = next;
+    }
+    return pos;
+}
+
+/* How often text[from..at) + word + text[to..until) occurs in formal text;
+   into buf, that string. */
+static uint64_t count_in_context(const errata_cm *cm, const char *text, size_t from, size_t at,
+                                 const char *word, size_t to, size_t until, char *buf, size_t *n)
+{
+    size_t left = at - from, wlen = strlen(word), right = until - to;
+    memcpy(buf, text + from, left);
+    memcpy(buf + left, word, wlen);
+    memcpy(buf + left + wlen, text + to, right);
+    *n = left + wlen + right;
+    buf[*n] = '\0';
+    return errata_cm_count_text(cm, buf, *n);
+}
+
+#define EVIDENCE_BYTES (4 * ERRATA_CM_ORDER + 1) /* an n-gram of the character model, in UTF-8 */
+
+/* The n-gram pair (the slot's word in the option's place and in the text's,
+   with up to two characters of context either side) whose counts in formal
+   text differ most, as "投资项目 497× vs 投资工程 7× in clean formal text; ",
+   or "" when no such n-gram was seen EVIDENCE_MIN_COUNT times. */
+static void formal_text_evidence(const errata_cm *cm, const char *text, size_t len,
+                                 const slot *s, const char *option, char *out, size_t size)
+{
+    char form[EVIDENCE_BYTES] = "";
+    size_t form_len = s->end - s->start;
+    out[0] = '\0';
+    if (!cm || form_len >= sizeof form)
+        return;
+    memcpy(form, text + s->start, form_len);
+    form[form_len] = '\0';
+    double best = 0;
+    for (size_t k = 0; k <= 2; k++) {
+        size_t from = han_before(text, s->start, k);
+        for (size_t m = 0; m <= 2 && k + m > 0; m++) {
+            size_t until = han_after(text, len, s->end, m);
+            size_t word = strlen(option) > form_len ? strlen(option) : form_len;
+            if (s->start - from + word + (until - s->end) >= EVIDENCE_BYTES)
+                continue;
+            char with_option[EVIDENCE_BYTES], with_form[EVIDENCE_BYTES];
+            size_t n1, n2;
+            uint64_t c1 = count_in_context(cm, text, from, s->start, option, s->end, until,
+                                           with_option, &n1);
+            uint64_t c2 = count_in_context(cm, text, from, s->start, form, s->end, until,
+                                           with_form, &n2);
+            /* A longer context reads more like the words a reviewer knows. */
+            double strength = fabs(log((c1 + 1.0) / (c2 + 1.0))) + EVIDENCE_CONTEXT_BONUS * (double)(k + m);
+            if ((c1 >= EVIDENCE_MIN_COUNT || c2 >= EVIDENCE_MIN_COUNT) && strength > best) {
+                best = strength;
+                snprintf(out, size, "%s %llu\u00d7 vs %s %llu\u00d7 in clean formal text; ",
+                         with_option, (unsigned long long)c1, with_form, (unsigned long long)c2);
+            }
+        }
+    }
+}
+
+static int add_contextual_edit(const errata_engine *engine, const char *text, size_t len,
+                               const slot *s, size_t choice, double margin,
+                               const doc_evidence *ev, const errata_check_options *opts,
+                               errata_edit_list *edits, const errata_candidate *c)
 {
     size_t entry = c->alternatives[choice - 1];
     const errata_entry *e = &engine->dict.entries[entry];
@@ -396,12 +543,15 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, co
     double confidence = margin_confidence(margin, required);
     if (confidence < opts->propose_threshold)
         return ERRATA_OK; /* errata_edit_list_finish() would drop it */
+    char evidence[4 * EVIDENCE_BYTES + 64];
+    formal_text_evidence(engine->cm, text, len, s, e->original, evidence, sizeof evidence);
     return errata_edit_list_add(edits, text, s->start, s->end, e->original, e->rule, entry_kind(e),
                                 confidence,
-                                "language model prefers \"%s\" by %.2f (log10; %.1f needed): "
+                                "%s%s prefers \"%s\" by %.2f (log10; %.1f needed): "
                                 "%zu swap markers in the document; this pair confirmed %u times, "
                                 "legitimate %u times",
-                                e->original, margin, required, ev->markers, ev->confirmed[entry],
+                                evidence, engine->cm ? "context" : "language model", e->original,
+                                margin, required, ev->markers, ev->confirmed[entry],
                                 ev->legitimate[entry]);
 }
 
@@ -487,8 +637,8 @@ static int judge_cluster(const errata_engine *engine, window_scorer *sc, const c
         if (w.choice[i] == 0)
             continue;
         double margin = own_margin(&w, free_slots, free_count, k, &scores, best);
-        int rc = add_contextual_edit(engine, text, &w.slots[i], w.choice[i], margin, ev, opts, edits,
-                                     &cands->items[w.slots[i].candidate]);
+        int rc = add_contextual_edit(engine, text, len, &w.slots[i], w.choice[i], margin, ev, opts,
+                                     edits, &cands->items[w.slots[i].candidate]);
         if (rc)
             return rc;
     }
@@ -515,7 +665,7 @@ int errata_scratch_new(const errata_engine *engine, errata_scratch **out)
     if (!s)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     s->engine = engine;
-    int rc = engine->lm ? scorer_init(&s->scorer, engine->lm, SCRATCH_TEXT_BYTES) : ERRATA_OK;
+    int rc = engine->lm ? scorer_init(&s->scorer, engine, SCRATCH_TEXT_BYTES) : ERRATA_OK;
     if (rc) {
         errata_scratch_free(s);
         return rc;
@@ -557,7 +707,7 @@ int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch
     }
     window_scorer own = {0}, *sc = scratch ? &scratch->scorer : &own;
     if (!rc && !scratch)
-        rc = scorer_init(&own, engine->lm, len);
+        rc = scorer_init(&own, engine, len);
     for (size_t i = 0; !rc && i < cands->count;) {
         if (cands->items[i].verdict != ERRATA_VERDICT_CONTEXTUAL) {
             i++;

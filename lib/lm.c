@@ -3,13 +3,9 @@
    scoring.  Layout of the image: see the top of scripts/build-lm.py. */
 #include "lm.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -266,27 +262,12 @@ int errata_lm_open_file(errata_lm **out, const char *path)
     if (!out || !path)
         return errata_fail(ERRATA_EINVAL, "errata_lm_open_file: NULL argument");
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errata_fail(ERRATA_EIO, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int err = errno;
-        close(fd);
-        return errata_fail(ERRATA_EIO, "%s: cannot stat: %s", path, strerror(err));
-    }
-    size_t size = (size_t)st.st_size;
-    void *map = NULL;
-    if (size > 0) {
-        map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map == MAP_FAILED) {
-            int err = errno;
-            close(fd);
-            return errata_fail(ERRATA_EIO, "%s: cannot map: %s", path, strerror(err));
-        }
-    }
-    close(fd);
-    int rc = open_image(out, map, size, path);
+    void *map;
+    size_t size;
+    int rc = errata_map_file(path, &map, &size);
+    if (rc)
+        return rc;
+    rc = open_image(out, map, size, path);
     if (rc) {
         if (map)
             munmap(map, size);

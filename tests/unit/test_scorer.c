@@ -68,19 +68,57 @@ static void clean_document_keeps_its_ambiguous_words(void **state)
 static void evidence_decides_how_readily_a_pair_fires(void **state)
 {
     (void)state;
+    /* one certain repair in the whole text is thin evidence: the unconfirmed
+       pair is not even proposed */
+    assert_fixed("加强根底设施建设。把开展作为要务。", "加强基础设施建设。把开展作为要务。");
     errata_result *result = NULL;
-    const char *text = "加强根底设施建设。把开展作为要务。";
+    const char *text = "加强根底设施建设，夯实根底。把开展作为要务。";
     assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
-    assert_int_equal(errata_result_count(result), 2);
-    const errata_edit *e = errata_result_edit(result, 1);
-    /* a damaged document, but the pair itself is not confirmed: proposed only */
+    assert_int_equal(errata_result_count(result), 3);
+    const errata_edit *e = errata_result_edit(result, 2);
+    /* two: the context decides, and the reason quotes the formal text */
     assert_string_equal(e->new_text, "发展");
+    assert_int_equal(e->action, ERRATA_ACTION_APPLY);
+    assert_non_null(strstr(e->reason, "把发展 19× vs 把开展 2× in clean formal text; "
+                                      "context prefers \"发展\""));
+    errata_result_free(result);
+    /* once 科学开展观 confirms the pair, a single marker is enough */
+    assert_fixed("加强根底设施建设。坚持科学开展观，把开展作为要务。",
+                 "加强基础设施建设。坚持科学发展观，把发展作为要务。");
+}
+
+/* What the counts of formal text decide where the trigram model cannot. */
+static void formal_text_tells_common_words_apart(void **state)
+{
+    (void)state;
+    assert_fixed("我们推进平安消费，加快投资工程建设。", "我们推进安全生产，加快投资项目建设。");
+    assert_fixed("我们推进平安消费，狠抓工程质量。", "我们推进安全生产，狠抓工程质量。");
+    assert_fixed("我们推进平安消费，依照规定办理。", "我们推进安全生产，按照规定办理。");
+    errata_result *result = NULL;
+    const char *text = "我们推进平安消费，加快投资工程建设。";
+    assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 3);
+    assert_non_null(strstr(errata_result_edit(result, 2)->reason,
+                           "投资项目 497× vs 投资工程 7× in clean formal text"));
+    errata_result_free(result);
+}
+
+static void without_the_character_model_the_trigram_model_decides_alone(void **state)
+{
+    (void)state;
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_char_model = 1;
+    errata_engine *engine = NULL;
+    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
+    errata_result *result = NULL;
+    const char *text = "加强根底设施建设，夯实根底。把开展作为要务。";
+    assert_int_equal(errata_check(engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 3);
+    const errata_edit *e = errata_result_edit(result, 2);
     assert_int_equal(e->action, ERRATA_ACTION_PROPOSE);
     assert_non_null(strstr(e->reason, "language model prefers \"发展\""));
     errata_result_free(result);
-    /* once 科学开展观 confirms the pair, the same clause is repaired */
-    assert_fixed("加强根底设施建设。坚持科学开展观，把开展作为要务。",
-                 "加强基础设施建设。坚持科学发展观，把发展作为要务。");
+    errata_engine_free(engine);
 }
 
 /* A dictionary whose contextual pairs have no rules: only the model decides. */
@@ -176,6 +214,8 @@ int main(void)
         cmocka_unit_test(campaign_names_and_consumer_words_stay),
         cmocka_unit_test(clean_document_keeps_its_ambiguous_words),
         cmocka_unit_test(evidence_decides_how_readily_a_pair_fires),
+        cmocka_unit_test(formal_text_tells_common_words_apart),
+        cmocka_unit_test(without_the_character_model_the_trigram_model_decides_alone),
         cmocka_unit_test(neighbouring_candidates_are_decided_together),
         cmocka_unit_test(a_scratch_kept_across_texts_changes_no_decision),
         cmocka_unit_test(a_scratch_serves_only_its_engine),

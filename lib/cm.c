@@ -1,0 +1,419 @@
+/* The character n-gram model: loading the image written by
+   scripts/build-charmodel.py (its layout is described there), counting
+   n-grams by binary search in the sorted tables, and Witten-Bell scoring. */
+#include "cm.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+#define CM_MAGIC "ERRATACM"
+#define CM_VERSION 1u
+#define CM_SYMBOL_BITS 13
+#define CM_COUNT_BITS 12
+#define CM_EXACT_COUNTS 2048 /* counts below this are stored as they are */
+#define CM_CODES_PER_OCTAVE 256.0
+
+enum cm_section { SEC_VOCAB, SEC_UNIGRAM, SEC_INDEX2, SEC_TABLE2, SEC_INDEX3, SEC_TABLE3,
+                  SEC_INDEX4, SEC_TABLE4, SEC_COUNT };
+
+static const char *const section_names[SEC_COUNT] = {
+    "VOCAB", "UNIGRAM", "INDEX2", "TABLE2", "INDEX3", "TABLE3", "INDEX4", "TABLE4"};
+
+#define HDR_SECTIONS 56
+#define HDR_SIZE (HDR_SECTIONS + 16 * SEC_COUNT + 4)
+
+struct errata_cm {
+    const unsigned char *sec[SEC_COUNT];
+    uint32_t symbols;                   /* boundary, unknown, vocabulary */
+    uint32_t entries[ERRATA_CM_ORDER + 1]; /* n-grams per order (2..4) */
+    uint64_t total;                     /* symbols in the training text */
+    void *mapping;                      /* the mmap()ed file, or NULL */
+    size_t mapping_size;
+};
+
+/* ------------------------------------------------------------ loads */
+
+static uint32_t load_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t load_u64(const unsigned char *p)
+{
+    return (uint64_t)load_u32(p) | (uint64_t)load_u32(p + 4) << 32;
+}
+
+static uint32_t vocab_code_point(const errata_cm *cm, uint32_t symbol)
+{
+    return load_u32(cm->sec[SEC_VOCAB] + 4 * (size_t)symbol);
+}
+
+static uint32_t index_at(const errata_cm *cm, size_t order, uint32_t symbol)
+{
+    return load_u32(cm->sec[SEC_INDEX2 + 2 * (order - 2)] + 4 * (size_t)symbol);
+}
+
+static uint64_t table_at(const errata_cm *cm, size_t order, size_t i)
+{
+    return load_u64(cm->sec[SEC_TABLE2 + 2 * (order - 2)] + 8 * i);
+}
+
+static uint64_t decode_count(uint64_t code)
+{
+    if (code < CM_EXACT_COUNTS)
+        return code;
+    double c = CM_EXACT_COUNTS * exp2((double)(code - CM_EXACT_COUNTS) / CM_CODES_PER_OCTAVE);
+    return (uint64_t)(c + 0.5);
+}
+
+/* ------------------------------------------------------------ validation */
+
+static uint32_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint32_t h = 0x811C9DC5u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x01000193u;
+    return h;
+}
+
+static int check_header(const unsigned char *data, size_t size, const char *name)
+{
+    if (size == 0)
+        return errata_fail(ERRATA_EFORMAT, "%s: empty character model", name);
+    if (size < 8 || memcmp(data, CM_MAGIC, 8) != 0)
+        return errata_fail(ERRATA_EFORMAT, "%s: not an errata character model (bad magic)", name);
+    if (size < HDR_SIZE)
+        return errata_fail(ERRATA_EFORMAT, "%s: truncated: %zu bytes, the header alone needs %d",
+                           name, size, HDR_SIZE);
+    if (load_u32(data + 8) != CM_VERSION)
+        return errata_fail(ERRATA_EFORMAT, "%s: format version %u, this library reads version %u",
+                           name, load_u32(data + 8), CM_VERSION);
+    if (load_u32(data + 12) != HDR_SIZE)
+        return errata_fail(ERRATA_EFORMAT, "%s: header size %u, expected %d", name,
+                           load_u32(data + 12), HDR_SIZE);
+    if (fnv1a(data, HDR_SIZE - 4) != load_u32(data + HDR_SIZE - 4))
+        return errata_fail(ERRATA_EFORMAT, "%s: header checksum mismatch (corrupted header)", name);
+    uint64_t declared = load_u64(data + 16);
+    if (declared != size)
+        return errata_fail(ERRATA_EFORMAT, "%s: %s: %zu bytes, the header says %llu", name,
+                           size < declared ? "truncated" : "trailing bytes", size,
+                           (unsigned long long)declared);
+    if (load_u32(data + 24) != ERRATA_CM_ORDER || load_u32(data + 28) != CM_SYMBOL_BITS)
+        return errata_fail(ERRATA_EFORMAT, "%s: order %u with %u-bit symbols, this library reads "
+                           "order %d with %d-bit symbols", name, load_u32(data + 24),
+                           load_u32(data + 28), ERRATA_CM_ORDER, CM_SYMBOL_BITS);
+    uint32_t symbols = load_u32(data + 32);
+    if (symbols < 3 || symbols > (1u << CM_SYMBOL_BITS))
+        return errata_fail(ERRATA_EFORMAT, "%s: %u symbols do not fit %d bits", name, symbols,
+                           CM_SYMBOL_BITS);
+    return ERRATA_OK;
+}
+
+static uint64_t expected_size(const errata_cm *cm, enum cm_section s)
+{
+    switch (s) {
+    case SEC_VOCAB:
+    case SEC_UNIGRAM: return 4 * (uint64_t)cm->symbols;
+    case SEC_INDEX2:
+    case SEC_INDEX3:
+    case SEC_INDEX4: return 4 * ((uint64_t)cm->symbols + 1);
+    default: return 8 * (uint64_t)cm->entries[2 + (s - SEC_TABLE2) / 2];
+    }
+}
+
+static int check_sections(errata_cm *cm, const unsigned char *data, size_t size, const char *name)
+{
+    uint64_t previous_end = HDR_SIZE;
+    for (int s = 0; s < SEC_COUNT; s++) {
+        const unsigned char *rec = data + HDR_SECTIONS + 16 * s;
+        uint64_t offset = load_u64(rec), length = load_u64(rec + 8);
+        uint64_t expected = expected_size(cm, (enum cm_section)s);
+        if (offset < previous_end || offset % 8 || offset > size || length > size - offset)
+            return errata_fail(ERRATA_EFORMAT,
+                               "%s: section %s (offset %llu, %llu bytes) lies outside the file "
+                               "(%zu bytes), is misaligned or overlaps the previous section",
+                               name, section_names[s], (unsigned long long)offset,
+                               (unsigned long long)length, size);
+        if (length != expected)
+            return errata_fail(ERRATA_EFORMAT, "%s: section %s has %llu bytes, expected %llu", name,
+                               section_names[s], (unsigned long long)length,
+                               (unsigned long long)expected);
+        cm->sec[s] = data + offset;
+        previous_end = offset + length;
+    }
+    return ERRATA_OK;
+}
+
+/* The searches rely on these: code points increasing (symbol lookup) and
+   each index rising to its table's end (table ranges). */
+static int check_indexes(const errata_cm *cm, const char *name)
+{
+    for (uint32_t s = 3; s < cm->symbols; s++)
+        if (vocab_code_point(cm, s) <= vocab_code_point(cm, s - 1))
+            return errata_fail(ERRATA_EFORMAT, "%s: vocabulary not in code point order at symbol %u",
+                               name, s);
+    for (size_t order = 2; order <= ERRATA_CM_ORDER; order++) {
+        uint32_t previous = 0;
+        for (uint32_t s = 0; s <= cm->symbols; s++) {
+            uint32_t at = index_at(cm, order, s);
+            if (at < previous || at > cm->entries[order])
+                return errata_fail(ERRATA_EFORMAT, "%s: index of order %zu corrupted at symbol %u",
+                                   name, order, s);
+            previous = at;
+        }
+        if (previous != cm->entries[order])
+            return errata_fail(ERRATA_EFORMAT, "%s: index of order %zu ends at %u of %u entries",
+                               name, order, previous, cm->entries[order]);
+    }
+    return ERRATA_OK;
+}
+
+static int open_image(errata_cm **out, const void *data, size_t size, const char *name)
+{
+    const unsigned char *bytes = data;
+    *out = NULL;
+    int rc = check_header(bytes, size, name);
+    if (rc)
+        return rc;
+    errata_cm *cm = calloc(1, sizeof *cm);
+    if (!cm)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    cm->symbols = load_u32(bytes + 32);
+    for (size_t order = 2; order <= ERRATA_CM_ORDER; order++)
+        cm->entries[order] = load_u32(bytes + 36 + 4 * (order - 2));
+    cm->total = load_u64(bytes + 48);
+    rc = check_sections(cm, bytes, size, name);
+    if (!rc)
+        rc = check_indexes(cm, name);
+    if (rc) {
+        free(cm);
+        return rc;
+    }
+    *out = cm;
+    return ERRATA_OK;
+}
+
+int errata_cm_open_memory(errata_cm **out, const void *data, size_t size)
+{
+    if (!out || (!data && size))
+        return errata_fail(ERRATA_EINVAL, "errata_cm_open_memory: NULL argument");
+    return open_image(out, data, size, "character model in memory");
+}
+
+int errata_cm_open_file(errata_cm **out, const char *path)
+{
+    if (!out || !path)
+        return errata_fail(ERRATA_EINVAL, "errata_cm_open_file: NULL argument");
+    *out = NULL;
+    void *map;
+    size_t size;
+    int rc = errata_map_file(path, &map, &size);
+    if (!rc)
+        rc = open_image(out, map, size, path);
+    if (rc) {
+        if (map)
+            munmap(map, size);
+        return rc;
+    }
+    (*out)->mapping = map;
+    (*out)->mapping_size = size;
+    return ERRATA_OK;
+}
+
+void errata_cm_free(errata_cm *cm)
+{
+    if (!cm)
+        return;
+    if (cm->mapping)
+        munmap(cm->mapping, cm->mapping_size);
+    free(cm);
+}
+
+/* ------------------------------------------------------------ symbols */
+
+uint32_t errata_cm_symbol(const errata_cm *cm, uint32_t cp)
+{
+    if (!errata_is_han(cp))
+        return ERRATA_CM_BOUNDARY;
+    uint32_t lo = 2, hi = cm->symbols;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint32_t at = vocab_code_point(cm, mid);
+        if (at == cp)
+            return mid;
+        if (at < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return ERRATA_CM_UNKNOWN;
+}
+
+uint32_t errata_cm_code_point(const errata_cm *cm, uint32_t symbol)
+{
+    return symbol >= 2 && symbol < cm->symbols ? vocab_code_point(cm, symbol) : 0;
+}
+
+/* The symbols of text[0..len), a run of non-Han code points as one
+   boundary; at most max of them (returns how many the text has). */
+static size_t text_symbols(const errata_cm *cm, const char *text, size_t len, uint32_t *out,
+                           size_t max)
+{
+    size_t n = 0, pos = 0;
+    uint32_t previous = UINT32_MAX;
+    while (pos < len) {
+        uint32_t s = errata_cm_symbol(cm, errata_utf8_next(text, len, &pos));
+        if (s == ERRATA_CM_BOUNDARY && previous == ERRATA_CM_BOUNDARY)
+            continue;
+        if (n < max)
+            out[n] = s;
+        n++;
+        previous = s;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------ counts */
+
+/* The key of s[0..n) as it stands in the top bits of a table entry. */
+static uint64_t ngram_key(const uint32_t *s, size_t n)
+{
+    uint64_t key = 0;
+    for (size_t k = 0; k < n; k++)
+        key |= (uint64_t)s[k] << (64 - CM_SYMBOL_BITS * (k + 1));
+    return key;
+}
+
+/* The first entry of the order's table at or above key, searching only
+   among the n-grams that start with the key's first symbol. */
+static size_t lower_bound(const errata_cm *cm, size_t order, uint64_t key)
+{
+    uint32_t first = (uint32_t)(key >> (64 - CM_SYMBOL_BITS));
+    size_t lo = index_at(cm, order, first), hi = index_at(cm, order, first + 1);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (table_at(cm, order, mid) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int valid_symbols(const errata_cm *cm, const uint32_t *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (s[k] == ERRATA_CM_UNKNOWN || s[k] >= cm->symbols)
+            return 0;
+    return 1;
+}
+
+uint64_t errata_cm_count(const errata_cm *cm, const uint32_t *s, size_t n)
+{
+    if (n == 0 || n > ERRATA_CM_ORDER)
+        return 0;
+    if (n == 1)
+        return s[0] < cm->symbols ? load_u32(cm->sec[SEC_UNIGRAM] + 4 * (size_t)s[0]) : 0;
+    if (!valid_symbols(cm, s, n))
+        return 0;
+    uint64_t key = ngram_key(s, n);
+    size_t i = lower_bound(cm, n, key);
+    if (i >= cm->entries[n])
+        return 0;
+    uint64_t entry = table_at(cm, n, i);
+    uint64_t count_mask = ((uint64_t)1 << CM_COUNT_BITS) - 1;
+    return (entry & ~count_mask) == key ? decode_count(entry & count_mask) : 0;
+}
+
+uint64_t errata_cm_count_text(const errata_cm *cm, const char *text, size_t len)
+{
+    uint32_t s[ERRATA_CM_ORDER];
+    size_t n = text_symbols(cm, text, len, s, ERRATA_CM_ORDER);
+    return n <= ERRATA_CM_ORDER ? errata_cm_count(cm, s, n) : 0;
+}
+
+/* The entries of table order+1 extending prefix[0..order): [*from, *to). */
+static void continuation_range(const errata_cm *cm, const uint32_t *prefix, size_t n,
+                               size_t *from, size_t *to)
+{
+    uint64_t key = ngram_key(prefix, n);
+    uint64_t step = (uint64_t)1 << (64 - CM_SYMBOL_BITS * n);
+    *from = lower_bound(cm, n + 1, key);
+    /* The key of the next prefix may start with the next first symbol (or
+       overflow for the last symbol): bound the search by the index then. */
+    uint64_t next = key + step;
+    if (next >> (64 - CM_SYMBOL_BITS) != prefix[0])
+        *to = index_at(cm, n + 1, prefix[0] + 1);
+    else
+        *to = lower_bound(cm, n + 1, next);
+}
+
+size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size_t n,
+                               void (*visit)(uint32_t symbol, uint64_t count, void *ctx), void *ctx)
+{
+    if (n == 0 || n >= ERRATA_CM_ORDER || !valid_symbols(cm, prefix, n))
+        return 0;
+    size_t from, to;
+    continuation_range(cm, prefix, n, &from, &to);
+    uint64_t count_mask = ((uint64_t)1 << CM_COUNT_BITS) - 1;
+    for (size_t i = from; visit && i < to; i++) {
+        uint64_t entry = table_at(cm, n + 1, i);
+        uint32_t symbol = (uint32_t)(entry >> (64 - CM_SYMBOL_BITS * (n + 1))) &
+                          ((1u << CM_SYMBOL_BITS) - 1);
+        visit(symbol, decode_count(entry & count_mask), ctx);
+    }
+    return to - from;
+}
+
+/* ------------------------------------------------------------ scoring */
+
+/* P(s | history[0..n)) by Witten-Bell interpolation: from the unigram
+   (add-one) up through each longer history seen in training, mixing its
+   own count with the shorter history's estimate in proportion to how many
+   different symbols followed it. */
+static double interpolated_prob(const errata_cm *cm, const uint32_t *history, size_t n, uint32_t s)
+{
+    uint32_t gram[ERRATA_CM_ORDER];
+    gram[0] = s;
+    double p = ((double)errata_cm_count(cm, gram, 1) + 1.0) / ((double)cm->total + cm->symbols);
+    for (size_t k = 1; k <= n; k++) {
+        const uint32_t *h = history + n - k;
+        uint64_t seen = errata_cm_count(cm, h, k);
+        size_t types = seen ? errata_cm_continuations(cm, h, k, NULL, NULL) : 0;
+        if (types == 0)
+            break; /* unseen, or every continuation pruned: so is every longer history */
+        memcpy(gram, h, k * sizeof *gram);
+        gram[k] = s;
+        double joint = (double)errata_cm_count(cm, gram, k + 1);
+        p = (joint + (double)types * p) / ((double)seen + (double)types);
+    }
+    return p;
+}
+
+double errata_cm_score(const errata_cm *cm, const char *text, size_t len)
+{
+    double logp = 0;
+    uint32_t history[ERRATA_CM_ORDER - 1];
+    size_t n = 0, pos = 0, count = 0;
+    uint32_t previous = UINT32_MAX;
+    while (pos < len) {
+        uint32_t s = errata_cm_symbol(cm, errata_utf8_next(text, len, &pos));
+        if (s == ERRATA_CM_BOUNDARY && previous == ERRATA_CM_BOUNDARY)
+            continue;
+        if (!(s == ERRATA_CM_BOUNDARY && count == 0))
+            logp += log10(interpolated_prob(cm, history, n, s));
+        if (s == ERRATA_CM_BOUNDARY)
+            n = 0;
+        else if (n == ERRATA_CM_ORDER - 1)
+            memmove(history, history + 1, (--n) * sizeof *history);
+        if (n < ERRATA_CM_ORDER - 1)
+            history[n++] = s;
+        previous = s;
+        count++;
+    }
+    return logp;
+}

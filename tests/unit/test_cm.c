@@ -1,0 +1,181 @@
+/* The character model of formal text: loading and validation, counts,
+   continuations and scores of the embedded model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cm.h"
+#include "internal.h"
+
+#define HEADER_SIZE 188
+#define SECTION_RECORD(s) (56 + 16 * (s))
+#define SECTION_INDEX3 4
+
+static const errata_cm *model;
+
+static const char *embedded(void) { return errata_embedded_char_model; }
+static size_t embedded_size(void)
+{
+    return (size_t)(errata_embedded_char_model_end - errata_embedded_char_model);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    errata_cm *cm;
+    if (errata_cm_open_memory(&cm, embedded(), embedded_size()) != ERRATA_OK)
+        return -1;
+    model = cm;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    errata_cm_free((errata_cm *)model);
+    return 0;
+}
+
+static uint64_t count(const char *text) { return errata_cm_count_text(model, text, strlen(text)); }
+static double score(const char *text) { return errata_cm_score(model, text, strlen(text)); }
+
+static void counts_are_those_of_the_training_text(void **state)
+{
+    (void)state;
+    assert_int_equal(count("投资项目"), 497);
+    assert_int_equal(count("投资工程"), 7);
+    assert_int_equal(count("工程质量"), 782);
+    assert_int_equal(count("年度方案"), 0);
+    /* a boundary stands for any run of non-Han code points */
+    assert_int_equal(count("，依照"), count("。依照"));
+    assert_true(count("，依照") > 0);
+    /* longer than the model's order: not counted */
+    assert_int_equal(count("依照本法规定"), 0);
+}
+
+static void symbols_map_code_points_both_ways(void **state)
+{
+    (void)state;
+    assert_int_equal(errata_cm_symbol(model, 'a'), ERRATA_CM_BOUNDARY);
+    assert_int_equal(errata_cm_symbol(model, 0x3002), ERRATA_CM_BOUNDARY); /* 。 */
+    uint32_t s = errata_cm_symbol(model, 0x9879);                          /* 项 */
+    assert_true(s > ERRATA_CM_UNKNOWN);
+    assert_int_equal(errata_cm_code_point(model, s), 0x9879);
+    assert_int_equal(errata_cm_symbol(model, 0x2A6D6), ERRATA_CM_UNKNOWN); /* never seen */
+    assert_int_equal(errata_cm_code_point(model, ERRATA_CM_UNKNOWN), 0);
+}
+
+typedef struct {
+    uint32_t wanted;
+    uint64_t found;
+    uint32_t previous;
+    int ordered;
+} visit_state;
+
+static void visit(uint32_t symbol, uint64_t n, void *ctx)
+{
+    visit_state *v = ctx;
+    if (symbol == v->wanted)
+        v->found = n;
+    v->ordered &= v->previous == UINT32_MAX || symbol > v->previous;
+    v->previous = symbol;
+}
+
+static void continuations_are_listed_in_symbol_order(void **state)
+{
+    (void)state;
+    uint32_t prefix[3] = {errata_cm_symbol(model, 0x6295), errata_cm_symbol(model, 0x8D44),
+                          errata_cm_symbol(model, 0x9879)}; /* 投资项 */
+    visit_state v = {errata_cm_symbol(model, 0x76EE), 0, UINT32_MAX, 1}; /* 目 */
+    size_t n = errata_cm_continuations(model, prefix, 3, visit, &v);
+    assert_true(n > 1);
+    assert_true(v.ordered);
+    assert_int_equal(v.found, 497);
+    assert_int_equal(errata_cm_continuations(model, prefix, 3, NULL, NULL), n);
+    /* the last order has no continuations */
+    uint32_t four[4] = {prefix[0], prefix[1], prefix[2], v.wanted};
+    assert_int_equal(errata_cm_continuations(model, four, 4, NULL, NULL), 0);
+}
+
+static void scores_prefer_the_formal_wording(void **state)
+{
+    (void)state;
+    assert_true(score("投资项目") > score("投资工程"));
+    assert_true(score("，按照规定") > score("，依照规定"));
+    assert_true(score("科学发展观") > score("科学开展观"));
+    /* a boundary at either end is scored once, however long the run */
+    assert_true(score("，安全生产。") == score("。。安全生产，，"));
+    assert_true(score("") == 0.0);
+}
+
+/* ------------------------------------------------------------ bad images */
+
+static void assert_refused(const unsigned char *data, size_t size, const char *message)
+{
+    errata_cm *cm = (errata_cm *)0x1;
+    assert_int_equal(errata_cm_open_memory(&cm, data, size), ERRATA_EFORMAT);
+    assert_null(cm);
+    assert_non_null(strstr(errata_error_message(), message));
+}
+
+static unsigned char *copy_of_model(void)
+{
+    unsigned char *copy = malloc(embedded_size());
+    assert_non_null(copy);
+    memcpy(copy, embedded(), embedded_size());
+    return copy;
+}
+
+static void truncated_and_corrupted_images_are_refused(void **state)
+{
+    (void)state;
+    const unsigned char *data = (const unsigned char *)embedded();
+    assert_refused(data, 0, "empty character model");
+    assert_refused(data, 100, "truncated: 100 bytes, the header alone needs 188");
+    assert_refused(data, embedded_size() - 1, "truncated");
+    unsigned char *copy = copy_of_model();
+    copy[0] = 'X';
+    assert_refused(copy, embedded_size(), "bad magic");
+    copy[0] = 'E';
+    copy[40] ^= 1; /* an entry count: the header no longer matches its checksum */
+    assert_refused(copy, embedded_size(), "header checksum mismatch");
+    copy[40] ^= 1;
+    /* an index that runs backwards would send a search out of its table */
+    uint64_t index3 = 0;
+    for (int i = 7; i >= 0; i--)
+        index3 = index3 << 8 | copy[SECTION_RECORD(SECTION_INDEX3) + i];
+    memset(copy + index3 + 4 * 100, 0xFF, 4);
+    assert_refused(copy, embedded_size(), "index of order 3 corrupted");
+    free(copy);
+}
+
+static void a_missing_file_is_an_io_error(void **state)
+{
+    (void)state;
+    errata_cm *cm = NULL;
+    assert_int_equal(errata_cm_open_file(&cm, "/nonexistent/zh-formal-chars.bin"), ERRATA_EIO);
+    assert_non_null(strstr(errata_error_message(), "/nonexistent/zh-formal-chars.bin: cannot open"));
+    assert_int_equal(errata_cm_open_file(&cm, "dictionaries/zh-formal-chars.bin"), ERRATA_OK);
+    assert_int_equal(errata_cm_count_text(cm, "投资项目", strlen("投资项目")), 497);
+    errata_cm_free(cm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(counts_are_those_of_the_training_text),
+        cmocka_unit_test(symbols_map_code_points_both_ways),
+        cmocka_unit_test(continuations_are_listed_in_symbol_order),
+        cmocka_unit_test(scores_prefer_the_formal_wording),
+        cmocka_unit_test(truncated_and_corrupted_images_are_refused),
+        cmocka_unit_test(a_missing_file_is_an_io_error),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
