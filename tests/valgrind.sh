@@ -1,31 +1,65 @@
 #!/usr/bin/env bash
-# Memcheck over the unit tests and the main CLI paths: any error or
-# definite leak fails the run.
+# Memcheck over the unit tests and the main CLI paths: any error, any
+# definite leak, an exit status other than the one the program must give
+# (a crash, an error exit) or, where given, other output than expected fails
+# the run.
 set -uo pipefail
 build=${1:?usage: tests/valgrind.sh BUILD_DIR}
-log=$(mktemp) jsonl=$(mktemp)
-trap 'rm -f "$log" "$jsonl"' EXIT
+log=$(mktemp) out=$(mktemp) jsonl=$(mktemp) home=$(mktemp -d)
+trap 'rm -rf "$log" "$out" "$jsonl" "$home"' EXIT
+# No user dictionary may change the outputs.
+unset ERRATA_USER_DICT XDG_CONFIG_HOME
+export HOME=$home
 printf '{"id":1,"text":"打好根底，坚持科学开展观。"}\n{"id":2,"text":"clean"}\n' >"$jsonl"
 passed=0 failed=0
-run() {
+
+# memcheck STATUS COMMAND...: run COMMAND under memcheck (its output in
+# $out); say what went wrong and fail unless it ran clean and exited with
+# STATUS.
+memcheck() {
+    local want=$1 status=0
+    shift
     valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-        "$@" >/dev/null 2>"$log" </dev/null
-    if [ $? -ne 99 ] && ! grep -q '^==[0-9]*==' "$log"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
+        "$@" >"$out" 2>"$log" </dev/null || status=$?
+    if grep -q '^==[0-9]*==' "$log"; then
         echo "valgrind: errors in: $*"
-        cat "$log"
+    elif [ "$status" -ne "$want" ]; then
+        echo "valgrind: exit status $status, expected $want: $*"
+    else
+        return 0
     fi
+    cat "$log"
+    return 1
 }
+
+count() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
+
+run() { # STATUS COMMAND...
+    memcheck "$@"
+    count $?
+}
+
+run_expecting() { # OUTPUT STATUS COMMAND...: the output must be OUTPUT too
+    local expected=$1 ok=0
+    shift
+    memcheck "$@" || ok=1
+    if [ "$ok" -eq 0 ] && [ "$(cat "$out")" != "$expected" ]; then
+        echo "valgrind: unexpected output of: ${*:2}"
+        cat "$out"
+        ok=1
+    fi
+    count "$ok"
+}
+
 for t in "$build"/tests/test_*; do
     case "$t" in *test_threads) continue ;; esac # ThreadSanitizer covers it
-    run "$t"
+    run 0 "$t"
 done
-run "$build/errata" fix corpus/wenku-sample.txt
-run "$build/errata" check --format=jsonl corpus/wenku-sample.txt
-run "$build/errata" diff corpus/wenku-sample.txt
-run "$build/errata" fix --jsonl "$jsonl"
-run "$build/errata" fix -j 2 -r corpus/ocr-tuning/moderate
+run 0 "$build/errata" fix corpus/wenku-sample.txt
+run 1 "$build/errata" check --format=jsonl corpus/wenku-sample.txt
+run 1 "$build/errata" diff corpus/wenku-sample.txt
+run_expecting '{"id":1,"text":"打好基础，坚持科学发展观。"}
+{"id":2,"text":"clean"}' 0 "$build/errata" fix --jsonl "$jsonl"
+run 0 "$build/errata" fix -j 2 -r corpus/ocr-tuning/moderate
 echo "valgrind: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

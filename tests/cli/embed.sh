@@ -9,6 +9,9 @@ make_cmd=$1
 build=$2
 root=$(mktemp -d "${TMPDIR:-/tmp}/errata-embed.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+# No user dictionary may change what errata prints.
+unset ERRATA_USER_DICT XDG_CONFIG_HOME
+export HOME=$root/home
 passed=0
 failed=0
 
@@ -68,6 +71,16 @@ texts() {
     printf '%s\n' '我们坚持原那么，为人民效劳。' '今天天气很好。'
 }
 
+# Run a command with the texts on standard input: it must exit 0 and print
+# $1 exactly.
+prints_for_texts() {
+    local expected=$1 output status=0
+    shift
+    output=$(texts | "$@") || status=$?
+    [[ $status -eq 0 ]] || { echo "exit status $status: $*"; return 1; }
+    diff -u <(printf '%s\n' "$expected") <(printf '%s\n' "$output")
+}
+
 expected_output() {
     cat <<'OUT'
 我们坚持原则，为人民服务。
@@ -85,7 +98,7 @@ shared_example_runs() {
     libraries=$(LD_LIBRARY_PATH=$prefix/lib ldd "$root/embed")
     grep -q "liberrata.so.0 => $prefix/lib/" <<<"$libraries" ||
         { echo "not linked against the staged liberrata.so.0"; return 1; }
-    diff -u <(expected_output) <(texts | LD_LIBRARY_PATH=$prefix/lib "$root/embed")
+    prints_for_texts "$(expected_output)" env LD_LIBRARY_PATH="$prefix/lib" "$root/embed"
 }
 
 static_example_runs() {
@@ -97,14 +110,16 @@ static_example_runs() {
     local libraries
     libraries=$(ldd "$root/embed-static")
     ! grep -q liberrata <<<"$libraries" || { echo "liberrata linked dynamically"; return 1; }
-    diff -u <(expected_output) <(texts | "$root/embed-static")
+    prints_for_texts "$(expected_output)" "$root/embed-static"
 }
 
+# The installed dictionary and model repair the texts as the embedded ones do.
 installed_data_is_usable() {
-    local share=$prefix/share/errata
-    diff -u <(texts | "$prefix/bin/errata" fix) \
-        <(texts | "$prefix/bin/errata" fix --no-default-dict --dict "$share/swaps.dict" \
-            --model "$share/zh-lm.bin")
+    local share=$prefix/share/errata fixed
+    fixed=$(printf '%s\n' '我们坚持原则，为人民服务。' '今天天气很好。')
+    prints_for_texts "$fixed" "$prefix/bin/errata" fix &&
+        prints_for_texts "$fixed" "$prefix/bin/errata" fix --no-default-dict \
+            --dict "$share/swaps.dict" --model "$share/zh-lm.bin"
 }
 
 check installed_files installed_files

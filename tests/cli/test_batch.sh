@@ -242,6 +242,7 @@ test_batch_help() {
     assert_contains "$IO/out" '--output-dir DIR'
     assert_contains "$IO/out" '--jsonl'
     run "$ERRATA" fix --help
+    assert_status 0
     assert_contains "$IO/out" "see 'errata fix -r --help'"
 }
 

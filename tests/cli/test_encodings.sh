@@ -264,6 +264,7 @@ test_apply_output_keeps_or_converts_the_encoding() {
     write_as gbk "$DAMAGED" g.txt
     cp g.txt original.txt
     run_test_engine check --format=jsonl g.txt
+    assert_status 1
     mv "$IO/out" edits.jsonl
     run "$ERRATA" apply -q -o - edits.jsonl
     assert_status 0
@@ -277,6 +278,7 @@ test_apply_output_keeps_or_converts_the_encoding() {
 test_apply_to_a_file_that_cannot_be_decoded_writes_nothing() {
     write_as gbk "$DAMAGED" g.txt
     run_test_engine check --format=jsonl g.txt
+    assert_status 1
     mv "$IO/out" edits.jsonl
     printf '\x81\x20' >g.txt
     run "$ERRATA" apply edits.jsonl

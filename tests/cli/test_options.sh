@@ -47,12 +47,14 @@ test_command_help() {
         assert_status 0
         assert_files_equal "$IO/out" "help-$command"
         run "$ERRATA" "$command" -h
+        assert_status 0
         assert_files_equal "$IO/out" "help-$command"
     done
 }
 
 test_fix_help_lists_every_flag() {
     run "$ERRATA" fix --help
+    assert_status 0
     local flag
     for flag in -o --output -i --in-place --backup=SUFFIX --dict --no-default-dict --model \
         --no-model --threshold=X --conservative --aggressive --all --disable=RULE -q --quiet \
@@ -139,9 +141,12 @@ test_conservative_fix_leaves_proposals_and_says_so() {
 EOF
     assert_stderr $'errata: two.txt: 1 proposed edit not applied (see errata check)\n'
     run_test_engine fix --threshold=0.99 <two.txt
+    assert_status 0
     assert_stdout "$(cat two.txt)"$'\n'
     assert_stderr $'errata: standard input: 3 proposed edits not applied (see errata check)\n'
     run_test_engine fix -q --threshold=0.99 <two.txt
+    assert_status 0
+    assert_stdout "$(cat two.txt)"$'\n'
     assert_no_stderr
 }
 
@@ -153,19 +158,39 @@ test_all_applies_proposals() {
 我们坚持原则，为人民服务。
 打好基础，站在大树根底下。
 EOF
-    run_test_engine diff --conservative "$DATA/two.txt"
-    assert_not_contains "$IO/out" '基础'
-    run_test_engine diff --conservative --all "$DATA/two.txt"
-    assert_contains "$IO/out" '+打好基础'
+    cp "$DATA/two.txt" two.txt
+    run_test_engine diff --conservative two.txt
+    assert_status 1
+    assert_stdout <<'EOF'
+--- a/two.txt
++++ b/two.txt
+@@ -1,2 +1,2 @@
+-我们坚持原那么，为人民效劳。
++我们坚持原则，为人民服务。
+ 打好根底，站在大树根底下。
+EOF
+    run_test_engine diff --conservative --all two.txt
+    assert_status 1
+    assert_stdout <<'EOF'
+--- a/two.txt
++++ b/two.txt
+@@ -1,2 +1,2 @@
+-我们坚持原那么，为人民效劳。
+-打好根底，站在大树根底下。
++我们坚持原则，为人民服务。
++打好基础，站在大树根底下。
+EOF
 }
 
 test_disable_rules() {
     run_test_engine fix '--disable=swap/效劳>服务' "$DATA/two.txt"
+    assert_status 0
     assert_stdout <<'EOF'
 我们坚持原则，为人民效劳。
 打好基础，站在大树根底下。
 EOF
     run_test_engine fix '--disable=swap/效劳>服务' --disable 'swap/根底>基础' "$DATA/two.txt"
+    assert_status 0
     assert_stdout <<'EOF'
 我们坚持原则，为人民效劳。
 打好根底，站在大树根底下。
@@ -180,53 +205,68 @@ EOF
 
 # ------------------------------------------------------------ colour
 
-has_escape() { grep -q $'\e\\[' "$1"; }
+# errata check on a file one.txt holding 为人民效劳, plain and coloured.
+ONE_PLAIN='one.txt:1:4: 效劳 → 服务 (apply 0.95, swap, swap/效劳>服务)
+    为人民[效劳→服务]
+    "效劳" is almost never legitimate: a damaged "服务"
+'
+e=$'\e'
+ONE_COLOURED="${e}[1mone.txt:1:4:${e}[0m ${e}[31m效劳${e}[0m → ${e}[32m服务${e}[0m (apply 0.95, swap, swap/效劳>服务)
+    为人民[${e}[31m效劳${e}[0m→${e}[32m服务${e}[0m]
+    ${e}[2m\"效劳\" is almost never legitimate: a damaged \"服务\"${e}[0m
+"
+unset e
+
+# The check of one.txt must have found its edit and printed $1.
+assert_one_checked_as() {
+    assert_status 1
+    assert_no_stderr
+    assert_stdout "$1"
+}
 
 test_no_colour_when_not_a_terminal() {
-    run_test_engine check "$DATA/two.txt"
-    has_escape "$IO/out" && fail "colour in a pipe"
-    run_test_engine check --color=auto "$DATA/two.txt"
-    has_escape "$IO/out" && fail "colour in a pipe with --color=auto"
-    return 0
+    printf '为人民效劳\n' >one.txt
+    run_test_engine check one.txt
+    assert_one_checked_as "$ONE_PLAIN"
+    run_test_engine check --color=auto one.txt
+    assert_one_checked_as "$ONE_PLAIN"
 }
 
 test_colour_always_and_never() {
-    local e=$'\e'
     printf '为人民效劳\n' >one.txt
     run_test_engine check --color=always one.txt
-    assert_stdout <<EOF
-${e}[1mone.txt:1:4:${e}[0m ${e}[31m效劳${e}[0m → ${e}[32m服务${e}[0m (apply 0.95, swap, swap/效劳>服务)
-    为人民[${e}[31m效劳${e}[0m→${e}[32m服务${e}[0m]
-    ${e}[2m"效劳" is almost never legitimate: a damaged "服务"${e}[0m
-EOF
+    assert_one_checked_as "$ONE_COLOURED"
+    # --color=always wins over NO_COLOR
     NO_COLOR=1 run_test_engine check --color=always one.txt
-    has_escape "$IO/out" || fail "--color=always must win over NO_COLOR"
+    assert_one_checked_as "$ONE_COLOURED"
     run_test_engine check --color never one.txt
-    has_escape "$IO/out" && fail "colour with --color never"
+    assert_one_checked_as "$ONE_PLAIN"
+    # never colour in JSON Lines
     run_test_engine check --color=always --format=jsonl one.txt
-    has_escape "$IO/out" && fail "colour in JSON Lines"
-    return 0
+    assert_one_checked_as '{"file":"one.txt","line":1,"column":4,"byte_start":9,"byte_end":15,"cp_start":3,"cp_end":5,"old":"效劳","new":"服务","rule":"swap/效劳>服务","kind":"swap","action":"apply","confidence":0.95,"reason":"\"效劳\" is almost never legitimate: a damaged \"服务\""}
+'
 }
 
 # On a terminal (through script(1)), colour unless NO_COLOR or TERM=dumb.
+# The terminal's line ends (CR LF) are taken back to LF.
 on_a_terminal() {
-    script -qec "$*" /dev/null </dev/null >"$IO/out" 2>&1 || true
+    status=0
+    script -qec "$*" /dev/null </dev/null >"$IO/tty" 2>"$IO/err" || status=$?
+    tr -d '\r' <"$IO/tty" >"$IO/out"
 }
 
 test_colour_on_a_terminal_and_no_color() {
     printf '为人民效劳\n' >one.txt
     local cmd="'$ERRATA' check --no-default-dict --no-model --dict '$DATA/test.dict' one.txt"
     TERM=xterm on_a_terminal "$cmd"
-    assert_contains "$IO/out" 'one.txt:1:4:'
-    has_escape "$IO/out" || fail "no colour on a terminal"
+    assert_one_checked_as "$ONE_COLOURED"
     TERM=xterm NO_COLOR=1 on_a_terminal "$cmd"
-    assert_contains "$IO/out" 'one.txt:1:4:'
-    has_escape "$IO/out" && fail "colour despite NO_COLOR"
+    assert_one_checked_as "$ONE_PLAIN"
     TERM=dumb on_a_terminal "$cmd"
-    has_escape "$IO/out" && fail "colour on a dumb terminal"
+    assert_one_checked_as "$ONE_PLAIN"
+    # an empty NO_COLOR does not count
     TERM=xterm NO_COLOR= on_a_terminal "$cmd"
-    has_escape "$IO/out" || fail "an empty NO_COLOR must not count"
-    return 0
+    assert_one_checked_as "$ONE_COLOURED"
 }
 
 # ------------------------------------------------------------ user dictionary
@@ -235,6 +275,7 @@ test_user_dictionary_from_environment() {
     printf 'errata-dict 1\n大数具\t大数据\tuser\tU\n' >mine.dict
     printf '发展大数具产业\n' >in.txt
     run "$ERRATA" fix --no-default-dict --no-model in.txt
+    assert_status 0
     assert_stdout $'发展大数具产业\n'
     ERRATA_USER_DICT=$T/mine.dict run "$ERRATA" fix --no-default-dict --no-model in.txt
     assert_status 0
@@ -246,11 +287,13 @@ test_user_dictionary_from_xdg_config_home() {
     printf 'errata-dict 1\n大数具\t大数据\tuser\tU\n' >config/errata/user.dict
     printf '发展大数具产业\n' >in.txt
     XDG_CONFIG_HOME=$T/config run "$ERRATA" fix --no-default-dict --no-model in.txt
+    assert_status 0
     assert_stdout $'发展大数据产业\n'
     # $HOME/.config is not looked at when XDG_CONFIG_HOME is set.
     mkdir -p "$HOME/.config/errata"
     printf 'errata-dict 1\n产业\t行业\tuser\tU\n' >"$HOME/.config/errata/user.dict"
     XDG_CONFIG_HOME=$T/config run "$ERRATA" fix --no-default-dict --no-model in.txt
+    assert_status 0
     assert_stdout $'发展大数据产业\n'
 }
 
@@ -259,6 +302,7 @@ test_user_dictionary_from_home() {
     printf 'errata-dict 1\n大数具\t大数据\tuser\tU\n' >"$HOME/.config/errata/user.dict"
     printf '发展大数具产业\n' >in.txt
     run "$ERRATA" fix --no-default-dict --no-model in.txt
+    assert_status 0
     assert_stdout $'发展大数据产业\n'
 }
 
@@ -277,5 +321,6 @@ test_user_dictionary_keep_word_wins() {
     printf 'errata-dict 1\n!keep\t人民效劳\n' >keep.dict
     printf '为人民效劳\n' >in.txt
     ERRATA_USER_DICT=$T/keep.dict run_test_engine fix in.txt
+    assert_status 0
     assert_stdout $'为人民效劳\n'
 }
