@@ -256,10 +256,14 @@ static int fix_mark(ocr_doc *d, size_t i)
         return ERRATA_OK;
     size_t p = before_blanks_at(d, i), q = skip_blanks(d, i + 1);
     uint32_t before = cp_before(d, p), after = cp_at(d, q);
-    int han_before = errata_is_han(before) || in_set(before, "）》”");
+    int han_before = errata_is_han(before) || in_set(before, "）》”") ||
+                     (before == ')' && errata_is_han(cp_before(d, p - 1))); /* (见附表); */
     int chinese_before = han_before || chinese_number_before(d, p);
     int chinese_after = errata_is_han(after) || in_set(after, "（《“");
-    int fits = han_before ? chinese_after || is_digit(after) || after == '\n' || after == 0
+    /* after a Han word a colon is Chinese whatever follows (邮箱:safety@…) */
+    int colon_after_han = han_before && d->chars[i].cp == ':' && (is_latin(after) || after == '(');
+    int fits = han_before ? chinese_after || is_digit(after) || after == '\n' || after == 0 ||
+                                colon_after_han
                           : chinese_before && chinese_after;
     if (!fits)
         return ERRATA_OK;
@@ -287,40 +291,103 @@ static int has_han(const ocr_doc *d, size_t from, size_t to)
     return 0;
 }
 
-/* The ) closing the ( at i on the same line, or 0. */
+/* Where the closing parenthesis of the one opened at i is, or 0: the first
+   ) or ） within reach, on the same line or the next (OCR cuts lines at the
+   page width, so a parenthesis may wrap).  Another opening one stops it. */
 static size_t closing_paren(const ocr_doc *d, size_t i)
 {
+    int line_breaks = 0;
     for (size_t j = i + 1; j < d->count && j <= i + MAX_PARENTHESIZED; j++) {
         uint32_t c = d->chars[j].cp;
-        if (c == ')')
+        if (c == ')' || c == 0xFF09 /* ） */)
             return j;
-        if (c == '\n' || c == '(')
+        if ((c == '\n' && line_breaks++) || c == '(' || c == 0xFF08 /* （ */)
             return 0;
     }
     return 0;
 }
 
-static int fix_parentheses(ocr_doc *d, size_t *i)
+static int is_chinese_mark(uint32_t cp) { return (cp >= 0x3000 && cp <= 0x303F) || cp >= 0xFF00; }
+
+/* Whether the parenthesis opened at i and closed at close sits in Chinese
+   text: not after a Latin word or number (printf(x), Office(2019)), Han or
+   a Chinese item number inside, Chinese text on one side. */
+static int parentheses_in_chinese(const ocr_doc *d, size_t i, size_t close)
 {
-    size_t close = closing_paren(d, *i);
-    if (!close)
+    uint32_t before = before_blanks(d, i), after = cp_at(d, skip_blanks(d, close + 1));
+    int chinese_before = before == 0 || before == '\n' || errata_is_han(before) || is_chinese_mark(before);
+    int chinese_after = errata_is_han(after) || is_chinese_mark(after);
+    int han_inside = has_han(d, i + 1, close) ||
+                     (is_item_number(d, i + 1, close) && chinese_before);
+    return !is_latin(before) && !is_digit(before) && before != '_' && han_inside &&
+           (chinese_before || chinese_after);
+}
+
+static int fix_paren(ocr_doc *d, size_t from, size_t to, const char *full_width)
+{
+    return add_edit(d, from, to, full_width, "ocr/ascii-paren", ERRATA_KIND_PUNCTUATION, SURE,
+                    "OCR read full-width parentheses in Chinese text as ASCII");
+}
+
+/* A parenthesis opened at i, ASCII or full-width, with at least one side
+   ASCII: both sides made full-width ((一)、（一)、(一）). */
+static int fix_parentheses(ocr_doc *d, size_t i)
+{
+    size_t close = closing_paren(d, i);
+    if (!close || !parentheses_in_chinese(d, i, close))
         return ERRATA_OK;
-    uint32_t before = before_blanks(d, *i), after = cp_at(d, skip_blanks(d, close + 1));
-    int chinese_before = before == 0 || before == '\n' || errata_is_han(before) ||
-                         (before >= 0x3000 && before <= 0x303F) || before >= 0xFF00;
-    int chinese_after = errata_is_han(after) || after >= 0xFF00 || (after >= 0x3000 && after <= 0x303F);
-    if (is_latin(before) || is_digit(before) || before == '_' ||
-        !(has_han(d, *i + 1, close) || (is_item_number(d, *i + 1, close) && chinese_before)) ||
-        !(chinese_before || chinese_after))
-        return ERRATA_OK;
+    uint32_t after = cp_at(d, skip_blanks(d, close + 1));
     size_t close_end = errata_is_han(after) ? skip_blanks(d, close + 1) : close + 1;
-    int rc = add_edit(d, *i, *i + 1, "（", "ocr/ascii-paren", ERRATA_KIND_PUNCTUATION, SURE,
-                      "OCR read full-width parentheses in Chinese text as ASCII");
-    if (!rc)
-        rc = add_edit(d, close, close_end, "）", "ocr/ascii-paren", ERRATA_KIND_PUNCTUATION, SURE,
-                      "OCR read full-width parentheses in Chinese text as ASCII");
-    *i = close;
+    int rc = ERRATA_OK;
+    if (d->chars[i].cp == '(')
+        rc = fix_paren(d, i, i + 1, "（");
+    if (!rc && d->chars[close].cp == ')')
+        rc = fix_paren(d, close, close_end, "）");
     return rc;
+}
+
+/* Whether a parenthesis opens within reach before the ) at i, on the same
+   line or the one before: then fix_parentheses() judged that ). */
+static int has_opening_paren(const ocr_doc *d, size_t i)
+{
+    int line_breaks = 0;
+    for (size_t j = i; j > 0 && j + MAX_PARENTHESIZED > i; j--) {
+        uint32_t c = d->chars[j - 1].cp;
+        if (c == '(' || c == 0xFF08 /* （ */)
+            return 1;
+        if ((c == '\n' && line_breaks++) || c == ')' || c == 0xFF09 /* ） */)
+            return 0;
+    }
+    return 0;
+}
+
+/* An item number opened by a mark OCR made of （: 《二)、{三)、【一). */
+static int misread_item_opening(const ocr_doc *d, size_t i, size_t *opening)
+{
+    size_t k = i;
+    while (k > 0 && i - k < 2 && is_item_number(d, k - 1, i))
+        k--;
+    if (k == i || k == 0 || !in_set(cp_at(d, k - 1), "《{【[<"))
+        return 0;
+    uint32_t before = before_blanks(d, k - 1);
+    *opening = k - 1;
+    return before == 0 || before == '\n' || errata_is_han(before) || is_chinese_mark(before);
+}
+
+/* A ) that no parenthesis opens, in Chinese text: after a Han character or
+   an item number whose （ OCR misread, before Chinese text or the line end. */
+static int fix_lone_closing(ocr_doc *d, size_t i)
+{
+    if (has_opening_paren(d, i))
+        return ERRATA_OK;
+    size_t q = skip_blanks(d, i + 1), opening = 0;
+    uint32_t before = cp_before(d, i), after = cp_at(d, q);
+    int item = misread_item_opening(d, i, &opening);
+    int chinese_after = errata_is_han(after) || is_chinese_mark(after) || after == '\n' || after == 0;
+    if (!(errata_is_han(before) || item) || !chinese_after)
+        return ERRATA_OK;
+    int rc = item ? fix_paren(d, opening, opening + 1, "（") : ERRATA_OK;
+    return rc ? rc : fix_paren(d, i, errata_is_han(after) ? q : i + 1, "）");
 }
 
 /* ------------------------------------------------------------ 〇 */
@@ -456,8 +523,10 @@ static int repair(ocr_doc *d)
             rc = fix_zero(d, i);
         if (rc)
             break;
-        if (c == '(')
-            rc = fix_parentheses(d, &i);
+        if (c == '(' || c == 0xFF08 /* （ */)
+            rc = fix_parentheses(d, i);
+        else if (c == ')')
+            rc = fix_lone_closing(d, i);
         else if (starts_number)
             rc = fix_number(d, &i);
         else

@@ -86,6 +86,10 @@ static void test_repairs_marks(void **state)
     assert_line_fix("产业发展取得新成效;", "产业发展取得新成效；");
     assert_line_fix("他问道:真的吗?是的!", "他问道：真的吗？是的！");
     assert_line_fix("各村,各社区", "各村，各社区");
+    assert_line_fix("联系邮箱: safety@example.com", "联系邮箱：safety@example.com");
+    assert_line_fix("网址:www.example.com", "网址：www.example.com");
+    assert_line_fix("通知如下:“不得转借", "通知如下：“不得转借");
+    assert_line_fix("（见附表);下同", "（见附表）；下同");
 }
 
 static void test_repairs_parentheses(void **state)
@@ -95,6 +99,18 @@ static void test_repairs_parentheses(void **state)
     assert_line_fix("新设康复科(含中医馆)和药房", "新设康复科（含中医馆）和药房");
     assert_line_fix("时间：10月16日(周一)下午", "时间：10月16日（周一）下午");
     assert_line_fix("规定如下(1)不得转借", "规定如下（1）不得转借");
+    /* one side read right, the other as ASCII */
+    assert_line_fix("（一) 产业发展取得新成效", "（一）产业发展取得新成效");
+    assert_line_fix("新设康复科(含中医馆）和药房", "新设康复科（含中医馆）和药房");
+    /* the page width cut the parenthesis */
+    assert_line_fix("新设康复科(含中\n医馆)和药房", "新设康复科（含中\n医馆）和药房");
+    /* the opening one lost, or read as another mark */
+    assert_line_fix("含中医馆)和药房", "含中医馆）和药房");
+    assert_line_fix("《二)基础设施", "（二）基础设施");
+    assert_line_fix("整改措施。{三)民主测评", "整改措施。（三）民主测评");
+    assert_line_fix("【一) 学习", "（一）学习");
+    /* marks inside a parenthesis are judged too */
+    assert_line_fix("（含中医馆;药房）", "（含中医馆；药房）");
 }
 
 static void test_repairs_percentages(void **state)
@@ -134,6 +150,13 @@ static void test_leaves_numbers_code_and_latin_alone(void **state)
     assert_line_stays("型号O2和A0");
     assert_line_stays("使用Office(2019)版");
     assert_line_stays("见图(2024)");              /* not an item number */
+    assert_line_stays("（一）产业发展");            /* already full-width */
+    assert_line_stays("函数f(x)和g(y)的值");
+    assert_line_stays("见附件1)和附件2)");         /* a ) after a number, not after Han */
+    assert_line_stays("《民法典》和《二十四史》");
+    assert_line_stays("选项a) 或 b)");
+    assert_line_stays("http://example.com:8080;");
+    assert_line_stays("Note: see (1)");
 }
 
 static void test_clean_text_is_left_alone(void **state)
