@@ -203,15 +203,15 @@ def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
     fix = _fix_jsonl if shard.kind == "jsonl" else _fix_text
     try:
         counts = fix(_engine(settings), shard, settings, out)
-        failed = 0
+        failed, written = 0, os.path.exists(out)
     except ShardFailed as e:
-        counts, failed = jsonl.Counts(), 1
+        counts, failed, written = jsonl.Counts(), 1, False
         counts.notes.append(str(e))
     except (OSError, Error) as e:
-        counts, failed = jsonl.Counts(), 1
+        counts, failed, written = jsonl.Counts(), 1, False
         counts.notes.append(f"{shard.path}: {e}")
     result = dataclasses.asdict(counts)
-    result.update(failed=failed, seconds=round(time.monotonic() - started, 3))
+    result.update(failed=failed, written=written, seconds=round(time.monotonic() - started, 3))
     return result
 
 
@@ -230,19 +230,19 @@ def find_shards(operands: Iterable[str]) -> list:
     for operand in operands:
         paths = sorted(glob.glob(operand)) if glob.has_magic(operand) else [operand]
         if not paths:
-            raise SystemExit(f"errata.dask: {operand}: no such file")
+            raise FileNotFoundError(f"{operand}: no such file")
         for path in paths:
             if os.path.isdir(path):
                 shards += [_shard(p, os.path.relpath(p, path)) for p in _walk(path)]
             elif os.path.isfile(path):
                 shards.append(_shard(path, os.path.basename(path)))
             else:
-                raise SystemExit(f"errata.dask: {path}: no such file")
+                raise FileNotFoundError(f"{path}: no such file")
     outputs = {}
     for shard in shards:
         if shard.output in outputs:
-            raise SystemExit(f"errata.dask: {outputs[shard.output]} and {shard.path} would both "
-                             f"be written to {shard.output}")
+            raise ValueError(f"{outputs[shard.output]} and {shard.path} would both be written "
+                             f"to {shard.output}")
         outputs[shard.output] = shard.path
     return shards
 
@@ -290,7 +290,7 @@ def read_manifest(out_dir: str) -> dict:
 def _is_done(record: Optional[dict], stamp: dict, out_dir: str) -> bool:
     if not record or any(record.get(k) != v for k, v in stamp.items()):
         return False
-    return record.get("read", 0) == 0 or os.path.isfile(os.path.join(out_dir, stamp["output"]))
+    return not record.get("written") or os.path.isfile(os.path.join(out_dir, stamp["output"]))
 
 
 def _remove_stale_temporaries(out_dir: str) -> None:
@@ -429,6 +429,10 @@ def main(argv: Optional[list] = None) -> int:
                         threshold=args.threshold,
                         disable=tuple(r for d in args.disable for r in d.split(",") if r),
                         all=args.all, field=args.field, attach_edits=args.attach_edits)
+    try:
+        find_shards(args.inputs)  # before a cluster is started for nothing
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"errata.dask: {e}") from None
     from distributed import Client, LocalCluster
 
     if args.scheduler:
@@ -438,7 +442,10 @@ def main(argv: Optional[list] = None) -> int:
                                dashboard_address=None)
         client = Client(cluster)
     with client:
-        summary = run(client, args.inputs, args.out, settings)
+        try:
+            summary = run(client, args.inputs, args.out, settings)
+        except (OSError, ValueError) as e:
+            raise SystemExit(f"errata.dask: {e}") from None
     if not args.quiet:
         summary.report()
     return 2 if summary.failed else 0

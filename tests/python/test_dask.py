@@ -189,3 +189,26 @@ def test_text_files_as_errata_fix_r_writes_them(cluster, tmp_path, cli):
     assert sorted(want) == ["a.txt", "clean.txt", "sub/b.txt", "sub/c.txt"]
     assert got == want
     assert f"errata: {tree}/binary.dat: skipped: not a text file (byte 0x02 at offset 4)" in err
+
+
+@pytest.mark.parametrize("inputs, message", [
+    (["/nonexistent/*.jsonl"], "errata.dask: /nonexistent/*.jsonl: no such file\n"),
+    (["/nonexistent.jsonl"], "errata.dask: /nonexistent.jsonl: no such file\n"),
+])
+def test_bad_operands_are_refused_before_any_cluster(inputs, message, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "errata.dask", *inputs, str(tmp_path / "out")],
+                          env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          timeout=DEADLINE)
+    assert (done.returncode, done.stderr) == (1, message)
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_inputs_for_one_output_are_refused(tmp_path):
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "x.jsonl").write_text("{}\n")
+    done = subprocess.run([sys.executable, "-m", "errata.dask", str(tmp_path / "a" / "x.jsonl"),
+                           str(tmp_path / "b" / "x.jsonl"), str(tmp_path / "out")],
+                          env=_env(), stderr=subprocess.PIPE, text=True, timeout=DEADLINE)
+    assert (done.returncode, done.stderr) == (1, f"errata.dask: {tmp_path}/a/x.jsonl and "
+                                                 f"{tmp_path}/b/x.jsonl would both be written to x.jsonl\n")

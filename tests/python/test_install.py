@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -25,3 +27,13 @@ def test_installed_package_finds_the_installed_library(tmp_path):
     subprocess.run(["make", "-s", "uninstall", f"PREFIX={prefix}", f"BUILD={build}"], cwd=ROOT,
                    check=True)
     assert not (prefix / "lib" / f"python{version}" / "dist-packages" / "errata").exists()
+
+
+def test_checkout_finds_its_build_without_errata_library(tmp_path):
+    if not (ROOT / "build" / "liberrata.so").is_file():
+        pytest.skip("built elsewhere (BUILD=...): ERRATA_LIBRARY is the way then")
+    env = {k: v for k, v in os.environ.items() if k != "ERRATA_LIBRARY"}
+    env["PYTHONPATH"] = str(ROOT / "python")
+    out = subprocess.run([sys.executable, "-c", "import errata._native as n; print(n._library_path())"],
+                         cwd=tmp_path, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
+    assert out == f"{ROOT}/build/liberrata.so\n"
