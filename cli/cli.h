@@ -265,4 +265,7 @@ int errata_cli_batch_main(int argc, char **argv);
 int errata_cli_review_main(int argc, char **argv);
 int errata_cli_apply_main(int argc, char **argv);
 
+/* `errata lsp`, the language server (cli/lsp.c). */
+int errata_cli_lsp_main(int argc, char **argv);
+
 #endif

@@ -16,6 +16,7 @@ static const char usage[] =
     "  review    go through the proposed edits one by one\n"
     "  apply     apply a reviewed list of edits\n"
     "  selftest  run the examples written in the dictionaries\n"
+    "  lsp       run as a language server for editors (LSP, on standard input/output)\n"
     "\n"
     "Run 'errata COMMAND --help' for a command's options.  Other options:\n"
     "  -h, --help     show this help\n"
@@ -33,6 +34,7 @@ static const command commands[] = {
     {"fix", errata_cli_fix_main},           {"check", errata_cli_check_main},
     {"diff", errata_cli_diff_main},         {"selftest", errata_cli_selftest_main},
     {"review", errata_cli_review_main},     {"apply", errata_cli_apply_main},
+    {"lsp", errata_cli_lsp_main},
 };
 
 static const command *find_command(const char *name)
