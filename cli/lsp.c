@@ -515,19 +515,19 @@ static int handle_batch(server *sv, errata_lsp_reader *r)
         int got = errata_lsp_reader_next(r, &body, &len, &problem);
         if (got == 0)
             break;
-        if (got < 0) { /* a broken header: answered at once, its place unknown */
-            char text[160];
-            snprintf(text, sizeof text, "bad message header: %s", problem);
-            failed |= reply_error(sv, NULL, ERRATA_LSP_PARSE_ERROR, text);
-            continue;
-        }
         if (errata_cli_grow((void **)&msgs, &cap, count, sizeof *msgs) ||
             errata_cli_grow((void **)&bodies, &bodies_cap, count, sizeof *bodies)) {
             failed = -1;
             break;
         }
-        read_message(&msgs[count], body, len);
-        bodies[count++] = body;
+        if (got > 0) {
+            read_message(&msgs[count], body, len);
+        } else { /* a broken header */
+            memset(&msgs[count], 0, sizeof msgs[count]);
+            snprintf(msgs[count].problem, sizeof msgs[count].problem,
+                     "bad message header: %s", problem);
+        }
+        bodies[count++] = got > 0 ? body : NULL;
     }
     for (size_t i = 0; i < count && !failed && sv->exit_status < 0; i++)
         failed = handle(sv, msgs, count, bodies, i);

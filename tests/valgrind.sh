@@ -14,13 +14,13 @@ printf '{"id":1,"text":"打好根底，坚持科学开展观。"}\n{"id":2,"text
 passed=0 failed=0
 
 # memcheck STATUS COMMAND...: run COMMAND under memcheck (its output in
-# $out); say what went wrong and fail unless it ran clean and exited with
+# $out, its input $INPUT or nothing); say what went wrong and fail unless it ran clean and exited with
 # STATUS.
 memcheck() {
     local want=$1 status=0
     shift
     valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-        "$@" >"$out" 2>"$log" </dev/null || status=$?
+        "$@" >"$out" 2>"$log" <"${INPUT:-/dev/null}" || status=$?
     if grep -q '^==[0-9]*==' "$log"; then
         echo "valgrind: errors in: $*"
     elif [ "$status" -ne "$want" ]; then
@@ -61,5 +61,8 @@ run 1 "$build/errata" diff corpus/wenku-sample.txt
 run_expecting '{"id":1,"text":"打好基础，坚持科学发展观。"}
 {"id":2,"text":"clean"}' 0 "$build/errata" fix --jsonl "$jsonl"
 run 0 "$build/errata" fix -j 2 -r corpus/ocr-tuning/moderate
+# A whole language-server session (standard input: tests/lsp/session.py's).
+python3 tests/lsp/session.py "$home/user.dict" >"$home/lsp-session"
+INPUT=$home/lsp-session run 0 "$build/errata" lsp
 echo "valgrind: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
