@@ -90,6 +90,11 @@ eval: $(BUILD)/errata
 bench: $(BUILD)/errata
 	bash scripts/bench.sh $(BUILD)/errata
 
+# errata lsp: time to diagnostics, memory with ten documents open.
+.PHONY: lsp-bench
+lsp-bench: $(BUILD)/errata
+	python3 tests/bench/lsp-bench.py $(BUILD)/errata
+
 clean:
 	rm -rf $(BUILD)
 

@@ -22,7 +22,7 @@ class Server:
     def __init__(self, errata, *args, env=None):
         self.proc = subprocess.Popen([errata, "lsp", *args], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        self.buffer = b""
+        self.buffer = bytearray()
         self.next_id = 1
 
     def write(self, data):
@@ -53,7 +53,7 @@ class Server:
         fd = self.proc.stdout.fileno()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
             raise AssertionError("no message from the server within %gs" % TIMEOUT)
-        chunk = os.read(fd, 65536)
+        chunk = os.read(fd, 1 << 20)
         if not chunk:
             raise AssertionError("the server closed its output")
         self.buffer += chunk
@@ -63,15 +63,15 @@ class Server:
         deadline = time.monotonic() + TIMEOUT
         while b"\r\n\r\n" not in self.buffer:
             self._fill(deadline)
-        header, rest = self.buffer.split(b"\r\n\r\n", 1)
-        lines = header.split(b"\r\n")
-        assert len(lines) == 1 and lines[0].startswith(b"Content-Length: "), header
+        end = self.buffer.index(b"\r\n\r\n")
+        lines = bytes(self.buffer[:end]).split(b"\r\n")
+        assert len(lines) == 1 and lines[0].startswith(b"Content-Length: "), lines
         length = int(lines[0][len(b"Content-Length: "):])
-        while len(rest) < length:
+        while len(self.buffer) < end + 4 + length:
             self._fill(deadline)
-            rest = self.buffer.split(b"\r\n\r\n", 1)[1]
-        self.buffer = rest[length:]
-        return json.loads(rest[:length].decode())
+        body = bytes(self.buffer[end + 4:end + 4 + length])
+        del self.buffer[:end + 4 + length]
+        return json.loads(body.decode())
 
     def receive_until(self, predicate):
         """Messages up to and including the first that predicate accepts."""
