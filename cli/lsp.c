@@ -142,7 +142,7 @@ static errata_lsp_document *find_document(server *sv, const char *uri)
 }
 
 /* The languages errata checks (VS Code, Neovim, Emacs and Helix names). */
-static int checked_language(const char *id)
+static int checkable_language(const char *id)
 {
     return id && (strcmp(id, "plaintext") == 0 || strcmp(id, "text") == 0 ||
                   strcmp(id, "markdown") == 0);
@@ -190,7 +190,7 @@ static const char *did_open(server *sv, const errata_json_value *params)
     if (errata_lsp_document_set(doc, text->string, text->string_len))
         return "out of memory";
     doc->version = version;
-    doc->checked = checked_language(get_string(td, "languageId"));
+    doc->checkable = checkable_language(get_string(td, "languageId"));
     doc->check_due = now_ms(); /* at once, once the messages waiting are read */
     return NULL;
 }
@@ -418,10 +418,10 @@ static int notification(server *sv, const char *method, const errata_json_value 
 
 /* One message read: its JSON, or why it could not be read. */
 typedef struct {
+    const char *body; /* its bytes in the reader (NULL for a broken header) */
     errata_json_value json;
     int parsed;
     char problem[160];
-    request_id id; /* a request's */
 } message;
 
 /* The message's id when it is a request's: 1, 0 when it has none, -1 when
@@ -444,30 +444,29 @@ static int same_id(const request_id *a, const request_id *b)
 }
 
 /* Whether a $/cancelRequest among the messages names this request. */
-static int cancelled(const message *msgs, size_t count, const char **bodies,
-                     const request_id *id)
+static int cancelled(const message *msgs, size_t count, const request_id *id)
 {
     for (size_t i = 0; i < count; i++) {
         const char *method = msgs[i].parsed ? get_string(&msgs[i].json, "method") : NULL;
         if (!method || strcmp(method, "$/cancelRequest") != 0)
             continue;
         request_id named = {0};
-        if (read_id(bodies[i], get(&msgs[i].json, "params"), &named) == 1 &&
+        if (read_id(msgs[i].body, get(&msgs[i].json, "params"), &named) == 1 &&
             same_id(&named, id))
             return 1;
     }
     return 0;
 }
 
-/* Answer one message (the others of its batch for cancellations). */
-static int handle(server *sv, const message *msgs, size_t count, const char **bodies, size_t i)
+/* Answer message i (the others of its batch are read for cancellations). */
+static int handle(server *sv, const message *msgs, size_t count, size_t i)
 {
     const message *m = &msgs[i];
     if (!m->parsed)
         return reply_error(sv, NULL, ERRATA_LSP_PARSE_ERROR, m->problem);
     const errata_json_value *json = &m->json;
     request_id id = {0};
-    int has_id = read_id(bodies[i], json, &id);
+    int has_id = read_id(m->body, json, &id);
     const errata_json_value *method = get(json, "method");
     const errata_json_value *params = get(json, "params");
     const char *version = get_string(json, "jsonrpc");
@@ -483,7 +482,7 @@ static int handle(server *sv, const message *msgs, size_t count, const char **bo
                            "or an array");
     if (!has_id)
         return notification(sv, method->string, params);
-    if (sv->state == STATE_RUNNING && cancelled(msgs, count, bodies, &id))
+    if (sv->state == STATE_RUNNING && cancelled(msgs, count, &id))
         return reply_error(sv, &id, ERRATA_LSP_REQUEST_CANCELLED, "cancelled");
     return request(sv, &id, method->string, params);
 }
@@ -492,6 +491,7 @@ static int handle(server *sv, const message *msgs, size_t count, const char **bo
 static void read_message(message *m, const char *body, size_t len)
 {
     memset(m, 0, sizeof *m);
+    m->body = body;
     errata_json_error err;
     if (errata_json_parse(body, len, &m->json, &err) == ERRATA_JSON_OK) {
         m->parsed = 1;
@@ -506,8 +506,7 @@ static void read_message(message *m, const char *body, size_t len)
 static int handle_batch(server *sv, errata_lsp_reader *r)
 {
     message *msgs = NULL;
-    const char **bodies = NULL;
-    size_t count = 0, cap = 0, bodies_cap = 0;
+    size_t count = 0, cap = 0;
     int failed = 0;
     for (;;) {
         const char *body, *problem;
@@ -515,8 +514,7 @@ static int handle_batch(server *sv, errata_lsp_reader *r)
         int got = errata_lsp_reader_next(r, &body, &len, &problem);
         if (got == 0)
             break;
-        if (errata_cli_grow((void **)&msgs, &cap, count, sizeof *msgs) ||
-            errata_cli_grow((void **)&bodies, &bodies_cap, count, sizeof *bodies)) {
+        if (errata_cli_grow((void **)&msgs, &cap, count, sizeof *msgs)) {
             failed = -1;
             break;
         }
@@ -527,14 +525,13 @@ static int handle_batch(server *sv, errata_lsp_reader *r)
             snprintf(msgs[count].problem, sizeof msgs[count].problem,
                      "bad message header: %s", problem);
         }
-        bodies[count++] = got > 0 ? body : NULL;
+        count++;
     }
     for (size_t i = 0; i < count && !failed && sv->exit_status < 0; i++)
-        failed = handle(sv, msgs, count, bodies, i);
+        failed = handle(sv, msgs, count, i);
     for (size_t i = 0; i < count; i++)
         errata_json_free(&msgs[i].json);
     free(msgs);
-    free(bodies);
     return failed;
 }
 
@@ -556,7 +553,7 @@ static errata_lsp_document *next_due(server *sv)
     errata_lsp_document *first = NULL;
     for (size_t i = 0; i < sv->s.doc_count; i++) {
         errata_lsp_document *d = &sv->s.docs[i];
-        if (d->checked && d->check_due >= 0 && (!first || d->check_due < first->check_due))
+        if (d->checkable && d->check_due >= 0 && (!first || d->check_due < first->check_due))
             first = d;
     }
     return first;

@@ -53,7 +53,7 @@ void errata_lsp_findings_clear(errata_lsp_findings *findings);
 typedef struct {
     char *uri;
     int64_t version;
-    int checked;         /* plain text or Markdown: errata checks it */
+    int checkable;       /* plain text or Markdown: errata checks it */
     char *text;          /* UTF-8, NUL-terminated, len bytes (cap allocated) */
     size_t len, cap;
     size_t *line_starts; /* byte offset of each line's start, when lines_valid */

@@ -229,7 +229,7 @@ static int find(errata_lsp_server *s, errata_lsp_document *doc, const char **pro
 
 int errata_lsp_check_document(errata_lsp_server *s, errata_lsp_document *doc)
 {
-    if (!doc->checked || doc->check_due < 0)
+    if (!doc->checkable || doc->check_due < 0)
         return 0;
     doc->check_due = -1;
     const char *problem = NULL;
@@ -403,7 +403,7 @@ int errata_lsp_code_actions(errata_lsp_server *s, errata_lsp_document *doc, size
                             size_t to, const errata_json_value *only, errata_json_writer *w)
 {
     errata_cli_buffer scratch = {0};
-    int failed = doc->checked ? errata_lsp_check_document(s, doc) : 0;
+    int failed = doc->checkable ? errata_lsp_check_document(s, doc) : 0;
     errata_json_begin_array(w);
     const errata_result *result = doc->findings.result;
     size_t count = result ? errata_result_count(result) : 0;

@@ -59,7 +59,8 @@ static void resynchronise(errata_lsp_reader *r)
     r->start = r->len;
 }
 
-/* The value of a Content-Length line (digits, spaces around), or -1. */
+/* The value of a Content-Length line (digits, spaces around), or -1; a
+   value over MAX_BODY_BYTES is read as MAX_BODY_BYTES + 1. */
 static long long parse_length(const char *value, const char *end)
 {
     while (value < end && (*value == ' ' || *value == '\t'))
@@ -70,9 +71,11 @@ static long long parse_length(const char *value, const char *end)
         return -1;
     long long n = 0;
     for (; value < end; value++) {
-        if (*value < '0' || *value > '9' || n > (long long)MAX_BODY_BYTES)
+        if (*value < '0' || *value > '9')
             return -1;
         n = n * 10 + (*value - '0');
+        if (n > (long long)MAX_BODY_BYTES)
+            n = (long long)MAX_BODY_BYTES + 1;
     }
     return n;
 }

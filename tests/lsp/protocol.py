@@ -311,6 +311,9 @@ def malformed_framing(errata):
     s.write(b"Content-Length: twelve\r\n\r\n")
     check(error_of(s.receive()), (-32700, "bad message header: bad Content-Length"),
           "bad Content-Length")
+    s.write(b"Content-Length: 99999999999999999999\r\n\r\n")
+    check(error_of(s.receive()), (-32700, "bad message header: message too large"),
+          "huge Content-Length")
     s.write(b"garbage\r\n\r\n")
     check(error_of(s.receive()), (-32700, "bad message header: malformed header line"),
           "garbage")
