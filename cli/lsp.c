@@ -586,16 +586,15 @@ static int serve(server *sv, errata_lsp_reader *r)
 }
 
 /* The settings before the client's: the command line's flags. */
-static int init_server(server *sv, const errata_cli_common *common)
+static void init_server(server *sv, int out_fd, const errata_cli_common *common)
 {
     memset(sv, 0, sizeof *sv);
     sv->exit_status = -1;
-    sv->s.out_fd = STDOUT_FILENO;
+    sv->s.out_fd = out_fd;
     sv->s.common = common;
     sv->s.debounce_ms = DEFAULT_DEBOUNCE_MS;
     sv->s.settings.threshold = common->apply_threshold;
     sv->s.settings.user_dictionary = errata_cli_user_dict_path();
-    return 0;
 }
 
 static void free_server(server *sv)
@@ -609,6 +608,22 @@ static void free_server(server *sv)
     errata_engine_free(sv->s.engine);
 }
 
+int errata_lsp_serve(int in_fd, int out_fd, const errata_cli_common *common)
+{
+    server sv;
+    errata_lsp_reader reader = {in_fd, NULL, 0, 0, 0, 0};
+    init_server(&sv, out_fd, common);
+    errno = 0;
+    int failed = serve(&sv, &reader);
+    if (failed)
+        fprintf(stderr, "errata: lsp: %s\n", errno ? strerror(errno) : "out of memory");
+    errata_lsp_reader_free(&reader);
+    free_server(&sv);
+    if (failed)
+        return ERRATA_CLI_EXIT_ERROR;
+    return sv.exit_status < 0 ? 1 : sv.exit_status;
+}
+
 int errata_cli_lsp_main(int argc, char **argv)
 {
     errata_cli_common common;
@@ -616,21 +631,11 @@ int errata_cli_lsp_main(int argc, char **argv)
     int rc = errata_cli_parse(argc, argv, lsp_help, NULL, NULL, &common);
     if (rc == 0 && common.file_count)
         rc = errata_cli_usage_error("lsp", "takes no files: the client sends the documents");
-    if (rc != 0) {
-        errata_cli_common_free(&common);
-        return rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
+    int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
+    if (rc == 0) {
+        signal(SIGPIPE, SIG_IGN); /* a client gone is a failed write, not a signal */
+        status = errata_lsp_serve(STDIN_FILENO, STDOUT_FILENO, &common);
     }
-    signal(SIGPIPE, SIG_IGN); /* a client gone is a failed write, not a signal */
-    server sv;
-    errata_lsp_reader reader = {STDIN_FILENO, NULL, 0, 0, 0, 0};
-    init_server(&sv, &common);
-    int failed = serve(&sv, &reader);
-    int status = failed ? ERRATA_CLI_EXIT_ERROR : sv.exit_status < 0 ? 1 : sv.exit_status;
-    if (failed)
-        fprintf(stderr, "errata: lsp: %s\n",
-                reader.eof || errno == 0 ? "out of memory" : strerror(errno));
-    errata_lsp_reader_free(&reader);
-    free_server(&sv);
     errata_cli_common_free(&common);
     return status;
 }

@@ -144,6 +144,12 @@ struct errata_lsp_server {
     int64_t debounce_ms;
 };
 
+/* Serve one client: messages from in_fd, answers to out_fd, until the exit
+   notification or the end of input.  The exit status: 0 after shutdown and
+   exit, 1 after exit without shutdown or at the end of input, 2 when the
+   output or memory failed (reported on stderr). */
+int errata_lsp_serve(int in_fd, int out_fd, const errata_cli_common *common);
+
 /* Send a JSON body built in w (a buffer writer); 0 or -1 (output closed). */
 int errata_lsp_send_json(errata_lsp_server *s, errata_cli_buffer *body);
 
