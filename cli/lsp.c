@@ -559,6 +559,39 @@ static errata_lsp_document *next_due(server *sv)
     return first;
 }
 
+/* Read all that is there, so that changes supersede each other before
+   anything is checked, and answer it. */
+static int read_and_handle(server *sv, errata_lsp_reader *r)
+{
+    do
+        if (errata_lsp_reader_fill(r))
+            return -1;
+    while (!r->eof && input_waiting(r->fd, 0));
+    return handle_batch(sv, r);
+}
+
+/* Check doc.  Messages that came in meanwhile are answered first: when they
+   changed or closed doc, the findings are of a replaced version and are
+   dropped unpublished (the document is checked again after its pause). */
+static int check_due_document(server *sv, errata_lsp_reader *r, errata_lsp_document *doc)
+{
+    if (errata_lsp_find(&sv->s, doc))
+        return -1;
+    if (!input_waiting(r->fd, 0))
+        return errata_lsp_publish(&sv->s, doc);
+    char *uri = strdup(doc->uri);
+    int64_t version = doc->version;
+    if (!uri || read_and_handle(sv, r)) { /* doc may have moved or gone */
+        free(uri);
+        return -1;
+    }
+    doc = find_document(sv, uri);
+    free(uri);
+    if (!doc || doc->version != version || doc->check_due >= 0 || sv->exit_status >= 0)
+        return 0;
+    return errata_lsp_publish(&sv->s, doc);
+}
+
 /* Read and answer messages until exit or the end of input, checking the
    documents in the pauses. */
 static int serve(server *sv, errata_lsp_reader *r)
@@ -567,19 +600,13 @@ static int serve(server *sv, errata_lsp_reader *r)
         errata_lsp_document *due = next_due(sv);
         int64_t wait = due ? due->check_due - now_ms() : -1;
         if (due && wait <= 0 && !input_waiting(r->fd, 0)) {
-            if (errata_lsp_check_document(&sv->s, due))
+            if (check_due_document(sv, r, due))
                 return -1;
             continue;
         }
         if (!input_waiting(r->fd, due ? (int)(wait > 0 ? wait : 0) : -1))
             continue;
-        /* Read all that is there, so that changes supersede each other
-           before anything is checked. */
-        do
-            if (errata_lsp_reader_fill(r))
-                return -1;
-        while (!r->eof && input_waiting(r->fd, 0));
-        if (handle_batch(sv, r))
+        if (read_and_handle(sv, r))
             return -1;
     }
     return 0;

@@ -157,6 +157,12 @@ int errata_lsp_send_json(errata_lsp_server *s, errata_cli_buffer *body);
    diagnostics.  0, or -1 when out of memory or the output failed. */
 int errata_lsp_check_document(errata_lsp_server *s, errata_lsp_document *doc);
 
+/* The two halves of errata_lsp_check_document(): check doc if it has
+   changed (its findings are then those of doc->version), and publish its
+   findings. */
+int errata_lsp_find(errata_lsp_server *s, errata_lsp_document *doc);
+int errata_lsp_publish(errata_lsp_server *s, const errata_lsp_document *doc);
+
 /* Publish an empty list of diagnostics for uri (a closed document). */
 int errata_lsp_clear_diagnostics(errata_lsp_server *s, const char *uri);
 

@@ -227,7 +227,7 @@ static int find(errata_lsp_server *s, errata_lsp_document *doc, const char **pro
     return 0;
 }
 
-int errata_lsp_check_document(errata_lsp_server *s, errata_lsp_document *doc)
+int errata_lsp_find(errata_lsp_server *s, errata_lsp_document *doc)
 {
     if (!doc->checkable || doc->check_due < 0)
         return 0;
@@ -238,9 +238,21 @@ int errata_lsp_check_document(errata_lsp_server *s, errata_lsp_document *doc)
         char message[512];
         snprintf(message, sizeof message, "errata: %s (version %lld): %s", doc->uri,
                  (long long)doc->version, problem);
-        errata_lsp_log(s, 1, message);
+        rc |= errata_lsp_log(s, 1, message);
     }
-    return publish(s, doc->uri, doc) || rc;
+    return rc;
+}
+
+int errata_lsp_publish(errata_lsp_server *s, const errata_lsp_document *doc)
+{
+    return publish(s, doc->uri, doc);
+}
+
+int errata_lsp_check_document(errata_lsp_server *s, errata_lsp_document *doc)
+{
+    if (!doc->checkable || doc->check_due < 0)
+        return 0;
+    return errata_lsp_find(s, doc) || errata_lsp_publish(s, doc);
 }
 
 /* ------------------------------------------------------------ code actions */
