@@ -32,24 +32,25 @@ OUT
 }
 
 # Neovim opens a copy of the damaged sample with errata lsp attached; its
-# diagnostics must be check's edits, each over the buffer text it names;
-# after one quick fix and "apply all" the file written must be fix's output.
+# diagnostics must be check's edits, each over the buffer text it names, also
+# after two characters outside the BMP are typed on line 3; after one quick
+# fix and "apply all" the file written must be fix's output.
 test_lsp_neovim_client() {
     cp "$DATA/../../../corpus/wenku-sample.txt" doc.txt
     cp doc.txt "$IO/original.txt"
     "$ERRATA" fix doc.txt >"$IO/fixed.txt" 2>/dev/null
-    "$ERRATA" check --format=jsonl doc.txt >"$IO/edits.jsonl"
     status=0
     ERRATA=$ERRATA DOC=$T/doc.txt REPORT=$IO/report.json timeout 120 \
         nvim --headless --clean -u "$LSP_TESTS/nvim-test.lua" </dev/null >"$IO/nvim.out" 2>&1 ||
         status=$?
     [[ $status -eq 0 ]] || fail "nvim exited with status $status" "$(cat "$IO/nvim.out")"
-    run python3 "$LSP_TESTS/nvim-report.py" "$IO/report.json" "$IO/edits.jsonl" "$IO/original.txt"
+    run python3 "$LSP_TESTS/nvim-report.py" "$IO/report.json" "$ERRATA" "$IO/original.txt"
     assert_status 0
     assert_stdout <<'OUT'
 filetype text
-steps diagnostics; diagnostics after the quick fix; diagnostics after apply all; the server's exit
-222 diagnostics as check lists them
+steps diagnostics; diagnostics with characters outside the BMP; diagnostics without them; diagnostics after the quick fix; diagnostics after apply all; the server's exit
+opened: 222 diagnostics as check lists them
+with 😀𠮷 on line 3: 215 diagnostics as check lists them
 quick fix: Fix: 版土 → 版图
 fix all: Apply all confident fixes in this document (185)
 diagnostics left: 34

@@ -4,7 +4,8 @@
 --     nvim --headless --clean -u tests/lsp/nvim-test.lua
 --
 -- Opens DOC (a damaged document) with errata lsp attached, waits for the
--- diagnostics, makes one quick fix (版土 → 版图), then "apply all confident
+-- diagnostics, inserts two characters outside the BMP and takes them out
+-- again (waiting for the diagnostics each time), makes one quick fix (版土 → 版图), then "apply all confident
 -- fixes", writes DOC and stops the server.  What it saw goes to REPORT as
 -- JSON (the diagnostics with the buffer text under each range, the actions'
 -- titles, the server's exit status) for the calling test to compare; a step
@@ -13,6 +14,7 @@
 local WAIT_MS = 20000
 local errata, doc, report_path = os.getenv("ERRATA"), os.getenv("DOC"), os.getenv("REPORT")
 local report = { steps = {} }
+local OUTSIDE_BMP = "😀𠮷"
 
 local function write_report()
   local f = assert(io.open(report_path, "w"))
@@ -112,6 +114,14 @@ local function run()
 
   wait_for_current("diagnostics", bufnr)
   report.diagnostics = diagnostics(bufnr)
+
+  -- Characters outside the BMP (two UTF-16 code units, four bytes each) at
+  -- the start of line 3, then gone again: incremental changes both ways.
+  vim.api.nvim_buf_set_text(bufnr, 2, 0, 2, 0, { OUTSIDE_BMP })
+  wait_for_current("diagnostics with characters outside the BMP", bufnr)
+  report.outside_bmp = diagnostics(bufnr)
+  vim.api.nvim_buf_set_text(bufnr, 2, 0, 2, #OUTSIDE_BMP, { "" })
+  wait_for_current("diagnostics without them", bufnr)
 
   local target = has_code(bufnr, "swap/版土>版图")
   assert(target, "no diagnostic for 版土")
