@@ -383,6 +383,48 @@ def other_languages(errata):
     check(s.shutdown_and_exit(), 0, "exit status")
 
 
+def mutated_sessions(errata):
+    """The whole session of tests/lsp/session.py, damaged 40 ways (seeded):
+    the server must end with status 0 or 1, write nothing on standard error,
+    and write only framed JSON-RPC messages."""
+    import random
+    import subprocess
+    with tempfile.TemporaryDirectory() as tmp:
+        session = subprocess.run([sys.executable, os.path.join(HERE, "session.py"),
+                                  os.path.join(tmp, "user.dict")],
+                                 capture_output=True, check=True).stdout
+        pieces = [b'"', b"{", b"}", b"[", b"\\u", b"\\ud83d", b"-1", b"1e999", b"\r\n\r\n",
+                  b"Content-Length: 5\r\n\r\n", b"99999999999", b"\x00", b"\xf0\x9f"]
+        rand = random.Random(14)
+        for run in range(40):
+            data = bytearray(session)
+            for _ in range(rand.randint(1, 12)):
+                i = rand.randrange(len(data))
+                op = rand.random()
+                if op < 0.4:
+                    data[i] = rand.randrange(256)
+                elif op < 0.6:
+                    del data[i:i + rand.randint(1, 50)]
+                elif op < 0.8:
+                    data[i:i] = rand.choice(pieces)
+                else:
+                    j = rand.randrange(len(data))
+                    data[i:i] = data[j:j + rand.randint(1, 200)]
+            p = subprocess.run([errata, "lsp", *ENGINE], input=bytes(data), capture_output=True,
+                               timeout=60, env=dict(os.environ, ERRATA_USER_DICT=os.path.join(
+                                   tmp, "user.dict")))
+            check((p.returncode, p.stderr.decode(errors="replace")), (p.returncode, ""),
+                  "standard error of run %d" % run)
+            check(p.returncode in (0, 1), True, "exit status %d of run %d" % (p.returncode, run))
+            out = p.stdout
+            while out:
+                header, _, rest = out.partition(b"\r\n\r\n")
+                length = int(header[len(b"Content-Length: "):])
+                message = json.loads(rest[:length].decode())
+                check(message.get("jsonrpc"), "2.0", "a message of run %d" % run)
+                out = rest[length:]
+
+
 def main():
     errata, case = sys.argv[1], sys.argv[2]
     try:
