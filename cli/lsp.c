@@ -33,7 +33,7 @@ static const char lsp_help[] =
     "\n"
     "  --dict FILE, --no-default-dict, --model FILE, --no-model, --threshold=X,\n"
     "  --conservative, --aggressive, --disable=RULE,...: as for errata fix (the\n"
-    "  client's settings add to them).\n"
+    "  client's dictionaries and rules add to them, its threshold replaces them).\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 after a shutdown request and exit, 1 on exit without shutdown\n"
