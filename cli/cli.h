@@ -118,6 +118,17 @@ const char *errata_cli_display_name(const char *path);
    replaces, or 0666 less the umask if there is none. */
 int errata_cli_write_atomic(const char *path, const char *data, size_t len);
 
+/* On SIGINT, SIGTERM and SIGHUP (unless ignored from the start), remove the
+   temporary files being written and exit with 128 + the signal's number
+   (cli/signals.c).  For the commands that rewrite files. */
+void errata_cli_remove_temporaries_on_signals(void);
+/* Enter a temporary file's path before creating it; returns its slot (-1
+   when every slot is taken: then the file is not removed on a signal).
+   path must stay valid until errata_cli_temporary_forget(slot). */
+int errata_cli_temporary_enter(const char *path);
+/* Take the path out again once the file is renamed or removed. */
+void errata_cli_temporary_forget(int slot);
+
 /* Keep data (the contents of path before a rewrite) as path+suffix, written
    like errata_cli_write_atomic() and with path's permissions. */
 int errata_cli_write_backup(const char *path, const char *suffix, const char *data, size_t len);

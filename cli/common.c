@@ -356,8 +356,8 @@ static int write_in_place(const char *path, const char *data, size_t len)
 
 /* A new file next to target, named after it, opened for writing with the
    given permissions (less the umask); its name is stored in *tmp_path
-   (malloc'd). */
-static int create_temporary(const char *target, mode_t mode, char **tmp_path)
+   (malloc'd) and entered for removal on a signal in *slot. */
+static int create_temporary(const char *target, mode_t mode, char **tmp_path, int *slot)
 {
     const char *slash = strrchr(target, '/');
     int dir_len = slash ? (int)(slash - target + 1) : 0;
@@ -369,11 +369,16 @@ static int create_temporary(const char *target, mode_t mode, char **tmp_path)
     for (unsigned attempt = 0; attempt < 1000; attempt++) {
         snprintf(tmp, size, "%.*s.%s.errata-%ld-%u", dir_len, target, base, (long)getpid(),
                  attempt);
+        /* Entered before it exists, so that no signal finds it unlisted. */
+        *slot = errata_cli_temporary_enter(tmp);
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
         if (fd >= 0) {
             *tmp_path = tmp;
             return fd;
         }
+        int err = errno;
+        errata_cli_temporary_forget(*slot);
+        errno = err;
         if (errno != EEXIST)
             break;
     }
@@ -399,7 +404,8 @@ static int replace_file(const char *target, const struct stat *model, const char
                         size_t len)
 {
     char *tmp = NULL;
-    int fd = create_temporary(target, model ? 0600 : 0666, &tmp);
+    int slot = -1;
+    int fd = create_temporary(target, model ? 0600 : 0666, &tmp, &slot);
     if (fd < 0)
         return -1;
     int failed = errata_cli_write_fd_all(fd, data, len);
@@ -420,6 +426,7 @@ static int replace_file(const char *target, const struct stat *model, const char
         unlink(tmp);
         report(target, "cannot write: %s", strerror(err));
     }
+    errata_cli_temporary_forget(slot);
     free(tmp);
     return failed ? -1 : 0;
 }

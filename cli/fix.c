@@ -223,6 +223,7 @@ static int run_fix(const errata_engine *engine, const errata_cli_common *common,
 
 int errata_cli_fix_main(int argc, char **argv)
 {
+    errata_cli_remove_temporaries_on_signals();
     if (errata_cli_batch_requested(argc, argv))
         return errata_cli_batch_main(argc, argv);
     errata_cli_common common;

@@ -183,6 +183,7 @@ int errata_cli_apply_main(int argc, char **argv)
 {
     errata_cli_common common;
     apply_options opts = {NULL};
+    errata_cli_remove_temporaries_on_signals();
     errata_cli_common_init(&common);
     common.encoding_options = ERRATA_CLI_INPUT_ENCODING | ERRATA_CLI_OUTPUT_ENCODING;
     int rc = errata_cli_parse(argc, argv, apply_help, apply_option, &opts, &common);
