@@ -7,6 +7,7 @@ a job on a running cluster.
 
     PYTHONPATH=python /usr/bin/python3 scripts/bench_dask.py DIR WORKERS RUNS
 """
+import logging
 import os
 import shutil
 import sys
@@ -20,6 +21,8 @@ import errata.dask
 
 def main() -> None:
     folder, workers, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    # Not the nanny's warnings about workers slow to stop at the end.
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     scratch = tempfile.mkdtemp(prefix="errata-bench-dask.")
     try:
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster, \
