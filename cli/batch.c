@@ -42,6 +42,10 @@ static const char batch_help[] =
     "                         (UTF-8, UTF-8-BOM, GB18030 or GBK, UTF-16LE, UTF-16BE,\n"
     "                         UTF-16LE-BOM, UTF-16BE-BOM)\n"
     "  --progress             draw the progress bar even when stderr is no terminal\n"
+    "  --report=FILE          write a summary page (HTML): the files, the edits by\n"
+    "                         rule, the flagged damage not repaired\n"
+    "  --report=DIR/          the summary as DIR/index.html, each file linked to its\n"
+    "                         review page (as errata check --format=html makes it)\n"
     "  Without --in-place or --output-dir the files go to standard output, in order.\n"
     "  Encodings detected: UTF-8 with or without BOM, UTF-16 (BOM or NUL pattern),\n"
     "  GB18030/GBK.  Files that are not text are skipped with a note; files that\n"
@@ -63,7 +67,8 @@ static const char batch_help[] =
 /* The options that make `errata fix` a batch run. */
 static const char *const batch_option_names[] = {
     "-r",           "--recursive",       "-j",          "--jobs",       "--output-dir",
-    "--progress",   "--jsonl",           "--field",     "--attach-edits", "--strict"};
+    "--progress",   "--jsonl",           "--field",     "--attach-edits", "--strict",
+    "--report"};
 
 static int is_batch_option(const char *arg)
 {
@@ -137,6 +142,8 @@ static int batch_option(errata_cli_args *args, void *context)
         o->field = v;
     else if (r == 0 && (r = errata_cli_match(args, "--backup", &v)) > 0)
         o->backup_suffix = v;
+    else if (r == 0 && (r = errata_cli_match(args, "--report", &v)) > 0)
+        o->report = v;
     else if (r == 0 && ((r = errata_cli_match(args, "-o", &v)) > 0 ||
                         (r == 0 && (r = errata_cli_match(args, "--output", &v)) > 0)))
         o->output = v;
@@ -154,10 +161,10 @@ static int has_stdin_operand(const errata_cli_common *common)
 static int check_jsonl_options(const errata_batch_options *o, const errata_cli_common *common)
 {
     if (o->recursive || o->jobs || o->in_place || o->output_dir || o->backup_suffix || o->output ||
-        common->input_encoding || common->output_encoding)
+        o->report || common->input_encoding || common->output_encoding)
         return errata_cli_usage_error("fix", "--jsonl reads standard input or FILEs and writes "
                                              "standard output; it takes none of -r, -j, "
-                                             "--in-place, --backup, --output-dir, -o, "
+                                             "--in-place, --backup, --output-dir, -o, --report, "
                                              "--input-encoding, --output-encoding");
     if (o->field && !*o->field)
         return errata_cli_usage_error("fix", "--field needs a name");
@@ -179,6 +186,8 @@ static int check_batch_options(const errata_batch_options *o, const errata_cli_c
         return errata_cli_usage_error("fix", "--backup needs --in-place and a non-empty suffix");
     if (o->output_dir && !*o->output_dir)
         return errata_cli_usage_error("fix", "--output-dir needs a directory");
+    if (o->report && !*o->report)
+        return errata_cli_usage_error("fix", "--report needs a file or a directory");
     if ((o->in_place || o->output_dir || o->recursive) && common->file_count == 0)
         return errata_cli_usage_error("fix", "-r, --in-place and --output-dir need FILE operands");
     if ((o->in_place || o->output_dir) && has_stdin_operand(common))
@@ -199,6 +208,7 @@ typedef struct {
     char *out;      /* standard-output mode: the bytes to write */
     size_t out_len;
     int done;
+    errata_batch_file_report report; /* --report: what it tells of this file */
 } batch_job;
 
 typedef struct {
@@ -213,6 +223,7 @@ static void job_list_free(job_list *jobs)
         free(jobs->items[i].path);
         free(jobs->items[i].output);
         free(jobs->items[i].out);
+        errata_batch_report_file_free(&jobs->items[i].report);
     }
     free(jobs->items);
 }
@@ -442,12 +453,14 @@ typedef struct {
 } worker;
 
 /* Check the text and apply the edits the command line selects; *result
-   is kept for the statistics, counted once the file is written. */
+   is kept for the statistics, counted once the file is written, and for
+   --report (which needs the edits' reasons and places). */
 static int repair(worker *w, const char *name, const errata_cli_document *doc,
                   errata_result **result, char **fixed, size_t *fixed_len)
 {
     batch_run *run = w->run;
-    errata_check_options opts = errata_cli_fix_options(run->common);
+    errata_check_options opts = run->options->report ? errata_cli_check_options(run->common)
+                                                     : errata_cli_fix_options(run->common);
     int rc = errata_check_scratch(run->engine, w->scratch, doc->text, doc->len, &opts, result);
     if (!rc)
         rc = errata_cli_apply_selected(run->common, *result, doc->text, doc->len, fixed,
@@ -520,6 +533,10 @@ static int repair_and_deliver(worker *w, batch_job *job, const errata_cli_docume
         rc = -1; /* reported there */
     if (!rc)
         w->stats.changed += changed;
+    job->report.changed = changed;
+    if (!rc && run->options->report)
+        rc = errata_batch_report_file(&run->console, run->common, run->options,
+                                      (size_t)(job - run->jobs.items), doc, result, &job->report);
     errata_result_free(result);
     errata_free(fixed);
     errata_free(encoded);
@@ -533,12 +550,16 @@ static void process_job(worker *w, batch_job *job)
     errata_cli_document doc;
     errata_batch_read_status status = errata_batch_read_document(
         &run->console, job->path, run->common->input_encoding, &doc);
+    job->report.path = job->path;
     if (status == ERRATA_BATCH_READ_OK) {
         stats->read++;
         stats->bytes += doc.raw.len;
-        stats->failed += repair_and_deliver(w, job, &doc) != 0;
+        int failed = repair_and_deliver(w, job, &doc) != 0;
+        stats->failed += failed;
+        job->report.status = failed ? ERRATA_BATCH_FILE_FAILED : ERRATA_BATCH_FILE_DONE;
     } else if (status == ERRATA_BATCH_READ_SKIPPED) {
         stats->skipped++;
+        job->report.status = ERRATA_BATCH_FILE_SKIPPED;
     } else {
         stats->failed++;
     }
@@ -639,6 +660,21 @@ static int run_workers(batch_run *run, errata_batch_stats *stats)
     return rc;
 }
 
+static int write_report(const errata_batch_options *o, const errata_batch_stats *stats,
+                        const job_list *jobs)
+{
+    const errata_batch_file_report **files = malloc((jobs->count + 1) * sizeof *files);
+    if (!files) {
+        fputs("errata: out of memory\n", stderr);
+        return -1;
+    }
+    for (size_t i = 0; i < jobs->count; i++)
+        files[i] = &jobs->items[i].report;
+    int rc = errata_batch_report_write(o, stats, files, jobs->count);
+    free(files);
+    return rc;
+}
+
 static int run_files(const errata_engine *engine, const errata_cli_common *common,
                      const errata_batch_options *o)
 {
@@ -657,6 +693,8 @@ static int run_files(const errata_engine *engine, const errata_cli_common *commo
     if (collected)
         rc = run_workers(&run, &stats);
     errata_batch_progress_end(&run.console);
+    if (collected && o->report && write_report(o, &stats, &run.jobs))
+        rc = -1;
     if (collected && !common->quiet)
         errata_batch_print_summary(&stats, "file", "skipped",
                                    errata_batch_now() - run.console.started);
@@ -668,6 +706,13 @@ static int run_files(const errata_engine *engine, const errata_cli_common *commo
     pthread_mutex_destroy(&run.lock);
     errata_batch_console_destroy(&run.console);
     return rc;
+}
+
+/* --report names a folder when it ends with a slash or is a directory. */
+static int is_folder(const char *path)
+{
+    struct stat st;
+    return path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 int errata_cli_batch_main(int argc, char **argv)
@@ -682,6 +727,8 @@ int errata_cli_batch_main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, KEEP_FREE_MEMORY_BELOW);
     if (rc == 0)
         rc = check_batch_options(&o, &common);
+    if (rc == 0 && o.report)
+        o.report_folder = is_folder(o.report);
     if (rc == 0)
         rc = errata_cli_engine_new(&common, &engine);
     if (rc == 0)

@@ -22,6 +22,9 @@ typedef struct {
     const char *field;      /* --field (default "text") */
     int attach_edits;       /* --attach-edits */
     int strict;             /* --strict */
+    const char *report;     /* --report: the summary page, or a folder for it */
+    int report_folder;      /* the summary goes to report/index.html, with a
+                               review page per file under report/files/ */
 } errata_batch_options;
 
 /* ------------------------------------------------------------ statistics */
@@ -47,6 +50,16 @@ int errata_batch_stats_add_edits(errata_batch_stats *stats, const errata_cli_com
                                  const errata_result *result);
 int errata_batch_stats_merge(errata_batch_stats *into, const errata_batch_stats *from);
 void errata_batch_stats_free(errata_batch_stats *stats);
+
+/* A rule and its count. */
+typedef struct {
+    const char *rule;
+    size_t count;
+} errata_rule_total;
+
+/* The rules of rc, most edits first (then by name); NULL when out of memory
+   (reported).  *n is set to their number. */
+errata_rule_total *errata_rule_counts_sorted(const errata_rule_counts *rc, size_t *n);
 
 /* The summary on stderr; `unit` names what was read ("file", "line"),
    `skipped_word` what skipped means for it ("skipped", "malformed"). */
@@ -104,6 +117,48 @@ int errata_batch_encode(errata_batch_console *console, const char *name, const c
 
 /* Create the directories leading to path (mkdir -p of its parent). */
 int errata_batch_make_parents(errata_batch_console *console, const char *path);
+
+/* ------------------------------------------------------------ --report */
+
+/* Damage that was flagged, not repaired. */
+typedef struct {
+    size_t line, column;
+    char *old_text, *rule, *reason;
+} errata_batch_flag;
+
+typedef enum {
+    ERRATA_BATCH_FILE_FAILED = 0, /* unreadable, undecodable or not written */
+    ERRATA_BATCH_FILE_SKIPPED,    /* not a text file */
+    ERRATA_BATCH_FILE_DONE
+} errata_batch_file_status;
+
+/* What the report tells of one file. */
+typedef struct {
+    const char *path;
+    errata_batch_file_status status;
+    const char *encoding;
+    uint64_t bytes;
+    int changed;
+    size_t applied, proposed;
+    errata_batch_flag *flags;
+    size_t flag_count;
+    char *page; /* its review page, relative to the report folder (or NULL) */
+} errata_batch_file_report;
+
+/* Record the edits of a checked file (the index-th of the run) into r, and
+   with a report folder write its review page there.  -1 when that failed
+   (reported). */
+int errata_batch_report_file(errata_batch_console *console, const errata_cli_common *common,
+                             const errata_batch_options *options, size_t index,
+                             const errata_cli_document *doc, const errata_result *result,
+                             errata_batch_file_report *r);
+void errata_batch_report_file_free(errata_batch_file_report *r);
+
+/* Write the summary page of a run: its files (count of them), the edits by
+   rule, the flagged damage.  -1 when it could not be written (reported). */
+int errata_batch_report_write(const errata_batch_options *options,
+                              const errata_batch_stats *stats,
+                              const errata_batch_file_report *const *files, size_t count);
 
 /* ------------------------------------------------------------ JSON lines */
 

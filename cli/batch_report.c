@@ -115,31 +115,35 @@ void errata_batch_stats_free(errata_batch_stats *stats)
 
 /* ------------------------------------------------------------ summary */
 
-typedef struct {
-    const char *rule;
-    size_t count;
-} rule_total;
-
 static int by_count_then_name(const void *pa, const void *pb)
 {
-    const rule_total *a = pa, *b = pb;
+    const errata_rule_total *a = pa, *b = pb;
     if (a->count != b->count)
         return a->count > b->count ? -1 : 1;
     return strcmp(a->rule, b->rule);
 }
 
-static void print_rules(const errata_rule_counts *rc)
+errata_rule_total *errata_rule_counts_sorted(const errata_rule_counts *rc, size_t *n)
 {
-    rule_total *totals = malloc((rc->used ? rc->used : 1) * sizeof *totals);
+    errata_rule_total *totals = malloc((rc->used ? rc->used : 1) * sizeof *totals);
+    *n = 0;
     if (!totals) {
         out_of_memory();
-        return;
+        return NULL;
     }
-    size_t n = 0;
     for (size_t i = 0; i < rc->cap; i++)
         if (rc->rules[i])
-            totals[n++] = (rule_total){rc->rules[i], rc->counts[i]};
-    qsort(totals, n, sizeof *totals, by_count_then_name);
+            totals[(*n)++] = (errata_rule_total){rc->rules[i], rc->counts[i]};
+    qsort(totals, *n, sizeof *totals, by_count_then_name);
+    return totals;
+}
+
+static void print_rules(const errata_rule_counts *rc)
+{
+    size_t n;
+    errata_rule_total *totals = errata_rule_counts_sorted(rc, &n);
+    if (!totals)
+        return;
     fputs(n ? "errata: edits by rule:\n" : "errata: no edits\n", stderr);
     for (size_t i = 0; i < n; i++)
         fprintf(stderr, "%8zu  %s\n", totals[i].count, totals[i].rule);

@@ -83,3 +83,97 @@ errata: check: --format=html makes the page of one file, not 2
 Try 'errata check --help'.
 EOF
 }
+
+# ------------------------------------------------------------ errata fix --report
+
+# A tree with a damaged file (hostile name), a clean one, a flagged one and
+# one that is not text.
+make_report_tree() {
+    mkdir -p tree/sub
+    cp "$DATA/two.txt" 'tree/<i>&x.txt'
+    cp "$DATA/clean.txt" tree/sub/clean.txt
+    printf '年、年先后被市委表彰,很好。\n' >tree/sub/flag.txt
+    printf '\001\002\003' >tree/bin.dat
+}
+
+# The report's <main> element, which holds all it tells.
+report_main() { sed -n '/^<main>$/,/^<\/main>$/p' "$1"; }
+
+test_report_summarises_a_batch() {
+    make_report_tree
+    run_test_engine fix -r -j 2 --output-dir out --report=report.html tree
+    assert_status 0
+    assert_contains "$IO/err" 'errata: 3 files read, 2 changed, 1 skipped, 0 failed'
+    [[ $(head -n 1 report.html) == '<!DOCTYPE html>' ]] || fail "not an HTML page"
+    assert_not_contains report.html '<script'
+    report_main report.html >"$IO/main"
+    assert_file_is "$IO/main" <<'EOF'
+<main>
+<h1>errata batch report</h1>
+<p class="totals"><b>3</b> files read, <b>2</b> changed, <b>1</b> skipped, <b>0</b> failed (0.0 MB). <b>4</b> edits applied, <b>0</b> proposed (left for review), <b>2</b> places flagged.</p>
+<h2>Files</h2>
+<table class="files">
+<thead><tr><th>file</th><th>status</th><th>encoding</th><th class="n">bytes</th><th class="n">applied</th><th class="n">proposed</th><th class="n">flagged</th></tr></thead>
+<tbody>
+<tr><td>tree/&lt;i&gt;&amp;x.txt</td><td class="s-done">repaired</td><td>UTF-8</td><td class="n">83</td><td class="n">3</td><td class="n">0</td><td class="n">0</td></tr>
+<tr><td>tree/bin.dat</td><td class="s-skipped">skipped (not text)</td><td></td><td></td><td></td><td></td><td></td></tr>
+<tr><td>tree/sub/clean.txt</td><td class="s-done">unchanged</td><td>UTF-8</td><td class="n">46</td><td class="n">0</td><td class="n">0</td><td class="n">0</td></tr>
+<tr><td>tree/sub/flag.txt</td><td class="s-done">repaired</td><td>UTF-8</td><td class="n">41</td><td class="n">1</td><td class="n">0</td><td class="n">2</td></tr>
+</tbody>
+</table>
+<h2>Edits applied, by rule</h2>
+<table class="rules">
+<thead><tr><th class="n">edits</th><th>rule</th></tr></thead>
+<tbody>
+<tr><td class="n">1</td><td>punct/ascii-comma</td></tr>
+<tr><td class="n">1</td><td>swap/原那么&gt;原则</td></tr>
+<tr><td class="n">1</td><td>swap/效劳&gt;服务</td></tr>
+<tr><td class="n">1</td><td>swap/根底&gt;基础</td></tr>
+</tbody>
+</table>
+<h2>Flagged damage, not repaired</h2>
+<table class="flags">
+<thead><tr><th>where</th><th>text</th><th>rule</th><th>why</th></tr></thead>
+<tbody>
+<tr><td>tree/sub/flag.txt:1:1</td><td class="old">年</td><td>flag/deleted-year</td><td>年 with no year before it: the digits were deleted</td></tr>
+<tr><td>tree/sub/flag.txt:1:3</td><td class="old">年</td><td>flag/deleted-year</td><td>年 with no year before it: the digits were deleted</td></tr>
+</tbody>
+</table>
+</main>
+EOF
+    # The repair itself is what it is without --report.
+    run_test_engine fix -r --output-dir plain tree
+    assert_equal "$(diff -r out plain && echo same)" same
+}
+
+test_report_folder_links_a_review_page_per_file() {
+    make_report_tree
+    run_test_engine fix -r --in-place --report=pages/ tree
+    assert_status 0
+    assert_equal "$(cd pages && find . -type f | LC_ALL=C sort)" \
+        $'./files/1-_i__x.txt.html\n./files/3-clean.txt.html\n./files/4-flag.txt.html\n./index.html'
+    assert_contains pages/index.html '<tr><td><a href="files/1-_i__x.txt.html">tree/&lt;i&gt;&amp;x.txt</a></td>'
+    assert_contains pages/index.html '<tr><td>tree/bin.dat</td>'
+    # Each page is the file's review page, naming it as the run was given it.
+    mv "$IO/out" "$IO/batch.out"
+    cp pages/files/4-flag.txt.html "$IO/out"
+    page_data
+    assert_contains "$IO/data.json" '{"file":"tree/sub/flag.txt","name":"flag.txt","encoding":"UTF-8","bytes":41,'
+    # A folder that exists needs no slash.
+    run_test_engine fix -r --output-dir out --report=pages tree
+    assert_status 0
+    assert_contains pages/index.html '<a href="files/4-flag.txt.html">'
+}
+
+test_report_refuses_what_it_cannot_do() {
+    run_test_engine fix --jsonl --report=r.html
+    assert_status 2
+    assert_contains "$IO/err" "takes none of -r, -j, --in-place, --backup, --output-dir, -o, --report,"
+    run_test_engine fix -r --output-dir out --report= "$DATA"
+    assert_status 2
+    assert_contains "$IO/err" 'errata: fix: --report needs a file or a directory'
+    touch plain.txt # not a directory, even for root
+    run_test_engine fix -r --output-dir out --report=plain.txt/r.html "$DATA/two.txt"
+    assert_status 2
+    assert_contains "$IO/err" 'errata: plain.txt/r.html: '
+}

@@ -299,6 +299,37 @@ class Pages(unittest.TestCase):
         errors = self.console_errors()
         self.assertTrue(any("Content Security Policy" in e["message"] for e in errors), errors)
 
+    def test_batch_report_links_each_files_review_page(self):
+        tree = os.path.join(self.dir, "tree")
+        os.makedirs(tree, exist_ok=True)
+        shutil.copy(SAMPLE, tree)
+        with open(os.path.join(tree, "<script>.txt"), "w", encoding="utf-8") as f:
+            f.write("打好根底,<script>window.__pwned = 1</script>\n")
+        report = os.path.join(self.dir, "report") + "/"
+        errata("fix", "-q", "-r", "--output-dir", os.path.join(self.dir, "fixed"),
+               "--report=" + report, tree)
+        self.driver.get("file://" + report + "index.html")
+        links = self.driver.find_elements(By.CSS_SELECTOR, "table.files a")
+        self.assertEqual([a.text for a in links], [os.path.join(tree, "<script>.txt"),
+                                                   os.path.join(tree, "wenku-sample.txt")])
+        flagged = self.driver.find_elements(By.CSS_SELECTOR, "table.flags tbody tr")
+        self.assertEqual(len(flagged), 7)
+        links[1].click()
+        for _ in range(100):
+            if self.js("return document.body.dataset.ready") == "true":
+                break
+            time.sleep(0.05)
+        self.assertEqual(self.js("return document.querySelectorAll('mark.e').length"), 222)
+        self.driver.back()
+        self.driver.find_elements(By.CSS_SELECTOR, "table.files a")[0].click()
+        for _ in range(100):
+            if self.js("return document.body.dataset.ready") == "true":
+                break
+            time.sleep(0.05)
+        self.assertEqual(self.left_text(), "打好根底,<script>window.__pwned = 1</script>\n")
+        self.assertIsNone(self.js("return window.__pwned"))
+        self.assertEqual(self.console_errors(), [])
+
 
 def main():
     global ERRATA
