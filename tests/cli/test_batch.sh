@@ -221,7 +221,7 @@ test_batch_usage_errors() {
         "-j 1 -i -|standard input cannot be written in place or into --output-dir"
         "--output-encoding latin1 a.txt|unknown encoding 'latin1'"
         "-j 1 --field t a.txt|--field, --attach-edits and --strict need --jsonl"
-        "--jsonl -r|--jsonl reads standard input or FILEs and writes standard output; it takes none of -r, -j, --in-place, --backup, --output-dir, -o, --input-encoding, --output-encoding"
+        "--jsonl -r|--jsonl reads standard input or FILEs and writes standard output; it takes none of -r, -j, --in-place, --backup, --output-dir, -o, --report, --input-encoding, --output-encoding"
     )
     cp "$DATA/two.txt" a.txt
     local case args message
