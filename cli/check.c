@@ -217,8 +217,8 @@ static int check_one(const check_run *run, const char *path)
         return -1;
     }
     size_t count = errata_result_count(result);
-    if (run->options->html && !run->common->quiet)
-        errata_html_review_page(stdout, path, &in, result);
+    int failed = run->options->html && !run->common->quiet &&
+                 errata_html_review_page(stdout, path, &in, result) != 0;
     for (size_t i = 0; i < count && !run->common->quiet && !run->options->html; i++) {
         const errata_edit *edit = errata_result_edit(result, i);
         if (run->options->jsonl)
@@ -228,7 +228,7 @@ static int check_one(const check_run *run, const char *path)
     }
     errata_result_free(result);
     errata_cli_document_free(&in);
-    return count > 0;
+    return failed ? -1 : count > 0;
 }
 
 static int check_all(const check_run *run)

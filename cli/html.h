@@ -44,7 +44,8 @@ errata_html_asset errata_html_review_body(void); /* the page's skeleton */
 errata_html_asset errata_html_review_js(void);
 errata_html_asset errata_html_report_css(void);
 
-/* Write the review page of one checked document to out. */
+/* Write the review page of one checked document to out; -1 when out of
+   memory (reported).  Write errors are left to the caller (ferror). */
 int errata_html_review_page(FILE *out, const char *path, const errata_cli_document *doc,
                             const errata_result *result);
 

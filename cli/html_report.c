@@ -85,13 +85,16 @@ static int write_page(errata_batch_console *console, const errata_batch_options 
     size_t len = 0;
     FILE *page = open_memstream(&data, &len);
     int rc = path && page ? 0 : -1;
-    if (!rc)
-        rc = errata_html_review_page(page, r->path, doc, result);
-    if (page && fclose(page) != 0)
-        rc = -1;
     if (rc)
         errata_batch_note(console, r->path, "out of memory");
-    else if (errata_batch_make_parents(console, path) || errata_cli_write_atomic(path, data, len))
+    else
+        rc = errata_html_review_page(page, r->path, doc, result); /* reports itself */
+    if (page && fclose(page) != 0 && !rc) {
+        errata_batch_note(console, r->path, "out of memory");
+        rc = -1;
+    }
+    if (!rc && (errata_batch_make_parents(console, path) ||
+                errata_cli_write_atomic(path, data, len)))
         rc = -1;
     free(path);
     free(data);

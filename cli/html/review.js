@@ -17,10 +17,12 @@
   const byId = (id) => document.getElementById(id);
   const data = JSON.parse(byId('errata-data').textContent);
   const gaps = data.gaps;
+  const strings = data.strings;
   const edits = data.edits.map((a, index) => ({
     index, line: a[0], column: a[1], byteStart: a[2], byteEnd: a[3], cpStart: a[4], cpEnd: a[5],
-    old: a[6], new: a[7], rule: a[8], kind: a[9], action: a[10], confidence: a[11],
-    reason: a[12], state: a[10] === 'apply' ? ACCEPTED : OPEN, mark: null, block: 0,
+    old: a[6], new: a[7], rule: strings[a[8]], kind: strings[a[9]], action: strings[a[10]],
+    confidence: a[11], reason: strings[a[12]],
+    state: strings[a[10]] === 'apply' ? ACCEPTED : OPEN, mark: null, block: 0,
   }));
   const history = []; // each entry: [[edit, its state before], ...]
   const hiddenKinds = new Set(), hiddenActions = new Set();

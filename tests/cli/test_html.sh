@@ -27,7 +27,11 @@ assert data["file"] == sys.argv[2] and data["name"] == "two.txt", data["file"]
 assert data["encoding"] == "UTF-8" and data["bytes"] == len(text.encode())
 rebuilt = data["gaps"][0] + "".join(e[6] + g for e, g in zip(data["edits"], data["gaps"][1:]))
 assert rebuilt == text, rebuilt
-assert [e[6:11] for e in data["edits"]] == [
+s = data["strings"]
+assert s == ["swap/原那么>原则", "swap", "apply", "\"原那么\" is almost never legitimate: a damaged \"原则\"",
+             "swap/效劳>服务", "\"效劳\" is almost never legitimate: a damaged \"服务\"",
+             "swap/根底>基础", "\"根底\" is a damaged \"基础\" (no word boundary guard applies)"], s
+assert [[e[6], e[7], s[e[8]], s[e[9]], s[e[10]]] for e in data["edits"]] == [
     ["原那么", "原则", "swap/原那么>原则", "swap", "apply"],
     ["效劳", "服务", "swap/效劳>服务", "swap", "apply"],
     ["根底", "基础", "swap/根底>基础", "swap", "apply"]], data["edits"]
