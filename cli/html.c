@@ -3,11 +3,13 @@
    the embedded style sheets and script. */
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include "html.h"
+#include "json.h"
 
 extern const char errata_html_review_css_data[], errata_html_review_css_data_end[];
 extern const char errata_html_review_body_data[], errata_html_review_body_data_end[];
@@ -81,7 +83,8 @@ void errata_html_nonce(char nonce[ERRATA_HTML_NONCE_SIZE])
 
 /* ------------------------------------------------------------ escaping */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid
+   (file names in the page can hold bytes that are not UTF-8). */
 static size_t utf8_length(const unsigned char *s, size_t n)
 {
     if (s[0] < 0x80)
@@ -132,50 +135,48 @@ void errata_html_put_text(FILE *out, const char *text, size_t len)
     }
 }
 
-/* The escape for one ASCII byte inside a script's JSON, or NULL. */
-static const char *json_escape(unsigned char c, char buf[8])
+/* JSON text (escaped already) made safe inside a <script> element: < > &
+   as \u003c \u003e \u0026, so that no "</script" or "<!--" can appear, and
+   U+2028 and U+2029, line breaks to older JavaScript, as escapes too. */
+static void put_script_safe(FILE *out, const char *json, size_t len)
 {
-    switch (c) {
-    case '"': return "\\\"";
-    case '\\': return "\\\\";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    case '<': case '>': case '&':
-        snprintf(buf, 8, "\\u%04x", c);
-        return buf;
-    default:
-        if (c >= 0x20)
-            return NULL;
-        snprintf(buf, 8, "\\u%04x", c);
-        return buf;
+    const unsigned char *s = (const unsigned char *)json;
+    size_t plain = 0; /* start of the bytes not yet written */
+    for (size_t i = 0; i < len; i++) {
+        const char *escape = NULL;
+        size_t n = 1;
+        if (s[i] == '<')
+            escape = "\\u003c";
+        else if (s[i] == '>')
+            escape = "\\u003e";
+        else if (s[i] == '&')
+            escape = "\\u0026";
+        else if (s[i] == 0xe2 && len - i >= 3 && s[i + 1] == 0x80 &&
+                 (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+            escape = s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", n = 3;
+        if (escape) {
+            fwrite(json + plain, 1, i - plain, out);
+            fputs(escape, out);
+            plain = i + n;
+            i += n - 1;
+        }
     }
+    if (len > plain)
+        fwrite(json + plain, 1, len - plain, out);
 }
 
-void errata_html_put_json_string(FILE *out, const char *text, size_t len)
+int errata_html_put_json_string(FILE *out, const char *text, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    fputc('"', out);
-    size_t plain = 0; /* start of the bytes not yet written */
-    for (size_t i = 0; i < len;) {
-        char buf[8];
-        size_t n = utf8_length(s + i, len - i);
-        const char *escape = NULL;
-        if (n == 1)
-            escape = json_escape(s[i], buf);
-        else if (n == 0)
-            escape = "\\ufffd";
-        else if (n == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
-            escape = s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
-        if (escape) {
-            fwrite(s + plain, 1, i - plain, out);
-            fputs(escape, out);
-            plain = i + (n ? n : 1);
-        }
-        i += n ? n : 1;
+    errata_cli_buffer escaped = {0};
+    if (errata_json_append_escaped(&escaped, text, len, 0)) {
+        free(escaped.data);
+        return -1;
     }
-    fwrite(s + plain, 1, len - plain, out);
     fputc('"', out);
+    put_script_safe(out, escaped.data, escaped.len);
+    fputc('"', out);
+    free(escaped.data);
+    return 0;
 }
 
 /* ------------------------------------------------------------ the head */

@@ -26,11 +26,11 @@ void errata_html_put_head(FILE *out, const char *nonce, const char *title,
    U+FFFD, bytes that are not UTF-8 as U+FFFD. */
 void errata_html_put_text(FILE *out, const char *text, size_t len);
 
-/* A JSON string (quoted) that is safe inside a <script> element: besides
-   JSON's own escapes, < > & are written as \u003c \u003e \u0026 (so no
-   "</script" or "<!--" can appear), U+2028 and U+2029 as escapes, and bytes
-   that are not UTF-8 as \ufffd. */
-void errata_html_put_json_string(FILE *out, const char *text, size_t len);
+/* A JSON string (quoted) that is safe inside a <script> element: escaped
+   as cli/json.c escapes every string, then < > & written as \u003c \u003e
+   \u0026 (so no "</script" or "<!--" can appear) and U+2028 and U+2029 as
+   escapes.  0, or -1 when out of memory (nothing written). */
+int errata_html_put_json_string(FILE *out, const char *text, size_t len);
 
 /* The embedded style sheets and scripts (cli/html/, linked in by
    cli/html_assets.S). */

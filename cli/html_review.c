@@ -8,7 +8,20 @@
 
 #include "html.h"
 
-static void put_string(FILE *out, const char *s) { errata_html_put_json_string(out, s, strlen(s)); }
+/* The page being written; failed once a string could not be escaped (out
+   of memory). */
+typedef struct {
+    FILE *out;
+    int failed;
+} page;
+
+static void put_json(page *p, const char *s, size_t len)
+{
+    if (!p->failed && errata_html_put_json_string(p->out, s, len))
+        p->failed = 1;
+}
+
+static void put_string(page *p, const char *s) { put_json(p, s, strlen(s)); }
 
 static const char *base_name(const char *path)
 {
@@ -17,18 +30,18 @@ static const char *base_name(const char *path)
 }
 
 /* The text between the edits: count + 1 strings (edits do not overlap). */
-static void put_gaps(FILE *out, const errata_cli_document *doc, const errata_result *result)
+static void put_gaps(page *p, const errata_cli_document *doc, const errata_result *result)
 {
     size_t count = errata_result_count(result), at = 0;
-    fputs("\"gaps\":[", out);
+    fputs("\"gaps\":[", p->out);
     for (size_t i = 0; i < count; i++) {
         const errata_edit *e = errata_result_edit(result, i);
-        errata_html_put_json_string(out, doc->text + at, e->byte_start - at);
-        fputc(',', out);
+        put_json(p, doc->text + at, e->byte_start - at);
+        fputc(',', p->out);
         at = e->byte_end;
     }
-    errata_html_put_json_string(out, doc->text + at, doc->len - at);
-    fputc(']', out);
+    put_json(p, doc->text + at, doc->len - at);
+    fputc(']', p->out);
 }
 
 /* Rules, kinds, actions and reasons repeat from edit to edit: the page
@@ -83,17 +96,18 @@ static size_t intern(string_table *t, const char *s)
    cp_end, old, new, then the numbers of its rule, kind and action, its
    confidence and the number of its reason (the order the script reads them
    in); then the strings those numbers refer to. */
-static void put_edits(FILE *out, const errata_result *result, string_table *strings)
+static void put_edits(page *p, const errata_result *result, string_table *strings)
 {
+    FILE *out = p->out;
     size_t count = errata_result_count(result);
     fputs("\"edits\":[", out);
     for (size_t i = 0; i < count; i++) {
         const errata_edit *e = errata_result_edit(result, i);
         fprintf(out, "%s\n[%zu,%zu,%zu,%zu,%zu,%zu,", i ? "," : "", e->line, e->column,
                 e->byte_start, e->byte_end, e->cp_start, e->cp_end);
-        put_string(out, e->old_text);
+        put_string(p, e->old_text);
         fputc(',', out);
-        put_string(out, e->new_text);
+        put_string(p, e->new_text);
         /* Numbered in this order (not in whatever order arguments are evaluated). */
         size_t rule = intern(strings, e->rule);
         size_t kind = intern(strings, errata_kind_name(e->kind));
@@ -104,24 +118,25 @@ static void put_edits(FILE *out, const errata_result *result, string_table *stri
     fputs("],\n\"strings\":[", out);
     for (size_t i = 0; i < strings->count; i++) {
         fputs(i ? ",\n" : "", out);
-        put_string(out, strings->strings[i]);
+        put_string(p, strings->strings[i]);
     }
     fputs("]", out);
 }
 
-static void put_data(FILE *out, const char *path, const errata_cli_document *doc,
+static void put_data(page *p, const char *path, const errata_cli_document *doc,
                      const errata_result *result, string_table *strings)
 {
+    FILE *out = p->out;
     fputs("<script type=\"application/json\" id=\"errata-data\">{\"file\":", out);
-    put_string(out, path);
+    put_string(p, path);
     fputs(",\"name\":", out);
-    put_string(out, strcmp(path, "-") == 0 ? "standard-input" : base_name(path));
+    put_string(p, strcmp(path, "-") == 0 ? "standard-input" : base_name(path));
     fputs(",\"encoding\":", out);
-    put_string(out, errata_encoding_name(doc->encoding));
+    put_string(p, errata_encoding_name(doc->encoding));
     fprintf(out, ",\"bytes\":%zu,\n", doc->raw.len);
-    put_gaps(out, doc, result);
+    put_gaps(p, doc, result);
     fputs(",\n", out);
-    put_edits(out, result, strings);
+    put_edits(p, result, strings);
     fputs("}</script>\n", out);
 }
 
@@ -143,8 +158,13 @@ int errata_html_review_page(FILE *out, const char *path, const errata_cli_docume
                       js = errata_html_review_js();
     errata_html_put_head(out, nonce, title, css.data, css.len);
     fwrite(body.data, 1, body.len, out);
-    put_data(out, path, doc, result, &strings);
+    page p = {out, 0};
+    put_data(&p, path, doc, result, &strings);
     string_table_free(&strings);
+    if (p.failed) {
+        fprintf(stderr, "errata: %s: out of memory\n", errata_cli_display_name(path));
+        return -1;
+    }
     fprintf(out, "<script nonce=\"%s\">\n", nonce);
     fwrite(js.data, 1, js.len, out);
     fputs("</script>\n</body>\n</html>\n", out);
