@@ -66,7 +66,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liberrata.a $(wildcard lib/*.h tests/u
 	    -lcmocka $(LDSAN)
 
 # Unit tests of CLI modules link the CLI objects they test.
-$(BUILD)/tests/test_json: $(BUILD)/obj/cli/json.o $(BUILD)/obj/cli/common.o
+$(BUILD)/tests/test_json: $(BUILD)/obj/cli/json.o $(BUILD)/obj/cli/common.o $(BUILD)/obj/cli/signals.o
 
 unit-tests: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
