@@ -189,7 +189,7 @@ void errata_html_put_head(FILE *out, const char *nonce, const char *title, const
     fprintf(out,
             "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "script-src 'nonce-%s'; style-src 'nonce-%s'; img-src data:; base-uri 'none'; "
+            "script-src 'nonce-%s'; style-src 'nonce-%s'; base-uri 'none'; "
             "form-action 'none'\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"generator\" content=\"errata %s\">\n<title>",

@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MEGABYTE = 1 << 20
-LOADS = 3
+LOADS = 5
 
 
 def one_megabyte(path):
