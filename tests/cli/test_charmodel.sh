@@ -52,7 +52,9 @@ test_errata_reads_a_built_model_and_refuses_a_truncated_one() {
 test_without_the_character_model_the_language_model_decides_alone() {
     printf '加强根底设施建设，夯实根底。把开展作为要务。\n' >doc.txt
     run "$ERRATA" fix doc.txt
+    assert_status 0
     assert_stdout $'加强基础设施建设，夯实基础。把发展作为要务。\n'
     run "$ERRATA" fix --no-char-model doc.txt
+    assert_status 0
     assert_stdout $'加强基础设施建设，夯实基础。把开展作为要务。\n'
 }

@@ -41,6 +41,7 @@ PY
 
 test_html_policy_admits_only_the_pages_own_code() {
     run_test_engine check --format=html "$DATA/two.txt"
+    assert_status 1
     local nonce
     nonce=$(sed -n "s/.*script-src 'nonce-\([A-Za-z0-9+\/]*==\)'; style-src 'nonce-\1';.*/\1/p" "$IO/out")
     [[ ${#nonce} == 24 ]] || fail "no nonce in the policy"
@@ -52,6 +53,8 @@ test_html_policy_admits_only_the_pages_own_code() {
     # A fresh nonce for every page.
     cp "$IO/out" first.html
     run_test_engine check --format=html "$DATA/two.txt"
+    assert_status 1
+    assert_contains "$IO/out" "script-src 'nonce-"
     assert_not_contains "$IO/out" "$nonce"
 }
 
