@@ -11,9 +11,10 @@
 #include "internal.h"
 
 #define CM_MAGIC "ERRATACM"
-#define CM_VERSION 1u
+#define CM_VERSION 2u
 #define CM_SYMBOL_BITS 13
 #define CM_COUNT_BITS 12
+#define CM_TYPES_BITS 13 /* orders 2 and 3: how many n-grams extend it */
 #define CM_EXACT_COUNTS 2048 /* counts below this are stored as they are */
 #define CM_CODES_PER_OCTAVE 256.0
 
@@ -23,6 +24,11 @@ enum cm_section { SEC_VOCAB, SEC_UNIGRAM, SEC_INDEX2, SEC_TABLE2, SEC_INDEX3, SE
 static const char *const section_names[SEC_COUNT] = {
     "VOCAB", "UNIGRAM", "INDEX2", "TABLE2", "INDEX3", "TABLE3", "INDEX4", "TABLE4"};
 
+/* The code points whose symbols are kept in a table (the CJK extension A
+   and unified ideographs blocks); others are looked up in the vocabulary. */
+#define COMMON_FIRST 0x3400u
+#define COMMON_LAST 0x9FFFu
+
 #define HDR_SECTIONS 56
 #define HDR_SIZE (HDR_SECTIONS + 16 * SEC_COUNT + 4)
 
@@ -31,6 +37,8 @@ struct errata_cm {
     uint32_t symbols;                   /* boundary, unknown, vocabulary */
     uint32_t entries[ERRATA_CM_ORDER + 1]; /* n-grams per order (2..4) */
     uint64_t total;                     /* symbols in the training text */
+    uint16_t *common;                   /* the symbol of each code point from COMMON_FIRST
+                                           to COMMON_LAST, where nearly all Han text lies */
     void *mapping;                      /* the mmap()ed file, or NULL */
     size_t mapping_size;
 };
@@ -172,6 +180,24 @@ static int check_indexes(const errata_cm *cm, const char *name)
     return ERRATA_OK;
 }
 
+static uint32_t search_vocabulary(const errata_cm *cm, uint32_t cp);
+
+static int fill_common_symbols(errata_cm *cm)
+{
+    cm->common = malloc((COMMON_LAST - COMMON_FIRST + 1) * sizeof *cm->common);
+    if (!cm->common)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (uint32_t cp = COMMON_FIRST; cp <= COMMON_LAST; cp++)
+        cm->common[cp - COMMON_FIRST] =
+            (uint16_t)(errata_is_han(cp) ? ERRATA_CM_UNKNOWN : ERRATA_CM_BOUNDARY);
+    for (uint32_t s = 2; s < cm->symbols; s++) {
+        uint32_t cp = vocab_code_point(cm, s);
+        if (cp >= COMMON_FIRST && cp <= COMMON_LAST && errata_is_han(cp))
+            cm->common[cp - COMMON_FIRST] = (uint16_t)s;
+    }
+    return ERRATA_OK;
+}
+
 static int open_image(errata_cm **out, const void *data, size_t size, const char *name)
 {
     const unsigned char *bytes = data;
@@ -189,8 +215,10 @@ static int open_image(errata_cm **out, const void *data, size_t size, const char
     rc = check_sections(cm, bytes, size, name);
     if (!rc)
         rc = check_indexes(cm, name);
+    if (!rc)
+        rc = fill_common_symbols(cm);
     if (rc) {
-        free(cm);
+        errata_cm_free(cm);
         return rc;
     }
     *out = cm;
@@ -230,6 +258,7 @@ void errata_cm_free(errata_cm *cm)
         return;
     if (cm->mapping)
         munmap(cm->mapping, cm->mapping_size);
+    free(cm->common);
     free(cm);
 }
 
@@ -237,8 +266,13 @@ void errata_cm_free(errata_cm *cm)
 
 uint32_t errata_cm_symbol(const errata_cm *cm, uint32_t cp)
 {
-    if (!errata_is_han(cp))
-        return ERRATA_CM_BOUNDARY;
+    if (cp >= COMMON_FIRST && cp <= COMMON_LAST)
+        return cm->common[cp - COMMON_FIRST];
+    return errata_is_han(cp) ? search_vocabulary(cm, cp) : ERRATA_CM_BOUNDARY;
+}
+
+static uint32_t search_vocabulary(const errata_cm *cm, uint32_t cp)
+{
     uint32_t lo = 2, hi = cm->symbols;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -312,21 +346,98 @@ static int valid_symbols(const errata_cm *cm, const uint32_t *s, size_t n)
     return 1;
 }
 
-uint64_t errata_cm_count(const errata_cm *cm, const uint32_t *s, size_t n)
+/* What the model holds of one n-gram: how often it occurs, and how many
+   different symbols follow it (its Witten-Bell weight as a history). */
+typedef struct {
+    uint64_t count; /* 0: not in the model */
+    uint32_t types;
+} gram_info;
+
+static gram_info unigram_info(const errata_cm *cm, uint32_t s)
 {
-    if (n == 0 || n > ERRATA_CM_ORDER)
-        return 0;
+    gram_info info = {0, 0};
+    if (s < cm->symbols) {
+        info.count = load_u32(cm->sec[SEC_UNIGRAM] + 4 * (size_t)s);
+        info.types = index_at(cm, 2, s + 1) - index_at(cm, 2, s);
+    }
+    return info;
+}
+
+static gram_info lookup(const errata_cm *cm, const uint32_t *s, size_t n)
+{
+    gram_info info = {0, 0};
     if (n == 1)
-        return s[0] < cm->symbols ? load_u32(cm->sec[SEC_UNIGRAM] + 4 * (size_t)s[0]) : 0;
+        return unigram_info(cm, s[0]);
     if (!valid_symbols(cm, s, n))
-        return 0;
+        return info;
     uint64_t key = ngram_key(s, n);
     size_t i = lower_bound(cm, n, key);
     if (i >= cm->entries[n])
-        return 0;
+        return info;
     uint64_t entry = table_at(cm, n, i);
-    uint64_t count_mask = ((uint64_t)1 << CM_COUNT_BITS) - 1;
-    return (entry & ~count_mask) == key ? decode_count(entry & count_mask) : 0;
+    unsigned shift = 64 - CM_SYMBOL_BITS * (unsigned)n;
+    if (entry >> shift != key >> shift)
+        return info;
+    info.count = decode_count(entry & (((uint64_t)1 << CM_COUNT_BITS) - 1));
+    if (n < ERRATA_CM_ORDER)
+        info.types = (uint32_t)(entry >> CM_COUNT_BITS) & ((1u << CM_TYPES_BITS) - 1);
+    return info;
+}
+
+/* A direct-mapped memo of lookups: a slot holds the last n-gram that
+   hashed to it (key: its symbols in the top bits, its order in the lowest;
+   0 for an empty slot). */
+struct errata_cm_memo {
+    struct {
+        uint64_t key;
+        gram_info info;
+    } *slots;
+    unsigned bits;
+};
+
+#define MEMO_MIN_BITS 8
+#define MEMO_MAX_BITS 14
+
+errata_cm_memo *errata_cm_memo_new(size_t lookups)
+{
+    errata_cm_memo *memo = calloc(1, sizeof *memo);
+    if (!memo)
+        return NULL;
+    memo->bits = MEMO_MIN_BITS;
+    while (memo->bits < MEMO_MAX_BITS && ((size_t)1 << memo->bits) < lookups)
+        memo->bits++;
+    memo->slots = calloc((size_t)1 << memo->bits, sizeof *memo->slots);
+    if (!memo->slots) {
+        free(memo);
+        return NULL;
+    }
+    return memo;
+}
+
+void errata_cm_memo_free(errata_cm_memo *memo)
+{
+    if (memo)
+        free(memo->slots);
+    free(memo);
+}
+
+static gram_info lookup_memo(const errata_cm *cm, errata_cm_memo *memo, const uint32_t *s,
+                             size_t n)
+{
+    if (!memo || !valid_symbols(cm, s, n))
+        return lookup(cm, s, n);
+    uint64_t key = ngram_key(s, n) | n;
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> (64 - memo->bits));
+    if (memo->slots[i].key != key) {
+        memo->slots[i].key = key;
+        memo->slots[i].info = lookup(cm, s, n);
+    }
+    return memo->slots[i].info;
+}
+
+uint64_t errata_cm_count(const errata_cm *cm, const uint32_t *s, size_t n)
+{
+    return n == 0 || n > ERRATA_CM_ORDER ? 0 : lookup(cm, s, n).count;
 }
 
 uint64_t errata_cm_count_text(const errata_cm *cm, const char *text, size_t len)
@@ -371,49 +482,94 @@ size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size
 
 /* ------------------------------------------------------------ scoring */
 
-/* P(s | history[0..n)) by Witten-Bell interpolation: from the unigram
+/* log10 P(s | history) by Witten-Bell interpolation: from the unigram
    (add-one) up through each longer history seen in training, mixing its
    own count with the shorter history's estimate in proportion to how many
-   different symbols followed it. */
-static double interpolated_prob(const errata_cm *cm, const uint32_t *history, size_t n, uint32_t s)
+   different symbols followed it.  ending_before[k] is what the model holds
+   of the history's last k symbols (k = 1..n); ending_here[k] is set to what
+   it holds of those followed by s (k = 1..n + 1), for the next symbol. */
+static double interpolated_log_prob(const errata_cm *cm, errata_cm_memo *memo,
+                                    const uint32_t *history, size_t n, uint32_t s,
+                                    const gram_info *ending_before, gram_info *ending_here)
 {
     uint32_t gram[ERRATA_CM_ORDER];
-    gram[0] = s;
-    double p = ((double)errata_cm_count(cm, gram, 1) + 1.0) / ((double)cm->total + cm->symbols);
+    memset(ending_here, 0, (ERRATA_CM_ORDER + 1) * sizeof *ending_here);
+    ending_here[1] = unigram_info(cm, s);
+    double p = ((double)ending_here[1].count + 1.0) / ((double)cm->total + cm->symbols);
     for (size_t k = 1; k <= n; k++) {
-        const uint32_t *h = history + n - k;
-        uint64_t seen = errata_cm_count(cm, h, k);
-        size_t types = seen ? errata_cm_continuations(cm, h, k, NULL, NULL) : 0;
-        if (types == 0)
+        const gram_info *h = &ending_before[k];
+        if (h->count == 0 || h->types == 0)
             break; /* unseen, or every continuation pruned: so is every longer history */
-        memcpy(gram, h, k * sizeof *gram);
+        memcpy(gram, history + n - k, k * sizeof *gram);
         gram[k] = s;
-        double joint = (double)errata_cm_count(cm, gram, k + 1);
-        p = (joint + (double)types * p) / ((double)seen + (double)types);
+        ending_here[k + 1] = lookup_memo(cm, memo, gram, k + 1);
+        p = ((double)ending_here[k + 1].count + (double)h->types * p) /
+            ((double)h->count + (double)h->types);
     }
-    return p;
+    return log10(p);
 }
 
-double errata_cm_score(const errata_cm *cm, const char *text, size_t len)
+/* Where to start reading text so that the symbol at byte from gets its
+   whole history: ERRATA_CM_ORDER - 1 symbols before it (a run of non-Han
+   code points is one symbol). */
+static size_t history_start(const errata_cm *cm, const char *text, size_t from)
+{
+    size_t pos = from, symbols = 0;
+    uint32_t after = UINT32_MAX; /* the symbol at pos */
+    while (pos > 0) {
+        size_t prev = pos;
+        do
+            prev--;
+        while (prev > 0 && ((unsigned char)text[prev] & 0xC0) == 0x80);
+        size_t at = prev;
+        uint32_t s = errata_cm_symbol(cm, errata_utf8_next(text, pos, &at));
+        if (!(s == ERRATA_CM_BOUNDARY && after == ERRATA_CM_BOUNDARY) &&
+            ++symbols > ERRATA_CM_ORDER - 1)
+            break;
+        pos = prev;
+        after = s;
+    }
+    return pos;
+}
+
+double errata_cm_score_range(const errata_cm *cm, errata_cm_memo *memo, const char *text,
+                             size_t len, size_t from, size_t to)
 {
     double logp = 0;
     uint32_t history[ERRATA_CM_ORDER - 1];
-    size_t n = 0, pos = 0, count = 0;
+    gram_info before[ERRATA_CM_ORDER + 1] = {{0, 0}}, here[ERRATA_CM_ORDER + 1];
+    size_t n = 0, pos = history_start(cm, text, from), count = 0, after_to = 0;
     uint32_t previous = UINT32_MAX;
     while (pos < len) {
+        size_t at = pos;
         uint32_t s = errata_cm_symbol(cm, errata_utf8_next(text, len, &pos));
         if (s == ERRATA_CM_BOUNDARY && previous == ERRATA_CM_BOUNDARY)
             continue;
-        if (!(s == ERRATA_CM_BOUNDARY && count == 0))
-            logp += log10(interpolated_prob(cm, history, n, s));
-        if (s == ERRATA_CM_BOUNDARY)
+        if (at >= to && ++after_to == ERRATA_CM_ORDER)
+            break; /* its history lies wholly at or after to */
+        if (s == ERRATA_CM_BOUNDARY && count == 0) {
+            memset(here, 0, sizeof here);
+            here[1] = unigram_info(cm, s);
+        } else {
+            double p = interpolated_log_prob(cm, memo, history, n, s, before, here);
+            if (at >= from)
+                logp += p;
+        }
+        if (s == ERRATA_CM_BOUNDARY) { /* the history starts afresh with it */
             n = 0;
-        else if (n == ERRATA_CM_ORDER - 1)
+            memset(here + 2, 0, (ERRATA_CM_ORDER - 1) * sizeof *here);
+        } else if (n == ERRATA_CM_ORDER - 1) {
             memmove(history, history + 1, (--n) * sizeof *history);
-        if (n < ERRATA_CM_ORDER - 1)
-            history[n++] = s;
+        }
+        history[n++] = s;
+        memcpy(before, here, sizeof before);
         previous = s;
         count++;
     }
     return logp;
+}
+
+double errata_cm_score(const errata_cm *cm, const char *text, size_t len)
+{
+    return errata_cm_score_range(cm, NULL, text, len, 0, len);
 }

@@ -60,4 +60,20 @@ size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size
    non-Han code point has the boundary predicted at that end too. */
 double errata_cm_score(const errata_cm *cm, const char *text, size_t len);
 
+/* A memo of n-gram lookups, kept by a caller that scores many similar
+   texts (the windows of a document) in one thread; sized for about that
+   many lookups (256 to 16384).  NULL when out of memory. */
+typedef struct errata_cm_memo errata_cm_memo;
+errata_cm_memo *errata_cm_memo_new(size_t lookups);
+void errata_cm_memo_free(errata_cm_memo *memo);
+
+/* The part of errata_cm_score(text) that can depend on text[from..to):
+   the log10 probabilities of the symbols from the one at byte from (whose
+   history is read before it) up to the ERRATA_CM_ORDER - 1 symbols from
+   byte to on.  Two texts that differ only in [from, to) and agree on the
+   bytes around compare by it as by their whole scores.  from and to must
+   lie on code point boundaries; memo (made for this model) may be NULL. */
+double errata_cm_score_range(const errata_cm *cm, errata_cm_memo *memo, const char *text,
+                             size_t len, size_t from, size_t to);
+
 #endif

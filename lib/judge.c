@@ -240,6 +240,7 @@ typedef struct {
     const errata_lm *lm;
     const errata_cm *cm; /* NULL without a character model */
     errata_lm_memo *memo;
+    errata_cm_memo *cm_memo; /* NULL without a character model */
     seen_window *seen;
     unsigned seen_bits;
 } window_scorer;
@@ -250,12 +251,13 @@ static int scorer_init(window_scorer *sc, const errata_engine *engine, size_t le
     sc->lm = lm;
     sc->cm = engine->cm;
     sc->memo = errata_lm_memo_new(lm, len / MEMO_BYTES_PER_SLOT);
+    sc->cm_memo = sc->cm ? errata_cm_memo_new(len / MEMO_BYTES_PER_SLOT) : NULL;
     size_t windows = len / SEEN_BYTES_PER_SLOT;
     sc->seen_bits = SEEN_MIN_BITS;
     while (sc->seen_bits < SEEN_MAX_BITS && ((size_t)1 << sc->seen_bits) < windows)
         sc->seen_bits++;
     sc->seen = calloc((size_t)1 << sc->seen_bits, sizeof *sc->seen);
-    if (!sc->memo || !sc->seen)
+    if (!sc->memo || !sc->seen || (sc->cm && !sc->cm_memo))
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     return ERRATA_OK;
 }
@@ -263,6 +265,7 @@ static int scorer_init(window_scorer *sc, const errata_engine *engine, size_t le
 static void scorer_free(window_scorer *sc)
 {
     errata_lm_memo_free(sc->memo);
+    errata_cm_memo_free(sc->cm_memo);
     free(sc->seen);
 }
 
@@ -288,17 +291,22 @@ static uint64_t text_hash(const char *text, size_t n)
    of the slots' words alone: how well each word fits its context in formal
    text, without that text's preference for some words over others (laws
    say 生产 far more often than 消费, wherever they stand). */
-static double char_model_context(const errata_cm *cm, const window *w, const char *rendered,
+static double char_model_context(window_scorer *sc, const window *w, const char *rendered,
                                  size_t n)
 {
-    double score = errata_cm_score(cm, rendered, n);
+    /* Only the symbols whose history reaches the slots differ between the
+       window's renderings. */
+    size_t from = w->slots[0].start - w->start, to = from, shift = 0;
+    double words = 0;
     for (size_t i = 0; i < w->slot_count; i++) {
         const slot *s = &w->slots[i];
         const char *word = w->choice[i] ? s->options[w->choice[i]] : w->text + s->start;
         size_t len = w->choice[i] ? strlen(word) : s->end - s->start;
-        score -= errata_cm_score(cm, word, len);
+        words += errata_cm_score(sc->cm, word, len);
+        to = s->start - w->start + shift + len;
+        shift += len - (s->end - s->start);
     }
-    return score;
+    return errata_cm_score_range(sc->cm, sc->cm_memo, rendered, n, from, to) - words;
 }
 
 /* The window's score with its slots' current choices: the trigram model's,
@@ -307,7 +315,7 @@ static double combined_score(window_scorer *sc, const window *w, const char *ren
 {
     double score = errata_lm_score_memo(sc->lm, sc->memo, rendered, n);
     if (sc->cm)
-        score += CHAR_MODEL_WEIGHT * char_model_context(sc->cm, w, rendered, n);
+        score += CHAR_MODEL_WEIGHT * char_model_context(sc, w, rendered, n);
     return score;
 }
 
@@ -506,6 +514,8 @@ static void formal_text_evidence(const errata_cm *cm, const char *text, size_t l
     memcpy(form, text + s->start, form_len);
     form[form_len] = '\0';
     double best = 0;
+    char best_option[EVIDENCE_BYTES], best_form[EVIDENCE_BYTES];
+    uint64_t best_option_count = 0, best_form_count = 0;
     for (size_t k = 0; k <= 2; k++) {
         size_t from = han_before(text, s->start, k);
         for (size_t m = 0; m <= 2 && k + m > 0; m++) {
@@ -523,11 +533,17 @@ static void formal_text_evidence(const errata_cm *cm, const char *text, size_t l
             double strength = fabs(log((c1 + 1.0) / (c2 + 1.0))) + EVIDENCE_CONTEXT_BONUS * (double)(k + m);
             if ((c1 >= EVIDENCE_MIN_COUNT || c2 >= EVIDENCE_MIN_COUNT) && strength > best) {
                 best = strength;
-                snprintf(out, size, "%s %llu\u00d7 vs %s %llu\u00d7 in clean formal text; ",
-                         with_option, (unsigned long long)c1, with_form, (unsigned long long)c2);
+                memcpy(best_option, with_option, n1 + 1);
+                memcpy(best_form, with_form, n2 + 1);
+                best_option_count = c1;
+                best_form_count = c2;
             }
         }
     }
+    if (best > 0)
+        snprintf(out, size, "%s %llu\u00d7 vs %s %llu\u00d7 in clean formal text; ", best_option,
+                 (unsigned long long)best_option_count, best_form,
+                 (unsigned long long)best_form_count);
 }
 
 static int add_contextual_edit(const errata_engine *engine, const char *text, size_t len,

@@ -37,7 +37,9 @@ Layout (little-endian, sections 8-byte aligned, offsets from the file start):
   TABLEn   u64 per n-gram, sorted: its symbols from the top bit down, 13
            bits each, and in the lowest 12 bits its count code (a count
            below 2048 as it is, a larger one c as 2048 + round(256 *
-           log2(c / 2048)), at most 4095)
+           log2(c / 2048)), at most 4095); for orders 2 and 3, bits 12..24
+           hold how many n-grams of the next order extend it (the
+           Witten-Bell weight of it as a history, read with its count)
 """
 import argparse
 import lzma
@@ -52,10 +54,11 @@ DEFAULT_SOURCE_DIR = os.path.join(REPO, "..", "shared", "data", "formal-zh")
 DEFAULT_OUTPUT = os.path.join(REPO, "dictionaries", "zh-formal-chars.bin")
 
 MAGIC = b"ERRATACM"
-VERSION = 1
+VERSION = 2
 ORDER = 4
 SYMBOL_BITS = 13
 COUNT_BITS = 12
+TYPES_BITS = 13
 MIN_COUNT = 2
 QUOTE_CHARS = 12
 BOUNDARY, UNKNOWN = 0, 1
@@ -153,16 +156,18 @@ def build_tables(counts):
     for ch, c in counts.items():
         if len(ch) == 1:
             unigram[symbol.get(ch, UNKNOWN)] += c
+    kept = {n: [gram for gram, c in counts.items()
+                if len(gram) == n and c >= MIN_COUNT and all(ch in symbol for ch in gram)]
+            for n in range(2, ORDER + 1)}
+    extensions = Counter(gram[:-1] for n in range(3, ORDER + 1) for gram in kept[n])
     tables = {}
     for n in range(2, ORDER + 1):
         entries = []
-        for gram, c in counts.items():
-            if len(gram) != n or c < MIN_COUNT or any(ch not in symbol for ch in gram):
-                continue
+        for gram in kept[n]:
             key = 0
             for k, ch in enumerate(gram):
                 key |= symbol[ch] << (64 - SYMBOL_BITS * (k + 1))
-            entries.append(key | count_code(c))
+            entries.append(key | extensions[gram] << COUNT_BITS | count_code(counts[gram]))
         entries.sort()
         tables[n] = entries
     return vocab, unigram, tables
