@@ -31,7 +31,14 @@ static const char batch_help[] =
     "\n"
     "Files:\n"
     "  -r, --recursive        walk directory operands (hidden files and directories\n"
-    "                         and symbolic links inside them are left out)\n"
+    "                         and symbolic links inside them are left out; so are\n"
+    "                         data and code files: .json, .csv, .xml, .yaml, .html,\n"
+    "                         source code..., or text starting as JSON, XML, HTML\n"
+    "                         or a #! script)\n"
+    "  --include=GLOB         with -r, only the files GLOB matches, whatever they hold\n"
+    "                         (repeatable; a GLOB without '/' matches file names)\n"
+    "  --exclude=GLOB         with -r, leave out the files and directories GLOB\n"
+    "                         matches (repeatable; wins over --include)\n"
     "  -j, --jobs N           worker threads (default: one per core)\n"
     "  -i, --in-place         rewrite each file that changes (temporary file + rename)\n"
     "  --backup=SUFFIX        with --in-place, first keep the original as FILE+SUFFIX\n"
@@ -68,7 +75,7 @@ static const char batch_help[] =
 static const char *const batch_option_names[] = {
     "-r",           "--recursive",       "-j",          "--jobs",       "--output-dir",
     "--progress",   "--jsonl",           "--field",     "--attach-edits", "--strict",
-    "--report"};
+    "--report",     "--include",    "--exclude"};
 
 static int is_batch_option(const char *arg)
 {
@@ -125,6 +132,18 @@ static int batch_switch(errata_cli_args *args, errata_batch_options *o)
     return 0;
 }
 
+static int add_glob(errata_batch_globs *globs, const char *glob)
+{
+    if (!*glob)
+        return errata_cli_usage_error("fix", "--include and --exclude need a glob");
+    if (errata_cli_grow((void **)&globs->items, &globs->cap, globs->count, sizeof *globs->items)) {
+        fputs("errata: out of memory\n", stderr);
+        return -1;
+    }
+    globs->items[globs->count++] = glob;
+    return 1;
+}
+
 static int batch_option(errata_cli_args *args, void *context)
 {
     errata_batch_options *o = context;
@@ -144,6 +163,10 @@ static int batch_option(errata_cli_args *args, void *context)
         o->backup_suffix = v;
     else if (r == 0 && (r = errata_cli_match(args, "--report", &v)) > 0)
         o->report = v;
+    else if (r == 0 && (r = errata_cli_match(args, "--include", &v)) > 0)
+        r = add_glob(&o->include, v);
+    else if (r == 0 && (r = errata_cli_match(args, "--exclude", &v)) > 0)
+        r = add_glob(&o->exclude, v);
     else if (r == 0 && ((r = errata_cli_match(args, "-o", &v)) > 0 ||
                         (r == 0 && (r = errata_cli_match(args, "--output", &v)) > 0)))
         o->output = v;
@@ -161,7 +184,8 @@ static int has_stdin_operand(const errata_cli_common *common)
 static int check_jsonl_options(const errata_batch_options *o, const errata_cli_common *common)
 {
     if (o->recursive || o->jobs || o->in_place || o->output_dir || o->backup_suffix || o->output ||
-        o->report || common->input_encoding || common->output_encoding)
+        o->report || o->include.count || o->exclude.count || common->input_encoding ||
+        common->output_encoding)
         return errata_cli_usage_error("fix", "--jsonl reads standard input or FILEs and writes "
                                              "standard output; it takes none of -r, -j, "
                                              "--in-place, --backup, --output-dir, -o, --report, "
@@ -177,6 +201,8 @@ static int check_batch_options(const errata_batch_options *o, const errata_cli_c
         return check_jsonl_options(o, common);
     if (o->field || o->attach_edits || o->strict)
         return errata_cli_usage_error("fix", "--field, --attach-edits and --strict need --jsonl");
+    if ((o->include.count || o->exclude.count) && !o->recursive)
+        return errata_cli_usage_error("fix", "--include and --exclude need -r");
     if (o->output)
         return errata_cli_usage_error("fix", "-o cannot go with -r, -j or --progress; "
                                              "use --output-dir");
@@ -204,6 +230,8 @@ typedef struct {
     uint64_t size;  /* for the progress bar */
     dev_t dev;      /* to drop a file given twice for --in-place */
     ino_t ino;
+    int data_too;   /* repaired even if its text starts as data (not met by -r,
+                       or named by --include) */
     /* Set by the worker that took it. */
     char *out;      /* standard-output mode: the bytes to write */
     size_t out_len;
@@ -214,7 +242,8 @@ typedef struct {
 typedef struct {
     batch_job *items;
     size_t count, cap;
-    size_t failed; /* operands that could not be looked at */
+    size_t failed;   /* operands that could not be looked at */
+    size_t left_out; /* files met by -r and not taken (globs, not documents) */
 } job_list;
 
 static void job_list_free(job_list *jobs)
@@ -242,7 +271,7 @@ static char *join_path(const char *dir, const char *name)
 }
 
 static int add_job(job_list *jobs, const char *path, const char *output_dir, const char *relative,
-                   const struct stat *st)
+                   const struct stat *st, int data_too)
 {
     if (errata_cli_grow((void **)&jobs->items, &jobs->cap, jobs->count, sizeof *jobs->items))
         return -1;
@@ -250,6 +279,7 @@ static int add_job(job_list *jobs, const char *path, const char *output_dir, con
     memset(job, 0, sizeof *job);
     job->path = strdup(path);
     job->output = output_dir ? join_path(output_dir, relative) : NULL;
+    job->data_too = data_too;
     if (!job->path || (output_dir && !job->output)) {
         free(job->path);
         free(job->output);
@@ -266,6 +296,7 @@ static int add_job(job_list *jobs, const char *path, const char *output_dir, con
 
 typedef struct {
     job_list *jobs;
+    const errata_batch_options *options;
     const char *output_dir;
     struct stat output_dir_stat; /* st_ino 0: there is none yet */
     errata_batch_console *console;
@@ -287,16 +318,20 @@ static int walk_entry(walker *w, const char *dir, const char *relative, const ch
     char *path = join_path(dir, name), *rel = join_path(relative, name);
     int rc = path && rel ? 0 : -1;
     struct stat st;
+    errata_batch_selection selection = ERRATA_BATCH_LEAVE_OUT;
     if (!rc && lstat(path, &st) != 0) {
         errata_batch_note(w->console, path, "%s", strerror(errno));
         w->jobs->failed++;
     } else if (!rc && S_ISDIR(st.st_mode)) {
         int is_output = st.st_ino == w->output_dir_stat.st_ino &&
                         st.st_dev == w->output_dir_stat.st_dev;
-        if (!is_output)
+        if (!is_output && errata_batch_select(w->options, rel, 1) != ERRATA_BATCH_LEAVE_OUT)
             rc = walk(w, path, rel);
+    } else if (!rc && S_ISREG(st.st_mode) &&
+               (selection = errata_batch_select(w->options, rel, 0)) != ERRATA_BATCH_LEAVE_OUT) {
+        rc = add_job(w->jobs, path, w->output_dir, rel, &st, selection == ERRATA_BATCH_TAKE_ANY);
     } else if (!rc && S_ISREG(st.st_mode)) {
-        rc = add_job(w->jobs, path, w->output_dir, rel, &st);
+        w->jobs->left_out++;
     }
     free(path);
     free(rel);
@@ -332,14 +367,14 @@ static int add_operand(walker *w, const errata_batch_options *o, const char *ope
 {
     struct stat st;
     if (strcmp(operand, "-") == 0)
-        return add_job(w->jobs, operand, NULL, NULL, NULL);
+        return add_job(w->jobs, operand, NULL, NULL, NULL, 1);
     if (stat(operand, &st) != 0) {
         errata_batch_note(w->console, operand, "%s", strerror(errno));
         w->jobs->failed++;
         return 0;
     }
     if (!S_ISDIR(st.st_mode))
-        return add_job(w->jobs, operand, w->output_dir, base_name(operand), &st);
+        return add_job(w->jobs, operand, w->output_dir, base_name(operand), &st, 1);
     if (o->recursive)
         return walk(w, operand, "");
     errata_batch_note(w->console, operand, "is a directory (use -r to walk it)");
@@ -412,7 +447,7 @@ static int drop_repeated_files(job_list *jobs)
 static int collect_jobs(const errata_batch_options *o, const errata_cli_common *common,
                         errata_batch_console *console, job_list *jobs)
 {
-    walker w = {jobs, o->output_dir, {0}, console};
+    walker w = {jobs, o, o->output_dir, {0}, console};
     if (o->output_dir && stat(o->output_dir, &w.output_dir_stat) != 0)
         memset(&w.output_dir_stat, 0, sizeof w.output_dir_stat);
     static const char *const standard_input[] = {"-"};
@@ -551,7 +586,14 @@ static void process_job(worker *w, batch_job *job)
     errata_batch_read_status status = errata_batch_read_document(
         &run->console, job->path, run->common->input_encoding, &doc);
     job->report.path = job->path;
-    if (status == ERRATA_BATCH_READ_OK) {
+    const char *format = NULL;
+    if (status == ERRATA_BATCH_READ_OK && !job->data_too &&
+        (format = errata_batch_data_format(doc.text, doc.len)) != NULL) {
+        errata_batch_note(&run->console, errata_cli_display_name(job->path),
+                          "skipped: %s, not a document (--include takes it)", format);
+        stats->skipped++;
+        job->report.status = ERRATA_BATCH_FILE_SKIPPED;
+    } else if (status == ERRATA_BATCH_READ_OK) {
         stats->read++;
         stats->bytes += doc.raw.len;
         int failed = repair_and_deliver(w, job, &doc) != 0;
@@ -686,6 +728,7 @@ static int run_files(const errata_engine *engine, const errata_cli_common *commo
     errata_batch_stats stats = {0};
     int collected = collect_jobs(o, common, &run.console, &run.jobs) == 0, rc = -1;
     stats.failed = run.jobs.failed;
+    stats.skipped = run.jobs.left_out;
     for (size_t i = 0; collected && i < run.jobs.count; i++) {
         run.console.total_files++;
         run.console.total_bytes += run.jobs.items[i].size;
@@ -735,5 +778,7 @@ int errata_cli_batch_main(int argc, char **argv)
         rc = o.jsonl ? errata_batch_stream(engine, &common, &o) : run_files(engine, &common, &o);
     errata_engine_free(engine);
     errata_cli_common_free(&common);
+    free(o.include.items);
+    free(o.exclude.items);
     return rc == 0 || rc == 1 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
 }

@@ -9,6 +9,12 @@
 
 #include "cli.h"
 
+/* --include or --exclude globs, in the order given. */
+typedef struct {
+    const char **items;
+    size_t count, cap;
+} errata_batch_globs;
+
 /* The options of a batch run, besides the common flags. */
 typedef struct {
     int recursive;          /* -r: directories are walked */
@@ -25,7 +31,24 @@ typedef struct {
     const char *report;     /* --report: the summary page, or a folder for it */
     int report_folder;      /* the summary goes to report/index.html, with a
                                review page per file under report/files/ */
+    errata_batch_globs include, exclude; /* for files met by -r */
 } errata_batch_options;
+
+/* ------------------------------------------------------------ selection */
+
+typedef enum {
+    ERRATA_BATCH_LEAVE_OUT = 0, /* excluded, or not a prose document */
+    ERRATA_BATCH_TAKE,          /* taken if its text is not data (see below) */
+    ERRATA_BATCH_TAKE_ANY       /* named by --include: taken whatever it holds */
+} errata_batch_selection;
+
+/* Whether -r takes a file or directory met on the walk, by its path under
+   the walked directory (cli/batch_select.c). */
+errata_batch_selection errata_batch_select(const errata_batch_options *o, const char *relative,
+                                           int is_directory);
+/* The data format the text starts as ("JSON", "XML", "HTML", "a script"),
+   or NULL for what may be a document. */
+const char *errata_batch_data_format(const char *text, size_t len);
 
 /* ------------------------------------------------------------ statistics */
 
