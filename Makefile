@@ -19,6 +19,11 @@ ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDSAN    := -fsanitize=address,undefined
 endif
+# FUZZ=1: also instrumented for libFuzzer (see fuzz; needs CC=clang).
+FUZZ     ?=
+ifneq ($(FUZZ),)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link
+endif
 # TSAN=1: ThreadSanitizer instead (see tsan-tests).
 TSAN     ?=
 ifneq ($(TSAN),)
@@ -199,3 +204,52 @@ uninstall:
 # pkg-config, run it.
 embed-test: all
 	bash tests/cli/embed.sh "$(MAKE)" $(BUILD)
+
+# ---------------------------------------------------------------- fuzzing
+# The libFuzzer harnesses of tests/fuzz, built with clang, ASan and UBSan in
+# $(BUILD)/fuzz.  make fuzz runs each for FUZZ_SECONDS, growing its corpus in
+# $(BUILD)/fuzz/corpus (the committed seeds in tests/fuzz/corpus stay as they
+# are) and leaving what it finds in $(BUILD)/fuzz/findings; make test replays
+# the committed seeds (the inputs of past findings among them) and runs each
+# harness for FUZZ_SMOKE_SECONDS.
+.PHONY: fuzz fuzz-smoke fuzz-harnesses
+test: fuzz-smoke
+FUZZ_CC           ?= clang
+FUZZ_SECONDS      ?= 60
+FUZZ_SMOKE_SECONDS ?= 2
+FUZZ_HARNESSES    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+CLI_PARTS         := $(filter-out %/main.o,$(CLI_OBJS))
+
+$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/liberrata.a $(CLI_PARTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icli -o $@ $< $(CLI_PARTS) $(BUILD)/liberrata.a $(LIBS) \
+	    -fsanitize=fuzzer $(LDSAN)
+
+fuzz-harnesses: $(FUZZ_HARNESSES:%=$(BUILD)/fuzzers/%)
+
+$(BUILD)/fuzz/.built: $(wildcard lib/*.c lib/*.h cli/*.c cli/*.h tests/fuzz/*.c tests/fuzz/*.h) $(EMBEDDED)
+	$(MAKE) BUILD=$(BUILD)/fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g" SANITIZE=1 FUZZ=1 fuzz-harnesses
+	touch $@
+
+fuzz: $(BUILD)/fuzz/.built
+	bash tests/fuzz/run.sh $(BUILD)/fuzz/fuzzers $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
+
+fuzz-smoke: $(BUILD)/fuzz/.built
+	bash tests/fuzz/run.sh --smoke $(BUILD)/fuzz/fuzzers $(FUZZ_SMOKE_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
+
+# ---------------------------------------------------------------- allocation failures
+# tests/alloc: the library and CLI code linked with malloc, calloc, realloc,
+# strdup and strndup wrapped so that the N-th allocation fails, walked for
+# N = 1, 2, ... over the main calls, under ASan and its leak checker.
+.PHONY: alloc-tests
+test: alloc-tests
+ALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+
+$(BUILD)/tests/alloc_failures: tests/alloc/alloc_failures.c $(BUILD)/liberrata.a $(CLI_PARTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icli -o $@ $< $(CLI_PARTS) $(BUILD)/liberrata.a $(LIBS) $(ALLOC_WRAP) $(LDSAN)
+
+alloc-tests:
+	$(MAKE) BUILD=$(BUILD)/san SANITIZE=1 $(BUILD)/san/tests/alloc_failures
+	rm -rf $(BUILD)/alloc-work
+	$(BUILD)/san/tests/alloc_failures . $(BUILD)/alloc-work

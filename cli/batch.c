@@ -402,8 +402,10 @@ static batch_job **sorted_jobs(const job_list *jobs, int (*cmp)(const void *, co
 static int check_distinct_outputs(const job_list *jobs)
 {
     batch_job **sorted = sorted_jobs(jobs, by_output);
-    if (!sorted)
+    if (!sorted) {
+        fputs("errata: out of memory\n", stderr);
         return -1;
+    }
     int rc = 0;
     for (size_t i = 1; i < jobs->count && !rc; i++)
         if (strcmp(sorted[i - 1]->output, sorted[i]->output) == 0)
@@ -775,7 +777,7 @@ int errata_cli_batch_main(int argc, char **argv)
     if (rc == 0)
         rc = errata_cli_engine_new(&common, &engine);
     if (rc == 0)
-        rc = o.jsonl ? errata_batch_stream(engine, &common, &o) : run_files(engine, &common, &o);
+        rc = o.jsonl ? errata_batch_stream(engine, &common, &o, stdout) : run_files(engine, &common, &o);
     errata_engine_free(engine);
     errata_cli_common_free(&common);
     free(o.include.items);

@@ -186,8 +186,8 @@ int errata_batch_report_write(const errata_batch_options *options,
 /* ------------------------------------------------------------ JSON lines */
 
 /* errata fix --jsonl: the inputs (standard input when there is none) line by
-   line to standard output. */
+   line to output (standard output; another stream for tests/fuzz). */
 int errata_batch_stream(const errata_engine *engine, const errata_cli_common *common,
-                        const errata_batch_options *options);
+                        const errata_batch_options *options, FILE *output);
 
 #endif

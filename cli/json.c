@@ -176,12 +176,17 @@ int errata_json_string(errata_json_writer *w, const char *s)
     return errata_json_string_n(w, s, strlen(s));
 }
 
-int errata_json_key(errata_json_writer *w, const char *name)
+int errata_json_key_n(errata_json_writer *w, const char *name, size_t len)
 {
-    errata_json_string(w, name);
+    errata_json_string_n(w, name, len);
     emit(w, ":", 1);
     w->after_key = 1;
     return w->failed;
+}
+
+int errata_json_key(errata_json_writer *w, const char *name)
+{
+    return errata_json_key_n(w, name, strlen(name));
 }
 
 int errata_json_raw(errata_json_writer *w, const char *json)

@@ -53,6 +53,7 @@ int errata_json_end_object(errata_json_writer *w);
 int errata_json_begin_array(errata_json_writer *w);
 int errata_json_end_array(errata_json_writer *w);
 int errata_json_key(errata_json_writer *w, const char *name);
+int errata_json_key_n(errata_json_writer *w, const char *name, size_t len);
 int errata_json_string(errata_json_writer *w, const char *s);
 int errata_json_string_n(errata_json_writer *w, const char *s, size_t len);
 int errata_json_uint(errata_json_writer *w, uintmax_t n);

@@ -99,6 +99,7 @@ typedef struct {
     errata_batch_stats stats;
     errata_scratch *scratch; /* the model's caches, kept from line to line */
     errata_cli_buffer field_out, edits_out, out;
+    FILE *output;
 } stream;
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -233,8 +234,9 @@ static splice edits_splice(stream *st, const line_shape *shape, const char **mem
     return (splice){at, at, &st->edits_out};
 }
 
-/* Repair the field of a well-formed line into st->out.  Returns -1 with
-   *problem set when the field cannot be checked. */
+/* Repair the field of a well-formed line into st->out.  Returns 0, or with
+   *problem set 1 when errata refuses the field's text, -1 when memory ran
+   out. */
 static int repair_line(stream *st, const char *line, size_t len, const line_shape *shape,
                        const char **problem)
 {
@@ -243,16 +245,17 @@ static int repair_line(stream *st, const char *line, size_t len, const line_shap
     size_t raw_len = field->end - field->start - 2;
     if (field->lone_surrogate) {
         *problem = "a lone surrogate escape in the field";
-        return -1;
+        return 1;
     }
     errata_check_options opts = errata_cli_check_options(st->common);
     opts.no_reasons = 1; /* attached edits carry no reason */
     opts.no_positions = !st->options->attach_edits;
     errata_result *result = NULL;
-    if (errata_check_scratch(st->engine, st->scratch, field->string, field->string_len, &opts,
-                             &result)) {
+    int checked = errata_check_scratch(st->engine, st->scratch, field->string,
+                                       field->string_len, &opts, &result);
+    if (checked != ERRATA_OK) {
         *problem = errata_error_message();
-        return -1;
+        return checked == ERRATA_ENOMEM ? -1 : 1;
     }
     splice splices[2] = {{field->start + 1, field->end - 1, &st->field_out}};
     size_t n = 1;
@@ -268,7 +271,7 @@ static int repair_line(stream *st, const char *line, size_t len, const line_shap
     errata_result_free(result);
     if (rc)
         *problem = "out of memory";
-    return rc;
+    return rc ? -1 : 0;
 }
 
 static int is_blank(const char *line, size_t len)
@@ -279,18 +282,20 @@ static int is_blank(const char *line, size_t len)
     return 1;
 }
 
-static int write_out(const char *data, size_t len)
+static int write_out(const stream *st, const char *data, size_t len)
 {
-    return errata_cli_write(stdout, "standard output", data, len);
+    return errata_cli_write(st->output, "standard output", data, len);
 }
 
 /* A line that cannot be repaired: told (what, then "; passed through"
-   unless --strict) and passed through, or with --strict the end of the run. */
-static int skip_line(stream *st, const char *name, const char *line, size_t len, const char *fmt,
-                     ...) __attribute__((format(printf, 5, 6)));
+   unless --strict) and passed through, or with --strict the end of the run.
+   It counts as malformed, or as failed when memory ran out (the run then
+   ends with status 2, every line written). */
+static int skip_line(stream *st, int out_of_memory, const char *name, const char *line,
+                     size_t len, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static int skip_line(stream *st, const char *name, const char *line, size_t len, const char *fmt,
-                     ...)
+static int skip_line(stream *st, int out_of_memory, const char *name, const char *line,
+                     size_t len, const char *fmt, ...)
 {
     char what[256];
     va_list ap;
@@ -299,8 +304,11 @@ static int skip_line(stream *st, const char *name, const char *line, size_t len,
     va_end(ap);
     errata_batch_note(&st->console, name, "%s%s", what,
                       st->options->strict ? "" : "; passed through");
-    st->stats.skipped++;
-    return st->options->strict ? -1 : write_out(line, len);
+    if (out_of_memory)
+        st->stats.failed++;
+    else
+        st->stats.skipped++;
+    return st->options->strict ? -1 : write_out(st, line, len);
 }
 
 /* One line (without its line feed); -1 ends the run (--strict, or a write
@@ -308,26 +316,26 @@ static int skip_line(stream *st, const char *name, const char *line, size_t len,
 static int process_line(stream *st, const char *name, size_t number, const char *line, size_t len)
 {
     if (is_blank(line, len))
-        return write_out(line, len);
+        return write_out(st, line, len);
     st->stats.read++;
     errata_json_value object;
     errata_json_error err;
     int parsed = parse_line(line, len, &object, &err);
     if (parsed == ERRATA_JSON_MALFORMED)
-        return skip_line(st, name, line, len, "line %zu: malformed JSON: %s at byte %zu", number,
-                         err.what, err.offset);
+        return skip_line(st, 0, name, line, len, "line %zu: malformed JSON: %s at byte %zu",
+                         number, err.what, err.offset);
     if (parsed == ERRATA_JSON_NOMEM)
-        return skip_line(st, name, line, len, "line %zu: out of memory", number);
+        return skip_line(st, 1, name, line, len, "line %zu: out of memory", number);
     line_shape shape = shape_of(st, line, &object);
     const char *problem = NULL;
-    int rc;
+    int rc = 0;
     if (!shape.field || shape.field->type != ERRATA_JSON_STRING)
-        rc = write_out(line, len);
-    else if (repair_line(st, line, len, &shape, &problem) == 0)
-        rc = write_out(st->out.data, st->out.len);
+        rc = write_out(st, line, len);
+    else if ((rc = repair_line(st, line, len, &shape, &problem)) == 0)
+        rc = write_out(st, st->out.data, st->out.len);
     else
-        rc = skip_line(st, name, line, len, "line %zu: field \"%s\": %s", number, st->field,
-                       problem);
+        rc = skip_line(st, rc < 0, name, line, len, "line %zu: field \"%s\": %s", number,
+                       st->field, problem);
     errata_json_free(&object);
     return rc;
 }
@@ -343,7 +351,7 @@ static int process_stream(stream *st, FILE *in, const char *name)
         st->stats.bytes += len;
         rc = process_line(st, name, ++number, line, content);
         if (!rc && content < len)
-            rc = write_out("\n", 1);
+            rc = write_out(st, "\n", 1);
     }
     if (!rc && ferror(in)) {
         errata_batch_note(&st->console, name, "read error: %s", strerror(errno));
@@ -369,10 +377,10 @@ static int process_input(stream *st, const char *path)
 }
 
 int errata_batch_stream(const errata_engine *engine, const errata_cli_common *common,
-                        const errata_batch_options *options)
+                        const errata_batch_options *options, FILE *output)
 {
     stream st = {.engine = engine, .common = common, .options = options,
-                 .field = options->field ? options->field : "text"};
+                 .field = options->field ? options->field : "text", .output = output};
     errata_batch_console_init(&st.console, 0);
     if (errata_scratch_new(engine, &st.scratch) != ERRATA_OK)
         st.scratch = NULL; /* then every line starts with empty caches */

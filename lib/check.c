@@ -271,6 +271,10 @@ int errata_fix(const errata_engine *engine, const char *text, size_t len,
                const errata_check_options *opts, char **out, size_t *out_len)
 {
     errata_check_options fix_opts;
+    if (out && out_len) { /* cleared on every failure */
+        *out = NULL;
+        *out_len = 0;
+    }
     if (read_options("errata_fix", opts, &fix_opts))
         return ERRATA_EINVAL;
     fix_opts.no_reasons = 1; /* nobody sees them */

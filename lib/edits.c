@@ -325,6 +325,8 @@ int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t 
 {
     if (!out || !out_len || (!text && len) || (!edits && count))
         return errata_fail(ERRATA_EINVAL, "errata_apply: NULL argument");
+    *out = NULL; /* on every failure below */
+    *out_len = 0;
     if (!text)
         text = ""; /* len is 0: memcpy() below must not see NULL, even for no bytes */
     int rc = check_edit_order(edits, count, len);
@@ -357,8 +359,10 @@ int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t 
 int errata_result_apply(const errata_result *result, const char *text, size_t len,
                         const unsigned char *selected, char **out, size_t *out_len)
 {
-    if (!result)
-        return errata_fail(ERRATA_EINVAL, "errata_result_apply: NULL result");
+    if (!result || !out || !out_len)
+        return errata_fail(ERRATA_EINVAL, "errata_result_apply: NULL argument");
+    *out = NULL; /* on every failure below */
+    *out_len = 0;
     const errata_edit_list *all = &result->edits;
     errata_edit *chosen = malloc((all->count + 1) * sizeof *chosen);
     if (!chosen)

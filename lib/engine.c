@@ -152,8 +152,10 @@ static int read_engine_options(const errata_engine_options *opts, errata_engine_
 static int load_ocr_tables(errata_engine *engine)
 {
     int rc = errata_lookalike_source_new(&engine->lookalikes);
-    if (!rc && errata_latin_speller_new(&engine->speller, NULL, NULL) != ERRATA_OK)
-        engine->speller = NULL;
+    if (!rc)
+        rc = errata_latin_speller_new(&engine->speller, NULL, NULL);
+    if (rc == ERRATA_EIO) /* no English dictionary installed: do without */
+        rc = ERRATA_OK;
     return rc;
 }
 

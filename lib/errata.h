@@ -186,7 +186,8 @@ ERRATA_API const errata_edit *errata_result_edit(const errata_result *result, si
 
 /* Apply edits (sorted by byte_start, not overlapping; only byte_start,
    byte_end and new_text are read) to text.  *out is a new NUL-terminated
-   buffer of *out_len bytes, freed with errata_free(). */
+   buffer of *out_len bytes, freed with errata_free(); on failure NULL and 0
+   (so too for errata_result_apply and errata_fix). */
 ERRATA_API int errata_apply(const char *text, size_t len, const errata_edit *edits,
                             size_t count, char **out, size_t *out_len);
 

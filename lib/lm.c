@@ -232,11 +232,12 @@ static int open_image(errata_lm **out, const void *data, size_t size, const char
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (int i = 0; i < CNT_COUNT; i++)
         lm->count[i] = load_u32(bytes + HDR_COUNTS + 4 * i);
-    lm->width = lm->count[CNT_WORD_BITS] + 8;
-    lm->word_mask = ((uint64_t)1 << lm->count[CNT_WORD_BITS]) - 1;
     rc = check_counts(lm->count, name);
-    if (!rc)
+    if (!rc) { /* the word bits are known to be 1..24 only now */
+        lm->width = lm->count[CNT_WORD_BITS] + 8;
+        lm->word_mask = ((uint64_t)1 << lm->count[CNT_WORD_BITS]) - 1;
         rc = check_sections(lm, bytes, size, name);
+    }
     if (!rc)
         rc = check_totals(lm, name);
     if (rc) {
