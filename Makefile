@@ -91,6 +91,7 @@ test: all unit-tests cli-tests python-tests sanitize-tests tsan-tests embed-test
 
 eval: $(BUILD)/errata
 	python3 scripts/eval.py --errata $(BUILD)/errata
+	python3 scripts/eval_learn.py --errata $(BUILD)/errata
 
 bench: $(BUILD)/errata
 	bash scripts/bench.sh $(BUILD)/errata

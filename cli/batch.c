@@ -784,3 +784,27 @@ int errata_cli_batch_main(int argc, char **argv)
     free(o.exclude.items);
     return rc == 0 || rc == 1 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
 }
+
+/* ------------------------------------------------------------ for learn */
+
+int errata_batch_list_files(const errata_cli_common *common, errata_batch_console *console,
+                            char ***paths, size_t *count, size_t *failed)
+{
+    errata_batch_options o = {0};
+    o.recursive = 1;
+    job_list jobs = {0};
+    int rc = collect_jobs(&o, common, console, &jobs);
+    *paths = rc ? NULL : malloc((jobs.count ? jobs.count : 1) * sizeof **paths);
+    if (!rc && !*paths) {
+        fputs("errata: out of memory\n", stderr);
+        rc = -1;
+    }
+    for (size_t i = 0; !rc && i < jobs.count; i++) {
+        (*paths)[i] = jobs.items[i].path;
+        jobs.items[i].path = NULL;
+    }
+    *count = rc ? 0 : jobs.count;
+    *failed = jobs.failed;
+    job_list_free(&jobs);
+    return rc;
+}

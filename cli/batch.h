@@ -183,6 +183,15 @@ int errata_batch_report_write(const errata_batch_options *options,
                               const errata_batch_stats *stats,
                               const errata_batch_file_report *const *files, size_t count);
 
+/* The files `fix -r` would read for the operands of common (standard input
+   when there are none): directories walked, hidden names and symbolic
+   links inside them left out, in order.  *paths (malloc'd strings in a
+   malloc'd array) holds *count of them; *failed counts the operands that
+   could not be looked at (noted on the console).  -1 when out of memory
+   (reported). */
+int errata_batch_list_files(const errata_cli_common *common, errata_batch_console *console,
+                            char ***paths, size_t *count, size_t *failed);
+
 /* ------------------------------------------------------------ JSON lines */
 
 /* errata fix --jsonl: the inputs (standard input when there is none) line by

@@ -265,6 +265,7 @@ int errata_cli_fix_main(int argc, char **argv);
 int errata_cli_check_main(int argc, char **argv);
 int errata_cli_diff_main(int argc, char **argv);
 int errata_cli_selftest_main(int argc, char **argv);
+int errata_cli_learn_main(int argc, char **argv); /* cli/learn.c */
 
 /* `errata fix` with -r, -j, --output-dir, --input/--output-encoding,
    --progress or --jsonl (and their options): cli/batch.c. */

@@ -17,6 +17,8 @@ static const char usage[] =
     "  apply     apply a reviewed list of edits\n"
     "  selftest  run the examples written in the dictionaries\n"
     "  lsp       run as a language server for editors (LSP, on standard input/output)\n"
+    "  learn     propose the swap pairs a batch of documents shows that the\n"
+    "            dictionaries do not hold\n"
     "\n"
     "Run 'errata COMMAND --help' for a command's options.  Other options:\n"
     "  -h, --help     show this help\n"
@@ -35,6 +37,7 @@ static const command commands[] = {
     {"diff", errata_cli_diff_main},         {"selftest", errata_cli_selftest_main},
     {"review", errata_cli_review_main},     {"apply", errata_cli_apply_main},
     {"lsp", errata_cli_lsp_main},
+    {"learn", errata_cli_learn_main},
 };
 
 static const command *find_command(const char *name)

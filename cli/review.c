@@ -30,6 +30,9 @@ static const char review_help[] =
     "  --edits EDITS.jsonl review these edits (as written by 'errata check\n"
     "                      --format=jsonl') instead of checking the files\n"
     "  --restart           forget the answers saved for the files and start again\n"
+    "  --pairs LEARNT.dict go through the pairs 'errata learn' proposed instead:\n"
+    "                      each with its evidence and examples, y adds it to the\n"
+    "                      user dictionary, n leaves it out, q stops\n"
     "  --input-encoding ENC, --output-encoding ENC   as for 'errata fix': each FILE\n"
     "                      is decoded, reviewed in Unicode and written back in its\n"
     "                      own encoding (or ENC); --edits offsets count bytes of\n"
@@ -50,6 +53,7 @@ typedef struct {
     const char *output;
     const char *edits;
     int restart;
+    const char *pairs; /* --pairs: a dictionary written by errata learn */
 } review_options;
 
 static int review_option(errata_cli_args *args, void *context)
@@ -62,6 +66,8 @@ static int review_option(errata_cli_args *args, void *context)
         r = errata_cli_match(args, "--edits", &opts->edits);
     if (r == 0 && (r = errata_cli_match(args, "--restart", NULL)) > 0)
         opts->restart = 1;
+    if (r == 0)
+        r = errata_cli_match(args, "--pairs", &opts->pairs);
     return r;
 }
 
@@ -542,12 +548,15 @@ static int review(const errata_cli_common *common, const review_options *opts)
 int errata_cli_review_main(int argc, char **argv)
 {
     errata_cli_common common;
-    review_options opts = {NULL, NULL, 0};
+    review_options opts = {NULL, NULL, 0, NULL};
     errata_cli_common_init(&common);
     common.encoding_options = ERRATA_CLI_INPUT_ENCODING | ERRATA_CLI_OUTPUT_ENCODING;
     int rc = errata_cli_parse(argc, argv, review_help, review_option, &opts, &common);
     int status = rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
-    if (rc == 0)
+    if (rc == 0 && opts.pairs)
+        status = errata_review_pairs(opts.pairs, &common) ? ERRATA_CLI_EXIT_ERROR
+                                                          : ERRATA_CLI_EXIT_OK;
+    else if (rc == 0)
         status = review(&common, &opts);
     errata_cli_common_free(&common);
     return status;

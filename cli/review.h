@@ -159,6 +159,11 @@ int errata_review_dict_append(const char *path, const char *line, char *err, siz
    rename): 0, 1 if there is none, -1 on error (reported on stderr). */
 int errata_review_dict_remove(const char *path, const char *line);
 
+/* errata review --pairs: the pairs of a dictionary written by errata learn,
+   accepted into the user dictionary one by one (cli/review_pairs.c).  0, or
+   -1 after reporting an error. */
+int errata_review_pairs(const char *path, const errata_cli_common *common);
+
 /* ------------------------------------------------------------ terminal */
 
 typedef struct errata_review_term errata_review_term;

@@ -202,6 +202,80 @@ ERRATA_API int errata_fix(const errata_engine *engine, const char *text, size_t 
 
 ERRATA_API void errata_free(void *buffer);
 
+/* ----------------------------------------------------------------- learn */
+
+/* Learning, from a batch of documents, the swap pairs that the loaded
+   dictionaries do not hold: a word X that stands, again and again, where
+   clean formal text puts another word Y.  The evidence is the engine's
+   character model of clean text (which words fill a context, and whether X
+   ever does), its word trigram model, and the batch (how often, in how many
+   documents and contexts, whether those documents show known damage).
+   Needs an engine with its character model.  A learner belongs to one
+   thread; documents are added one by one, then the pairs are computed once. */
+typedef struct errata_learner errata_learner;
+
+#define ERRATA_LEARN_OPTIONS_VERSION 1
+
+typedef struct {
+    unsigned version;
+    /* Leave out pairs with fewer supporting occurrences than this. */
+    size_t min_count;
+    /* Leave out pairs supported in fewer documents than this. */
+    size_t min_docs;
+    /* Leave out pairs whose confidence is below this. */
+    double min_confidence;
+} errata_learn_options;
+
+/* The confidence from which a learnt pair is proposed for use. */
+#define ERRATA_LEARN_DEFAULT_THRESHOLD 0.60
+#define ERRATA_LEARN_OPTIONS_INIT {ERRATA_LEARN_OPTIONS_VERSION, 3, 2, 0.0}
+#define ERRATA_LEARN_MAX_EXAMPLES 3
+
+typedef struct {
+    const char *corrupted, *original; /* X and Y */
+    double confidence;                /* 0..1 */
+    size_t occurrences, documents;    /* of X in the batch (after the known repairs) */
+    size_t supported;                 /* occurrences of X where Y fits and X does not */
+    double expected;                  /* of those, how many Y stood in, by the models */
+    double dominance;                 /* 0..1: Y's expected replacements against
+                                         those of the best word filling X's contexts */
+    size_t supported_documents;       /* documents holding them */
+    size_t marked_documents;          /* of those, documents with known swap damage */
+    size_t contexts;                  /* distinct contexts of the supported occurrences */
+    size_t lm_agreeing;               /* of those, where the trigram model prefers Y too */
+    size_t survived_contexts;         /* of those, where the batch holds Y itself too */
+    double substitutability;          /* 0..1: how alike X and Y are used in clean text */
+    double mean_gain;                 /* character model, log10, Y over X, per context */
+    size_t original_occurrences;      /* of Y in the batch */
+    double inflation;                 /* X:Y in the batch over X:Y in general text */
+    size_t clean_form_count, clean_original_count; /* of X and Y in the clean text */
+    /* Context rules for a dictionary entry: two-character strings seen
+       before (after) X where Y belongs, and before X where X is legitimate
+       (comma-separated, possibly empty). */
+    const char *fix_prev, *fix_next, *keep_prev;
+    /* Examples from the batch (repaired with the known pairs): "TEXT>EXPECTED"
+       where Y belongs, and TEXT where X is legitimate. */
+    const char *fix_examples[ERRATA_LEARN_MAX_EXAMPLES];
+    size_t fix_example_count;
+    const char *keep_examples[ERRATA_LEARN_MAX_EXAMPLES];
+    size_t keep_example_count;
+} errata_learned_pair;
+
+/* opts NULL: ERRATA_LEARN_OPTIONS_INIT.  ERRATA_EINVAL without the
+   character model. */
+ERRATA_API int errata_learner_new(const errata_engine *engine, const errata_learn_options *opts,
+                                  errata_learner **out);
+ERRATA_API void errata_learner_free(errata_learner *learner);
+/* Add one document (UTF-8; invalid UTF-8 fails with ERRATA_EENCODING). */
+ERRATA_API int errata_learner_add(errata_learner *learner, const char *text, size_t len);
+ERRATA_API size_t errata_learner_document_count(const errata_learner *learner);
+/* Compute the pairs; no document can be added after. */
+ERRATA_API int errata_learner_finish(errata_learner *learner);
+/* The pairs, best first (after errata_learner_finish()). */
+ERRATA_API size_t errata_learner_pair_count(const errata_learner *learner);
+ERRATA_API const errata_learned_pair *errata_learner_pair(const errata_learner *learner,
+                                                          size_t index);
+
 /* ------------------------------------------------------------- encodings */
 
 /* The encodings a document can be read from and written back to.  A

@@ -1,0 +1,1128 @@
+/* Learning swap pairs from a batch of documents (errata_learner).
+
+   A swap tool puts a word X where the text called for Y.  Clean formal text
+   (the character model) knows which words fill a context; X in such a place
+   is a misfit: neither the two characters before it followed by X, nor X
+   followed by the two characters after it, were ever seen in the clean
+   text.  One misfit proves nothing (clean text has rare phrases too); a word
+   that is a misfit again and again across a batch, where one same word Y
+   fits both sides of each of those contexts, and mostly in documents that
+   show known swap damage, is a pair the dictionaries do not know.
+
+   Each document is first repaired with the loaded dictionaries (so that
+   known damage around X does not hide the context, and so that the known
+   repairs mark the document as damaged).  Then every two-character word of
+   the repaired text is counted, and its misfit contexts are kept (a bounded
+   number of distinct ones per word).  errata_learner_finish() looks for
+   the words that fill each kept context in clean text (the model's
+   continuations of the two characters before, checked against the two
+   after), scores the best one against X with the character model and the
+   word trigram model, and adds the evidence up per pair. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cm.h"
+#include "engine.h"
+#include "lm.h"
+
+/* Distinct misfit contexts kept per word, and legitimate uses kept as
+   examples. */
+#define MAX_CONTEXTS 32
+#define MAX_KEEP_EXAMPLES 6
+/* A word must be this frequent in the clean text to be tracked: the swap
+   tools replace words by other real words. */
+#define MIN_WORD_COUNT 10
+/* How much better (log10, character model) the best filler must score than
+   the word in its place for the context to count for the pair. */
+#define MIN_GAIN 1.0
+/* Characters of the repaired text kept either side of an example. */
+#define SNIPPET_CHARS 6
+/* A certain repair (fix rule, unambiguous or guarded form) has at least
+   this confidence: such repairs mark a document as damaged. */
+#define MARKER_CONFIDENCE 0.90
+/* Fillers tried per word, and the distinct contexts a pair needs. */
+#define MAX_FILLERS 4096
+#define FEW_FILLERS 64
+/* The share of the probability the best filler of a context must take. */
+#define MIN_SHARE 0.2
+#define MIN_CONTEXTS 2
+/* Context strings listed in fix-/keep- rules of a learnt entry. */
+#define MAX_RULE_CONTEXTS 6
+/* Contexts in which the batch must hold the original itself for the
+   survival factor to count fully. */
+#define MIN_SURVIVED 2
+/* How often clean text must have the original beside a context for it to
+   become a fix rule of the learnt entry. */
+#define RULE_MIN_COUNT 5
+/* How much more often than the original a legitimate form must follow a
+   context for it to become a keep rule. */
+#define KEEP_RATIO 10
+/* Following characters compared to tell how interchangeable two words are. */
+#define MAX_NEIGHBOURS 4096
+/* Size of the Bloom filter of the batch's windows, and its hashes (32 MiB:
+   under 1% false positives at twenty million distinct windows, the size of
+   a 50 MB batch). */
+#define SEEN_WINDOW_BITS ((uint64_t)1 << 28)
+#define SEEN_WINDOW_HASHES 3
+
+/* One side of a context: up to two symbols, the boundary counted as one. */
+typedef struct {
+    uint32_t sym[2];
+    uint8_t n;
+} side;
+
+typedef struct {
+    side left, right;
+    uint32_t count;
+    size_t snippet; /* offset into the learner's string pool */
+    uint8_t form_at; /* byte offset of the form in the snippet */
+} misfit_context;
+
+/* A document where a word was a misfit, and in which of its contexts. */
+typedef struct {
+    uint32_t doc;
+    uint32_t context_mask;
+    uint8_t marked;
+} misfit_doc;
+
+typedef struct {
+    uint64_t key; /* the two symbols; 0: empty slot */
+    uint32_t occurrences, documents, last_doc;
+    uint32_t misfits;
+    misfit_context *contexts;
+    uint8_t context_count, keep_count;
+    size_t keep_snippet[MAX_KEEP_EXAMPLES]; /* legitimate uses */
+    side keep_left[MAX_KEEP_EXAMPLES];
+    misfit_doc *docs;
+    uint32_t doc_count, doc_cap;
+} word_stats;
+
+struct errata_learner {
+    const errata_engine *engine;
+    /* A Bloom filter of the four-symbol windows of the batch (repaired):
+       whether a filler also occurs in a context in the batch itself. */
+    uint64_t *seen_windows;
+    const errata_cm *cm;
+    errata_learn_options opts;
+    word_stats *words;
+    size_t word_cap, word_used;
+    char *pool;
+    size_t pool_len, pool_cap;
+    uint32_t doc_count;
+    errata_scratch *scratch;
+    /* Results. */
+    errata_learned_pair *pairs;
+    size_t pair_count, pair_cap;
+    int finished;
+};
+
+static const errata_learn_options default_learn_options = ERRATA_LEARN_OPTIONS_INIT;
+
+/* ------------------------------------------------------------ tables */
+
+static uint64_t word_key(uint32_t a, uint32_t b) { return (uint64_t)a << 32 | b; }
+
+static size_t hash_key(uint64_t key)
+{
+    key ^= key >> 29;
+    key *= 0xbf58476d1ce4e5b9ULL;
+    key ^= key >> 32;
+    return (size_t)key;
+}
+
+static word_stats *find_word(const errata_learner *l, uint64_t key)
+{
+    if (!l->word_cap)
+        return NULL;
+    for (size_t i = hash_key(key) & (l->word_cap - 1);; i = (i + 1) & (l->word_cap - 1)) {
+        if (l->words[i].key == key)
+            return &l->words[i];
+        if (!l->words[i].key)
+            return NULL;
+    }
+}
+
+static int grow_words(errata_learner *l)
+{
+    size_t cap = l->word_cap ? l->word_cap * 2 : 4096;
+    word_stats *words = calloc(cap, sizeof *words);
+    if (!words)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < l->word_cap; i++) {
+        if (!l->words[i].key)
+            continue;
+        size_t j = hash_key(l->words[i].key) & (cap - 1);
+        while (words[j].key)
+            j = (j + 1) & (cap - 1);
+        words[j] = l->words[i];
+    }
+    free(l->words);
+    l->words = words;
+    l->word_cap = cap;
+    return ERRATA_OK;
+}
+
+static int add_word(errata_learner *l, uint64_t key, word_stats **out)
+{
+    if ((l->word_used + 1) * 4 > l->word_cap * 3 && grow_words(l))
+        return ERRATA_ENOMEM;
+    size_t i = hash_key(key) & (l->word_cap - 1);
+    while (l->words[i].key)
+        i = (i + 1) & (l->word_cap - 1);
+    l->words[i].key = key;
+    l->words[i].last_doc = UINT32_MAX;
+    l->word_used++;
+    *out = &l->words[i];
+    return ERRATA_OK;
+}
+
+static uint64_t window_hash(const uint32_t *s)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < 4; i++)
+        h = (h ^ s[i]) * 0xff51afd7ed558ccdULL;
+    return h ^ h >> 31;
+}
+
+static void remember_window(errata_learner *l, const uint32_t *s)
+{
+    uint64_t h = window_hash(s), step = (h >> 32) | 1;
+    for (int k = 0; k < SEEN_WINDOW_HASHES; k++, h += step)
+        l->seen_windows[(h % SEEN_WINDOW_BITS) / 64] |= 1ULL << (h % 64);
+}
+
+/* Whether the batch (probably) holds the four symbols s[0..4) in a row. */
+static int window_seen(const errata_learner *l, const uint32_t *s)
+{
+    uint64_t h = window_hash(s), step = (h >> 32) | 1;
+    for (int k = 0; k < SEEN_WINDOW_HASHES; k++, h += step)
+        if (!(l->seen_windows[(h % SEEN_WINDOW_BITS) / 64] & (1ULL << (h % 64))))
+            return 0;
+    return 1;
+}
+
+/* Copy len bytes into the pool, NUL-terminated; its offset in *at. */
+static int pool_add(errata_learner *l, const char *s, size_t len, size_t *at)
+{
+    if (errata_grow((void **)&l->pool, &l->pool_cap, l->pool_len + len + 1, 1))
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    memcpy(l->pool + l->pool_len, s, len);
+    l->pool[l->pool_len + len] = '\0';
+    *at = l->pool_len;
+    l->pool_len += len + 1;
+    return ERRATA_OK;
+}
+
+/* ------------------------------------------------------------ public: set-up */
+
+int errata_learner_new(const errata_engine *engine, const errata_learn_options *opts,
+                       errata_learner **out)
+{
+    if (out)
+        *out = NULL;
+    if (!engine || !out)
+        return errata_fail(ERRATA_EINVAL, "errata_learner_new: NULL argument");
+    if (!engine->cm)
+        return errata_fail(ERRATA_EINVAL, "learning pairs needs the character model");
+    errata_learner *l = calloc(1, sizeof *l);
+    if (!l)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    l->engine = engine;
+    l->cm = engine->cm;
+    l->opts = opts ? *opts : default_learn_options;
+    int rc = grow_words(l);
+    if (!rc && !(l->seen_windows = calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_windows)))
+        rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (!rc)
+        rc = errata_scratch_new(engine, &l->scratch);
+    if (rc) {
+        errata_learner_free(l);
+        return rc;
+    }
+    *out = l;
+    return ERRATA_OK;
+}
+
+static void free_pair(errata_learned_pair *p)
+{
+    free((char *)p->corrupted);
+    free((char *)p->original);
+    free((char *)p->fix_prev);
+    free((char *)p->fix_next);
+    free((char *)p->keep_prev);
+    for (size_t i = 0; i < p->fix_example_count; i++)
+        free((char *)p->fix_examples[i]);
+    for (size_t i = 0; i < p->keep_example_count; i++)
+        free((char *)p->keep_examples[i]);
+}
+
+void errata_learner_free(errata_learner *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->word_cap; i++) {
+        free(l->words[i].contexts);
+        free(l->words[i].docs);
+    }
+    for (size_t i = 0; i < l->pair_count; i++)
+        free_pair(&l->pairs[i]);
+    free(l->pairs);
+    free(l->words);
+    free(l->pool);
+    free(l->seen_windows);
+    errata_scratch_free(l->scratch);
+    free(l);
+}
+
+/* ------------------------------------------------------------ one document */
+
+/* The repaired text as model symbols, each with the byte offset where its
+   code point (or its run of non-Han code points) starts. */
+typedef struct {
+    uint32_t *sym;
+    size_t *at;
+    size_t count;
+} symbol_text;
+
+static int to_symbols(const errata_cm *cm, const char *text, size_t len, symbol_text *st)
+{
+    st->sym = malloc((len + 2) * sizeof *st->sym);
+    st->at = malloc((len + 2) * sizeof *st->at);
+    st->count = 0;
+    if (!st->sym || !st->at)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t pos = 0; pos < len;) {
+        size_t start = pos;
+        uint32_t s = errata_cm_symbol(cm, errata_utf8_next_fast(text, len, &pos));
+        if (s == ERRATA_CM_BOUNDARY && st->count && st->sym[st->count - 1] == ERRATA_CM_BOUNDARY)
+            continue;
+        st->sym[st->count] = s;
+        st->at[st->count++] = start;
+    }
+    st->at[st->count] = len;
+    return ERRATA_OK;
+}
+
+static int is_char(uint32_t s) { return s != ERRATA_CM_BOUNDARY && s != ERRATA_CM_UNKNOWN; }
+
+/* The up to two symbols before position i (stopping after a boundary). */
+static side left_side(const symbol_text *st, size_t i)
+{
+    side sd = {{0, 0}, 0};
+    if (i == 0 || st->sym[i - 1] == ERRATA_CM_BOUNDARY) {
+        sd.n = 1; /* the start of a run */
+    } else if (i == 1 || st->sym[i - 2] == ERRATA_CM_BOUNDARY) {
+        sd.sym[1] = st->sym[i - 1];
+        sd.n = 2;
+    } else {
+        sd.sym[0] = st->sym[i - 2];
+        sd.sym[1] = st->sym[i - 1];
+        sd.n = 2;
+    }
+    return sd;
+}
+
+/* The up to two symbols after position i (stopping at a boundary). */
+static side right_side(const symbol_text *st, size_t i)
+{
+    side sd = {{0, 0}, 1};
+    if (i >= st->count || st->sym[i] == ERRATA_CM_BOUNDARY)
+        return sd;
+    sd.sym[0] = st->sym[i];
+    sd.n = 2;
+    sd.sym[1] = i + 1 < st->count ? st->sym[i + 1] : ERRATA_CM_BOUNDARY;
+    return sd;
+}
+
+static int has_unknown(side s)
+{
+    return s.sym[0] == ERRATA_CM_UNKNOWN || (s.n > 1 && s.sym[1] == ERRATA_CM_UNKNOWN);
+}
+
+/* Counts in clean text of left+word and word+right. */
+static uint64_t count_left(const errata_cm *cm, side left, uint32_t a, uint32_t b)
+{
+    uint32_t s[4] = {left.sym[0], left.sym[1], a, b};
+    return left.n == 2 ? errata_cm_count(cm, s, 4) : errata_cm_count(cm, s + 1, 3);
+}
+
+static uint64_t count_right(const errata_cm *cm, uint32_t a, uint32_t b, side right)
+{
+    uint32_t s[4] = {a, b, right.sym[0], right.sym[1]};
+    return errata_cm_count(cm, s, right.n == 2 ? 4 : 3);
+}
+
+static int same_side(side a, side b)
+{
+    return a.n == b.n && a.sym[0] == b.sym[0] && a.sym[1] == b.sym[1];
+}
+
+/* The repaired text around st->sym[i..i+2): the snippet kept as an example. */
+static int keep_snippet(errata_learner *l, const char *text, const symbol_text *st, size_t i,
+                        size_t *snippet, uint8_t *form_at)
+{
+    size_t from = i, to = i + 2;
+    for (size_t k = 0; k < SNIPPET_CHARS && from > 0 && is_char(st->sym[from - 1]); k++)
+        from--;
+    for (size_t k = 0; k < SNIPPET_CHARS && to < st->count && is_char(st->sym[to]); k++)
+        to++;
+    *form_at = (uint8_t)(st->at[i] - st->at[from]);
+    return pool_add(l, text + st->at[from], st->at[to] - st->at[from], snippet);
+}
+
+static int note_misfit_doc(word_stats *w, uint32_t doc, int marked, size_t context)
+{
+    if (!w->doc_count || w->docs[w->doc_count - 1].doc != doc) {
+        size_t cap = w->doc_cap;
+        if (errata_grow((void **)&w->docs, &cap, (size_t)w->doc_count + 1, sizeof *w->docs))
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
+        w->doc_cap = (uint32_t)cap;
+        w->docs[w->doc_count++] = (misfit_doc){doc, 0, (uint8_t)marked};
+    }
+    if (context < 32)
+        w->docs[w->doc_count - 1].context_mask |= 1u << context;
+    return ERRATA_OK;
+}
+
+static int note_misfit(errata_learner *l, word_stats *w, const char *text, const symbol_text *st,
+                       size_t i, side left, side right, int marked)
+{
+    w->misfits++;
+    size_t c = 0;
+    while (c < w->context_count &&
+           !(same_side(w->contexts[c].left, left) && same_side(w->contexts[c].right, right)))
+        c++;
+    if (c == w->context_count && c < MAX_CONTEXTS) {
+        if (!w->contexts && !(w->contexts = malloc(MAX_CONTEXTS * sizeof *w->contexts)))
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
+        misfit_context *mc = &w->contexts[c];
+        memset(mc, 0, sizeof *mc);
+        mc->left = left;
+        mc->right = right;
+        if (keep_snippet(l, text, st, i, &mc->snippet, &mc->form_at))
+            return ERRATA_ENOMEM;
+        w->context_count++;
+    }
+    if (c < w->context_count)
+        w->contexts[c].count++;
+    return note_misfit_doc(w, l->doc_count, marked, c);
+}
+
+static int note_legitimate(errata_learner *l, word_stats *w, const char *text,
+                           const symbol_text *st, size_t i, side left)
+{
+    if (w->keep_count == MAX_KEEP_EXAMPLES || left.n != 2 || !is_char(left.sym[0]))
+        return ERRATA_OK;
+    for (size_t k = 0; k < w->keep_count; k++)
+        if (same_side(w->keep_left[k], left))
+            return ERRATA_OK;
+    uint8_t unused;
+    if (keep_snippet(l, text, st, i, &w->keep_snippet[w->keep_count], &unused))
+        return ERRATA_ENOMEM;
+    w->keep_left[w->keep_count++] = left;
+    return ERRATA_OK;
+}
+
+/* Whether the two characters at text[at..] are a word of the trigram
+   model's vocabulary (any word will do without a model). */
+static int is_lm_word(const errata_engine *engine, const char *text, size_t len)
+{
+    return !engine->lm || errata_lm_word(engine->lm, text, len) != ERRATA_LM_NO_WORD;
+}
+
+static int tracked_word(errata_learner *l, const char *text, const symbol_text *st, size_t i,
+                        word_stats **out)
+{
+    uint64_t key = word_key(st->sym[i], st->sym[i + 1]);
+    *out = find_word(l, key);
+    if (*out)
+        return ERRATA_OK;
+    /* A word of the trigram model's vocabulary (however rare in formal
+       text: a swap tool's replacement often is); without a model, a
+       string formal text uses as often as a word. */
+    int word = l->engine->lm ? is_lm_word(l->engine, text + st->at[i], st->at[i + 2] - st->at[i])
+                             : errata_cm_count(l->cm, st->sym + i, 2) >= MIN_WORD_COUNT;
+    if (!word)
+        return ERRATA_OK;
+    return add_word(l, key, out);
+}
+
+/* Count the two-character words of the repaired text and keep their misfit
+   contexts and a few legitimate uses. */
+static int scan(errata_learner *l, const char *text, const symbol_text *st, int marked)
+{
+    for (size_t i = 0; i + 4 <= st->count; i++)
+        remember_window(l, st->sym + i);
+    for (size_t i = 0; i + 1 < st->count; i++) {
+        if (!is_char(st->sym[i]) || !is_char(st->sym[i + 1]))
+            continue;
+        word_stats *w;
+        if (tracked_word(l, text, st, i, &w))
+            return ERRATA_ENOMEM;
+        if (!w)
+            continue;
+        w->occurrences++;
+        if (w->last_doc != l->doc_count) {
+            w->last_doc = l->doc_count;
+            w->documents++;
+        }
+        side left = left_side(st, i), right = right_side(st, i + 2);
+        if (has_unknown(left) || has_unknown(right))
+            continue;
+        uint64_t fit_left = count_left(l->cm, left, st->sym[i], st->sym[i + 1]);
+        uint64_t fit_right = count_right(l->cm, st->sym[i], st->sym[i + 1], right);
+        int rc = ERRATA_OK;
+        if (!fit_left || !fit_right)
+            rc = note_misfit(l, w, text, st, i, left, right, marked);
+        else if (fit_left && fit_right)
+            rc = note_legitimate(l, w, text, st, i, left);
+        if (rc)
+            return rc;
+    }
+    return ERRATA_OK;
+}
+
+/* Repair text with the loaded dictionaries; *markers counts the certain
+   swap repairs. */
+static int repair(errata_learner *l, const char *text, size_t len, char **fixed,
+                  size_t *fixed_len, size_t *markers)
+{
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.no_reasons = 1;
+    opts.no_positions = 1;
+    errata_result *result = NULL;
+    int rc = errata_check_scratch(l->engine, l->scratch, text, len, &opts, &result);
+    if (rc)
+        return rc;
+    *markers = 0;
+    for (size_t i = 0; i < errata_result_count(result); i++) {
+        const errata_edit *e = errata_result_edit(result, i);
+        *markers += e->kind == ERRATA_KIND_SWAP && e->action == ERRATA_ACTION_APPLY &&
+                    e->confidence >= MARKER_CONFIDENCE;
+    }
+    rc = errata_result_apply(result, text, len, NULL, fixed, fixed_len);
+    errata_result_free(result);
+    return rc;
+}
+
+int errata_learner_add(errata_learner *l, const char *text, size_t len)
+{
+    if (!l || (!text && len))
+        return errata_fail(ERRATA_EINVAL, "errata_learner_add: NULL argument");
+    if (l->finished)
+        return errata_fail(ERRATA_EINVAL, "errata_learner_add: the learner is finished");
+    char *fixed = NULL;
+    size_t fixed_len = 0, markers = 0;
+    int rc = repair(l, text ? text : "", len, &fixed, &fixed_len, &markers);
+    symbol_text st = {0};
+    if (!rc)
+        rc = to_symbols(l->cm, fixed, fixed_len, &st);
+    if (!rc)
+        rc = scan(l, fixed, &st, markers > 0);
+    free(st.sym);
+    free(st.at);
+    errata_free(fixed);
+    l->doc_count += rc == ERRATA_OK;
+    return rc;
+}
+
+/* ------------------------------------------------------------ finishing */
+
+/* The text of symbols (a boundary written as a comma). */
+static size_t put_symbols(const errata_cm *cm, const uint32_t *s, size_t n, char *buf)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ERRATA_CM_BOUNDARY) {
+            memcpy(buf + len, "\xef\xbc\x8c", 3); /* ， */
+            len += 3;
+        } else {
+            len += errata_utf8_encode(errata_cm_code_point(cm, s[i]), buf + len);
+        }
+    }
+    return len;
+}
+
+/* Character-model score of left + (a, b) + right. */
+static double window_score(const errata_cm *cm, side left, uint32_t a, uint32_t b, side right)
+{
+    uint32_t s[6];
+    size_t n = 0;
+    for (size_t k = 2 - left.n; k < 2; k++)
+        s[n++] = left.sym[k];
+    s[n++] = a;
+    s[n++] = b;
+    for (size_t k = 0; k < right.n; k++)
+        s[n++] = right.sym[k];
+    char buf[6 * 4];
+    return errata_cm_score(cm, buf, put_symbols(cm, s, n, buf));
+}
+
+/* The words that could fill a word's misfit contexts: those seen in clean
+   text after the two characters before one of them, and before the first
+   character after it. */
+typedef struct {
+    uint32_t (*items)[2];
+    size_t count, cap;
+    int failed;
+} filler_pool;
+
+typedef struct {
+    const errata_learner *l;
+    const misfit_context *ctx;
+    uint32_t form[2];
+    uint32_t first; /* of the filler being completed */
+    filler_pool *pool;
+} filler_search;
+
+static void pool_add_filler(filler_pool *pool, uint32_t a, uint32_t b)
+{
+    for (size_t i = 0; i < pool->count; i++)
+        if (pool->items[i][0] == a && pool->items[i][1] == b)
+            return;
+    if (pool->count == MAX_FILLERS)
+        return;
+    if (errata_grow((void **)&pool->items, &pool->cap, pool->count + 1, sizeof *pool->items)) {
+        pool->failed = 1;
+        return;
+    }
+    pool->items[pool->count][0] = a;
+    pool->items[pool->count++][1] = b;
+}
+
+/* Whether (a, b) is seen before the first symbol of right (or at the end
+   of a run when right is a boundary). */
+static int fits_right(const errata_cm *cm, uint32_t a, uint32_t b, side right)
+{
+    uint32_t s[3] = {a, b, right.sym[0]};
+    return errata_cm_count(cm, s, 3) > 0;
+}
+
+/* Whether (a, b) is seen after the last symbol of left. */
+static int fits_left(const errata_cm *cm, side left, uint32_t a, uint32_t b)
+{
+    uint32_t s[3] = {left.sym[1], a, b};
+    return errata_cm_count(cm, s, 3) > 0;
+}
+
+static void consider_filler(filler_search *f, uint32_t a, uint32_t b)
+{
+    if (!is_char(a) || !is_char(b) || (a == f->form[0] && b == f->form[1]))
+        return;
+    uint32_t w[2] = {a, b};
+    const errata_cm *cm = f->l->cm;
+    if (errata_cm_count(cm, w, 2) < MIN_WORD_COUNT || !fits_right(cm, a, b, f->ctx->right))
+        return;
+    char buf[8];
+    if (is_lm_word(f->l->engine, buf, put_symbols(cm, w, 2, buf)))
+        pool_add_filler(f->pool, a, b);
+}
+
+static void visit_second(uint32_t symbol, uint64_t count, void *ctx)
+{
+    (void)count;
+    filler_search *f = ctx;
+    consider_filler(f, f->first, symbol);
+}
+
+static void visit_first(uint32_t symbol, uint64_t count, void *ctx)
+{
+    (void)count;
+    filler_search *f = ctx;
+    if (!is_char(symbol))
+        return;
+    const side *left = &f->ctx->left;
+    uint32_t prefix[3];
+    size_t n = 0;
+    for (size_t k = 2 - left->n; k < 2; k++)
+        prefix[n++] = left->sym[k];
+    prefix[n++] = symbol;
+    f->first = symbol;
+    errata_cm_continuations(f->l->cm, prefix, n, visit_second, f);
+}
+
+/* Add to pool the words seen in clean text after the (up to two) symbols
+   before ctx and before its next character. */
+static void collect_fillers(const errata_learner *l, const misfit_context *ctx, uint32_t a,
+                            uint32_t b, filler_pool *pool)
+{
+    filler_search f = {l, ctx, {a, b}, 0, pool};
+    uint32_t prefix[2];
+    size_t n = 0;
+    for (size_t k = 2 - ctx->left.n; k < 2; k++)
+        prefix[n++] = ctx->left.sym[k];
+    errata_cm_continuations(l->cm, prefix, n, visit_first, &f);
+}
+
+/* The next symbols of a word in clean text, with their share. */
+typedef struct {
+    uint32_t sym[MAX_NEIGHBOURS];
+    double share[MAX_NEIGHBOURS];
+    size_t count;
+    uint64_t total;
+} neighbours;
+
+static void visit_neighbour(uint32_t symbol, uint64_t count, void *ctx)
+{
+    neighbours *n = ctx;
+    n->total += count;
+    if (n->count < MAX_NEIGHBOURS) {
+        n->sym[n->count] = symbol;
+        n->share[n->count++] = (double)count;
+    }
+}
+
+static void next_symbols(const errata_cm *cm, const uint32_t word[2], neighbours *n)
+{
+    n->count = 0;
+    n->total = 0;
+    errata_cm_continuations(cm, word, 2, visit_neighbour, n);
+    for (size_t i = 0; i < n->count; i++)
+        n->share[i] /= (double)(n->total ? n->total : 1);
+}
+
+/* How interchangeable two words are in clean text: the overlap (0..1) of
+   the distributions of the characters that follow them.  Swap pairs are
+   near-synonyms; a word that merely fits one context is usually not. */
+static double substitutability(const errata_cm *cm, const uint32_t x[2], const uint32_t y[2])
+{
+    neighbours a, b;
+    next_symbols(cm, x, &a);
+    next_symbols(cm, y, &b);
+    double overlap = 0;
+    for (size_t i = 0, j = 0; i < a.count && j < b.count;) {
+        if (a.sym[i] == b.sym[j])
+            overlap += fmin(a.share[i++], b.share[j++]);
+        else if (a.sym[i] < b.sym[j])
+            i++;
+        else
+            j++;
+    }
+    return overlap;
+}
+
+/* One candidate pair of a word: the contexts the same filler fills. */
+typedef struct {
+    uint32_t filler[2];
+    uint32_t context_mask;
+    size_t occurrences, contexts;
+    double gain_sum;
+    size_t lm_agree; /* contexts where the trigram model prefers the filler too */
+    size_t survived; /* contexts where the batch holds the filler too */
+    double expected; /* occurrences replaced, by the shares */
+    double dominance; /* its expected replacements against the best filler's */
+} candidate;
+
+static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
+{
+    char buf[32];
+    size_t len = put_symbols(cm, s, n, buf);
+    return errata_strndup(buf, len);
+}
+
+/* Whether the dictionaries already hold corrupted -> original. */
+static int known_pair(const errata_engine *engine, const char *corrupted, const char *original)
+{
+    for (size_t i = 0; i < engine->dict.entry_count; i++)
+        if (strcmp(engine->dict.entries[i].corrupted, corrupted) == 0 &&
+            strcmp(engine->dict.entries[i].original, original) == 0)
+            return 1;
+    return 0;
+}
+
+/* The documents (and marked documents) among w's misfit documents that
+   hold one of the contexts of mask. */
+static void count_docs(const word_stats *w, uint32_t mask, size_t *docs, size_t *marked)
+{
+    *docs = *marked = 0;
+    for (size_t i = 0; i < w->doc_count; i++)
+        if (w->docs[i].context_mask & mask) {
+            (*docs)++;
+            *marked += w->docs[i].marked;
+        }
+}
+
+/* The confidence of a pair, from its evidence (each factor in 0..1):
+   first whether the batch itself holds Y between the same neighbours in
+   some of those contexts (a swap table replaces only part of the
+   occurrences, while a word that is merely unusual there is used the same
+   way throughout); then how many replacements the models expect, whether
+   the trigram model agrees, how much X is over-represented against Y, and
+   how Y compares with the best other filler of X's contexts;
+   all that only as far as the documents show known swap damage.  A clean
+   batch has none, so it yields nothing confident. */
+static double pair_confidence(const errata_learned_pair *p)
+{
+    double survival = (double)p->survived_contexts / (double)p->contexts;
+    double survived = p->survived_contexts >= MIN_SURVIVED ? fmin(1, 0.5 + survival)
+                      : p->survived_contexts ? 0.3
+                                             : 0.1;
+    double support = 1 - exp(-p->expected / 3);
+    double agree = ((double)p->lm_agreeing + 1) / ((double)p->contexts + 1);
+    double inflated = p->inflation / (p->inflation + 0.5);
+    double damaged = p->supported_documents
+                         ? (double)p->marked_documents / (double)p->supported_documents
+                         : 0;
+    return damaged * survived * support * agree * inflated * sqrt(p->dominance);
+}
+
+/* Whether a context side makes a safe rule: clean text has the original
+   next to it often and the form never. */
+static int rule_side(const errata_cm *cm, side s, int left, const uint32_t form[2],
+                     const uint32_t original[2])
+{
+    if (s.n != 2 || !is_char(s.sym[0]) || !is_char(s.sym[1]))
+        return 0;
+    uint32_t with_form[4], with_original[4];
+    const uint32_t *first = left ? s.sym : form, *second = left ? form : s.sym;
+    memcpy(with_form, first, 2 * sizeof *first);
+    memcpy(with_form + 2, second, 2 * sizeof *second);
+    memcpy(with_original, left ? s.sym : original, 2 * sizeof *first);
+    memcpy(with_original + 2, left ? original : s.sym, 2 * sizeof *second);
+    return errata_cm_count(cm, with_form, 4) == 0 &&
+           errata_cm_count(cm, with_original, 4) >= RULE_MIN_COUNT;
+}
+
+/* "A,B,C": the distinct sides (as text) of the contexts in mask that make
+   safe rules. */
+static char *rule_contexts(const errata_learner *l, const word_stats *w, uint32_t mask,
+                           const uint32_t original[2], int left)
+{
+    const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
+    char list[MAX_RULE_CONTEXTS * 8 + 1] = "";
+    size_t len = 0, n = 0;
+    for (size_t c = 0; c < w->context_count && n < MAX_RULE_CONTEXTS; c++) {
+        side s = left ? w->contexts[c].left : w->contexts[c].right;
+        if (!(mask & (1u << c)) || !rule_side(l->cm, s, left, form, original))
+            continue;
+        char item[8];
+        size_t item_len = put_symbols(l->cm, s.sym, 2, item);
+        item[item_len] = '\0';
+        if (strstr(list, item))
+            continue;
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", n ? "," : "", item);
+        n++;
+    }
+    return errata_strndup(list, len);
+}
+
+static char *replaced_snippet(const errata_learner *l, const misfit_context *ctx,
+                              const char *original)
+{
+    const char *snip = l->pool + ctx->snippet;
+    size_t len = strlen(snip), olen = strlen(original);
+    char *out = malloc(2 * len + olen + 2);
+    if (!out)
+        return NULL;
+    memcpy(out, snip, len);
+    out[len] = '>';
+    memcpy(out + len + 1, snip, ctx->form_at);
+    memcpy(out + len + 1 + ctx->form_at, original, olen);
+    strcpy(out + len + 1 + ctx->form_at + olen, snip + ctx->form_at + 6);
+    return out;
+}
+
+/* Whether a legitimate use of the form makes a safe keep rule: clean text
+   has the form after its left side often, and the original there far less. */
+static int keep_side(const errata_cm *cm, side s, const uint32_t form[2], const uint32_t original[2])
+{
+    uint32_t with_form[4] = {s.sym[0], s.sym[1], form[0], form[1]};
+    uint32_t with_original[4] = {s.sym[0], s.sym[1], original[0], original[1]};
+    uint64_t x = errata_cm_count(cm, with_form, 4), y = errata_cm_count(cm, with_original, 4);
+    return x >= RULE_MIN_COUNT && y * KEEP_RATIO < x;
+}
+
+static int add_examples(errata_learner *l, const word_stats *w, const candidate *c,
+                        errata_learned_pair *p)
+{
+    const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
+    for (size_t k = 0; k < w->context_count && p->fix_example_count < ERRATA_LEARN_MAX_EXAMPLES;
+         k++)
+        if ((c->context_mask & (1u << k)) &&
+            !(p->fix_examples[p->fix_example_count++] =
+                  replaced_snippet(l, &w->contexts[k], p->original)))
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
+    char list[MAX_KEEP_EXAMPLES * 8 + 1] = "";
+    size_t len = 0;
+    for (size_t k = 0; k < w->keep_count && p->keep_example_count < ERRATA_LEARN_MAX_EXAMPLES;
+         k++) {
+        if (!keep_side(l->cm, w->keep_left[k], form, c->filler))
+            continue;
+        const char *snippet = l->pool + w->keep_snippet[k];
+        if (!(p->keep_examples[p->keep_example_count] = errata_strndup(snippet, strlen(snippet))))
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
+        char item[8];
+        size_t item_len = put_symbols(l->cm, w->keep_left[k].sym, 2, item);
+        item[item_len] = '\0';
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+                                p->keep_example_count ? "," : "", item);
+        p->keep_example_count++;
+    }
+    p->keep_prev = errata_strndup(list, len);
+    return p->keep_prev ? ERRATA_OK : errata_fail(ERRATA_ENOMEM, "out of memory");
+}
+
+/* How much more often X occurs than Y in the batch than in general text
+   (the trigram model's word probabilities): a swap table turns Y into X, so
+   X is over-represented and Y under-represented where it was applied.  1
+   without a model. */
+static double inflation(const errata_engine *engine, size_t x_count, size_t y_count,
+                        const char *x, const char *y)
+{
+    if (!engine->lm)
+        return 1;
+    uint32_t wx = errata_lm_word(engine->lm, x, strlen(x));
+    uint32_t wy = errata_lm_word(engine->lm, y, strlen(y));
+    if (wx == ERRATA_LM_NO_WORD || wy == ERRATA_LM_NO_WORD)
+        return 1;
+    double general = errata_lm_prob(engine->lm, &wx, 1) - errata_lm_prob(engine->lm, &wy, 1);
+    return ((double)x_count + 1) / ((double)y_count + 1) / pow(10, general);
+}
+
+static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
+                    const char *corrupted, const char *original)
+{
+    if (errata_grow((void **)&l->pairs, &l->pair_cap, l->pair_count + 1, sizeof *l->pairs))
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    errata_learned_pair *p = &l->pairs[l->pair_count++];
+    memset(p, 0, sizeof *p);
+    p->corrupted = errata_strndup(corrupted, strlen(corrupted));
+    p->original = errata_strndup(original, strlen(original));
+    p->occurrences = w->occurrences;
+    p->documents = w->documents;
+    p->supported = c->occurrences;
+    p->contexts = c->contexts;
+    p->lm_agreeing = c->lm_agree;
+    p->survived_contexts = c->survived;
+    p->expected = c->expected;
+    p->dominance = c->dominance;
+    p->substitutability = substitutability(l->cm, (const uint32_t[]){(uint32_t)(w->key >> 32),
+                                                                    (uint32_t)w->key},
+                                           c->filler);
+    p->mean_gain = c->gain_sum / (double)c->contexts;
+    count_docs(w, c->context_mask, &p->supported_documents, &p->marked_documents);
+    const word_stats *y = find_word(l, word_key(c->filler[0], c->filler[1]));
+    p->original_occurrences = y ? y->occurrences : 0;
+    p->inflation = inflation(l->engine, p->occurrences, p->original_occurrences, corrupted,
+                             original);
+    p->clean_form_count = errata_cm_count(l->cm, (const uint32_t[]){(uint32_t)(w->key >> 32),
+                                                                     (uint32_t)w->key}, 2);
+    p->clean_original_count = errata_cm_count(l->cm, c->filler, 2);
+    p->fix_prev = rule_contexts(l, w, c->context_mask, c->filler, 1);
+    p->fix_next = rule_contexts(l, w, c->context_mask, c->filler, 0);
+    if (!p->corrupted || !p->original || !p->fix_prev || !p->fix_next)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    p->confidence = pair_confidence(p);
+    return add_examples(l, w, c, p);
+}
+
+/* log10 probability of ctx's snippet with its word replaced by filler (6
+   bytes), by the trigram model (0 without one). */
+static double snippet_score(const errata_learner *l, const misfit_context *ctx, const char *filler)
+{
+    if (!l->engine->lm)
+        return 0;
+    const char *snip = l->pool + ctx->snippet;
+    size_t len = strlen(snip);
+    char buf[128];
+    if (len + 8 > sizeof buf)
+        return 0;
+    memcpy(buf, snip, ctx->form_at);
+    memcpy(buf + ctx->form_at, filler, 6);
+    memcpy(buf + ctx->form_at + 6, snip + ctx->form_at + 6, len - ctx->form_at - 6);
+    return errata_lm_score(l->engine->lm, buf, len);
+}
+
+/* Whether the batch itself holds filler in ctx, between the same
+   neighbours (a swap tool leaves some occurrences of the original alone):
+   with the character before and after it, and with the two before or the
+   two after. */
+static int filler_seen_in_batch(const errata_learner *l, const misfit_context *ctx,
+                                const uint32_t *filler)
+{
+    uint32_t middle[4] = {ctx->left.sym[1], filler[0], filler[1], ctx->right.sym[0]};
+    uint32_t before[4] = {ctx->left.sym[0], ctx->left.sym[1], filler[0], filler[1]};
+    uint32_t after[4] = {filler[0], filler[1], ctx->right.sym[0], ctx->right.sym[1]};
+    return window_seen(l, middle) && ((ctx->left.n == 2 && window_seen(l, before)) ||
+                                      (ctx->right.n == 2 && window_seen(l, after)));
+}
+
+/* Score the fillers of the pool in one misfit context: each one seen
+   there with both neighbours is scored by both models together, and gets
+   its share of the probability shared by them and the form.  A filler that
+   beats the form by MIN_GAIN counts for its pair here when it takes at
+   least MIN_SHARE, or when the batch itself has it between the same
+   neighbours; the pair's expected replacements add up the shares (a whole
+   one where the batch has the filler). */
+static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
+                         const filler_pool *pool, candidate *cands, double *scores)
+{
+    const misfit_context *ctx = &w->contexts[k];
+    uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
+    char text[8];
+    text[put_symbols(l->cm, form, 2, text)] = '\0';
+    double form_lm = snippet_score(l, ctx, text);
+    double form_cm = window_score(l->cm, ctx->left, form[0], form[1], ctx->right);
+    double total = 1; /* sum of 10^(score - form_score), the form included */
+    for (size_t i = 0; i < pool->count; i++) {
+        const uint32_t *y = pool->items[i];
+        scores[2 * i] = -HUGE_VAL;
+        if (!fits_left(l->cm, ctx->left, y[0], y[1]) || !fits_right(l->cm, y[0], y[1], ctx->right))
+            continue;
+        /* The trigram model only for fillers the character model prefers. */
+        double cm_gain = window_score(l->cm, ctx->left, y[0], y[1], ctx->right) - form_cm;
+        if (cm_gain <= 0)
+            continue;
+        text[put_symbols(l->cm, y, 2, text)] = '\0';
+        scores[2 * i + 1] = snippet_score(l, ctx, text);
+        scores[2 * i] = cm_gain + scores[2 * i + 1] - form_lm;
+        total += pow(10, fmin(scores[2 * i], 30));
+    }
+    for (size_t i = 0; i < pool->count; i++) {
+        double gain = scores[2 * i], share = pow(10, fmin(gain, 30)) / total;
+        if (gain < MIN_GAIN)
+            continue;
+        int survived = filler_seen_in_batch(l, ctx, pool->items[i]);
+        if (!survived && share < MIN_SHARE)
+            continue;
+        candidate *c = &cands[i];
+        c->context_mask |= k < 32 ? 1u << k : 0;
+        c->occurrences += ctx->count;
+        c->expected += (survived ? 1 : share) * ctx->count;
+        c->contexts++;
+        c->gain_sum += gain;
+        c->lm_agree += scores[2 * i + 1] > form_lm;
+        c->survived += survived;
+    }
+    return ERRATA_OK;
+}
+
+/* Find the pairs of one word: the fillers of all its misfit contexts are
+   tried in each, and each context counts for the one that fills it best. */
+static int learn_word(errata_learner *l, const word_stats *w)
+{
+    uint32_t a = (uint32_t)(w->key >> 32), b = (uint32_t)w->key;
+    filler_pool pool = {0};
+    /* After a boundary almost any word can follow: those contexts add
+       their fillers only when the others give few. */
+    for (size_t k = 0; k < w->context_count; k++)
+        if (is_char(w->contexts[k].left.sym[1]))
+            collect_fillers(l, &w->contexts[k], a, b, &pool);
+    for (size_t k = 0; k < w->context_count && pool.count < FEW_FILLERS; k++)
+        if (!is_char(w->contexts[k].left.sym[1]))
+            collect_fillers(l, &w->contexts[k], a, b, &pool);
+    candidate *cands = calloc(pool.count + 1, sizeof *cands);
+    char *corrupted = symbols_text(l->cm, (const uint32_t[]){a, b}, 2);
+    int rc = pool.failed || !cands || !corrupted ? errata_fail(ERRATA_ENOMEM, "out of memory")
+                                                 : ERRATA_OK;
+    double *scores = malloc((2 * pool.count + 1) * sizeof *scores);
+    if (!scores && !rc)
+        rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t k = 0; k < w->context_count && !rc; k++)
+        rc = judge_context(l, w, k, &pool, cands, scores);
+    free(scores);
+    double expected_best = 0;
+    for (size_t i = 0; i < pool.count; i++)
+        expected_best = fmax(expected_best, cands[i].expected);
+    for (size_t i = 0; i < pool.count && !rc; i++) {
+        candidate *c = &cands[i];
+        if (c->occurrences < l->opts.min_count || c->contexts < MIN_CONTEXTS)
+            continue;
+        c->dominance = c->expected / expected_best;
+        c->filler[0] = pool.items[i][0];
+        c->filler[1] = pool.items[i][1];
+        char *original = symbols_text(l->cm, pool.items[i], 2);
+        if (!original)
+            rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+        else if (!known_pair(l->engine, corrupted, original))
+            rc = add_pair(l, w, c, corrupted, original);
+        free(original);
+    }
+    free(cands);
+    free(pool.items);
+    free(corrupted);
+    return rc;
+}
+
+/* Whether one of the documents where w is a misfit shows known damage (a
+   pair gets no confidence otherwise). */
+static int any_marked(const word_stats *w)
+{
+    for (size_t i = 0; i < w->doc_count; i++)
+        if (w->docs[i].marked)
+            return 1;
+    return 0;
+}
+
+static int by_confidence(const void *pa, const void *pb)
+{
+    const errata_learned_pair *a = pa, *b = pb;
+    if (a->confidence != b->confidence)
+        return a->confidence > b->confidence ? -1 : 1;
+    if (a->supported != b->supported)
+        return a->supported > b->supported ? -1 : 1;
+    int c = strcmp(a->corrupted, b->corrupted);
+    return c ? c : strcmp(a->original, b->original);
+}
+
+/* Of a pair and its reverse (X->Y and Y->X), the better supported stays. */
+static void drop_reversed(errata_learner *l)
+{
+    for (size_t i = 0; i < l->pair_count; i++)
+        for (size_t j = i + 1; j < l->pair_count; j++) {
+            errata_learned_pair *p = &l->pairs[i], *q = &l->pairs[j];
+            if (strcmp(p->corrupted, q->original) || strcmp(p->original, q->corrupted))
+                continue;
+            errata_learned_pair *weaker = p->supported < q->supported ? p : q;
+            weaker->confidence = -1;
+        }
+}
+
+/* Keep the pairs that pass the options, best first. */
+static void select_pairs(errata_learner *l)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < l->pair_count; i++) {
+        errata_learned_pair *p = &l->pairs[i];
+        if (p->confidence >= 0 && p->confidence >= l->opts.min_confidence &&
+            p->supported_documents >= l->opts.min_docs)
+            l->pairs[kept++] = *p;
+        else
+            free_pair(p);
+    }
+    l->pair_count = kept;
+    if (kept)
+        qsort(l->pairs, l->pair_count, sizeof *l->pairs, by_confidence);
+}
+
+int errata_learner_finish(errata_learner *l)
+{
+    if (!l)
+        return errata_fail(ERRATA_EINVAL, "errata_learner_finish: NULL argument");
+    if (l->finished)
+        return ERRATA_OK;
+    for (size_t i = 0; i < l->word_cap; i++) {
+        const word_stats *w = &l->words[i];
+        if (!w->key || w->misfits < l->opts.min_count || w->doc_count < l->opts.min_docs ||
+            (l->opts.min_confidence > 0 && !any_marked(w)))
+            continue;
+        int rc = learn_word(l, w);
+        if (rc)
+            return rc;
+    }
+    drop_reversed(l);
+    select_pairs(l);
+    l->finished = 1;
+    return ERRATA_OK;
+}
+
+size_t errata_learner_pair_count(const errata_learner *l) { return l ? l->pair_count : 0; }
+
+const errata_learned_pair *errata_learner_pair(const errata_learner *l, size_t index)
+{
+    return l && index < l->pair_count ? &l->pairs[index] : NULL;
+}
+
+size_t errata_learner_document_count(const errata_learner *l) { return l ? l->doc_count : 0; }

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Figures of `errata learn` (issue 15), part of `make eval`.
+
+Hidden pairs: for each seed, a random 30% of the built-in dictionary's
+contextual pairs is held out; a batch of documents (the clean documents of
+corpus/docs and corpus/heldout/docs, each damaged by scripts/corrupt.py with
+the FULL pair table, families A and B, two damage seeds each) is given to
+`errata learn` with the reduced dictionary.  Reported: of the held-out pairs
+occurring at least 3 times in the batch, how many are proposed above the
+default threshold; of the pairs proposed above it, how many are right (a
+pair the damage really applied in the batch); word precision and recall on
+the batch with the reduced dictionary, with it plus the proposed pairs, and
+with the full dictionary.
+
+Clean batches: the pairs proposed above the default threshold on clean text
+(corpus/clean, and the undamaged corpus/docs).
+
+Real documents: corpus/real-learn (third-party damaged documents, annotated by
+hand; held out): `fix` alone against `learn` + `fix` (the pairs learnt from
+that very set added with --dict).
+
+errata runs with no user configuration (scripts/no_user_config.py).
+"""
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corrupt import damage  # noqa: E402
+import eval as ev  # noqa: E402
+import no_user_config  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = (1, 2, 3)
+HOLD_OUT = 0.30
+DAMAGE_SEEDS = (11, 12)
+MIN_OCCURRENCES = 3
+THRESHOLD = 0.60  # ERRATA_LEARN_DEFAULT_THRESHOLD
+
+
+def dictionary_lines():
+    return (ROOT / "dictionaries" / "swaps.dict").read_text(encoding="utf-8").splitlines()
+
+
+def contextual_entries(lines):
+    """(line index, corrupted, original) of the class-C swap entries."""
+    found = []
+    for i, line in enumerate(lines):
+        fields = line.split("\t")
+        if len(fields) >= 4 and not line.startswith(("#", "!")) and fields[3] == "C" \
+                and fields[2].startswith("swap"):
+            found.append((i, fields[0], fields[1]))
+    return found
+
+
+def reduced_dictionary(lines, held):
+    held_lines = {i for i, _, _ in held}
+    return "\n".join(l for i, l in enumerate(lines) if i not in held_lines) + "\n"
+
+
+def clean_documents():
+    return sorted((ROOT / "corpus" / "docs").glob("*.txt")) + \
+        sorted((ROOT / "corpus" / "heldout" / "docs").glob("*.txt"))
+
+
+def make_batch(directory):
+    """Damage every clean document; return {path: gold}."""
+    batch = {}
+    for doc in clean_documents():
+        clean = doc.read_text(encoding="utf-8")
+        for family in ("A", "B"):
+            for seed in DAMAGE_SEEDS:
+                text, gold = damage(clean, family, False, seed * 1000 + hash_name(doc.stem))
+                path = directory / f"{doc.stem}.{family}{seed}.txt"
+                path.write_text(text, encoding="utf-8")
+                batch[path] = gold
+    return batch
+
+
+def hash_name(name):
+    return sum(name.encode()) % 997
+
+
+def run(errata, args):
+    proc = subprocess.run([errata, *args], capture_output=True, timeout=1800)
+    if proc.returncode not in (0, 1):
+        raise ev.ErrataFailure(f"errata {' '.join(args)}: exit {proc.returncode}\n"
+                               + proc.stderr.decode(errors="replace")[-2000:])
+    return proc.stdout
+
+
+def learn(errata, dict_args, paths, min_confidence=0):
+    out = run(errata, ["learn", "--format=jsonl", f"--min-confidence={min_confidence}", "-q",
+                       *dict_args, *map(str, paths)])
+    return [json.loads(line) for line in out.decode("utf-8").splitlines() if line.strip()]
+
+
+def word_scores(errata, dict_args, batch):
+    """Word-edit score of `errata check` (applied edits) over the batch."""
+    output = run(errata, ["check", "--format=jsonl", *dict_args, *map(str, batch)])
+    by_file = {}
+    for e in ev.parse_jsonl(output, "batch"):
+        by_file.setdefault(e["file"], []).append(e)
+    total = ev.Score()
+    for path, gold in batch.items():
+        text = path.read_text(encoding="utf-8")
+        system = [ev.trimmed(e["cp_start"], e["old"], e["new"]) for e in by_file.get(str(path), [])
+                  if e["kind"] in ev.WORD_KINDS and e["action"] == "apply"]
+        total.add(ev.score(text, ev.gold_edits(gold), system)[0])
+    return total
+
+
+def pr(s):
+    made = s.correct + s.wrong
+    return (s.correct / made if made else 0.0), (s.correct / s.gold if s.gold else 0.0)
+
+
+def hidden_pairs(errata, work):
+    lines = dictionary_lines()
+    entries = contextual_entries(lines)
+    batch_dir = work / "batch"
+    batch_dir.mkdir()
+    batch = make_batch(batch_dir)
+    damage_pairs = Counter((e["wrong"], e["right"]) for g in batch.values() for e in g["edits"])
+    print(f"Hidden pairs: {len(batch)} damaged documents ({len(clean_documents())} clean "
+          f"documents x families A, B x {len(DAMAGE_SEEDS)} damage seeds), "
+          f"{len(entries)} contextual pairs, {HOLD_OUT:.0%} held out per seed")
+    print(f"{'seed':>4} {'held':>4} {'>=3x':>4} {'found':>5} {'recall':>6} | {'proposed':>8} "
+          f"{'right':>5} {'prec':>5} | {'reduced P/R':>11} {'+learnt P/R':>11} {'full P/R':>9}")
+    for seed in SEEDS:
+        held = random.Random(seed).sample(entries, round(HOLD_OUT * len(entries)))
+        reduced = work / f"reduced-{seed}.dict"
+        reduced.write_text(reduced_dictionary(lines, held), encoding="utf-8")
+        dict_args = ["--no-default-dict", "--dict", str(reduced)]
+        pairs = learn(errata, dict_args, batch)
+        confident = [p for p in pairs if p["confidence"] >= THRESHOLD]
+        proposed = {(p["corrupted"], p["original"]) for p in confident}
+        targets = [(c, o) for _, c, o in held if damage_pairs[(c, o)] >= MIN_OCCURRENCES]
+        found = [t for t in targets if t in proposed]
+        right = [p for p in proposed if damage_pairs[p] > 0]
+        learnt = work / f"learnt-{seed}.dict"
+        run(errata, ["learn", "-q", "-o", str(learnt), *dict_args, *map(str, batch)])
+        p0, r0 = pr(word_scores(errata, dict_args, batch))
+        p1, r1 = pr(word_scores(errata, dict_args + ["--dict", str(learnt)], batch))
+        p2, r2 = pr(word_scores(errata, ["--no-default-dict", "--dict",
+                                         str(ROOT / "dictionaries" / "swaps.dict")], batch))
+        print(f"{seed:>4} {len(held):>4} {len(targets):>4} {len(found):>5} "
+              f"{len(found) / len(targets) if targets else 0:>6.2f} | {len(proposed):>8} "
+              f"{len(right):>5} {len(right) / len(proposed) if proposed else 0:>5.2f} | "
+              f"{p0:.2f}/{r0:.2f}   {p1:.2f}/{r1:.2f}   {p2:.2f}/{r2:.2f}")
+        missed = sorted(set(targets) - proposed)
+        wrong = sorted(p for p in proposed if damage_pairs[p] == 0)
+        if missed:
+            print("       missed: " + " ".join(f"{c}>{o}" for c, o in missed))
+        if wrong:
+            print("       wrong:  " + " ".join(f"{c}>{o}" for c, o in wrong))
+
+
+def clean_batches(errata, corpus):
+    sets = [("corpus/clean (manpages-zh, fortunes-zh)", ev.clean_texts(corpus)),
+            ("corpus/docs + heldout/docs, undamaged", clean_documents())]
+    print("Clean batches: pairs proposed at confidence >= %.2f" % THRESHOLD)
+    for name, paths in sets:
+        confident = learn(errata, [], paths, THRESHOLD)
+        shown = ", ".join(f"{p['corrupted']}>{p['original']} {p['confidence']:.2f}"
+                          for p in confident[:5])
+        print(f"  {name}: {len(paths)} files: {len(confident)}" + (f": {shown}" if shown else ""))
+
+
+def real_documents(errata, corpus, work):
+    directory = corpus / "real-learn"
+    pairs = ev.gold_pairs(directory) if directory.is_dir() else []
+    if not pairs:
+        print("Real documents: (none)")
+        return
+    batch = {t: json.loads(g.read_text(encoding="utf-8")) for t, g in pairs}
+    learnt = work / "learnt-real.dict"
+    run(errata, ["learn", "-q", "-o", str(learnt), *map(str, batch)])
+    count = sum(1 for line in learnt.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#") and "\t" in line)
+    alone = word_scores(errata, [], batch)
+    both = word_scores(errata, ["--dict", str(learnt)], batch)
+    print(f"Real documents (corpus/real-learn, held out): {len(batch)} documents, "
+          f"{alone.gold} gold word edits, {count} pairs learnt")
+    for name, s in (("fix alone", alone), ("learn + fix", both)):
+        p, r = pr(s)
+        print(f"  {name:<12} precision {p:.2f} recall {r:.2f} "
+              f"({s.correct} right, {s.wrong} wrong)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--errata", required=True)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    args = parser.parse_args()
+    errata = str(Path(args.errata).resolve())
+    print(no_user_config.isolate())
+    with tempfile.TemporaryDirectory(prefix="errata-eval-learn-") as tmp:
+        work = Path(tmp)
+        try:
+            hidden_pairs(errata, work)
+            print()
+            clean_batches(errata, args.corpus.resolve())
+            print()
+            real_documents(errata, args.corpus.resolve(), work)
+        except ev.ErrataFailure as failure:
+            print(f"errata failed: {failure}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

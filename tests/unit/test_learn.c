@@ -1,0 +1,218 @@
+/* errata_learner: pair mining on small batches with known answers.  The
+   batch is the six short documents of tests/cli/data/learn, damaged here
+   the way a swap table does it, only in part: every 基础 made 根底, and
+   every 发展 made 开展 in the first four documents; the dictionary knows
+   根底 (so the documents show known damage) but not 开展. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errata.h"
+
+#define DOCUMENTS 6
+
+static char *read_document(size_t i)
+{
+    char path[64];
+    snprintf(path, sizeof path, "tests/cli/data/learn/%c.txt", (char)('a' + i));
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *text = calloc(1, 1 << 16);
+    assert_non_null(text);
+    size_t n = fread(text, 1, (1 << 16) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return text;
+}
+
+/* text with every from replaced by to (same byte length). */
+static void replace_all(char *text, const char *from, const char *to)
+{
+    size_t n = strlen(from);
+    assert_int_equal(strlen(to), n);
+    for (char *p = strstr(text, from); p; p = strstr(p + n, from))
+        memcpy(p, to, n);
+}
+
+static errata_engine *engine_with(const char *dictionary)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/errata-learn-test-%d.dict", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(dictionary, f);
+    fclose(f);
+    const char *paths[] = {path};
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_default_dictionaries = 1;
+    opts.dictionary_paths = paths;
+    opts.dictionary_count = 1;
+    errata_engine *engine = NULL;
+    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
+    unlink(path);
+    return engine;
+}
+
+static const char marker_dictionary[] = "errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n";
+
+#define DAMAGED_DOCUMENTS 4
+
+/* Learn from the six documents, damaged or not. */
+static errata_learner *learn(const errata_engine *engine, int damaged)
+{
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        if (damaged && i < DAMAGED_DOCUMENTS)
+            replace_all(text, "发展", "开展");
+        if (damaged)
+            replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_document_count(learner), DOCUMENTS);
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
+static size_t confident_pairs(const errata_learner *learner)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < errata_learner_pair_count(learner); i++)
+        n += errata_learner_pair(learner, i)->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD;
+    return n;
+}
+
+static void the_swapped_pair_is_found_with_its_evidence(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn(engine, 1);
+    assert_int_equal(errata_learner_pair_count(learner), 1);
+    const errata_learned_pair *p = errata_learner_pair(learner, 0);
+    assert_string_equal(p->corrupted, "开展");
+    assert_string_equal(p->original, "发展");
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    /* 17 开展 in the damaged documents, 15 of them damaged 发展 (积极开展,
+       认真开展 are not); 6 stand where clean text never has 开展 on one side,
+       in 6 contexts, 3 of which the two undamaged documents hold with 发展 */
+    assert_int_equal(p->occurrences, 17);
+    assert_int_equal(p->documents, DAMAGED_DOCUMENTS);
+    assert_int_equal(p->supported, 6);
+    assert_int_equal(p->contexts, 6);
+    assert_int_equal(p->survived_contexts, 3);
+    assert_int_equal(p->lm_agreeing, 6);
+    assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
+    assert_int_equal(p->marked_documents, DAMAGED_DOCUMENTS);
+    assert_int_equal(p->original_occurrences, 11); /* 发展 in the last two */
+    assert_string_equal(p->fix_prev, "彻新,经济,长远,和谐");
+    assert_string_equal(p->fix_next, "取得,理念,作为");
+    assert_string_equal(p->keep_prev, "");
+    assert_int_equal(p->keep_example_count, 0);
+    assert_int_equal(p->fix_example_count, 3);
+    assert_string_equal(p->fix_examples[0], "经济社会开展取得明显成效>经济社会发展取得明显成效");
+    assert_true(p->fix_example_count >= 1);
+    for (size_t i = 0; i < p->fix_example_count; i++) {
+        const char *arrow = strchr(p->fix_examples[i], '>');
+        assert_non_null(arrow);
+        assert_non_null(strstr(arrow, "发展"));
+    }
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+static void a_clean_batch_yields_nothing(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn(engine, 0);
+    assert_int_equal(confident_pairs(learner), 0);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+/* Without a known pair the documents show no damage: the pair is still
+   seen, but not with confidence. */
+static void without_known_damage_nothing_is_confident(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with("errata-dict 1\n");
+    errata_learner *learner = learn(engine, 1);
+    assert_int_equal(confident_pairs(learner), 0);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+static void known_pairs_are_not_proposed(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with("errata-dict 1\n根底\t基础\tswap\tG\n开展\t发展\tswap\tC\n");
+    errata_learner *learner = learn(engine, 1);
+    for (size_t i = 0; i < errata_learner_pair_count(learner); i++) {
+        const errata_learned_pair *p = errata_learner_pair(learner, i);
+        assert_false(strcmp(p->corrupted, "开展") == 0 && strcmp(p->original, "发展") == 0);
+    }
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+static void options_leave_out_weak_pairs(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learn_options opts = ERRATA_LEARN_OPTIONS_INIT;
+    opts.min_docs = DOCUMENTS + 1;
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, &opts, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        if (i < DAMAGED_DOCUMENTS)
+            replace_all(text, "发展", "开展");
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    assert_int_equal(errata_learner_pair_count(learner), 0);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+static void bad_arguments_and_input(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(NULL, NULL, &learner), ERRATA_EINVAL);
+    assert_null(learner);
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    assert_int_equal(errata_learner_add(learner, "\xff\xfe", 2), ERRATA_EENCODING);
+    assert_int_equal(errata_learner_add(learner, "", 0), ERRATA_OK);
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    assert_int_equal(errata_learner_add(learner, "发展", strlen("发展")), ERRATA_EINVAL);
+    assert_string_equal(errata_error_message(), "errata_learner_add: the learner is finished");
+    assert_null(errata_learner_pair(learner, 0));
+    errata_learner_free(learner);
+    errata_learner_free(NULL);
+    errata_engine_free(engine);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_swapped_pair_is_found_with_its_evidence),
+        cmocka_unit_test(a_clean_batch_yields_nothing),
+        cmocka_unit_test(without_known_damage_nothing_is_confident),
+        cmocka_unit_test(known_pairs_are_not_proposed),
+        cmocka_unit_test(options_leave_out_weak_pairs),
+        cmocka_unit_test(bad_arguments_and_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
