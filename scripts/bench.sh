@@ -285,6 +285,27 @@ else
     echo "Dask: skipped, no python3-distributed"
 fi
 
+# One huge document: corpus text repeated to $huge_mb MB on a single line
+# (issue 12), fix and check each run once; the target is peak memory within
+# twice its size + 100 MB.  (Not counted in the peak memory below.)
+huge_mb=${HUGE_MB:-200}
+huge=$bench/huge.txt
+tr -d '\n' <"$bench/all.txt" >"$bench/huge-seed.txt"
+while (( $(stat -c %s "$huge" 2>/dev/null || echo 0) < huge_mb * 1000000 )); do
+    cat "$bench/huge-seed.txt" >>"$huge"
+done
+huge_bytes=$(stat -c %s "$huge")
+read -r thf mhf < <(runs=1 measure "$errata" fix -q "$huge")
+# check exits with 1 when it finds something: only 2 is a failure.
+read -r thc mhc < <(runs=1 measure bash -c '"$0" check -q "$1"; (( $? < 2 ))' "$errata" "$huge")
+rm -f "$huge" "$bench/huge-seed.txt"
+huge_limit=$((2 * huge_bytes / 1000000 + 100))
+echo "One document of $huge_mb MB on one line (run once):"
+row "errata fix" "$(rate "$huge_bytes" "$thf")" "MB/s" "" ""
+row "  peak memory" "$((mhf / 1024))" "MB" "< $huge_limit" "$(verdict "$((mhf / 1024)) < $huge_limit")"
+row "errata check" "$(rate "$huge_bytes" "$thc")" "MB/s" "" ""
+row "  peak memory" "$((mhc / 1024))" "MB" "< $huge_limit" "$(verdict "$((mhc / 1024)) < $huge_limit")"
+
 echo "Both:"
 startup=$(startup_ms)
 peak=$((peak_kib / 1024))
