@@ -196,7 +196,7 @@ static int check_lookalikes(const errata_engine *engine, const char *text, size_
 {
     const errata_lookalike_table *table;
     int rc = errata_lookalike_source_table(engine->lookalikes, &table);
-    return rc ? rc : errata_lookalike_check(table, engine->lm, text, len, opts, edits);
+    return rc ? rc : errata_lookalike_check(table, engine->lm, engine->cm, text, len, opts, edits);
 }
 
 int errata_check(const errata_engine *engine, const char *text, size_t len,

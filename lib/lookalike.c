@@ -2,6 +2,8 @@
    language-model judging of each replacement (see lookalike.h). */
 #include "lookalike.h"
 
+#include "cm.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +23,11 @@
 #define CONFIDENCE_MAX 0.99
 /* Below the default apply threshold: see pair_confidence(). */
 #define CONFIDENCE_UNOBSERVED_MAX 0.75
+/* An n-gram of formal text quoted in a reason was seen at least this often
+   in one of its two forms; a longer one reads better (this much per
+   character of context, in the natural log of the ratio of the counts). */
+#define EVIDENCE_MIN_COUNT 3
+#define EVIDENCE_CONTEXT_BONUS 0.5
 
 typedef struct {
     uint32_t seen, original;
@@ -273,6 +280,7 @@ typedef struct {
 typedef struct {
     const errata_lookalike_table *table;
     const errata_lm *lm;
+    const errata_cm *cm; /* NULL without a character model */
     const char *text;
     const errata_check_options *opts;
     errata_edit_list *list;
@@ -311,8 +319,9 @@ static size_t encode_window(const han_run *run, size_t from, size_t to, const ch
     return n;
 }
 
-/* The model's score (log10) of the context window around run characters
-   first..last, with the changes made. */
+/* The score (log10) of the context window around run characters
+   first..last, with the changes made: the trigram model's, plus the
+   weighted character model's when there is one. */
 static double window_score(const judge *j, size_t first, size_t last, const change *changes,
                            size_t change_count)
 {
@@ -320,7 +329,28 @@ static double window_score(const judge *j, size_t first, size_t last, const chan
     size_t from = first > CONTEXT_CHARS ? first - CONTEXT_CHARS : 0;
     size_t to = last + CONTEXT_CHARS + 1 < j->run.count ? last + CONTEXT_CHARS + 1 : j->run.count;
     size_t n = encode_window(&j->run, from, to, changes, change_count, window);
-    return errata_lm_score(j->lm, window, n);
+    double score = errata_lm_score(j->lm, window, n);
+    if (j->cm)
+        score += ERRATA_LOOKALIKE_CHAR_MODEL_WEIGHT * errata_cm_score(j->cm, window, n);
+    return score;
+}
+
+/* How much more frequent in formal text the changes' characters are than
+   the ones they replace, wherever they stand (weighted as in window_score()):
+   taken off the gain, so that the character model speaks only of how well
+   a character fits its context, as the judge of swaps uses it. */
+static double char_frequency_shift(const judge *j, const change *changes, size_t change_count)
+{
+    if (!j->cm)
+        return 0;
+    double shift = 0;
+    for (size_t c = 0; c < change_count; c++) {
+        char seen[5], original[5];
+        size_t n_seen = errata_utf8_encode(j->run.cps[changes[c].at], seen);
+        size_t n_original = errata_utf8_encode(changes[c].pair->original, original);
+        shift += errata_cm_score(j->cm, original, n_original) - errata_cm_score(j->cm, seen, n_seen);
+    }
+    return ERRATA_LOOKALIKE_CHAR_MODEL_WEIGHT * shift;
 }
 
 /* The single change at position at that beats its margin by the most:
@@ -332,7 +362,7 @@ static double best_single(const judge *j, size_t at, change *best, double *best_
     double best_excess = -HUGE_VAL, base = window_score(j, at, at, NULL, 0);
     for (size_t p = 0; p < count; p++) {
         change c = {at, &pairs[p]};
-        double gain = window_score(j, at, at, &c, 1) - base;
+        double gain = window_score(j, at, at, &c, 1) - base - char_frequency_shift(j, &c, 1);
         double excess = gain - required_gain(&c, ERRATA_LOOKALIKE_PROPOSE_MARGIN);
         if (excess > best_excess) {
             best_excess = excess;
@@ -355,7 +385,7 @@ static double best_double(const judge *j, size_t first, size_t second, change be
     for (size_t a = 0; a < count_a; a++) {
         for (size_t b = 0; b < count_b; b++) {
             change c[2] = {{first, &pairs_a[a]}, {second, &pairs_b[b]}};
-            double gain = window_score(j, first, second, c, 2) - base;
+            double gain = window_score(j, first, second, c, 2) - base - char_frequency_shift(j, c, 2);
             double excess = gain - required_gain(&c[0], ERRATA_LOOKALIKE_PROPOSE_MARGIN) -
                             required_gain(&c[1], ERRATA_LOOKALIKE_PROPOSE_MARGIN);
             if (excess > best_excess) {
@@ -370,11 +400,14 @@ static double best_double(const judge *j, size_t first, size_t second, change be
 }
 
 /* Confidence from how far the gain goes past the propose margin: the
-   propose threshold there, the default apply threshold at the apply margin. */
-static double confidence_of(double excess)
+   propose threshold there, the default apply threshold at the apply margin
+   (a higher one with the character model, see lookalike.h). */
+static double confidence_of(const judge *j, double excess)
 {
+    double apply_margin =
+        j->cm ? ERRATA_LOOKALIKE_CHAR_MODEL_APPLY_MARGIN : ERRATA_LOOKALIKE_APPLY_MARGIN;
     double per_log10 = (ERRATA_DEFAULT_APPLY_THRESHOLD - CONFIDENCE_AT_PROPOSE) /
-                       (ERRATA_LOOKALIKE_APPLY_MARGIN - ERRATA_LOOKALIKE_PROPOSE_MARGIN);
+                       (apply_margin - ERRATA_LOOKALIKE_PROPOSE_MARGIN);
     double confidence = CONFIDENCE_AT_PROPOSE + per_log10 * excess;
     return confidence < CONFIDENCE_MAX ? confidence : CONFIDENCE_MAX;
 }
@@ -382,16 +415,52 @@ static double confidence_of(double excess)
 /* A pair known only from the shapes of its characters, never seen misread
    by OCR, is at most proposed: the model readily prefers a frequent phrase
    to a rare right one (抗雪救灾 read as 抗震救灾). */
-static double pair_confidence(const lookalike_pair *pair, double excess)
+static double pair_confidence(const judge *j, const lookalike_pair *pair, double excess)
 {
-    double confidence = confidence_of(excess);
+    double confidence = confidence_of(j, excess);
     return pair->observed || confidence < CONFIDENCE_UNOBSERVED_MAX ? confidence
                                                                      : CONFIDENCE_UNOBSERVED_MAX;
+}
+
+#define EVIDENCE_BYTES (4 * ERRATA_CM_ORDER + 1) /* an n-gram of the character model, in UTF-8 */
+
+/* The n-gram pair (the run with and without the change, up to
+   ERRATA_CM_ORDER characters around it) that formal text tells apart most
+   in the change's favour, as "紧紧围绕 812× vs 紧紧国绕 0× in clean formal
+   text; ", or "" when no such n-gram was seen EVIDENCE_MIN_COUNT times. */
+static void formal_text_evidence(const judge *j, const change *c, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!j->cm)
+        return;
+    double best = 0;
+    for (size_t k = 0; k < ERRATA_CM_ORDER && k <= c->at; k++) {
+        for (size_t m = k == 0; k + m < ERRATA_CM_ORDER && c->at + m < j->run.count; m++) {
+            size_t from = c->at - k, n = k + m + 1;
+            uint32_t with_change[ERRATA_CM_ORDER], as_read[ERRATA_CM_ORDER];
+            for (size_t i = 0; i < n; i++)
+                with_change[i] = as_read[i] = errata_cm_symbol(j->cm, j->run.cps[from + i]);
+            with_change[k] = errata_cm_symbol(j->cm, c->pair->original);
+            uint64_t c1 = errata_cm_count(j->cm, with_change, n);
+            uint64_t c2 = errata_cm_count(j->cm, as_read, n);
+            /* A longer context reads more like the words a reviewer knows. */
+            double strength = log((c1 + 1.0) / (c2 + 1.0)) + EVIDENCE_CONTEXT_BONUS * (double)(k + m);
+            if (c1 >= EVIDENCE_MIN_COUNT && c1 > c2 && strength > best) {
+                char changed[EVIDENCE_BYTES], read[EVIDENCE_BYTES];
+                changed[encode_window(&j->run, from, from + n, c, 1, changed)] = '\0';
+                read[encode_window(&j->run, from, from + n, NULL, 0, read)] = '\0';
+                best = strength;
+                snprintf(out, size, "%s %llu\u00d7 vs %s %llu\u00d7 in clean formal text; ", changed,
+                         (unsigned long long)c1, read, (unsigned long long)c2);
+            }
+        }
+    }
 }
 
 static int emit(const judge *j, const change *c, double gain, double excess)
 {
     char old_text[5] = {0}, new_text[5] = {0}, rule[32], context[4 * (2 * REASON_CHARS + 1) + 1];
+    char evidence[2 * EVIDENCE_BYTES + 64];
     errata_utf8_encode(j->run.cps[c->at], old_text);
     errata_utf8_encode(c->pair->original, new_text);
     snprintf(rule, sizeof rule, "lookalike/%s>%s", old_text, new_text);
@@ -400,13 +469,15 @@ static int emit(const judge *j, const change *c, double gain, double excess)
     size_t from = c->at > REASON_CHARS ? c->at - REASON_CHARS : 0;
     size_t to = c->at + REASON_CHARS + 1 < j->run.count ? c->at + REASON_CHARS + 1 : j->run.count;
     context[encode_window(&j->run, from, to, c, 1, context)] = '\0';
+    formal_text_evidence(j, c, evidence, sizeof evidence);
     size_t start = j->run.starts[c->at];
     size_t end = c->at + 1 < j->run.count ? j->run.starts[c->at + 1] : j->run.end;
     return errata_edit_list_add(j->list, j->text, start, end, new_text, rule,
-                                ERRATA_KIND_LOOKALIKE, pair_confidence(c->pair, excess),
-                                "OCR look-alike (similarity %.2f): the model prefers \"%s\" by %.1f "
+                                ERRATA_KIND_LOOKALIKE, pair_confidence(j, c->pair, excess),
+                                "OCR look-alike (similarity %.2f): %s%s prefers \"%s\" by %.1f "
                                 "(log10)",
-                                c->pair->similarity, context, gain);
+                                c->pair->similarity, evidence, j->cm ? "context" : "the model",
+                                context, gain);
 }
 
 /* Make the accepted change in the run, so that later judgements see it. */
@@ -576,14 +647,15 @@ static int judge_text(judge *j, size_t len)
     return ERRATA_OK;
 }
 
-int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm, const char *text,
-                           size_t len, const errata_check_options *opts, errata_edit_list *list)
+int errata_lookalike_check(const errata_lookalike_table *t, const errata_lm *lm,
+                           const errata_cm *cm, const char *text, size_t len,
+                           const errata_check_options *opts, errata_edit_list *list)
 {
     if (!t || !lm || !list || (!text && len))
         return errata_fail(ERRATA_EINVAL, "look-alike check: NULL argument");
     if (!errata_rule_enabled(opts, "lookalike"))
         return ERRATA_OK;
-    judge j = {t, lm, text, opts, list, {0}};
+    judge j = {t, lm, cm, text, opts, list, {0}};
     int rc = judge_text(&j, len);
     free(j.run.cps);
     free(j.run.starts);

@@ -11,12 +11,14 @@
 
 #include <cmocka.h>
 
+#include "cm.h"
 #include "internal.h"
 #include "latin.h"
 #include "lm.h"
 #include "lookalike.h"
 
 static errata_lm *model;
+static errata_cm *char_model;
 static errata_lookalike_table *table;
 static errata_latin_speller *speller;
 
@@ -28,6 +30,9 @@ static int setup(void **state)
         return -1;
     if (errata_lookalike_table_embedded(&table) != ERRATA_OK)
         return -1;
+    size = (size_t)(errata_embedded_char_model_end - errata_embedded_char_model);
+    if (errata_cm_open_memory(&char_model, errata_embedded_char_model, size) != ERRATA_OK)
+        return -1;
     return errata_latin_speller_new(&speller, NULL, NULL) == ERRATA_OK ? 0 : -1;
 }
 
@@ -35,6 +40,7 @@ static int teardown(void **state)
 {
     (void)state;
     errata_lm_free(model);
+    errata_cm_free(char_model);
     errata_lookalike_table_free(table);
     errata_latin_speller_free(speller);
     return 0;
@@ -42,14 +48,22 @@ static int teardown(void **state)
 
 /* ------------------------------------------------------------ helpers */
 
-static void check_lookalikes(const char *text, const char *disabled, errata_edit_list *list)
+/* The look-alike edits of text, judged with the trigram model and, when cm
+   is not NULL, the character model of formal text. */
+static void check_lookalikes_with(const errata_cm *cm, const char *text, const char *disabled,
+                                  errata_edit_list *list)
 {
     errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
     opts.disabled_rules = disabled;
     memset(list, 0, sizeof *list);
-    assert_int_equal(errata_lookalike_check(table, model, text, strlen(text), &opts, list),
+    assert_int_equal(errata_lookalike_check(table, model, cm, text, strlen(text), &opts, list),
                      ERRATA_OK);
     assert_int_equal(errata_edit_list_finish(list, text, strlen(text), &opts), ERRATA_OK);
+}
+
+static void check_lookalikes(const char *text, const char *disabled, errata_edit_list *list)
+{
+    check_lookalikes_with(NULL, text, disabled, list);
 }
 
 static void check_latin(const char *text, const char *disabled, errata_edit_list *list)
@@ -154,9 +168,9 @@ static void test_rejects_null_arguments(void **state)
 {
     (void)state;
     errata_edit_list list = {0};
-    assert_int_equal(errata_lookalike_check(NULL, model, "未位", 6, NULL, &list), ERRATA_EINVAL);
-    assert_int_equal(errata_lookalike_check(table, NULL, "未位", 6, NULL, &list), ERRATA_EINVAL);
-    assert_int_equal(errata_lookalike_check(table, model, NULL, 6, NULL, &list), ERRATA_EINVAL);
+    assert_int_equal(errata_lookalike_check(NULL, model, NULL, "未位", 6, NULL, &list), ERRATA_EINVAL);
+    assert_int_equal(errata_lookalike_check(table, NULL, NULL, "未位", 6, NULL, &list), ERRATA_EINVAL);
+    assert_int_equal(errata_lookalike_check(table, model, NULL, NULL, 6, NULL, &list), ERRATA_EINVAL);
     assert_int_equal(errata_latin_check(NULL, "c1ean", 5, NULL, &list), ERRATA_EINVAL);
     assert_int_equal(errata_lookalike_table_parse(NULL, "", 0), ERRATA_EINVAL);
     assert_int_equal(list.count, 0);
@@ -271,13 +285,15 @@ static void test_judges_only_suspect_characters(void **state)
 /* The model prefers the frequent 抗震救灾 to a right 抗雪救灾: in OCR
    output (here shown by its lines, cut at one page width) the change is
    only proposed, and in other text the pair is not even judged. */
+static const char rare_phrase_page[] = "今年以来，镇党委和镇政府紧紧围绕县委提出的目\n"
+                                       "标，坚持稳中求进的工作总基调，全镇干部群众\n"
+                                       "积极投身抗雪救灾，保障了道路畅通和群众生活\n"
+                                       "的正常秩序，各项工作取得了新的进展和成效。\n";
+
 static void test_keeps_a_rare_right_phrase(void **state)
 {
     (void)state;
-    const char *page = "今年以来，镇党委和镇政府紧紧围绕县委提出的目\n"
-                       "标，坚持稳中求进的工作总基调，全镇干部群众\n"
-                       "积极投身抗雪救灾，保障了道路畅通和群众生活\n"
-                       "的正常秩序，各项工作取得了新的进展和成效。\n";
+    const char *page = rare_phrase_page;
     errata_edit_list list;
     check_lookalikes(page, NULL, &list);
     assert_int_equal(list.count, 1);
@@ -288,6 +304,40 @@ static void test_keeps_a_rare_right_phrase(void **state)
     errata_free(fixed);
     errata_edit_list_clear(&list);
     assert_int_equal(pipeline_lookalike_edits("全镇干部群众积极投身抗雪救灾，保障了道路畅通。"), 0);
+}
+
+/* With the character model the same repairs are made, and the reason quotes
+   what formal text shows. */
+static void test_quotes_formal_text(void **state)
+{
+    (void)state;
+    errata_edit_list list;
+    check_lookalikes_with(char_model, ocr_text, NULL, &list);
+    assert_int_equal(list.count, 2);
+    assert_edit(&list.items[0], offset_of(ocr_text, "绝"), "绝", "绕", "lookalike/绝>绕",
+                ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
+    assert_edit(&list.items[1], offset_of(ocr_text, "未位"), "未", "末", "lookalike/未>末",
+                ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
+    assert_string_equal(list.items[0].reason,
+                        "OCR look-alike (similarity 0.67): 围绕 268× vs 围绝 0× in clean formal "
+                        "text; context prefers \"紧围绕县委\" by 10.1 (log10)");
+    /* formal text has no n-gram of 末位 three times: nothing to quote */
+    assert_string_equal(list.items[1].reason,
+                        "OCR look-alike (similarity 0.95): context prefers \"出的末位党\" by 1.7 "
+                        "(log10)");
+    errata_edit_list_clear(&list);
+    /* a pair never seen misread stays proposed, a rare right phrase stays */
+    check_lookalikes_with(char_model, unobserved_pair_text, NULL, &list);
+    assert_int_equal(list.count, 2);
+    assert_int_equal(list.items[1].action, ERRATA_ACTION_PROPOSE);
+    assert_string_equal(list.items[1].reason,
+                        "OCR look-alike (similarity 0.81): 围绕 268× vs 国绕 0× in clean formal "
+                        "text; context prefers \"紧紧围绕中\" by 12.8 (log10)");
+    errata_edit_list_clear(&list);
+    check_lookalikes_with(char_model, rare_phrase_page, NULL, &list);
+    assert_int_equal(list.count, 1);
+    assert_int_equal(list.items[0].action, ERRATA_ACTION_PROPOSE);
+    errata_edit_list_clear(&list);
 }
 
 static void test_clean_text_is_left_alone(void **state)
@@ -380,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_repairs_lookalikes_in_ocr_output),
         cmocka_unit_test(test_typed_text_is_not_judged),
         cmocka_unit_test(test_proposes_unobserved_pairs),
+        cmocka_unit_test(test_quotes_formal_text),
         cmocka_unit_test(test_judges_only_suspect_characters),
         cmocka_unit_test(test_keeps_a_rare_right_phrase),
         cmocka_unit_test(test_clean_text_is_left_alone),
