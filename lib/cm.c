@@ -80,36 +80,12 @@ static uint64_t decode_count(uint64_t code)
 
 /* ------------------------------------------------------------ validation */
 
-static uint32_t fnv1a(const unsigned char *p, size_t n)
-{
-    uint32_t h = 0x811C9DC5u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x01000193u;
-    return h;
-}
-
 static int check_header(const unsigned char *data, size_t size, const char *name)
 {
-    if (size == 0)
-        return errata_fail(ERRATA_EFORMAT, "%s: empty character model", name);
-    if (size < 8 || memcmp(data, CM_MAGIC, 8) != 0)
-        return errata_fail(ERRATA_EFORMAT, "%s: not an errata character model (bad magic)", name);
-    if (size < HDR_SIZE)
-        return errata_fail(ERRATA_EFORMAT, "%s: truncated: %zu bytes, the header alone needs %d",
-                           name, size, HDR_SIZE);
-    if (load_u32(data + 8) != CM_VERSION)
-        return errata_fail(ERRATA_EFORMAT, "%s: format version %u, this library reads version %u",
-                           name, load_u32(data + 8), CM_VERSION);
-    if (load_u32(data + 12) != HDR_SIZE)
-        return errata_fail(ERRATA_EFORMAT, "%s: header size %u, expected %d", name,
-                           load_u32(data + 12), HDR_SIZE);
-    if (fnv1a(data, HDR_SIZE - 4) != load_u32(data + HDR_SIZE - 4))
-        return errata_fail(ERRATA_EFORMAT, "%s: header checksum mismatch (corrupted header)", name);
-    uint64_t declared = load_u64(data + 16);
-    if (declared != size)
-        return errata_fail(ERRATA_EFORMAT, "%s: %s: %zu bytes, the header says %llu", name,
-                           size < declared ? "truncated" : "trailing bytes", size,
-                           (unsigned long long)declared);
+    static const errata_image_format format = {CM_MAGIC, CM_VERSION, HDR_SIZE, "character model"};
+    int rc = errata_check_image_header(data, size, name, &format);
+    if (rc)
+        return rc;
     if (load_u32(data + 24) != ERRATA_CM_ORDER || load_u32(data + 28) != CM_SYMBOL_BITS)
         return errata_fail(ERRATA_EFORMAT, "%s: order %u with %u-bit symbols, this library reads "
                            "order %d with %d-bit symbols", name, load_u32(data + 24),

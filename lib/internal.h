@@ -19,6 +19,22 @@ int errata_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2,
    file; the caller munmap()s).  ERRATA_EIO naming the file on failure. */
 int errata_map_file(const char *path, void **map, size_t *size);
 
+/* What every model image starts with: 8 bytes of magic, u32 format version,
+   u32 header size, u64 file size, ... and the header's FNV-1a checksum in
+   its last 4 bytes (little-endian). */
+typedef struct {
+    const char *magic; /* 8 bytes */
+    uint32_t version;
+    uint32_t header_size;
+    const char *kind; /* "language model", named in the messages */
+} errata_image_format;
+
+/* ERRATA_EFORMAT naming the file and what is wrong (empty, bad magic,
+   truncated, other version, corrupted header, size) unless the image's
+   header is sound. */
+int errata_check_image_header(const unsigned char *data, size_t size, const char *name,
+                              const errata_image_format *format);
+
 /* ------------------------------------------------------------ memory */
 
 /* Grow *items (element size elem) so that it holds at least need elements. */

@@ -147,28 +147,8 @@ static int check_counts(const uint32_t *c, const char *name)
 
 static int check_header(const unsigned char *data, size_t size, const char *name)
 {
-    if (size == 0)
-        return errata_fail(ERRATA_EFORMAT, "%s: empty language model", name);
-    if (size < 8 || memcmp(data, LM_MAGIC, 8) != 0)
-        return errata_fail(ERRATA_EFORMAT, "%s: not an errata language model (bad magic)", name);
-    if (size < HDR_SIZE)
-        return errata_fail(ERRATA_EFORMAT, "%s: truncated: %zu bytes, the header alone needs %d",
-                           name, size, HDR_SIZE);
-    if (load_u32(data + 8) != LM_VERSION)
-        return errata_fail(ERRATA_EFORMAT, "%s: format version %u, this library reads version %u",
-                           name, load_u32(data + 8), LM_VERSION);
-    if (load_u32(data + 12) != HDR_SIZE)
-        return errata_fail(ERRATA_EFORMAT, "%s: header size %u, expected %d", name,
-                           load_u32(data + 12), HDR_SIZE);
-    if (fnv1a(FNV_BASIS, data, HDR_SIZE - 4) != load_u32(data + HDR_SIZE - 4))
-        return errata_fail(ERRATA_EFORMAT, "%s: header checksum mismatch (corrupted header)",
-                           name);
-    uint64_t declared = load_u64(data + 16);
-    if (declared != size)
-        return errata_fail(ERRATA_EFORMAT, "%s: %s: %zu bytes, the header says %llu", name,
-                           size < declared ? "truncated" : "trailing bytes", size,
-                           (unsigned long long)declared);
-    return ERRATA_OK;
+    static const errata_image_format format = {LM_MAGIC, LM_VERSION, HDR_SIZE, "language model"};
+    return errata_check_image_header(data, size, name, &format);
 }
 
 static int check_sections(errata_lm *lm, const unsigned char *data, size_t size, const char *name)

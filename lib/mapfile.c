@@ -1,6 +1,8 @@
-/* Mapping a data file (a model) read-only into memory. */
+/* Model images: mapping a file read-only into memory, and the checks of
+   a header every errata model format shares. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -32,5 +34,41 @@ int errata_map_file(const char *path, void **map, size_t *size)
         *size = (size_t)st.st_size;
     }
     close(fd);
+    return ERRATA_OK;
+}
+
+static uint32_t header_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int errata_check_image_header(const unsigned char *data, size_t size, const char *name,
+                              const errata_image_format *format)
+{
+    const char *kind = format->kind;
+    uint32_t header_size = format->header_size;
+    if (size == 0)
+        return errata_fail(ERRATA_EFORMAT, "%s: empty %s", name, kind);
+    if (size < 8 || memcmp(data, format->magic, 8) != 0)
+        return errata_fail(ERRATA_EFORMAT, "%s: not an errata %s (bad magic)", name, kind);
+    if (size < header_size)
+        return errata_fail(ERRATA_EFORMAT, "%s: truncated: %zu bytes, the header alone needs %u",
+                           name, size, header_size);
+    if (header_u32(data + 8) != format->version)
+        return errata_fail(ERRATA_EFORMAT, "%s: format version %u, this library reads version %u",
+                           name, header_u32(data + 8), format->version);
+    if (header_u32(data + 12) != header_size)
+        return errata_fail(ERRATA_EFORMAT, "%s: header size %u, expected %u", name,
+                           header_u32(data + 12), header_size);
+    uint32_t h = 0x811C9DC5u; /* FNV-1a of the header before its checksum */
+    for (size_t i = 0; i + 4 < header_size; i++)
+        h = (h ^ data[i]) * 0x01000193u;
+    if (h != header_u32(data + header_size - 4))
+        return errata_fail(ERRATA_EFORMAT, "%s: header checksum mismatch (corrupted header)", name);
+    uint64_t declared = (uint64_t)header_u32(data + 16) | (uint64_t)header_u32(data + 20) << 32;
+    if (declared != size)
+        return errata_fail(ERRATA_EFORMAT, "%s: %s: %zu bytes, the header says %llu", name,
+                           size < declared ? "truncated" : "trailing bytes", size,
+                           (unsigned long long)declared);
     return ERRATA_OK;
 }
