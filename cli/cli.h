@@ -102,6 +102,10 @@ typedef struct {
 /* Append len bytes of data; 0, or -1 when out of memory (b unchanged). */
 int errata_cli_buffer_append(errata_cli_buffer *b, const char *data, size_t len);
 
+/* The length of the valid UTF-8 sequence at s (at most n bytes, n > 0), its
+   code point in *cp (when cp is not NULL); 0 if the bytes are not valid
+   UTF-8 (overlong, surrogate, beyond U+10FFFF, cut short). */
+size_t errata_cli_utf8_valid_length(const unsigned char *s, size_t n, uint32_t *cp);
 /* Decode the code point at s[*pos] (s is valid UTF-8), advancing *pos. */
 uint32_t errata_cli_utf8_next(const char *s, size_t len, size_t *pos);
 /* Encode cp as UTF-8 into out (4 bytes of room); returns the byte count. */

@@ -913,6 +913,34 @@ static size_t sequence_length(unsigned char c)
     return 1;
 }
 
+size_t errata_cli_utf8_valid_length(const unsigned char *s, size_t n, uint32_t *cp_out)
+{
+    size_t len;
+    uint32_t cp, min;
+    if (s[0] < 0x80)
+        len = 1, cp = s[0], min = 0;
+    else if ((s[0] & 0xe0) == 0xc0)
+        len = 2, cp = s[0] & 0x1f, min = 0x80;
+    else if ((s[0] & 0xf0) == 0xe0)
+        len = 3, cp = s[0] & 0x0f, min = 0x800;
+    else if ((s[0] & 0xf8) == 0xf0)
+        len = 4, cp = s[0] & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    if (cp_out)
+        *cp_out = cp;
+    return len;
+}
+
 uint32_t errata_cli_utf8_next(const char *s, size_t len, size_t *pos)
 {
     const unsigned char *p = (const unsigned char *)s + *pos;

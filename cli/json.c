@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "json.h"
 
 /* ================================================================ writing */
@@ -35,35 +36,6 @@ static void emit_u_escape(errata_json_writer *w, uint32_t unit)
     emit(w, e, sizeof e);
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if it is not
-   one: overlong forms, surrogates and code points past U+10FFFF are not. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t n, uint32_t *cp_out)
-{
-    size_t len;
-    uint32_t cp, min;
-    if (s[0] < 0x80)
-        len = 1, cp = s[0], min = 0;
-    else if ((s[0] & 0xe0) == 0xc0)
-        len = 2, cp = s[0] & 0x1f, min = 0x80;
-    else if ((s[0] & 0xf0) == 0xe0)
-        len = 3, cp = s[0] & 0x0f, min = 0x800;
-    else if ((s[0] & 0xf8) == 0xf0)
-        len = 4, cp = s[0] & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    *cp_out = cp;
-    return len;
-}
-
 /* The short escape of c ('n' for a line feed), or 0. */
 static char short_escape(unsigned char c)
 {
@@ -93,7 +65,7 @@ static void put_escaped(errata_json_writer *w, const char *text, size_t len)
         if ((i = run) >= len)
             break;
         uint32_t cp = 0;
-        size_t n = s[i] < 0x80 ? 1 : utf8_sequence_length(s + i, len - i, &cp);
+        size_t n = s[i] < 0x80 ? 1 : errata_cli_utf8_valid_length(s + i, len - i, &cp);
         char named = short_escape(s[i]);
         if (named) {
             char e[2] = {'\\', named};
