@@ -57,6 +57,7 @@ class Settings:
     all: bool = False
     field: str = "text"
     attach_edits: bool = False
+    strict: bool = False
 
     def engine_key(self) -> tuple:
         return (self.dictionaries, self.model, self.no_default_dictionaries, self.no_model)
@@ -129,10 +130,13 @@ def _write_atomic(path: str, chunks: Iterable[bytes]) -> None:
 def _fix_jsonl(engine: core.Engine, shard: Shard, settings: Settings, out: str) -> jsonl.Counts:
     options = jsonl.Options(field=settings.field, attach_edits=settings.attach_edits,
                             threshold=settings.threshold, disable=settings.disable,
-                            all=settings.all)
+                            all=settings.all, strict=settings.strict)
     fixer = jsonl.LineFixer(engine, options)
     with open(shard.path, "rb") as lines:
-        _write_atomic(out, fixer.fix_stream(lines, shard.path))
+        try:
+            _write_atomic(out, fixer.fix_stream(lines, shard.path))
+        except jsonl.Stopped as e:  # no output: the shard is done again on a rerun
+            raise ShardFailed(str(e)) from None
     return fixer.counts
 
 
@@ -406,6 +410,8 @@ def _arguments(argv: Optional[list]) -> argparse.Namespace:
                    help="without --scheduler: local worker processes (default: one per core)")
     p.add_argument("--field", default="text", help="the JSON field to repair (default: text)")
     p.add_argument("--attach-edits", action="store_true", help="add the applied edits to each line")
+    p.add_argument("--strict", action="store_true",
+                   help="a shard with a malformed line fails (no output) instead of passing it through")
     p.add_argument("--threshold", type=float, default=0.80, help="apply from this confidence")
     p.add_argument("--conservative", dest="threshold", action="store_const", const=0.95)
     p.add_argument("--aggressive", dest="threshold", action="store_const", const=0.50)
@@ -428,7 +434,8 @@ def main(argv: Optional[list] = None) -> int:
                         no_default_dictionaries=args.no_default_dict, no_model=args.no_model,
                         threshold=args.threshold,
                         disable=tuple(r for d in args.disable for r in d.split(",") if r),
-                        all=args.all, field=args.field, attach_edits=args.attach_edits)
+                        all=args.all, field=args.field, attach_edits=args.attach_edits,
+                        strict=args.strict)
     try:
         find_shards(args.inputs)  # before a cluster is started for nothing
     except (OSError, ValueError) as e:

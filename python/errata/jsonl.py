@@ -6,7 +6,8 @@ cover are replaced, escaped in the style the string already used (\\uXXXX
 for non-ASCII when it was written that way); every other byte of the line
 stays.  Blank lines, lines without the field or where it is not a string
 pass through; so do malformed lines (noted) and fields that cannot be
-checked (a lone surrogate escape, invalid UTF-8).
+checked (a lone surrogate escape, invalid UTF-8), unless strict: then the
+first of them ends the stream with Stopped, as --strict ends the command.
 """
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ class Malformed(Exception):
     """A line that is not one JSON object."""
 
 
+class Stopped(Exception):
+    """A strict stream's end at a line that cannot be repaired; the note says which."""
+
+
 def _reject_constant(name: str):
     raise Malformed(f"{name} is not JSON")
 
@@ -56,6 +61,7 @@ class Options:
     threshold: float = 0.80
     disable: tuple = ()
     all: bool = False
+    strict: bool = False  # stop at the first line that cannot be repaired
 
 
 @dataclasses.dataclass
@@ -248,6 +254,8 @@ class LineFixer:
 
     def _pass(self, line: bytes, note: str) -> bytes:
         self.counts.skipped += 1
+        if self.options.strict:
+            raise Stopped(note.removesuffix("; passed through"))
         self.counts.notes.append(note)
         return line
 

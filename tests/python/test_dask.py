@@ -212,3 +212,18 @@ def test_two_inputs_for_one_output_are_refused(tmp_path):
                           env=_env(), stderr=subprocess.PIPE, text=True, timeout=DEADLINE)
     assert (done.returncode, done.stderr) == (1, f"errata.dask: {tmp_path}/a/x.jsonl and "
                                                  f"{tmp_path}/b/x.jsonl would both be written to x.jsonl\n")
+
+
+def test_strict_fails_a_shard_with_a_malformed_line_and_writes_no_output_for_it(cluster, tmp_path):
+    address, _ = cluster
+    shards = tmp_path / "in"
+    shards.mkdir()
+    (shards / "good.jsonl").write_text('{"text": "坚持原那么"}\n', encoding="utf-8")
+    (shards / "bad.jsonl").write_text('{"text": "根底"}\nnot json\n', encoding="utf-8")
+    out = tmp_path / "out"
+    rc, err = _finish(_job(address, str(shards / "*.jsonl"), out, "--strict"))
+    assert rc == 2, err
+    assert f"errata: {shards}/bad.jsonl: line 2: malformed JSON\n" in err
+    assert _manifest_outputs(out) == ["good.jsonl"]
+    assert sorted(_outputs(out)) == [".errata-manifest.jsonl", "good.jsonl"]
+    assert (out / "good.jsonl").read_text(encoding="utf-8") == '{"text": "坚持原则"}\n'

@@ -34,3 +34,16 @@ def test_counts_are_the_commands(engine, shard):
     # As its summary says: 78 lines read, 62 changed, 11 malformed (or unreadable fields).
     assert (fixer.counts.read, fixer.counts.changed, fixer.counts.skipped) == (78, 62, 11)
     assert fixer.counts.rules["swap/原那么>原则"] > 5
+
+
+def test_strict_stops_at_the_first_malformed_line_as_the_command_does(engine, run_cli, tmp_path):
+    path = tmp_path / "strict.jsonl"
+    path.write_bytes(jsonl_bytes(['{"text": "坚持原那么"}', '{"text": "原那么"', '{"text": "根底"}']))
+    fixer = errata.jsonl.LineFixer(engine, errata.jsonl.Options(strict=True))
+    written = []
+    with open(path, "rb") as lines, pytest.raises(errata.jsonl.Stopped) as stop:
+        for out in fixer.fix_stream(lines, "strict.jsonl"):
+            written.append(out)
+    assert str(stop.value) == "strict.jsonl: line 2: malformed JSON"
+    assert written == ['{"text": "坚持原则"}\n'.encode("utf-8")]
+    assert fixer.counts.notes == []
