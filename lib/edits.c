@@ -168,8 +168,9 @@ static int edits_conflict(const errata_edit *a, const errata_edit *b)
     return a->byte_start < b->byte_end && b->byte_start < a->byte_end;
 }
 
-/* Keep the edits to report: flags always, others at or above the proposal
-   threshold, and of two conflicting edits the more confident. */
+/* Keep the edits to report: flags (see drop_overlapping_flags()), changes
+   at or above the proposal threshold, and of two conflicting changes the
+   more confident. */
 static void select_edits(errata_edit_list *list, const errata_check_options *opts)
 {
     size_t kept = 0;
@@ -190,6 +191,32 @@ static void select_edits(errata_edit_list *list, const errata_check_options *opt
         if (!is_flag)
             last_change = (ssize_t)kept;
         kept++;
+    }
+    list->count = kept;
+}
+
+/* A flag that overlaps a change is left out, as is a flag that overlaps an
+   earlier flag, so that the edits reported never overlap, whatever the
+   dictionaries hold (a user dictionary's swap of 年 and the flag of a year
+   whose digits were deleted can fall on the same character).  The change is
+   what the user can act on, and errata_fix, which never applies flags, gives
+   the same text either way.  The changes kept by select_edits() do not
+   overlap one another, and each kept edit ends where the next starts at the
+   latest, so an edit can only overlap the last one kept. */
+static void drop_overlapping_flags(errata_edit_list *list)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        const errata_edit *e = &list->items[i];
+        if (e->kind == ERRATA_KIND_FLAG) {
+            if (kept > 0 && edits_conflict(&list->items[kept - 1], e))
+                continue;
+        } else {
+            while (kept > 0 && list->items[kept - 1].kind == ERRATA_KIND_FLAG &&
+                   edits_conflict(&list->items[kept - 1], e))
+                kept--;
+        }
+        list->items[kept++] = *e;
     }
     list->count = kept;
 }
@@ -244,6 +271,7 @@ int errata_edit_list_finish(errata_edit_list *list, const char *text, size_t len
     if (rc)
         return rc;
     select_edits(list, opts);
+    drop_overlapping_flags(list);
     if (!opts->no_positions)
         fill_positions(list, text, len);
     for (size_t i = 0; i < list->count; i++) {

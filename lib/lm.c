@@ -578,8 +578,10 @@ static void add_edge(lm_lattice *lat, uint32_t word, size_t end)
 }
 
 /* Every vocabulary word starting at character i, or <unk> for a character
-   outside it.  One single-character edge per later position stays
-   reserved, so that the lattice always connects. */
+   outside it.  The single-character edge is always added, even when the
+   model declares its entries shorter than the character (a damaged model),
+   and one such edge per later position stays reserved, so that the lattice
+   always connects and the segmentation covers the text. */
 static void add_words_at(const errata_lm *lm, errata_lm_memo *memo, lm_lattice *lat, size_t i)
 {
     size_t reserve = lat->chars - i - 1;
@@ -587,10 +589,11 @@ static void add_words_at(const errata_lm *lm, errata_lm_memo *memo, lm_lattice *
     lat->first_starting[i] = (uint16_t)lat->nedges;
     for (size_t j = i + 1; j <= lat->chars; j++) {
         size_t from = lat->off[i], to = lat->off[j];
-        if (to - from > lm->count[CNT_MAX_ENTRY_BYTES])
-            break;
-        hash = fnv1a(hash, lat->text + lat->off[j - 1], lat->off[j] - lat->off[j - 1]);
-        uint32_t id = memo_find_entry(lm, memo, lat->text + from, to - from, hash);
+        uint32_t id = LM_NONE;
+        if (to - from <= lm->count[CNT_MAX_ENTRY_BYTES]) {
+            hash = fnv1a(hash, lat->text + lat->off[j - 1], lat->off[j] - lat->off[j - 1]);
+            id = memo_find_entry(lm, memo, lat->text + from, to - from, hash);
+        }
         if (id < lm->count[CNT_WORDS] && (j == i + 1 || lat->nedges + reserve < MAX_EDGES))
             add_edge(lat, id, j);
         else if (j == i + 1)

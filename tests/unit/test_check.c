@@ -310,6 +310,46 @@ static void apply_refuses_overlapping_or_outside_edits(void **state)
     errata_free(out);
 }
 
+/* A user dictionary's swap of 年 and the flag of a year whose digits were
+   deleted on the same character (fuzz_dict found it,
+   corpus/fuzz_dict/regression-flag-overlaps-swap): the change is reported,
+   the flag it overlaps is not; a flag elsewhere stays. */
+static void a_flag_never_overlaps_a_change(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/errata-test-year-%d.dict", (int)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("errata-dict 1\n年\t年度\tswap\tC\tfix-next=计划\n", f);
+    assert_int_equal(fclose(f), 0);
+    const char *paths[] = {path};
+    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
+    opts.no_default_dictionaries = 1;
+    opts.no_model = 1;
+    opts.dictionary_paths = paths;
+    opts.dictionary_count = 1;
+    errata_engine *engine = NULL;
+    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
+    assert_int_equal(remove(path), 0);
+
+    const char *text = "年计划已定，年收入不变";
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 2);
+    const errata_edit *e = errata_result_edit(result, 0);
+    assert_int_equal(e->byte_start, 0);
+    assert_int_equal(e->byte_end, 3);
+    assert_string_equal(e->rule, "swap/年>年度");
+    e = errata_result_edit(result, 1);
+    assert_int_equal(e->byte_start, 18);
+    assert_int_equal(e->byte_end, 21);
+    assert_string_equal(e->rule, "flag/deleted-year");
+    errata_result_free(result);
+    assert_fixed(engine, text, "年度计划已定，年收入不变");
+    errata_engine_free(engine);
+}
+
 static void engine_reports_bad_user_dictionary(void **state)
 {
     (void)state;
@@ -338,6 +378,7 @@ int main(void)
         cmocka_unit_test(invalid_input_is_refused),
         cmocka_unit_test(empty_text_may_be_null),
         cmocka_unit_test(apply_refuses_overlapping_or_outside_edits),
+        cmocka_unit_test(a_flag_never_overlaps_a_change),
         cmocka_unit_test(engine_reports_bad_user_dictionary),
     };
     return cmocka_run_group_tests(tests, write_dictionary, remove_dictionary);

@@ -21,6 +21,7 @@
 #define HEADER_SIZE 356
 #define SECTION_RECORD(s) (64 + 24 * (s))
 #define SECTION_BIGRAM 5
+#define COUNT_LONGEST_ENTRY (24 + 4 * 8) /* the header's count of bytes of the longest entry */
 
 static const errata_lm *model;
 static char temp_dir[] = "/tmp/errata-test-lm-XXXXXX";
@@ -381,6 +382,30 @@ static void test_rejects_wrong_section_size(void **state)
     free(copy);
 }
 
+/* A damaged model that declares its longest entry shorter than any Han
+   character (fuzz_model found one, corpus/fuzz_model/regression-no-tokens):
+   no word can be looked up, yet every character still becomes a token of
+   its own, so the segmentation covers the text. */
+static void test_segment_covers_text_when_entries_declared_short(void **state)
+{
+    (void)state;
+    unsigned char *copy = model_copy();
+    store_u32(copy + COUNT_LONGEST_ENTRY, 1);
+    reseal_header(copy);
+    errata_lm *lm;
+    assert_int_equal(errata_lm_open_memory(&lm, copy, embedded_size()), ERRATA_OK);
+    const errata_lm *real = model;
+    model = lm;
+    char out[64];
+    segment("科学发展", out, sizeof out);
+    assert_string_equal(out, "科|学|发|展");
+    segment("为人民服务。", out, sizeof out);
+    assert_string_equal(out, "为|人|民|服|务|。");
+    model = real;
+    errata_lm_free(lm);
+    free(copy);
+}
+
 static void test_rejects_truncated_memory(void **state)
 {
     (void)state;
@@ -412,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_rejects_corrupted_header),
         cmocka_unit_test(test_rejects_wrong_section_size),
         cmocka_unit_test(test_rejects_truncated_memory),
+        cmocka_unit_test(test_segment_covers_text_when_entries_declared_short),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
