@@ -119,9 +119,13 @@ screenshot: $(BUILD)/errata
 
 # The character model of formal text: regenerate dictionaries/zh-formal-chars.bin
 # from ../shared/data/formal-zh (CHARMODEL_SOURCES=files to use others).
-.PHONY: charmodel
+.PHONY: charmodel charmodel-check
 charmodel:
 	python3 scripts/build-charmodel.py $(CHARMODEL_SOURCES)
+
+# Which evaluation texts under corpus/ share a passage with those sources (no model written).
+charmodel-check:
+	python3 scripts/build-charmodel.py --check $(CHARMODEL_SOURCES)
 
 # The language model: regenerate dictionaries/zh-lm.bin from the ARPA text
 # (MODEL=path to use another copy), measure it, check it on minimal pairs.

@@ -222,6 +222,11 @@ def heldout_set(corpus):
     return gold_pairs(directory) + gold_pairs(directory / "layout")
 
 
+def heldout_real_set(corpus):
+    """Third-party damaged documents annotated by hand (corpus/heldout/real/README.md)."""
+    return gold_pairs(corpus / "heldout" / "real")
+
+
 SAMPLE_SET = "real sample (tuning)"
 WORD_SETS = [
     (SAMPLE_SET, sample_set),
@@ -231,6 +236,7 @@ WORD_SETS = [
 
 HELD_OUT_SETS = [
     ("held-out", heldout_set),
+    ("held-out real", heldout_real_set),
 ]
 
 

@@ -15,9 +15,10 @@ with the full dictionary.
 Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged corpus/docs).
 
-Real documents: corpus/real-learn (third-party damaged documents, annotated by
-hand; held out): `fix` alone against `learn` + `fix` (the pairs learnt from
-that very set added with --dict).
+Real documents: corpus/heldout/real (third-party damaged documents, annotated
+by hand; held out): `fix` alone against `learn` + `fix` (the pairs learnt from
+that very set added with --dict), and how much of their word damage comes from
+pairs the built-in dictionary does not hold.
 
 errata runs with no user configuration (scripts/no_user_config.py).
 """
@@ -173,8 +174,37 @@ def clean_batches(errata, corpus):
         print(f"  {name}: {len(paths)} files: {len(confident)}" + (f": {shown}" if shown else ""))
 
 
+def dictionary_pairs(lines):
+    """(corrupted, original) of every swap entry of the built-in dictionary."""
+    return {tuple(line.split("\t")[:2]) for line in lines
+            if "\t" in line and not line.startswith(("#", "!"))}
+
+
+def holds_pair(pairs, wrong, right):
+    """Whether an entry repairs wrong -> right, alone or inside its context
+    (原那么 -> 原则 holds the annotated pair 那么 -> 则)."""
+    for corrupted, original in pairs:
+        at = corrupted.find(wrong)
+        if at >= 0 and corrupted[:at] + right + corrupted[at + len(wrong):] == original:
+            return True
+    return False
+
+
+def dictionary_gap(batch):
+    """Gold edits, those of them whose pair swaps.dict does not hold, and those
+    pairs that learn's defaults could find (3 times, in 2 documents)."""
+    pairs = dictionary_pairs(dictionary_lines())
+    edits = [(e["wrong"], e["right"]) for gold in batch.values() for e in gold["edits"]]
+    missing = [pair for pair in edits if not holds_pair(pairs, *pair)]
+    documents = Counter(pair for gold in batch.values()
+                        for pair in {(e["wrong"], e["right"]) for e in gold["edits"]})
+    learnable = sorted(pair for pair, n in Counter(missing).items()
+                       if n >= MIN_OCCURRENCES and documents[pair] >= 2)
+    return edits, missing, learnable
+
+
 def real_documents(errata, corpus, work):
-    directory = corpus / "real-learn"
+    directory = corpus / "heldout" / "real"
     pairs = ev.gold_pairs(directory) if directory.is_dir() else []
     if not pairs:
         print("Real documents: (none)")
@@ -186,8 +216,15 @@ def real_documents(errata, corpus, work):
                 if line and not line.startswith("#") and "\t" in line)
     alone = word_scores(errata, [], batch)
     both = word_scores(errata, ["--dict", str(learnt)], batch)
-    print(f"Real documents (corpus/real-learn, held out): {len(batch)} documents, "
-          f"{alone.gold} gold word edits, {count} pairs learnt")
+    chars = sum(len(t.read_text(encoding="utf-8")) for t in batch)
+    print(f"Real documents (corpus/heldout/real, held out): {len(batch)} documents, "
+          f"{chars} characters, {alone.gold} gold word edits, {count} pairs learnt")
+    edits, missing, learnable = dictionary_gap(batch)
+    print(f"  not in swaps.dict: {len(missing)} of {len(edits)} gold edits "
+          f"({len(missing) / len(edits):.0%}), {len(set(missing))} of {len(set(edits))} "
+          f"distinct pairs: " + " ".join(f"{w}>{r}" for w, r in sorted(set(missing))))
+    print(f"  of those pairs, seen {MIN_OCCURRENCES}+ times in 2+ documents: {len(learnable)}"
+          + "".join(f" {w}>{r}" for w, r in learnable))
     for name, s in (("fix alone", alone), ("learn + fix", both)):
         p, r = pr(s)
         print(f"  {name:<12} precision {p:.2f} recall {r:.2f} "

@@ -34,6 +34,18 @@ test_the_builder_drops_lines_an_evaluation_text_quotes() {
     assert_contains "$IO/err" "evaluation texts sharing a 12-character passage with the sources: 1 of 1"
 }
 
+test_the_check_mode_names_the_quoting_text_and_writes_no_model() {
+    write_training_text
+    printf '%s\n' "文件写道：依照本法规定投资项目按照规定。" >eval/quoting.txt
+    printf '%s\n' "平安消费，投资工程。" >eval/new.txt
+    run python3 "$repo/scripts/build-charmodel.py" --check --eval-dir eval --output model.bin train.txt
+    assert_status 0
+    assert_contains "$IO/err" "evaluation texts sharing a 12-character passage with the sources: 1 of 2"
+    assert_contains "$IO/err" "eval/quoting.txt"
+    assert_not_contains "$IO/err" "eval/new.txt"
+    assert_not_exists model.bin
+}
+
 test_errata_reads_a_built_model_and_refuses_a_truncated_one() {
     write_training_text
     build model.bin
