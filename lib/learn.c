@@ -15,9 +15,13 @@
    the repaired text is counted, and its misfit contexts are kept (a bounded
    number of distinct ones per word).  errata_learner_finish() looks for
    the words that fill each kept context in clean text (the model's
-   continuations of the two characters before, checked against the two
-   after), scores the best one against X with the character model and the
-   word trigram model, and adds the evidence up per pair. */
+   continuations of the two characters before, checked against the one
+   after), keeps the few that fill most of the word's contexts, scores
+   each against X in each context with the character model and the word
+   trigram model, and adds the evidence up per pair.  The work per word is
+   bounded (contexts, fillers and documents kept are capped), so a batch
+   costs time in proportion to its size and memory in proportion to the
+   words it uses. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +34,10 @@
 /* Distinct misfit contexts kept per word, and legitimate uses kept as
    examples. */
 #define MAX_CONTEXTS 32
+/* Documents listed per word where it is a misfit (its first ones): bounds
+   the memory of a big batch; the counts of documents a pair reports stop
+   there. */
+#define MAX_WORD_DOCS 256
 #define MAX_KEEP_EXAMPLES 6
 /* A word must be this frequent in the clean text to be tracked: the swap
    tools replace words by other real words. */
@@ -44,7 +52,12 @@
 #define MARKER_CONFIDENCE 0.90
 /* Fillers tried per word, and the distinct contexts a pair needs. */
 #define MAX_FILLERS 4096
-#define FEW_FILLERS 64
+#define FILLER_SLOTS 8192
+/* Fillers judged per word (the most proposed): bounds the work per word. */
+#define MAX_CANDIDATES 64
+/* Slots of the table of symbol pairs known to be fillers or not (more
+   than twice the character model's bigrams; 4 MiB). */
+#define FILLER_WORD_SLOTS ((size_t)1 << 19)
 /* The share of the probability the best filler of a context must take. */
 #define MIN_SHARE 0.2
 #define MIN_CONTEXTS 2
@@ -99,12 +112,21 @@ typedef struct {
     uint32_t doc_count, doc_cap;
 } word_stats;
 
+/* A word that could fill a misfit context (see filler_pool). */
+typedef struct {
+    uint32_t sym[2]; /* sym[0] == 0 (the boundary, never a filler): empty */
+    uint32_t proposals;
+    uint32_t last_context; /* the latest context that proposed it, + 1 */
+    uint64_t rank;         /* see pool_rank */
+} filler;
+
 struct errata_learner {
     const errata_engine *engine;
     /* A Bloom filter of the four-symbol windows of the batch (repaired):
        whether a filler also occurs in a context in the batch itself. */
     uint64_t *seen_windows;
     const errata_cm *cm;
+    errata_cm_memo *memo; /* of the character model's lookups when finishing */
     errata_learn_options opts;
     word_stats *words;
     size_t word_cap, word_used;
@@ -112,6 +134,12 @@ struct errata_learner {
     size_t pool_len, pool_cap;
     uint32_t doc_count;
     errata_scratch *scratch;
+    /* The fillers of the word being finished (see filler_pool). */
+    filler *filler_table;
+    uint32_t *filler_used;
+    /* Which symbol pairs can be fillers (see filler_word). */
+    uint64_t *filler_words;
+    size_t filler_word_count;
     /* Results. */
     errata_learned_pair *pairs;
     size_t pair_count, pair_cap;
@@ -235,6 +263,11 @@ int errata_learner_new(const errata_engine *engine, const errata_learn_options *
     int rc = grow_words(l);
     if (!rc && !(l->seen_windows = calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_windows)))
         rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (!rc && (!(l->filler_table = calloc(FILLER_SLOTS, sizeof *l->filler_table)) ||
+                !(l->filler_used = malloc(MAX_FILLERS * sizeof *l->filler_used)) ||
+                !(l->filler_words = calloc(FILLER_WORD_SLOTS, sizeof *l->filler_words)) ||
+                !(l->memo = errata_cm_memo_new(16384))))
+        rc = errata_fail(ERRATA_ENOMEM, "out of memory");
     if (!rc)
         rc = errata_scratch_new(engine, &l->scratch);
     if (rc) {
@@ -272,6 +305,10 @@ void errata_learner_free(errata_learner *l)
     free(l->words);
     free(l->pool);
     free(l->seen_windows);
+    free(l->filler_table);
+    free(l->filler_used);
+    free(l->filler_words);
+    errata_cm_memo_free(l->memo);
     errata_scratch_free(l->scratch);
     free(l);
 }
@@ -375,6 +412,8 @@ static int keep_snippet(errata_learner *l, const char *text, const symbol_text *
 static int note_misfit_doc(word_stats *w, uint32_t doc, int marked, size_t context)
 {
     if (!w->doc_count || w->docs[w->doc_count - 1].doc != doc) {
+        if (w->doc_count == MAX_WORD_DOCS)
+            return ERRATA_OK;
         size_t cap = w->doc_cap;
         if (errata_grow((void **)&w->docs, &cap, (size_t)w->doc_count + 1, sizeof *w->docs))
             return errata_fail(ERRATA_ENOMEM, "out of memory");
@@ -546,7 +585,8 @@ static size_t put_symbols(const errata_cm *cm, const uint32_t *s, size_t n, char
 }
 
 /* Character-model score of left + (a, b) + right. */
-static double window_score(const errata_cm *cm, side left, uint32_t a, uint32_t b, side right)
+static double window_score(const errata_learner *l, side left, uint32_t a, uint32_t b,
+                           side right)
 {
     uint32_t s[6];
     size_t n = 0;
@@ -557,20 +597,27 @@ static double window_score(const errata_cm *cm, side left, uint32_t a, uint32_t 
     for (size_t k = 0; k < right.n; k++)
         s[n++] = right.sym[k];
     char buf[6 * 4];
-    return errata_cm_score(cm, buf, put_symbols(cm, s, n, buf));
+    size_t len = put_symbols(l->cm, s, n, buf);
+    return errata_cm_score_range(l->cm, l->memo, buf, len, 0, len);
 }
 
 /* The words that could fill a word's misfit contexts: those seen in clean
    text after the two characters before one of them, and before the first
-   character after it. */
+   character after it, each with the number of contexts that proposed it.
+   They are gathered in a hash table (the learner's, reused word after word)
+   and the most proposed are kept, most proposed first, in items. */
 typedef struct {
+    filler *table;  /* FILLER_SLOTS slots */
+    uint32_t *used; /* the slots in use */
+    size_t used_count;
+    uint32_t context; /* the context being searched, + 1 */
     uint32_t (*items)[2];
-    size_t count, cap;
+    size_t count;
     int failed;
 } filler_pool;
 
 typedef struct {
-    const errata_learner *l;
+    errata_learner *l;
     const misfit_context *ctx;
     uint32_t form[2];
     uint32_t first; /* of the filler being completed */
@@ -579,17 +626,71 @@ typedef struct {
 
 static void pool_add_filler(filler_pool *pool, uint32_t a, uint32_t b)
 {
-    for (size_t i = 0; i < pool->count; i++)
-        if (pool->items[i][0] == a && pool->items[i][1] == b)
+    size_t i = hash_key(word_key(a, b)) & (FILLER_SLOTS - 1);
+    while (pool->table[i].sym[0] && !(pool->table[i].sym[0] == a && pool->table[i].sym[1] == b))
+        i = (i + 1) & (FILLER_SLOTS - 1);
+    filler *f = &pool->table[i];
+    if (!f->sym[0]) {
+        if (pool->used_count == MAX_FILLERS)
             return;
-    if (pool->count == MAX_FILLERS)
-        return;
-    if (errata_grow((void **)&pool->items, &pool->cap, pool->count + 1, sizeof *pool->items)) {
+        *f = (filler){{a, b}, 0, 0, 0};
+        pool->used[pool->used_count++] = (uint32_t)i;
+    }
+    if (f->last_context != pool->context) {
+        f->last_context = pool->context;
+        f->proposals++;
+    }
+}
+
+static int shares_character(const uint32_t x[2], const uint32_t y[2])
+{
+    return x[0] == y[0] || x[0] == y[1] || x[1] == y[0] || x[1] == y[1];
+}
+
+static int by_rank(const void *pa, const void *pb)
+{
+    const filler *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank > b->rank ? -1 : 1;
+    uint64_t ka = word_key(a->sym[0], a->sym[1]), kb = word_key(b->sym[0], b->sym[1]);
+    return ka < kb ? -1 : ka > kb;
+}
+
+static int fits_context(const errata_cm *cm, const misfit_context *ctx, const uint32_t y[2]);
+
+/* Keep the MAX_CANDIDATES best fillers of w in items and empty the table
+   for the next word.  Best: filling more of w's contexts on both sides
+   (a swap table puts X wherever Y stood), then sharing a character with w
+   (the tables swap near-synonyms, which often do), then proposed by more
+   contexts. */
+static void pool_rank(const errata_learner *l, const word_stats *w, filler_pool *pool)
+{
+    const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
+    filler *ranked = malloc((pool->used_count + 1) * sizeof *ranked);
+    pool->items = malloc((pool->used_count + 1) * sizeof *pool->items);
+    if (!ranked || !pool->items) {
         pool->failed = 1;
+        free(ranked);
         return;
     }
-    pool->items[pool->count][0] = a;
-    pool->items[pool->count++][1] = b;
+    for (size_t i = 0; i < pool->used_count; i++) {
+        filler *f = &ranked[i];
+        *f = pool->table[pool->used[i]];
+        pool->table[pool->used[i]].sym[0] = 0;
+        uint32_t fitted = 0;
+        for (size_t k = 0; k < w->context_count; k++)
+            fitted += fits_context(l->cm, &w->contexts[k], f->sym);
+        f->rank = (uint64_t)fitted << 40 | (uint64_t)shares_character(form, f->sym) << 32 |
+                  f->proposals;
+    }
+    qsort(ranked, pool->used_count, sizeof *ranked, by_rank);
+    pool->count = pool->used_count < MAX_CANDIDATES ? pool->used_count : MAX_CANDIDATES;
+    for (size_t i = 0; i < pool->count; i++) {
+        pool->items[i][0] = ranked[i].sym[0];
+        pool->items[i][1] = ranked[i].sym[1];
+    }
+    pool->used_count = 0;
+    free(ranked);
 }
 
 /* Whether (a, b) is seen before the first symbol of right (or at the end
@@ -607,16 +708,40 @@ static int fits_left(const errata_cm *cm, side left, uint32_t a, uint32_t b)
     return errata_cm_count(cm, s, 3) > 0;
 }
 
+/* Whether y is seen after the character before ctx and before the one
+   after it. */
+static int fits_context(const errata_cm *cm, const misfit_context *ctx, const uint32_t y[2])
+{
+    return fits_left(cm, ctx->left, y[0], y[1]) && fits_right(cm, y[0], y[1], ctx->right);
+}
+
+/* Whether (a, b) can be a filler at all: a word of the trigram model's
+   vocabulary that clean text uses.  The answers are kept in the learner's
+   table (one slot per bigram of the character model at most). */
+static int filler_word(errata_learner *l, uint32_t a, uint32_t b)
+{
+    uint64_t key = word_key(a, b);
+    size_t i = hash_key(key) & (FILLER_WORD_SLOTS - 1);
+    while (l->filler_words[i] && l->filler_words[i] >> 1 != key)
+        i = (i + 1) & (FILLER_WORD_SLOTS - 1);
+    if (l->filler_words[i])
+        return (int)(l->filler_words[i] & 1);
+    uint32_t w[2] = {a, b};
+    char buf[8];
+    int word = errata_cm_count(l->cm, w, 2) >= MIN_WORD_COUNT &&
+               is_lm_word(l->engine, buf, put_symbols(l->cm, w, 2, buf));
+    if (l->filler_word_count < FILLER_WORD_SLOTS / 2) {
+        l->filler_words[i] = key << 1 | (uint64_t)word;
+        l->filler_word_count++;
+    }
+    return word;
+}
+
 static void consider_filler(filler_search *f, uint32_t a, uint32_t b)
 {
     if (!is_char(a) || !is_char(b) || (a == f->form[0] && b == f->form[1]))
         return;
-    uint32_t w[2] = {a, b};
-    const errata_cm *cm = f->l->cm;
-    if (errata_cm_count(cm, w, 2) < MIN_WORD_COUNT || !fits_right(cm, a, b, f->ctx->right))
-        return;
-    char buf[8];
-    if (is_lm_word(f->l->engine, buf, put_symbols(cm, w, 2, buf)))
+    if (filler_word(f->l, a, b) && fits_right(f->l->cm, a, b, f->ctx->right))
         pool_add_filler(f->pool, a, b);
 }
 
@@ -645,7 +770,7 @@ static void visit_first(uint32_t symbol, uint64_t count, void *ctx)
 
 /* Add to pool the words seen in clean text after the (up to two) symbols
    before ctx and before its next character. */
-static void collect_fillers(const errata_learner *l, const misfit_context *ctx, uint32_t a,
+static void collect_fillers(errata_learner *l, const misfit_context *ctx, uint32_t a,
                             uint32_t b, filler_pool *pool)
 {
     filler_search f = {l, ctx, {a, b}, 0, pool};
@@ -964,15 +1089,15 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
     char text[8];
     text[put_symbols(l->cm, form, 2, text)] = '\0';
     double form_lm = snippet_score(l, ctx, text);
-    double form_cm = window_score(l->cm, ctx->left, form[0], form[1], ctx->right);
+    double form_cm = window_score(l, ctx->left, form[0], form[1], ctx->right);
     double total = 1; /* sum of 10^(score - form_score), the form included */
     for (size_t i = 0; i < pool->count; i++) {
         const uint32_t *y = pool->items[i];
         scores[2 * i] = -HUGE_VAL;
-        if (!fits_left(l->cm, ctx->left, y[0], y[1]) || !fits_right(l->cm, y[0], y[1], ctx->right))
+        if (!fits_context(l->cm, ctx, y))
             continue;
         /* The trigram model only for fillers the character model prefers. */
-        double cm_gain = window_score(l->cm, ctx->left, y[0], y[1], ctx->right) - form_cm;
+        double cm_gain = window_score(l, ctx->left, y[0], y[1], ctx->right) - form_cm;
         if (cm_gain <= 0)
             continue;
         text[put_symbols(l->cm, y, 2, text)] = '\0';
@@ -1004,15 +1129,21 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
 static int learn_word(errata_learner *l, const word_stats *w)
 {
     uint32_t a = (uint32_t)(w->key >> 32), b = (uint32_t)w->key;
-    filler_pool pool = {0};
-    /* After a boundary almost any word can follow: those contexts add
-       their fillers only when the others give few. */
+    filler_pool pool = {l->filler_table, l->filler_used, 0, 0, NULL, 0, 0};
+    /* After a boundary almost any word can follow (and the search would
+       visit every word that starts a run): those contexts add their
+       fillers only when the others give none. */
     for (size_t k = 0; k < w->context_count; k++)
-        if (is_char(w->contexts[k].left.sym[1]))
+        if (is_char(w->contexts[k].left.sym[1])) {
+            pool.context = (uint32_t)k + 1;
             collect_fillers(l, &w->contexts[k], a, b, &pool);
-    for (size_t k = 0; k < w->context_count && pool.count < FEW_FILLERS; k++)
-        if (!is_char(w->contexts[k].left.sym[1]))
+        }
+    for (size_t k = 0; k < w->context_count && !pool.used_count; k++)
+        if (!is_char(w->contexts[k].left.sym[1])) {
+            pool.context = (uint32_t)k + 1;
             collect_fillers(l, &w->contexts[k], a, b, &pool);
+        }
+    pool_rank(l, w, &pool);
     candidate *cands = calloc(pool.count + 1, sizeof *cands);
     char *corrupted = symbols_text(l->cm, (const uint32_t[]){a, b}, 2);
     int rc = pool.failed || !cands || !corrupted ? errata_fail(ERRATA_ENOMEM, "out of memory")
@@ -1067,17 +1198,29 @@ static int by_confidence(const void *pa, const void *pb)
     return c ? c : strcmp(a->original, b->original);
 }
 
-/* Of a pair and its reverse (X->Y and Y->X), the better supported stays. */
+static int by_words(const void *pa, const void *pb)
+{
+    const errata_learned_pair *a = pa, *b = pb;
+    int c = strcmp(a->corrupted, b->corrupted);
+    return c ? c : strcmp(a->original, b->original);
+}
+
+/* Of a pair and its reverse (X->Y and Y->X), the better supported stays,
+   the first by words on a tie (pairs sorted by words, each reverse found
+   by a binary search). */
 static void drop_reversed(errata_learner *l)
 {
-    for (size_t i = 0; i < l->pair_count; i++)
-        for (size_t j = i + 1; j < l->pair_count; j++) {
-            errata_learned_pair *p = &l->pairs[i], *q = &l->pairs[j];
-            if (strcmp(p->corrupted, q->original) || strcmp(p->original, q->corrupted))
-                continue;
-            errata_learned_pair *weaker = p->supported < q->supported ? p : q;
-            weaker->confidence = -1;
-        }
+    if (!l->pair_count)
+        return;
+    qsort(l->pairs, l->pair_count, sizeof *l->pairs, by_words);
+    for (size_t i = 0; i < l->pair_count; i++) {
+        errata_learned_pair *p = &l->pairs[i];
+        errata_learned_pair reverse = {.corrupted = p->original, .original = p->corrupted};
+        errata_learned_pair *q = bsearch(&reverse, l->pairs, l->pair_count, sizeof *l->pairs,
+                                         by_words);
+        if (q && (p->supported < q->supported || (p->supported == q->supported && q < p)))
+            p->confidence = -1;
+    }
 }
 
 /* Keep the pairs that pass the options, best first. */
@@ -1106,6 +1249,7 @@ int errata_learner_finish(errata_learner *l)
     for (size_t i = 0; i < l->word_cap; i++) {
         const word_stats *w = &l->words[i];
         if (!w->key || w->misfits < l->opts.min_count || w->doc_count < l->opts.min_docs ||
+            w->context_count < MIN_CONTEXTS ||
             (l->opts.min_confidence > 0 && !any_marked(w)))
             continue;
         int rc = learn_word(l, w);
