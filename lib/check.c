@@ -149,6 +149,62 @@ static int collect_candidates(const errata_engine *engine, const match_list *mat
     return ERRATA_OK;
 }
 
+/* The Han character just before byte pos, or 0. */
+static uint32_t han_before_pos(const char *text, size_t pos)
+{
+    if (pos == 0)
+        return 0;
+    size_t p = pos - 1;
+    while (p > 0 && ((unsigned char)text[p] & 0xC0) == 0x80)
+        p--;
+    uint32_t cp = errata_utf8_next(text, pos, &p);
+    return errata_is_han(cp) ? cp : 0;
+}
+
+/* The Han character at byte pos, or 0. */
+static uint32_t han_at_pos(const char *text, size_t len, size_t pos)
+{
+    if (pos >= len)
+        return 0;
+    uint32_t cp = errata_utf8_next(text, len, &pos);
+    return errata_is_han(cp) ? cp : 0;
+}
+
+static int context_before(const void *a, const void *b)
+{
+    const errata_original_context *x = a, *y = b;
+    if (x->entry != y->entry)
+        return x->entry < y->entry ? -1 : 1;
+    if (x->before != y->before)
+        return x->before < y->before ? -1 : 1;
+    return x->after < y->after ? -1 : x->after > y->after;
+}
+
+/* Each occurrence of an entry's original with its neighbours: an original
+   that survives next to the same character as a candidate shows what the
+   document writes there. */
+static int collect_original_contexts(const errata_engine *engine, const match_list *matches,
+                                     const char *text, size_t len, errata_candidate_list *out)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < matches->count; i++)
+        count += engine->keys[matches->items[i].key].original_count;
+    out->original_contexts = malloc((count + 1) * sizeof *out->original_contexts);
+    if (!out->original_contexts)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < matches->count; i++) {
+        const key_match *m = &matches->items[i];
+        const errata_key *key = &engine->keys[m->key];
+        uint32_t before = han_before_pos(text, m->start), after = han_at_pos(text, len, m->end);
+        for (size_t k = 0; k < key->original_count; k++)
+            out->original_contexts[out->original_context_count++] = (errata_original_context){
+                engine->key_originals[key->first_original + k], before, after};
+    }
+    qsort(out->original_contexts, out->original_context_count, sizeof *out->original_contexts,
+          context_before);
+    return ERRATA_OK;
+}
+
 /* How often each entry's original and corrupted forms occur: a pair whose
    original survives in the document was probably not in the swap table
    applied to it; one whose form is used while its original never is
@@ -181,6 +237,8 @@ static int check_words(const errata_engine *engine, errata_scratch *scratch, con
     if (!rc)
         rc = count_forms(engine, &matches, &candidates);
     if (!rc)
+        rc = collect_original_contexts(engine, &matches, text, len, &candidates);
+    if (!rc)
         rc = collect_candidates(engine, &matches, text, len, &candidates);
     if (!rc)
         rc = errata_judge_candidates(engine, scratch, text, len, opts, &candidates, edits);
@@ -188,6 +246,7 @@ static int check_words(const errata_engine *engine, errata_scratch *scratch, con
     free(candidates.items);
     free(candidates.originals_seen);
     free(candidates.forms_seen);
+    free(candidates.original_contexts);
     return rc;
 }
 

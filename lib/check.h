@@ -24,11 +24,20 @@ typedef struct {
     size_t alternative_count;
 } errata_candidate;
 
+/* An occurrence of an entry's original, by the Han characters next to it
+   (0: none, the text ends or a non-Han character stands there). */
+typedef struct {
+    size_t entry;
+    uint32_t before, after;
+} errata_original_context;
+
 typedef struct {
     errata_candidate *items;
     size_t count, cap;
     unsigned *originals_seen; /* per entry: occurrences of its original in the text */
     unsigned *forms_seen;     /* per entry: occurrences of its corrupted form */
+    errata_original_context *original_contexts; /* sorted by entry */
+    size_t original_context_count;
 } errata_candidate_list;
 
 /* The engine a scratch was made for. */

@@ -37,6 +37,11 @@
    while its original never does probably was. */
 #define MARGIN_ORIGINAL_SURVIVES 1.0
 #define MARGIN_ORIGINAL_GONE 1.0
+/* Subtracted when the original occurs elsewhere in the document next to the
+   same character as the candidate (项目部 beside 工程部): the damage replaces
+   only some occurrences, and the survivors show what the document writes
+   in that context.  Not in a document with a single certain repair. */
+#define MARGIN_ORIGINAL_IN_CONTEXT 1.5
 /* One certain repair in a whole document is thin evidence that a swap
    table was applied to it (a man page may say 根底 once). */
 #define MARGIN_SINGLE_MARKER 2.0
@@ -432,8 +437,42 @@ static double own_margin(window *w, const size_t *free_slots, size_t free_count,
 
 /* ------------------------------------------------------------ decisions */
 
+/* Whether the entry's original occurs next to before or after (Han
+   characters, 0 for none); the original in that context into out, as
+   "项目部". */
+static int original_in_context(const errata_candidate_list *cands, const errata_entry *e,
+                               size_t entry, uint32_t before, uint32_t after, char *out,
+                               size_t size)
+{
+    size_t lo = 0, hi = cands->original_context_count;
+    while (lo < hi) { /* the first context of the entry */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cands->original_contexts[mid].entry < entry)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < cands->original_context_count; i++) {
+        const errata_original_context *c = &cands->original_contexts[i];
+        if (c->entry != entry)
+            break;
+        char ch[5];
+        if (before && c->before == before) {
+            ch[errata_utf8_encode(before, ch)] = '\0';
+            snprintf(out, size, "%s%s", ch, e->original);
+            return 1;
+        }
+        if (after && c->after == after) {
+            ch[errata_utf8_encode(after, ch)] = '\0';
+            snprintf(out, size, "%s%s", e->original, ch);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static double required_margin(const errata_entry *e, const doc_evidence *ev, size_t entry,
-                              const errata_check_options *opts)
+                              const errata_check_options *opts, int original_in_context)
 {
     double margin = ev->confirmed[entry] || opts->assume_damaged ? MARGIN_CONFIRMED_PAIR
                                                                   : MARGIN_UNCONFIRMED_PAIR;
@@ -448,6 +487,8 @@ static double required_margin(const errata_entry *e, const doc_evidence *ev, siz
         margin += MARGIN_ORIGINAL_SURVIVES;
     else if (!ev->confirmed[entry] && ev->forms_seen[entry] >= 2)
         margin -= MARGIN_ORIGINAL_GONE;
+    if (original_in_context && (ev->markers >= 2 || opts->assume_damaged))
+        margin -= MARGIN_ORIGINAL_IN_CONTEXT;
     return margin;
 }
 
@@ -549,26 +590,38 @@ static void formal_text_evidence(const errata_cm *cm, const char *text, size_t l
 static int add_contextual_edit(const errata_engine *engine, const char *text, size_t len,
                                const slot *s, size_t choice, double margin,
                                const doc_evidence *ev, const errata_check_options *opts,
-                               errata_edit_list *edits, const errata_candidate *c)
+                               errata_edit_list *edits, const errata_candidate_list *cands,
+                               const errata_candidate *c)
 {
     size_t entry = c->alternatives[choice - 1];
     const errata_entry *e = &engine->dict.entries[entry];
     if (!errata_rule_enabled(opts, e->rule))
         return ERRATA_OK;
-    double required = required_margin(e, ev, entry, opts);
+    char survivor[64];
+    size_t before_start;
+    size_t after_pos = s->end;
+    uint32_t before = s->start > 0 ? code_point_before(text, s->start, &before_start) : 0;
+    uint32_t after = s->end < len ? errata_utf8_next(text, len, &after_pos) : 0;
+    int in_context = original_in_context(cands, e, entry, errata_is_han(before) ? before : 0,
+                                         errata_is_han(after) ? after : 0, survivor,
+                                         sizeof survivor);
+    double required = required_margin(e, ev, entry, opts, in_context);
     double confidence = margin_confidence(margin, required);
     if (confidence < opts->propose_threshold)
         return ERRATA_OK; /* errata_edit_list_finish() would drop it */
     char evidence[4 * EVIDENCE_BYTES + 64];
     formal_text_evidence(engine->cm, text, len, s, e->original, evidence, sizeof evidence);
+    char in_document[sizeof survivor + 64] = "";
+    if (in_context)
+        snprintf(in_document, sizeof in_document, "; \"%s\" occurs in the document", survivor);
     return errata_edit_list_add(edits, text, s->start, s->end, e->original, e->rule, entry_kind(e),
                                 confidence,
                                 "%s%s prefers \"%s\" by %.2f (log10; %.1f needed): "
                                 "%zu swap markers in the document; this pair confirmed %u times, "
-                                "legitimate %u times",
+                                "legitimate %u times%s",
                                 evidence, engine->cm ? "context" : "language model", e->original,
                                 margin, required, ev->markers, ev->confirmed[entry],
-                                ev->legitimate[entry]);
+                                ev->legitimate[entry], in_document);
 }
 
 static void add_slot(window *w, const errata_engine *engine, const errata_candidate *c, size_t index)
@@ -654,7 +707,7 @@ static int judge_cluster(const errata_engine *engine, window_scorer *sc, const c
             continue;
         double margin = own_margin(&w, free_slots, free_count, k, &scores, best);
         int rc = add_contextual_edit(engine, text, len, &w.slots[i], w.choice[i], margin, ev, opts,
-                                     edits, &cands->items[w.slots[i].candidate]);
+                                     edits, cands, &cands->items[w.slots[i].candidate]);
         if (rc)
             return rc;
     }

@@ -103,6 +103,29 @@ static void formal_text_tells_common_words_apart(void **state)
     errata_result_free(result);
 }
 
+/* The damage replaces only some occurrences: an original that survives in
+   the same context shows what the document writes there. */
+static void an_original_surviving_in_the_same_context_lowers_the_bar(void **state)
+{
+    (void)state;
+    /* a construction text: 工程 is mostly legitimate here (工程质量, 工程施工) */
+    assert_fixed("我们推进平安消费，狠抓工程质量和工程施工，由工程经理负责。监理组织验收，工程部编制计划。",
+                 "我们推进安全生产，狠抓工程质量和工程施工，由项目经理负责。监理组织验收，工程部编制计划。");
+    const char *text = "我们推进平安消费，狠抓工程质量和工程施工，由工程经理负责。项目部组织验收，"
+                       "工程部编制计划。";
+    assert_fixed(text, "我们推进安全生产，狠抓工程质量和工程施工，由项目经理负责。项目部组织验收，"
+                       "项目部编制计划。");
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 4);
+    const char *reason = errata_result_edit(result, 3)->reason;
+    assert_non_null(strstr(reason, "(log10; 0.0 needed)"));
+    assert_non_null(strstr(reason, "; \"项目部\" occurs in the document"));
+    errata_result_free(result);
+    /* not in a document with a single certain repair */
+    assert_fixed("夯实根底。项目部组织验收，工程部编制计划。", "夯实基础。项目部组织验收，工程部编制计划。");
+}
+
 static void without_the_character_model_the_trigram_model_decides_alone(void **state)
 {
     (void)state;
@@ -215,6 +238,7 @@ int main(void)
         cmocka_unit_test(clean_document_keeps_its_ambiguous_words),
         cmocka_unit_test(evidence_decides_how_readily_a_pair_fires),
         cmocka_unit_test(formal_text_tells_common_words_apart),
+        cmocka_unit_test(an_original_surviving_in_the_same_context_lowers_the_bar),
         cmocka_unit_test(without_the_character_model_the_trigram_model_decides_alone),
         cmocka_unit_test(neighbouring_candidates_are_decided_together),
         cmocka_unit_test(a_scratch_kept_across_texts_changes_no_decision),
