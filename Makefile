@@ -224,10 +224,13 @@ FUZZ_SECONDS      ?= 60
 FUZZ_HARNESSES    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 CLI_PARTS         := $(filter-out %/main.o,$(CLI_OBJS))
 
+# fuzz_lsp keeps the server away from files by wrapping the calls that open them.
+FUZZ_LINK_fuzz_lsp := -Wl,--wrap=open,--wrap=fopen,--wrap=access,--wrap=mkdir
+
 $(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/liberrata.a $(CLI_PARTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Icli -o $@ $< $(CLI_PARTS) $(BUILD)/liberrata.a $(LIBS) \
-	    -fsanitize=fuzzer $(LDSAN)
+	    -fsanitize=fuzzer $(LDSAN) $(FUZZ_LINK_$*)
 
 fuzz-harnesses: $(FUZZ_HARNESSES:%=$(BUILD)/fuzzers/%)
 

@@ -31,8 +31,9 @@ static const char lsp_help[] =
     "The client may set threshold, disabledRules, dictionaries and userDictionary\n"
     "in initializationOptions or in the settings' \"errata\" section.\n"
     "\n"
-    "  --dict FILE, --no-default-dict, --model FILE, --no-model, --threshold=X,\n"
-    "  --conservative, --aggressive, --disable=RULE,...: as for errata fix (the\n"
+    "  --dict FILE, --no-default-dict, --model FILE, --no-model, --char-model FILE,\n"
+    "  --no-char-model, --threshold=X, --conservative, --aggressive,\n"
+    "  --disable=RULE,...: as for errata fix (the\n"
     "  client's dictionaries and rules add to them, its threshold replaces them).\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -240,6 +241,30 @@ static const char *apply_change(errata_lsp_document *doc, const errata_json_valu
     return rc ? position_problem(rc) : NULL;
 }
 
+/* Make the changes in order: all of them, or, when one fails, none, so
+   that the text stays the one its findings were made on (a change that
+   fails changes nothing; with several, they are made on a copy). */
+static const char *apply_changes(errata_lsp_document *doc, const errata_json_value *changes)
+{
+    if (changes->count <= 1)
+        return changes->count ? apply_change(doc, &changes->items[0]) : NULL;
+    errata_lsp_document copy = {0};
+    const char *problem =
+        errata_lsp_document_set(&copy, doc->text, doc->len) ? "out of memory" : NULL;
+    for (size_t i = 0; !problem && i < changes->count; i++)
+        problem = apply_change(&copy, &changes->items[i]);
+    if (!problem) {
+        free(doc->text);
+        doc->text = copy.text;
+        doc->len = copy.len;
+        doc->cap = copy.cap;
+        doc->lines_valid = 0;
+        copy.text = NULL;
+    }
+    errata_lsp_document_clear(&copy);
+    return problem;
+}
+
 static const char *did_change(server *sv, const errata_json_value *params)
 {
     const errata_json_value *td = get(params, "textDocument");
@@ -251,11 +276,9 @@ static const char *did_change(server *sv, const errata_json_value *params)
     if (get_integer(td, "version", -2147483648.0, 2147483647.0, &version) || !changes ||
         changes->type != ERRATA_JSON_ARRAY)
         return "didChange needs a version and contentChanges";
-    for (size_t i = 0; i < changes->count; i++) {
-        const char *problem = apply_change(doc, &changes->items[i]);
-        if (problem)
-            return problem;
-    }
+    const char *problem = apply_changes(doc, changes);
+    if (problem)
+        return problem;
     doc->version = version;
     doc->check_due = now_ms() + sv->s.debounce_ms;
     return NULL;
@@ -487,11 +510,28 @@ static int handle(server *sv, const message *msgs, size_t count, size_t i)
     return request(sv, &id, method->string, params);
 }
 
-/* Parse one message body. */
+/* Where body stops being valid UTF-8 (len when it is all valid). */
+static size_t utf8_prefix(const char *body, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)body;
+    size_t at = 0, n;
+    while (at < len && (n = errata_cli_utf8_valid_length(s + at, len - at, NULL)) > 0)
+        at += n;
+    return at;
+}
+
+/* Parse one message body.  LSP's messages are JSON in UTF-8: one that is
+   not is refused whole, since a string of it (a uri, an id) could not be
+   sent back as it came. */
 static void read_message(message *m, const char *body, size_t len)
 {
     memset(m, 0, sizeof *m);
     m->body = body;
+    size_t valid = utf8_prefix(body, len);
+    if (valid < len) {
+        snprintf(m->problem, sizeof m->problem, "invalid UTF-8 at byte %zu of the message", valid);
+        return;
+    }
     errata_json_error err;
     if (errata_json_parse(body, len, &m->json, &err) == ERRATA_JSON_OK) {
         m->parsed = 1;
@@ -502,7 +542,9 @@ static void read_message(message *m, const char *body, size_t len)
 }
 
 /* Every whole message the reader holds: read them all first, so that a
-   cancellation is seen before the request it cancels is worked on. */
+   cancellation is seen before the request it cancels is worked on.  The
+   number of messages (and broken headers) read, or -1 when memory or the
+   output failed. */
 static int handle_batch(server *sv, errata_lsp_reader *r)
 {
     message *msgs = NULL;
@@ -532,7 +574,7 @@ static int handle_batch(server *sv, errata_lsp_reader *r)
     for (size_t i = 0; i < count; i++)
         errata_json_free(&msgs[i].json);
     free(msgs);
-    return failed;
+    return failed ? -1 : (int)count;
 }
 
 /* ------------------------------------------------------------ the loop */
@@ -567,7 +609,7 @@ static int read_and_handle(server *sv, errata_lsp_reader *r)
         if (errata_lsp_reader_fill(r))
             return -1;
     while (!r->eof && input_waiting(r->fd, 0));
-    return handle_batch(sv, r);
+    return handle_batch(sv, r) < 0 ? -1 : 0;
 }
 
 /* Check doc.  Messages that came in meanwhile are answered first: when they
@@ -633,6 +675,42 @@ static void free_server(server *sv)
     free(sv->s.disabled_rules);
     errata_scratch_free(sv->s.scratch);
     errata_engine_free(sv->s.engine);
+}
+
+/* ------------------------------------------------------------ without the loop */
+
+errata_lsp_server *errata_lsp_server_new(int out_fd, const errata_cli_common *common)
+{
+    server *sv = malloc(sizeof *sv);
+    if (sv)
+        init_server(sv, out_fd, common);
+    return sv ? &sv->s : NULL;
+}
+
+/* The server around s (s is its first member). */
+static server *server_of(errata_lsp_server *s) { return (server *)(void *)s; }
+
+int errata_lsp_server_handle(errata_lsp_server *s, errata_lsp_reader *r)
+{
+    return handle_batch(server_of(s), r);
+}
+
+int errata_lsp_server_pause(errata_lsp_server *s)
+{
+    for (size_t i = 0; i < s->doc_count; i++)
+        if (errata_lsp_check_document(s, &s->docs[i]))
+            return -1;
+    return 0;
+}
+
+int errata_lsp_server_exit_status(errata_lsp_server *s) { return server_of(s)->exit_status; }
+
+void errata_lsp_server_free(errata_lsp_server *s)
+{
+    if (!s)
+        return;
+    free_server(server_of(s));
+    free(server_of(s));
 }
 
 int errata_lsp_serve(int in_fd, int out_fd, const errata_cli_common *common)

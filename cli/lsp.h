@@ -150,6 +150,20 @@ struct errata_lsp_server {
    output or memory failed (reported on stderr). */
 int errata_lsp_serve(int in_fd, int out_fd, const errata_cli_common *common);
 
+/* The server without its event loop, for the fuzzing harness
+   (tests/fuzz/fuzz_lsp.c), which plays the client's reads and pauses:
+   _handle answers every whole message the reader holds, as one batch (as
+   the loop does after a read: how many it read, or -1 when memory or the
+   output failed);
+   _pause checks and publishes every document whose check is due, as the
+   loop does once the client pauses long enough; _exit_status is -1 until
+   the exit notification, then errata lsp's exit status. */
+errata_lsp_server *errata_lsp_server_new(int out_fd, const errata_cli_common *common);
+int errata_lsp_server_handle(errata_lsp_server *s, errata_lsp_reader *r);
+int errata_lsp_server_pause(errata_lsp_server *s);
+int errata_lsp_server_exit_status(errata_lsp_server *s);
+void errata_lsp_server_free(errata_lsp_server *s);
+
 /* Send a JSON body built in w (a buffer writer); 0 or -1 (output closed). */
 int errata_lsp_send_json(errata_lsp_server *s, errata_cli_buffer *body);
 

@@ -232,6 +232,8 @@ static int build_engine(errata_lsp_server *s, errata_engine **engine, char *prob
     opts.dictionary_count = count;
     opts.model_path = c->model_path;
     opts.no_model = c->no_model;
+    opts.char_model_path = c->char_model_path;
+    opts.no_char_model = c->no_char_model;
     int rc = errata_engine_new(engine, &opts);
     if (rc != ERRATA_OK)
         snprintf(problem, problem_size, "%s", errata_cli_failure(rc));

@@ -288,6 +288,12 @@ def malformed_input(errata):
     code, message = error_of(s.receive())
     start_of_message = "invalid JSON at byte 24 of the message: "
     check((code, message[:len(start_of_message)]), (-32700, start_of_message), "invalid JSON")
+    # A message that is not UTF-8 is refused whole (its uri or id could not
+    # be sent back as they came).
+    s.send(b"{\"jsonrpc\":\"2.0\",\"id\":\"\xff\",\"method\":\"shutdown\"}")
+    got = s.receive()
+    check((got["id"], error_of(got)),
+          (None, (-32700, "invalid UTF-8 at byte 23 of the message")), "invalid UTF-8")
     for body, expected_id, expected in cases:
         s.send(body)
         got = s.receive()
@@ -339,6 +345,15 @@ def bad_positions(errata):
     s.send(change(s, 2, {"range": rng(9, 0, 9, 0), "text": "x"}))
     check(s.receive(), {"jsonrpc": "2.0", "method": "window/logMessage", "params": {
         "type": 1, "message": "errata: textDocument/didChange: " + outside}}, "log message")
+    # Of several changes, one that fails undoes those before it: the text
+    # stays the one its diagnostics were made on (the 😀 is deleted once).
+    s.send(change(s, 3, {"range": rng(0, 0, 0, 2), "text": ""},
+                  {"range": rng(9, 0, 9, 0), "text": "x"}))
+    check(s.receive()["params"]["message"], "errata: textDocument/didChange: " + outside,
+          "log of the failed change")
+    s.send(change(s, 4, {"range": rng(0, 0, 0, 2), "text": ""}))
+    check(s.diagnostics()["diagnostics"][0]["range"], rng(0, 4, 0, 7),
+          "原那么 after the 😀 is deleted once")
     check(s.shutdown_and_exit(), 0, "exit status")
 
 
@@ -423,6 +438,18 @@ def mutated_sessions(errata):
                 message = json.loads(rest[:length].decode())
                 check(message.get("jsonrpc"), "2.0", "a message of run %d" % run)
                 out = rest[length:]
+
+
+def char_model_option(errata):
+    # --char-model reaches the engine the server builds (it was once left out).
+    with tempfile.TemporaryDirectory() as tmp:
+        missing = os.path.join(tmp, "missing.bin")
+        s = Server(errata, *ENGINE, "--char-model", missing)
+        check(error_of(s.initialize()),
+              (-32602, missing + ": cannot open: No such file or directory"),
+              "initialize with a missing character model")
+        s.send(s.notification("exit"))
+        check(s.wait(), 1, "exit status")
 
 
 def main():
