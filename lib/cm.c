@@ -1,6 +1,7 @@
 /* The character n-gram model: loading the image written by
-   scripts/build-charmodel.py (its layout is described there), counting
-   n-grams by binary search in the sorted tables, and Witten-Bell scoring. */
+   scripts/build-charmodel.py (its layout, a trie, is described there),
+   counting n-grams by searching each history's continuations, and
+   Witten-Bell scoring with a memo of the symbols scored. */
 #include "cm.h"
 
 #include <math.h>
@@ -11,18 +12,20 @@
 #include "internal.h"
 
 #define CM_MAGIC "ERRATACM"
-#define CM_VERSION 2u
+#define CM_VERSION 3u
 #define CM_SYMBOL_BITS 13
 #define CM_COUNT_BITS 12
 #define CM_TYPES_BITS 13 /* orders 2 and 3: how many n-grams extend it */
+#define CM_FIRST_BITS 26 /* orders 2 and 3: where those begin in the next table */
+#define CM_CODES (1u << CM_COUNT_BITS)
 #define CM_EXACT_COUNTS 2048 /* counts below this are stored as they are */
 #define CM_CODES_PER_OCTAVE 256.0
 
-enum cm_section { SEC_VOCAB, SEC_UNIGRAM, SEC_INDEX2, SEC_TABLE2, SEC_INDEX3, SEC_TABLE3,
-                  SEC_INDEX4, SEC_TABLE4, SEC_COUNT };
+enum cm_section { SEC_VOCAB, SEC_UNIGRAM, SEC_INDEX2, SEC_BIGRAMS, SEC_TABLE2, SEC_TABLE3,
+                  SEC_TABLE4, SEC_COUNT };
 
-static const char *const section_names[SEC_COUNT] = {
-    "VOCAB", "UNIGRAM", "INDEX2", "TABLE2", "INDEX3", "TABLE3", "INDEX4", "TABLE4"};
+static const char *const section_names[SEC_COUNT] = {"VOCAB",  "UNIGRAM", "INDEX2", "BIGRAMS",
+                                                     "TABLE2", "TABLE3",  "TABLE4"};
 
 /* The code points whose symbols are kept in a table (the CJK extension A
    and unified ideographs blocks); others are looked up in the vocabulary. */
@@ -39,6 +42,8 @@ struct errata_cm {
     uint64_t total;                     /* symbols in the training text */
     uint16_t *common;                   /* the symbol of each code point from COMMON_FIRST
                                            to COMMON_LAST, where nearly all Han text lies */
+    uint32_t counts[CM_CODES];          /* the count each count code stands for */
+    unsigned bigram_bits;               /* the bigram hash table has 2^bigram_bits slots */
     void *mapping;                      /* the mmap()ed file, or NULL */
     size_t mapping_size;
 };
@@ -60,22 +65,31 @@ static uint32_t vocab_code_point(const errata_cm *cm, uint32_t symbol)
     return load_u32(cm->sec[SEC_VOCAB] + 4 * (size_t)symbol);
 }
 
-static uint32_t index_at(const errata_cm *cm, size_t order, uint32_t symbol)
+/* Where the bigrams starting with symbol begin in TABLE2. */
+static uint32_t index2_at(const errata_cm *cm, uint32_t symbol)
 {
-    return load_u32(cm->sec[SEC_INDEX2 + 2 * (order - 2)] + 4 * (size_t)symbol);
+    return load_u32(cm->sec[SEC_INDEX2] + 4 * (size_t)symbol);
 }
 
-static uint64_t table_at(const errata_cm *cm, size_t order, size_t i)
+/* The bytes of one entry of the order's table (TABLE4's are half as wide). */
+static size_t entry_bytes(size_t order) { return order == ERRATA_CM_ORDER ? 4 : 8; }
+
+/* The last symbol of entry i of the order's table: the top bits of either
+   width, so of the entry's upper four bytes. */
+static inline uint32_t symbol_at(const errata_cm *cm, size_t order, size_t i)
 {
-    return load_u64(cm->sec[SEC_TABLE2 + 2 * (order - 2)] + 8 * i);
+    const unsigned char *entry = cm->sec[SEC_TABLE2 + (order - 2)] + entry_bytes(order) * i;
+    return load_u32(entry + entry_bytes(order) - 4) >> (32 - CM_SYMBOL_BITS);
 }
 
-static uint64_t decode_count(uint64_t code)
+static void fill_counts(errata_cm *cm)
 {
-    if (code < CM_EXACT_COUNTS)
-        return code;
-    double c = CM_EXACT_COUNTS * exp2((double)(code - CM_EXACT_COUNTS) / CM_CODES_PER_OCTAVE);
-    return (uint64_t)(c + 0.5);
+    for (uint32_t code = 0; code < CM_EXACT_COUNTS; code++)
+        cm->counts[code] = code;
+    for (uint32_t code = CM_EXACT_COUNTS; code < CM_CODES; code++) {
+        double c = CM_EXACT_COUNTS * exp2((double)(code - CM_EXACT_COUNTS) / CM_CODES_PER_OCTAVE);
+        cm->counts[code] = (uint32_t)(c + 0.5);
+    }
 }
 
 /* ------------------------------------------------------------ validation */
@@ -94,6 +108,10 @@ static int check_header(const unsigned char *data, size_t size, const char *name
     if (symbols < 3 || symbols > (1u << CM_SYMBOL_BITS))
         return errata_fail(ERRATA_EFORMAT, "%s: %u symbols do not fit %d bits", name, symbols,
                            CM_SYMBOL_BITS);
+    for (size_t order = 3; order <= ERRATA_CM_ORDER; order++)
+        if (load_u32(data + 36 + 4 * (order - 2)) > (1u << CM_FIRST_BITS))
+            return errata_fail(ERRATA_EFORMAT, "%s: %u n-grams of order %zu do not fit %d bits",
+                               name, load_u32(data + 36 + 4 * (order - 2)), order, CM_FIRST_BITS);
     return ERRATA_OK;
 }
 
@@ -102,10 +120,12 @@ static uint64_t expected_size(const errata_cm *cm, enum cm_section s)
     switch (s) {
     case SEC_VOCAB:
     case SEC_UNIGRAM: return 4 * (uint64_t)cm->symbols;
-    case SEC_INDEX2:
-    case SEC_INDEX3:
-    case SEC_INDEX4: return 4 * ((uint64_t)cm->symbols + 1);
-    default: return 8 * (uint64_t)cm->entries[2 + (s - SEC_TABLE2) / 2];
+    case SEC_INDEX2: return 4 * ((uint64_t)cm->symbols + 1);
+    case SEC_BIGRAMS: return 4 * ((uint64_t)1 << cm->bigram_bits);
+    default: {
+        size_t order = 2 + (size_t)(s - SEC_TABLE2);
+        return entry_bytes(order) * (uint64_t)cm->entries[order];
+    }
     }
 }
 
@@ -115,6 +135,10 @@ static int check_sections(errata_cm *cm, const unsigned char *data, size_t size,
     for (int s = 0; s < SEC_COUNT; s++) {
         const unsigned char *rec = data + HDR_SECTIONS + 16 * s;
         uint64_t offset = load_u64(rec), length = load_u64(rec + 8);
+        if (s == SEC_BIGRAMS) /* the smallest power of two (>= 2) at least twice the bigrams */
+            for (cm->bigram_bits = 1;
+                 ((uint64_t)1 << cm->bigram_bits) < 2 * (uint64_t)cm->entries[2];)
+                cm->bigram_bits++;
         uint64_t expected = expected_size(cm, (enum cm_section)s);
         if (offset < previous_end || offset % 8 || offset > size || length > size - offset)
             return errata_fail(ERRATA_EFORMAT,
@@ -133,26 +157,25 @@ static int check_sections(errata_cm *cm, const unsigned char *data, size_t size,
 }
 
 /* The searches rely on these: code points increasing (symbol lookup) and
-   each index rising to its table's end (table ranges). */
+   the bigram index rising to its table's end (each symbol's bigrams).  The
+   ranges of extensions within the tables are bounded where they are read
+   (extension_range()), so a corrupted entry can only give a wrong count. */
 static int check_indexes(const errata_cm *cm, const char *name)
 {
     for (uint32_t s = 3; s < cm->symbols; s++)
         if (vocab_code_point(cm, s) <= vocab_code_point(cm, s - 1))
             return errata_fail(ERRATA_EFORMAT, "%s: vocabulary not in code point order at symbol %u",
                                name, s);
-    for (size_t order = 2; order <= ERRATA_CM_ORDER; order++) {
-        uint32_t previous = 0;
-        for (uint32_t s = 0; s <= cm->symbols; s++) {
-            uint32_t at = index_at(cm, order, s);
-            if (at < previous || at > cm->entries[order])
-                return errata_fail(ERRATA_EFORMAT, "%s: index of order %zu corrupted at symbol %u",
-                                   name, order, s);
-            previous = at;
-        }
-        if (previous != cm->entries[order])
-            return errata_fail(ERRATA_EFORMAT, "%s: index of order %zu ends at %u of %u entries",
-                               name, order, previous, cm->entries[order]);
+    uint32_t previous = 0;
+    for (uint32_t s = 0; s <= cm->symbols; s++) {
+        uint32_t at = index2_at(cm, s);
+        if (at < previous || at > cm->entries[2])
+            return errata_fail(ERRATA_EFORMAT, "%s: bigram index corrupted at symbol %u", name, s);
+        previous = at;
     }
+    if (previous != cm->entries[2])
+        return errata_fail(ERRATA_EFORMAT, "%s: bigram index ends at %u of %u entries", name,
+                           previous, cm->entries[2]);
     return ERRATA_OK;
 }
 
@@ -188,6 +211,7 @@ static int open_image(errata_cm **out, const void *data, size_t size, const char
     for (size_t order = 2; order <= ERRATA_CM_ORDER; order++)
         cm->entries[order] = load_u32(bytes + 36 + 4 * (order - 2));
     cm->total = load_u64(bytes + 48);
+    fill_counts(cm);
     rc = check_sections(cm, bytes, size, name);
     if (!rc)
         rc = check_indexes(cm, name);
@@ -276,7 +300,7 @@ static size_t text_symbols(const errata_cm *cm, const char *text, size_t len, ui
     size_t n = 0, pos = 0;
     uint32_t previous = UINT32_MAX;
     while (pos < len) {
-        uint32_t s = errata_cm_symbol(cm, errata_utf8_next(text, len, &pos));
+        uint32_t s = errata_cm_symbol(cm, errata_utf8_next_fast(text, len, &pos));
         if (s == ERRATA_CM_BOUNDARY && previous == ERRATA_CM_BOUNDARY)
             continue;
         if (n < max)
@@ -289,29 +313,105 @@ static size_t text_symbols(const errata_cm *cm, const char *text, size_t len, ui
 
 /* ------------------------------------------------------------ counts */
 
-/* The key of s[0..n) as it stands in the top bits of a table entry. */
-static uint64_t ngram_key(const uint32_t *s, size_t n)
+/* What the model holds of one n-gram: how often it occurs, how many
+   different symbols follow it (its Witten-Bell weight as a history) and
+   where those n-grams begin in the next order's table.  A decoded count is
+   below 2^20, a unigram count below 2^32. */
+typedef struct {
+    uint32_t count; /* 0: not in the model */
+    uint32_t types;
+    uint32_t first;
+} gram_info;
+
+static gram_info unigram_info(const errata_cm *cm, uint32_t s)
 {
-    uint64_t key = 0;
-    for (size_t k = 0; k < n; k++)
-        key |= (uint64_t)s[k] << (64 - CM_SYMBOL_BITS * (k + 1));
-    return key;
+    gram_info info = {0, 0, 0};
+    if (s < cm->symbols) {
+        info.count = load_u32(cm->sec[SEC_UNIGRAM] + 4 * (size_t)s);
+        info.first = index2_at(cm, s);
+        info.types = index2_at(cm, s + 1) - info.first;
+    }
+    return info;
 }
 
-/* The first entry of the order's table at or above key, searching only
-   among the n-grams that start with the key's first symbol. */
-static size_t lower_bound(const errata_cm *cm, size_t order, uint64_t key)
+/* What entry i of the order's table (2..ORDER) holds. */
+static inline gram_info entry_info(const errata_cm *cm, size_t order, size_t i)
 {
-    uint32_t first = (uint32_t)(key >> (64 - CM_SYMBOL_BITS));
-    size_t lo = index_at(cm, order, first), hi = index_at(cm, order, first + 1);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (table_at(cm, order, mid) < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    gram_info info = {0, 0, 0};
+    if (order == ERRATA_CM_ORDER) {
+        info.count = cm->counts[load_u32(cm->sec[SEC_TABLE4] + 4 * i) & (CM_CODES - 1)];
+        return info;
     }
-    return lo;
+    uint64_t entry = load_u64(cm->sec[SEC_TABLE2 + (order - 2)] + 8 * i);
+    info.count = cm->counts[entry & (CM_CODES - 1)];
+    info.types = (uint32_t)(entry >> CM_COUNT_BITS) & ((1u << CM_TYPES_BITS) - 1);
+    info.first = (uint32_t)(entry >> (CM_COUNT_BITS + CM_TYPES_BITS)) & ((1u << CM_FIRST_BITS) - 1);
+    return info;
+}
+
+/* The entries of the next order's table that extend an n-gram of the
+   given order: [*from, *to), kept inside that table whatever the entry says. */
+static void extension_range(const errata_cm *cm, size_t order, const gram_info *h, size_t *from,
+                            size_t *to)
+{
+    size_t end = cm->entries[order + 1];
+    *from = h->first < end ? h->first : end;
+    *to = h->types < end - *from ? *from + h->types : end;
+}
+
+/* The first of the entries [lo, hi) of a table of entries of the given
+   width whose last symbol is not below s (hi if none): a binary search
+   without branches, as most ranges are short and unpredictable. */
+static inline size_t first_not_below(const unsigned char *table, size_t width, size_t lo, size_t hi,
+                                     uint32_t s)
+{
+    if (lo == hi)
+        return hi;
+    const unsigned char *top = table + width - 4; /* the upper four bytes of entry 0 */
+    size_t n = hi - lo;
+    while (n > 1) {
+        size_t half = n / 2;
+        lo = (load_u32(top + width * (lo + half)) >> (32 - CM_SYMBOL_BITS)) < s ? lo + half : lo;
+        n -= half;
+    }
+    return lo + ((load_u32(top + width * lo) >> (32 - CM_SYMBOL_BITS)) < s);
+}
+
+/* The bigram that extends the unigram h by symbol s, through the hash
+   table: a slot names a bigram of TABLE2, which is the one wanted when it
+   lies among h's extensions and ends with s. */
+static gram_info extend_unigram(const errata_cm *cm, const gram_info *h, uint32_t first,
+                                uint32_t s)
+{
+    gram_info none = {0, 0, 0};
+    uint32_t mask = (1u << cm->bigram_bits) - 1;
+    uint32_t at = (uint32_t)((first << CM_SYMBOL_BITS | s) * 0x9E3779B1u) >> (32 - cm->bigram_bits);
+    for (uint32_t probes = 0; probes <= mask; probes++, at = (at + 1) & mask) {
+        uint32_t slot = load_u32(cm->sec[SEC_BIGRAMS] + 4 * (size_t)at);
+        if (slot == 0)
+            return none;
+        size_t i = slot - 1;
+        if (i - h->first < h->types && i < cm->entries[2] && symbol_at(cm, 2, i) == s)
+            return entry_info(cm, 2, i);
+    }
+    return none;
+}
+
+/* The n-gram that extends h, the n-gram of the given order (< ORDER) that
+   ends with symbol last, by symbol s; count 0 when the model does not
+   hold it. */
+static gram_info extend(const errata_cm *cm, size_t order, const gram_info *h, uint32_t last,
+                        uint32_t s)
+{
+    if (order == 1)
+        return extend_unigram(cm, h, last, s);
+    gram_info none = {0, 0, 0};
+    size_t lo, hi, next = order + 1;
+    extension_range(cm, order, h, &lo, &hi);
+    const unsigned char *table = cm->sec[SEC_TABLE2 + (next - 2)];
+    size_t i = next == ERRATA_CM_ORDER ? first_not_below(table, 4, lo, hi, s)
+                                       : first_not_below(table, 8, lo, hi, s);
+    return i < hi && symbol_at(cm, next, i) == s ? entry_info(cm, next, i) : none;
 }
 
 static int valid_symbols(const errata_cm *cm, const uint32_t *s, size_t n)
@@ -322,93 +422,16 @@ static int valid_symbols(const errata_cm *cm, const uint32_t *s, size_t n)
     return 1;
 }
 
-/* What the model holds of one n-gram: how often it occurs, and how many
-   different symbols follow it (its Witten-Bell weight as a history). */
-typedef struct {
-    uint64_t count; /* 0: not in the model */
-    uint32_t types;
-} gram_info;
-
-static gram_info unigram_info(const errata_cm *cm, uint32_t s)
-{
-    gram_info info = {0, 0};
-    if (s < cm->symbols) {
-        info.count = load_u32(cm->sec[SEC_UNIGRAM] + 4 * (size_t)s);
-        info.types = index_at(cm, 2, s + 1) - index_at(cm, 2, s);
-    }
-    return info;
-}
-
+/* The n-gram s[0..n) (1 <= n <= ORDER), found from its first symbol on. */
 static gram_info lookup(const errata_cm *cm, const uint32_t *s, size_t n)
 {
-    gram_info info = {0, 0};
-    if (n == 1)
-        return unigram_info(cm, s[0]);
-    if (!valid_symbols(cm, s, n))
+    gram_info info = {0, 0, 0};
+    if (n > 1 && !valid_symbols(cm, s, n))
         return info;
-    uint64_t key = ngram_key(s, n);
-    size_t i = lower_bound(cm, n, key);
-    if (i >= cm->entries[n])
-        return info;
-    uint64_t entry = table_at(cm, n, i);
-    unsigned shift = 64 - CM_SYMBOL_BITS * (unsigned)n;
-    if (entry >> shift != key >> shift)
-        return info;
-    info.count = decode_count(entry & (((uint64_t)1 << CM_COUNT_BITS) - 1));
-    if (n < ERRATA_CM_ORDER)
-        info.types = (uint32_t)(entry >> CM_COUNT_BITS) & ((1u << CM_TYPES_BITS) - 1);
+    info = unigram_info(cm, s[0]);
+    for (size_t k = 1; k < n && info.count > 0; k++)
+        info = extend(cm, k, &info, s[k - 1], s[k]);
     return info;
-}
-
-/* A direct-mapped memo of lookups: a slot holds the last n-gram that
-   hashed to it (key: its symbols in the top bits, its order in the lowest;
-   0 for an empty slot). */
-struct errata_cm_memo {
-    struct {
-        uint64_t key;
-        gram_info info;
-    } *slots;
-    unsigned bits;
-};
-
-#define MEMO_MIN_BITS 8
-#define MEMO_MAX_BITS 14
-
-errata_cm_memo *errata_cm_memo_new(size_t lookups)
-{
-    errata_cm_memo *memo = calloc(1, sizeof *memo);
-    if (!memo)
-        return NULL;
-    memo->bits = MEMO_MIN_BITS;
-    while (memo->bits < MEMO_MAX_BITS && ((size_t)1 << memo->bits) < lookups)
-        memo->bits++;
-    memo->slots = calloc((size_t)1 << memo->bits, sizeof *memo->slots);
-    if (!memo->slots) {
-        free(memo);
-        return NULL;
-    }
-    return memo;
-}
-
-void errata_cm_memo_free(errata_cm_memo *memo)
-{
-    if (memo)
-        free(memo->slots);
-    free(memo);
-}
-
-static gram_info lookup_memo(const errata_cm *cm, errata_cm_memo *memo, const uint32_t *s,
-                             size_t n)
-{
-    if (!memo || !valid_symbols(cm, s, n))
-        return lookup(cm, s, n);
-    uint64_t key = ngram_key(s, n) | n;
-    size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> (64 - memo->bits));
-    if (memo->slots[i].key != key) {
-        memo->slots[i].key = key;
-        memo->slots[i].info = lookup(cm, s, n);
-    }
-    return memo->slots[i].info;
 }
 
 uint64_t errata_cm_count(const errata_cm *cm, const uint32_t *s, size_t n)
@@ -423,66 +446,133 @@ uint64_t errata_cm_count_text(const errata_cm *cm, const char *text, size_t len)
     return n <= ERRATA_CM_ORDER ? errata_cm_count(cm, s, n) : 0;
 }
 
-/* The entries of table order+1 extending prefix[0..order): [*from, *to). */
-static void continuation_range(const errata_cm *cm, const uint32_t *prefix, size_t n,
-                               size_t *from, size_t *to)
-{
-    uint64_t key = ngram_key(prefix, n);
-    uint64_t step = (uint64_t)1 << (64 - CM_SYMBOL_BITS * n);
-    *from = lower_bound(cm, n + 1, key);
-    /* The key of the next prefix may start with the next first symbol (or
-       overflow for the last symbol): bound the search by the index then. */
-    uint64_t next = key + step;
-    if (next >> (64 - CM_SYMBOL_BITS) != prefix[0])
-        *to = index_at(cm, n + 1, prefix[0] + 1);
-    else
-        *to = lower_bound(cm, n + 1, next);
-}
-
 size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size_t n,
                                void (*visit)(uint32_t symbol, uint64_t count, void *ctx), void *ctx)
 {
     if (n == 0 || n >= ERRATA_CM_ORDER || !valid_symbols(cm, prefix, n))
         return 0;
+    gram_info h = lookup(cm, prefix, n);
+    if (h.count == 0)
+        return 0;
     size_t from, to;
-    continuation_range(cm, prefix, n, &from, &to);
-    uint64_t count_mask = ((uint64_t)1 << CM_COUNT_BITS) - 1;
-    for (size_t i = from; visit && i < to; i++) {
-        uint64_t entry = table_at(cm, n + 1, i);
-        uint32_t symbol = (uint32_t)(entry >> (64 - CM_SYMBOL_BITS * (n + 1))) &
-                          ((1u << CM_SYMBOL_BITS) - 1);
-        visit(symbol, decode_count(entry & count_mask), ctx);
-    }
+    extension_range(cm, n, &h, &from, &to);
+    for (size_t i = from; visit && i < to; i++)
+        visit(symbol_at(cm, n + 1, i), entry_info(cm, n + 1, i).count, ctx);
     return to - from;
 }
 
 /* ------------------------------------------------------------ scoring */
 
+/* A memo of the symbols scored: a direct-mapped table whose slot holds the
+   last step (step_key(): a symbol and the history it was predicted from)
+   that hashed to it, with what scoring it found (key 0: an empty slot). */
+typedef struct {
+    uint64_t key;
+    double log_prob;
+    gram_info ending[ERRATA_CM_ORDER - 2]; /* the n-grams of 2..ORDER-1 symbols ending with it */
+} memo_step;
+
+/* A whole short text scored (the judge scores its slots' words again and
+   again), direct-mapped by its bytes (len 0: an empty slot). */
+#define MEMO_TEXT_BYTES 15
+#define MEMO_TEXT_BITS 8
+typedef struct {
+    double log_prob;
+    unsigned char len;
+    char text[MEMO_TEXT_BYTES];
+} memo_text;
+
+struct errata_cm_memo {
+    memo_step *steps;
+    unsigned bits;
+    memo_text texts[1u << MEMO_TEXT_BITS];
+};
+
+#define MEMO_MIN_BITS 8
+#define MEMO_MAX_BITS 14
+
+errata_cm_memo *errata_cm_memo_new(size_t lookups)
+{
+    errata_cm_memo *memo = calloc(1, sizeof *memo);
+    if (!memo)
+        return NULL;
+    memo->bits = MEMO_MIN_BITS;
+    while (memo->bits < MEMO_MAX_BITS && ((size_t)1 << memo->bits) < lookups)
+        memo->bits++;
+    memo->steps = calloc((size_t)1 << memo->bits, sizeof *memo->steps);
+    if (!memo->steps) {
+        free(memo);
+        return NULL;
+    }
+    return memo;
+}
+
+void errata_cm_memo_free(errata_cm_memo *memo)
+{
+    if (memo)
+        free(memo->steps);
+    free(memo);
+}
+
+/* Where scoring stands: the last symbols read (the history; it starts
+   afresh after a boundary) and what the model holds of the n-grams ending
+   with the last one: ending[k] of its last k symbols (k = 1..ORDER-1; zero
+   beyond the history or where a shorter one is unseen). */
+typedef struct {
+    uint32_t history[ERRATA_CM_ORDER - 1];
+    size_t n;
+    gram_info ending[ERRATA_CM_ORDER];
+} score_state;
+
 /* log10 P(s | history) by Witten-Bell interpolation: from the unigram
    (add-one) up through each longer history seen in training, mixing its
    own count with the shorter history's estimate in proportion to how many
-   different symbols followed it.  ending_before[k] is what the model holds
-   of the history's last k symbols (k = 1..n); ending_here[k] is set to what
-   it holds of those followed by s (k = 1..n + 1), for the next symbol. */
-static double interpolated_log_prob(const errata_cm *cm, errata_cm_memo *memo,
-                                    const uint32_t *history, size_t n, uint32_t s,
-                                    const gram_info *ending_before, gram_info *ending_here)
+   different symbols followed it.  st->ending becomes that of s. */
+static double interpolated_log_prob(const errata_cm *cm, score_state *st, uint32_t s)
 {
-    uint32_t gram[ERRATA_CM_ORDER];
-    memset(ending_here, 0, (ERRATA_CM_ORDER + 1) * sizeof *ending_here);
-    ending_here[1] = unigram_info(cm, s);
-    double p = ((double)ending_here[1].count + 1.0) / ((double)cm->total + cm->symbols);
-    for (size_t k = 1; k <= n; k++) {
-        const gram_info *h = &ending_before[k];
+    gram_info here[ERRATA_CM_ORDER] = {{0, 0, 0}};
+    here[1] = unigram_info(cm, s);
+    double p = ((double)here[1].count + 1.0) / ((double)cm->total + cm->symbols);
+    for (size_t k = 1; k <= st->n; k++) {
+        const gram_info *h = &st->ending[k];
         if (h->count == 0 || h->types == 0)
             break; /* unseen, or every continuation pruned: so is every longer history */
-        memcpy(gram, history + n - k, k * sizeof *gram);
-        gram[k] = s;
-        ending_here[k + 1] = lookup_memo(cm, memo, gram, k + 1);
-        p = ((double)ending_here[k + 1].count + (double)h->types * p) /
-            ((double)h->count + (double)h->types);
+        gram_info g = extend(cm, k, h, st->history[st->n - 1], s);
+        if (k + 1 < ERRATA_CM_ORDER)
+            here[k + 1] = g;
+        p = ((double)g.count + (double)h->types * p) / ((double)h->count + (double)h->types);
     }
+    memcpy(st->ending, here, sizeof here);
     return log10(p);
+}
+
+/* The memo's key of predicting s from st's history: the symbols (13 bits
+   each), the history's length, and a low bit set so that no key is 0. */
+static uint64_t step_key(const score_state *st, uint32_t s)
+{
+    uint64_t key = (uint64_t)s;
+    for (size_t k = 0; k < st->n; k++)
+        key = key << CM_SYMBOL_BITS | st->history[k];
+    return key << 3 | (uint64_t)st->n << 1 | 1;
+}
+
+/* interpolated_log_prob(), through the memo when there is one: the same
+   history and symbol give the same probability and n-grams. */
+static double step_log_prob(const errata_cm *cm, errata_cm_memo *memo, score_state *st, uint32_t s)
+{
+    if (!memo)
+        return interpolated_log_prob(cm, st, s);
+    uint64_t key = step_key(st, s);
+    memo_step *slot = &memo->steps[(key * 0x9E3779B97F4A7C15u) >> (64 - memo->bits)];
+    if (slot->key == key) {
+        st->ending[1] = unigram_info(cm, s);
+        memcpy(st->ending + 2, slot->ending, sizeof slot->ending);
+        return slot->log_prob;
+    }
+    slot->key = key;
+    slot->log_prob = interpolated_log_prob(cm, st, s);
+    memcpy(slot->ending, st->ending + 2, sizeof slot->ending);
+    return slot->log_prob;
 }
 
 /* Where to start reading text so that the symbol at byte from gets its
@@ -508,41 +598,63 @@ static size_t history_start(const errata_cm *cm, const char *text, size_t from)
     return pos;
 }
 
-double errata_cm_score_range(const errata_cm *cm, errata_cm_memo *memo, const char *text,
-                             size_t len, size_t from, size_t to)
+static double score_symbols(const errata_cm *cm, errata_cm_memo *memo, const char *text,
+                            size_t len, size_t from, size_t to)
 {
     double logp = 0;
-    uint32_t history[ERRATA_CM_ORDER - 1];
-    gram_info before[ERRATA_CM_ORDER + 1] = {{0, 0}}, here[ERRATA_CM_ORDER + 1];
-    size_t n = 0, pos = history_start(cm, text, from), count = 0, after_to = 0;
+    score_state st = {{0}, 0, {{0, 0, 0}}};
+    size_t pos = history_start(cm, text, from), count = 0, after_to = 0;
     uint32_t previous = UINT32_MAX;
     while (pos < len) {
         size_t at = pos;
-        uint32_t s = errata_cm_symbol(cm, errata_utf8_next(text, len, &pos));
+        uint32_t s = errata_cm_symbol(cm, errata_utf8_next_fast(text, len, &pos));
         if (s == ERRATA_CM_BOUNDARY && previous == ERRATA_CM_BOUNDARY)
             continue;
         if (at >= to && ++after_to == ERRATA_CM_ORDER)
             break; /* its history lies wholly at or after to */
         if (s == ERRATA_CM_BOUNDARY && count == 0) {
-            memset(here, 0, sizeof here);
-            here[1] = unigram_info(cm, s);
+            st.ending[1] = unigram_info(cm, s);
         } else {
-            double p = interpolated_log_prob(cm, memo, history, n, s, before, here);
+            double p = step_log_prob(cm, memo, &st, s);
             if (at >= from)
                 logp += p;
         }
         if (s == ERRATA_CM_BOUNDARY) { /* the history starts afresh with it */
-            n = 0;
-            memset(here + 2, 0, (ERRATA_CM_ORDER - 1) * sizeof *here);
-        } else if (n == ERRATA_CM_ORDER - 1) {
-            memmove(history, history + 1, (--n) * sizeof *history);
+            st.n = 0;
+            memset(st.ending + 2, 0, (ERRATA_CM_ORDER - 2) * sizeof *st.ending);
+        } else if (st.n == ERRATA_CM_ORDER - 1) {
+            memmove(st.history, st.history + 1, (--st.n) * sizeof *st.history);
         }
-        history[n++] = s;
-        memcpy(before, here, sizeof before);
+        st.history[st.n++] = s;
         previous = s;
         count++;
     }
     return logp;
+}
+
+/* The memo's slot for a whole text of 1..MEMO_TEXT_BYTES bytes. */
+static memo_text *text_slot(errata_cm_memo *memo, const char *text, size_t len)
+{
+    uint64_t head = 0, tail = 0;
+    memcpy(&head, text, len < 8 ? len : 8);
+    if (len > 8)
+        memcpy(&tail, text + 8, len - 8);
+    uint64_t h = ((head * 0x9E3779B97F4A7C15u) ^ tail ^ len) * 0xFF51AFD7ED558CCDu;
+    return &memo->texts[h >> (64 - MEMO_TEXT_BITS)];
+}
+
+double errata_cm_score_range(const errata_cm *cm, errata_cm_memo *memo, const char *text,
+                             size_t len, size_t from, size_t to)
+{
+    if (!memo || from != 0 || to != len || len == 0 || len > MEMO_TEXT_BYTES)
+        return score_symbols(cm, memo, text, len, from, to);
+    memo_text *slot = text_slot(memo, text, len);
+    if (slot->len != len || memcmp(slot->text, text, len) != 0) {
+        slot->log_prob = score_symbols(cm, memo, text, len, 0, len);
+        slot->len = (unsigned char)len;
+        memcpy(slot->text, text, len);
+    }
+    return slot->log_prob;
 }
 
 double errata_cm_score(const errata_cm *cm, const char *text, size_t len)

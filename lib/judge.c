@@ -307,7 +307,7 @@ static double char_model_context(window_scorer *sc, const window *w, const char 
         const slot *s = &w->slots[i];
         const char *word = w->choice[i] ? s->options[w->choice[i]] : w->text + s->start;
         size_t len = w->choice[i] ? strlen(word) : s->end - s->start;
-        words += errata_cm_score(sc->cm, word, len);
+        words += errata_cm_score_range(sc->cm, sc->cm_memo, word, len, 0, len);
         to = s->start - w->start + shift + len;
         shift += len - (s->end - s->start);
     }

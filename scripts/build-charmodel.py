@@ -18,30 +18,45 @@ for any run of other code points), and every n-gram of 1..ORDER symbols is
 counted; n-grams of two or more symbols seen fewer than MIN_COUNT times are
 left out.  The output is deterministic: the same sources give the same bytes.
 
-Layout (little-endian, sections 8-byte aligned, offsets from the file start):
+Layout (little-endian, sections 8-byte aligned, offsets from the file start),
+a trie: the n-grams of each order sorted, each n-gram of order 2 or 3 with
+the range of its extensions in the next order's table, so that a lookup
+from a known history is one search among its few continuations:
 
   header, HEADER_SIZE bytes:
     0   magic "ERRATACM"
-    8   u32 format version (1)
+    8   u32 format version (3)
     12  u32 header size
     16  u64 file size
     24  u32 order (4)            28  u32 bits of a symbol (13)
     32  u32 symbols (V: boundary, unknown, then the vocabulary)
     36  u32 entries of order 2   40  order 3   44  order 4
     48  u64 symbols in the training text (the unigram total)
-    56  8 sections of {u64 offset, u64 size}: VOCAB, UNIGRAM,
-        INDEX2, TABLE2, INDEX3, TABLE3, INDEX4, TABLE4
-    184 u32 FNV-1a of bytes 0..184
+    56  7 sections of {u64 offset, u64 size}: VOCAB, UNIGRAM, INDEX2,
+        BIGRAMS, TABLE2, TABLE3, TABLE4
+    168 u32 FNV-1a of bytes 0..168
   VOCAB    u32 code point per symbol, increasing from symbol 2 on (0 for
            the boundary and the unknown symbol)
   UNIGRAM  u32 count per symbol
-  INDEXn   u32 per symbol + 1: where the n-grams starting with it begin
-  TABLEn   u64 per n-gram, sorted: its symbols from the top bit down, 13
-           bits each, and in the lowest 12 bits its count code (a count
-           below 2048 as it is, a larger one c as 2048 + round(256 *
-           log2(c / 2048)), at most 4095); for orders 2 and 3, bits 12..24
-           hold how many n-grams of the next order extend it (the
-           Witten-Bell weight of it as a history, read with its count)
+  INDEX2   u32 per symbol + 1: where the bigrams starting with it begin in
+           TABLE2
+  BIGRAMS  a hash table of the bigrams, so that the most frequent lookup
+           needs no search among a character's many continuations: a power
+           of two of u32 slots, at least twice as many as bigrams, each 0
+           (empty) or 1 + a bigram's place in TABLE2; bigram (a, b) is
+           placed, in TABLE2 order, in the first empty slot from
+           bigram_slot(a, b) on (linear probing, wrapping around)
+  TABLE2, TABLE3
+           u64 per n-gram, sorted by its symbols: its last symbol in the
+           top 13 bits, then 26 bits for where its extensions begin in the
+           next order's table, 13 bits for how many there are (the
+           Witten-Bell weight of it as a history) and in the lowest 12 bits
+           its count code (a count below 2048 as it is, a larger one c as
+           2048 + round(256 * log2(c / 2048)), at most 4095)
+  TABLE4   u32 per 4-gram, sorted by its symbols: its last symbol in the
+           top 13 bits, its count code in the lowest 12
+The extensions of one n-gram follow those of the n-gram before it: each
+n-gram's range begins where the previous one's ends.
 """
 import argparse
 import lzma
@@ -56,7 +71,7 @@ DEFAULT_SOURCE_DIR = os.path.join(REPO, "..", "shared", "data", "formal-zh")
 DEFAULT_OUTPUT = os.path.join(REPO, "dictionaries", "zh-formal-chars.bin")
 
 MAGIC = b"ERRATACM"
-VERSION = 2
+VERSION = 3
 ORDER = 4
 SYMBOL_BITS = 13
 COUNT_BITS = 12
@@ -64,7 +79,8 @@ TYPES_BITS = 13
 MIN_COUNT = 2
 QUOTE_CHARS = 12
 BOUNDARY, UNKNOWN = 0, 1
-SECTIONS = ["VOCAB", "UNIGRAM", "INDEX2", "TABLE2", "INDEX3", "TABLE3", "INDEX4", "TABLE4"]
+SECTIONS = ["VOCAB", "UNIGRAM", "INDEX2", "BIGRAMS", "TABLE2", "TABLE3", "TABLE4"]
+CHILD_BITS = 26  # where an n-gram's extensions begin in the next table
 HEADER_SIZE = 56 + 16 * len(SECTIONS) + 4
 
 
@@ -158,27 +174,70 @@ def build_tables(counts):
     for ch, c in counts.items():
         if len(ch) == 1:
             unigram[symbol.get(ch, UNKNOWN)] += c
-    kept = {n: [gram for gram, c in counts.items()
-                if len(gram) == n and c >= MIN_COUNT and all(ch in symbol for ch in gram)]
+    kept = {n: sorted(([symbol[ch] for ch in gram], gram) for gram, c in counts.items()
+                      if len(gram) == n and c >= MIN_COUNT and all(ch in symbol for ch in gram))
             for n in range(2, ORDER + 1)}
-    extensions = Counter(gram[:-1] for n in range(3, ORDER + 1) for gram in kept[n])
     tables = {}
     for n in range(2, ORDER + 1):
+        extensions = next_order_ranges(kept, n)
         entries = []
-        for gram in kept[n]:
-            key = 0
-            for k, ch in enumerate(gram):
-                key |= symbol[ch] << (64 - SYMBOL_BITS * (k + 1))
-            entries.append(key | extensions[gram] << COUNT_BITS | count_code(counts[gram]))
-        entries.sort()
+        for i, (key, gram) in enumerate(kept[n]):
+            code = count_code(counts[gram])
+            if n == ORDER:
+                entries.append(key[-1] << (32 - SYMBOL_BITS) | code)
+            else:
+                first, number = extensions[i]
+                entries.append(key[-1] << (64 - SYMBOL_BITS) | first << (64 - SYMBOL_BITS - CHILD_BITS)
+                               | number << COUNT_BITS | code)
         tables[n] = entries
-    return vocab, unigram, tables
+    index2 = first_symbol_index([key for key, _ in kept[2]], len(vocab) + 2)
+    return vocab, unigram, index2, bigram_hash([key for key, _ in kept[2]]), tables
 
 
-def first_symbol_index(entries, symbols):
+def bigram_slot(a, b, bits):
+    """Where bigram (a, b) is first looked for in a table of 2^bits slots
+    (lib/cm.c computes the same)."""
+    return (((a << SYMBOL_BITS | b) * 0x9E3779B1) & 0xFFFFFFFF) >> (32 - bits)
+
+
+def bigram_hash(keys):
+    bits = 1
+    while (1 << bits) < 2 * len(keys):
+        bits += 1
+    slots = [0] * (1 << bits)
+    for i, (a, b) in enumerate(keys):
+        at = bigram_slot(a, b, bits)
+        while slots[at]:
+            at = (at + 1) & ((1 << bits) - 1)
+        slots[at] = i + 1
+    return slots
+
+
+def next_order_ranges(kept, n):
+    """For each n-gram of kept[n] (order n < ORDER): (first, number), where
+    its extensions lie in kept[n + 1]."""
+    if n == ORDER:
+        return None
+    following = kept[n + 1]
+    if len(following) >= 1 << CHILD_BITS:
+        sys.exit("build-charmodel: %d n-grams of order %d do not fit %d bits"
+                 % (len(following), n + 1, CHILD_BITS))
+    ranges, pos = [], 0
+    for key, _ in kept[n]:
+        first = pos
+        while pos < len(following) and following[pos][0][:n] == key:
+            pos += 1
+        if pos - first >= 1 << TYPES_BITS:
+            sys.exit("build-charmodel: %d extensions do not fit %d bits" % (pos - first, TYPES_BITS))
+        ranges.append((first, pos - first))
+    assert pos == len(following)
+    return ranges
+
+
+def first_symbol_index(keys, symbols):
     index, pos = [], 0
     for s in range(symbols + 1):
-        while pos < len(entries) and entries[pos] >> (64 - SYMBOL_BITS) < s:
+        while pos < len(keys) and keys[pos][0] < s:
             pos += 1
         index.append(pos)
     return index
@@ -191,16 +250,17 @@ def fnv1a(data):
     return h
 
 
-def write_model(path, vocab, unigram, tables, total):
+def write_model(path, vocab, unigram, index2, bigrams, tables, total):
     symbols = len(vocab) + 2
     bodies = {
         "VOCAB": struct.pack("<%dI" % symbols, 0, 0, *(ord(ch) for ch in vocab)),
         "UNIGRAM": struct.pack("<%dI" % symbols, *unigram),
+        "INDEX2": struct.pack("<%dI" % (symbols + 1), *index2),
+        "BIGRAMS": struct.pack("<%dI" % len(bigrams), *bigrams),
     }
     for n in range(2, ORDER + 1):
-        bodies["INDEX%d" % n] = struct.pack("<%dI" % (symbols + 1),
-                                            *first_symbol_index(tables[n], symbols))
-        bodies["TABLE%d" % n] = struct.pack("<%dQ" % len(tables[n]), *tables[n])
+        bodies["TABLE%d" % n] = struct.pack("<%d%s" % (len(tables[n]), "I" if n == ORDER else "Q"),
+                                            *tables[n])
     offset = (HEADER_SIZE + 7) & ~7
     layout, blob = [], bytearray()
     for name in SECTIONS:
@@ -254,9 +314,9 @@ def main():
     if args.check:
         return
     counts = count_ngrams(lines)
-    vocab, unigram, tables = build_tables(counts)
+    vocab, unigram, index2, bigrams, tables = build_tables(counts)
     total = sum(unigram)
-    write_model(args.output, vocab, unigram, tables, total)
+    write_model(args.output, vocab, unigram, index2, bigrams, tables, total)
     print("%s: %d symbols, n-grams of order 2..%d: %s, %d bytes"
           % (os.path.relpath(args.output), len(vocab) + 2, ORDER,
              " ".join(str(len(tables[n])) for n in range(2, ORDER + 1)),

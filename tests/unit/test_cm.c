@@ -14,9 +14,10 @@
 #include "cm.h"
 #include "internal.h"
 
-#define HEADER_SIZE 188
 #define SECTION_RECORD(s) (56 + 16 * (s))
-#define SECTION_INDEX3 4
+#define SECTION_INDEX2 2
+#define SECTION_BIGRAMS 3
+#define SECTION_TABLE2 4
 
 static const errata_cm *model;
 
@@ -125,6 +126,14 @@ static void assert_refused(const unsigned char *data, size_t size, const char *m
     assert_non_null(strstr(errata_error_message(), message));
 }
 
+static size_t section_offset(const unsigned char *image, int section)
+{
+    uint64_t offset = 0;
+    for (int i = 7; i >= 0; i--)
+        offset = offset << 8 | image[SECTION_RECORD(section) + i];
+    return (size_t)offset;
+}
+
 static unsigned char *copy_of_model(void)
 {
     unsigned char *copy = malloc(embedded_size());
@@ -138,7 +147,7 @@ static void truncated_and_corrupted_images_are_refused(void **state)
     (void)state;
     const unsigned char *data = (const unsigned char *)embedded();
     assert_refused(data, 0, "empty character model");
-    assert_refused(data, 100, "truncated: 100 bytes, the header alone needs 188");
+    assert_refused(data, 100, "truncated: 100 bytes, the header alone needs 172");
     assert_refused(data, embedded_size() - 1, "truncated");
     unsigned char *copy = copy_of_model();
     copy[0] = 'X';
@@ -148,11 +157,37 @@ static void truncated_and_corrupted_images_are_refused(void **state)
     assert_refused(copy, embedded_size(), "header checksum mismatch");
     copy[40] ^= 1;
     /* an index that runs backwards would send a search out of its table */
-    uint64_t index3 = 0;
-    for (int i = 7; i >= 0; i--)
-        index3 = index3 << 8 | copy[SECTION_RECORD(SECTION_INDEX3) + i];
-    memset(copy + index3 + 4 * 100, 0xFF, 4);
-    assert_refused(copy, embedded_size(), "index of order 3 corrupted");
+    memset(copy + section_offset(copy, SECTION_INDEX2) + 4 * 100, 0xFF, 4);
+    assert_refused(copy, embedded_size(), "bigram index corrupted at symbol 100");
+    free(copy);
+}
+
+/* The tables' entries are not checked when the model is loaded (that would
+   read the whole file at start-up): a corrupted one gives wrong counts, but
+   never sends a lookup outside its table. */
+static void corrupted_entries_give_wrong_counts_only(void **state)
+{
+    (void)state;
+    unsigned char *copy = copy_of_model();
+    errata_cm *cm;
+    assert_int_equal(errata_cm_open_memory(&cm, copy, embedded_size()), ERRATA_OK);
+    const char *text = "，投资项目按照规定。";
+    double sound = errata_cm_score(cm, text, strlen(text));
+    /* every bigram and trigram claims all continuations from the table's
+       end on; the bigram hash table names no bigram at all */
+    size_t bigrams = section_offset(copy, SECTION_BIGRAMS);
+    size_t bigram_table = section_offset(copy, SECTION_TABLE2);
+    memset(copy + bigrams, 0xFF, bigram_table - bigrams);
+    uint64_t extensions = ((uint64_t)1 << 51) - ((uint64_t)1 << 12); /* bits 12..50 */
+    for (size_t at = bigram_table; at < section_offset(copy, SECTION_TABLE2 + 2); at += 8)
+        for (int i = 0; i < 8; i++) /* little-endian: count code and symbol kept */
+            copy[at + i] |= (unsigned char)(extensions >> (8 * i));
+    assert_int_equal(errata_cm_count_text(cm, "投资项目", strlen("投资项目")), 0);
+    assert_int_equal(errata_cm_count_text(cm, "投", strlen("投")), count("投"));
+    assert_true(errata_cm_score(cm, text, strlen(text)) < sound);
+    uint32_t prefix[1] = {errata_cm_symbol(cm, 0x6295)}; /* 投 */
+    assert_true(errata_cm_continuations(cm, prefix, 1, NULL, NULL) > 0);
+    errata_cm_free(cm);
     free(copy);
 }
 
@@ -175,6 +210,7 @@ int main(void)
         cmocka_unit_test(continuations_are_listed_in_symbol_order),
         cmocka_unit_test(scores_prefer_the_formal_wording),
         cmocka_unit_test(truncated_and_corrupted_images_are_refused),
+        cmocka_unit_test(corrupted_entries_give_wrong_counts_only),
         cmocka_unit_test(a_missing_file_is_an_io_error),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
