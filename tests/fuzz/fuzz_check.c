@@ -4,8 +4,12 @@
    succeed or fail together; every edit's span lies inside the text on
    character boundaries, in order, not overlapping, and old_text is what the
    text holds there; code-point offsets, line and column agree with the byte
-   offsets; applying check's edits gives fix's output, which is valid UTF-8;
-   with a scratch kept from input to input the edits are the same. */
+   offsets; a flag's action is flag, another edit changes its text, is
+   applied exactly when it reaches the apply threshold and reaches the
+   proposal threshold; no edit comes from a rule switched off; with
+   no_reasons the reasons are empty; applying check's edits gives fix's
+   output, which is valid UTF-8; with a scratch kept from input to input the
+   edits are the same. */
 #include "fuzz.h"
 
 static errata_engine *engine;
@@ -58,6 +62,35 @@ static void position_of(const char *s, size_t pos, size_t *cp, size_t *line, siz
     }
 }
 
+/* Whether rule is switched off by opts (a name or a prefix ending at '/'). */
+static int rule_disabled(const char *rule, const errata_check_options *opts)
+{
+    for (const char *list = opts->disabled_rules; list && *list;) {
+        const char *comma = strchr(list, ',');
+        size_t n = comma ? (size_t)(comma - list) : strlen(list);
+        if (strncmp(rule, list, n) == 0 && (rule[n] == '\0' || rule[n] == '/'))
+            return 1;
+        list = comma ? comma + 1 : "";
+    }
+    return 0;
+}
+
+/* The decision the edit reports is the one its kind and confidence make. */
+static void check_decision(const errata_edit *e, const errata_check_options *opts)
+{
+    FUZZ_CHECK(!rule_disabled(e->rule, opts), "rule %s was switched off", e->rule);
+    FUZZ_CHECK(!opts->no_reasons || *e->reason == '\0', "a reason with no_reasons (%s)", e->rule);
+    if (e->kind == ERRATA_KIND_FLAG) {
+        FUZZ_CHECK(e->action == ERRATA_ACTION_FLAG, "flag %s with action %d", e->rule, e->action);
+        return;
+    }
+    FUZZ_CHECK(strcmp(e->old_text, e->new_text) != 0, "edit %s changes nothing", e->rule);
+    FUZZ_CHECK(e->confidence >= opts->propose_threshold, "%s at %f, under the proposal threshold",
+               e->rule, e->confidence);
+    FUZZ_CHECK((e->action == ERRATA_ACTION_APPLY) == (e->confidence >= opts->apply_threshold),
+               "%s at %f has action %d", e->rule, e->confidence, e->action);
+}
+
 static void check_edit(const char *text, size_t len, const errata_edit *e, size_t previous_end,
                        const errata_check_options *opts)
 {
@@ -75,6 +108,7 @@ static void check_edit(const char *text, size_t len, const errata_edit *e, size_
     FUZZ_CHECK(fuzz_is_utf8(e->new_text, strlen(e->new_text)), "new_text not UTF-8 (rule %s)",
                e->rule);
     FUZZ_CHECK(e->confidence >= 0 && e->confidence <= 1, "confidence %f", e->confidence);
+    check_decision(e, opts);
     if (opts->no_positions) {
         FUZZ_CHECK(e->cp_start == 0 && e->cp_end == 0 && e->line == 0 && e->column == 0,
                    "positions set with no_positions");
