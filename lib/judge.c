@@ -559,8 +559,14 @@ static void formal_text_evidence(const errata_cm *cm, const char *text, size_t l
     uint64_t best_option_count = 0, best_form_count = 0;
     for (size_t k = 0; k <= 2; k++) {
         size_t from = han_before(text, s->start, k);
-        for (size_t m = 0; m <= 2 && k + m > 0; m++) {
+        if (k > 0 && from == han_before(text, s->start, k - 1))
+            break; /* fewer than k Han characters before the word */
+        for (size_t m = 0; m <= 2; m++) {
             size_t until = han_after(text, len, s->end, m);
+            if (k + m == 0)
+                continue; /* the words alone: their frequency is no evidence here */
+            if (m > 0 && until == han_after(text, len, s->end, m - 1))
+                break;
             size_t word = strlen(option) > form_len ? strlen(option) : form_len;
             if (s->start - from + word + (until - s->end) >= EVIDENCE_BYTES)
                 continue;

@@ -79,7 +79,7 @@ static void evidence_decides_how_readily_a_pair_fires(void **state)
     /* two: the context decides, and the reason quotes the formal text */
     assert_string_equal(e->new_text, "发展");
     assert_int_equal(e->action, ERRATA_ACTION_APPLY);
-    assert_non_null(strstr(e->reason, "把发展 19× vs 把开展 2× in clean formal text; "
+    assert_non_null(strstr(e->reason, "发展作为 11× vs 开展作为 0× in clean formal text; "
                                       "context prefers \"发展\""));
     errata_result_free(result);
     /* once 科学开展观 confirms the pair, a single marker is enough */
