@@ -170,15 +170,17 @@ static int write_evidence(errata_cli_buffer *b, const errata_learned_pair *p)
         "\n# %s -> %s  confidence %.2f\n"
         "#   %s stands %zu times (of %zu) where clean text puts %s (about %.0f by the\n"
         "#   models), in %zu contexts of %zu documents, %zu of them with known swap damage.\n"
-        "#   Clean text has %s on both sides of those contexts and %s not (the character\n"
-        "#   model scores %s %.1f better, log10); the word model prefers %s in %zu of\n"
-        "#   the %zu contexts; the batch itself has %s in %zu of them, and %zu times in\n"
-        "#   all; %s is %.1f times as frequent against %s as in general text.\n",
+        "#   Clean text (or the batch, where clean text is silent) has %s on both sides\n"
+        "#   of those contexts and %s not (the character model scores %s %.1f better,\n"
+        "#   log10); the word model prefers %s in %zu of the %zu contexts; the batch\n"
+        "#   itself has %s in %zu of them, and %zu times in all; %s is %.1f times as\n"
+        "#   frequent against %s as in general text; the two share %s.\n",
         p->corrupted, p->original, p->confidence, p->corrupted, p->supported, p->occurrences,
         p->original, p->expected, p->contexts, p->supported_documents, p->marked_documents,
         p->original, p->corrupted, p->original, p->mean_gain, p->original, p->lm_agreeing,
         p->contexts, p->original, p->survived_contexts, p->original_occurrences, p->corrupted,
-        p->inflation, p->original);
+        p->inflation, p->original,
+        p->shares_character ? "a character" : "no character");
 }
 
 static size_t count_lines(const errata_cli_buffer *b)
@@ -437,6 +439,8 @@ static int write_json_pair(errata_cli_buffer *b, const errata_learned_pair *p)
     json_count(&w, "lm_agreeing", p->lm_agreeing);
     json_count(&w, "survived_contexts", p->survived_contexts);
     json_number(&w, "substitutability", "%.3f", p->substitutability);
+    errata_json_key(&w, "shares_character");
+    errata_json_bool(&w, p->shares_character);
     json_number(&w, "mean_gain", "%.3f", p->mean_gain);
     json_count(&w, "original_occurrences", p->original_occurrences);
     json_number(&w, "inflation", "%.2f", p->inflation);

@@ -245,6 +245,7 @@ typedef struct {
     size_t lm_agreeing;               /* of those, where the trigram model prefers Y too */
     size_t survived_contexts;         /* of those, where the batch holds Y itself too */
     double substitutability;          /* 0..1: how alike X and Y are used in clean text */
+    int shares_character;             /* X and Y have a character in common */
     double mean_gain;                 /* character model, log10, Y over X, per context */
     size_t original_occurrences;      /* of Y in the batch */
     double inflation;                 /* X:Y in the batch over X:Y in general text */

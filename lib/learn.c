@@ -61,6 +61,9 @@
 /* The share of the probability the best filler of a context must take. */
 #define MIN_SHARE 0.2
 #define MIN_CONTEXTS 2
+/* The confidence of a pair whose words share no character is this much
+   lower (see pair_confidence). */
+#define UNLIKE_FACTOR 0.6
 /* Context strings listed in fix-/keep- rules of a learnt entry. */
 #define MAX_RULE_CONTEXTS 6
 /* Contexts in which the batch must hold the original itself for the
@@ -74,9 +77,9 @@
 #define KEEP_RATIO 10
 /* Following characters compared to tell how interchangeable two words are. */
 #define MAX_NEIGHBOURS 4096
-/* Size of the Bloom filter of the batch's windows, and its hashes (32 MiB:
-   under 1% false positives at twenty million distinct windows, the size of
-   a 50 MB batch). */
+/* Size of the Bloom filter of the batch's windows, and its hashes, all in
+   one 64-bit word (32 MiB: about 1% false positives at twenty million
+   distinct windows, the size of a 50 MB batch). */
 #define SEEN_WINDOW_BITS ((uint64_t)1 << 28)
 #define SEEN_WINDOW_HASHES 3
 
@@ -214,21 +217,27 @@ static uint64_t window_hash(const uint32_t *s)
     return h ^ h >> 31;
 }
 
+/* A window's bits in the filter: SEEN_WINDOW_HASHES bits of one 64-bit
+   word (one memory access per window). */
+static uint64_t window_bits(uint64_t h)
+{
+    uint64_t bits = 0;
+    for (int k = 0; k < SEEN_WINDOW_HASHES; k++)
+        bits |= 1ULL << ((h >> (32 + 6 * k)) & 63);
+    return bits;
+}
+
 static void remember_window(errata_learner *l, const uint32_t *s)
 {
-    uint64_t h = window_hash(s), step = (h >> 32) | 1;
-    for (int k = 0; k < SEEN_WINDOW_HASHES; k++, h += step)
-        l->seen_windows[(h % SEEN_WINDOW_BITS) / 64] |= 1ULL << (h % 64);
+    uint64_t h = window_hash(s);
+    l->seen_windows[h % (SEEN_WINDOW_BITS / 64)] |= window_bits(h);
 }
 
 /* Whether the batch (probably) holds the four symbols s[0..4) in a row. */
 static int window_seen(const errata_learner *l, const uint32_t *s)
 {
-    uint64_t h = window_hash(s), step = (h >> 32) | 1;
-    for (int k = 0; k < SEEN_WINDOW_HASHES; k++, h += step)
-        if (!(l->seen_windows[(h % SEEN_WINDOW_BITS) / 64] & (1ULL << (h % 64))))
-            return 0;
-    return 1;
+    uint64_t h = window_hash(s), bits = window_bits(h);
+    return (l->seen_windows[h % (SEEN_WINDOW_BITS / 64)] & bits) == bits;
 }
 
 /* Copy len bytes into the pool, NUL-terminated; its offset in *at. */
@@ -610,7 +619,7 @@ typedef struct {
     filler *table;  /* FILLER_SLOTS slots */
     uint32_t *used; /* the slots in use */
     size_t used_count;
-    uint32_t context; /* the context being searched, + 1 */
+    uint32_t context; /* the context being searched, + 1 (0: none) */
     uint32_t (*items)[2];
     size_t count;
     int failed;
@@ -618,7 +627,7 @@ typedef struct {
 
 typedef struct {
     errata_learner *l;
-    const misfit_context *ctx;
+    const misfit_context *ctx; /* NULL: fillers from anywhere */
     uint32_t form[2];
     uint32_t first; /* of the filler being completed */
     filler_pool *pool;
@@ -636,7 +645,7 @@ static void pool_add_filler(filler_pool *pool, uint32_t a, uint32_t b)
         *f = (filler){{a, b}, 0, 0, 0};
         pool->used[pool->used_count++] = (uint32_t)i;
     }
-    if (f->last_context != pool->context) {
+    if (pool->context && f->last_context != pool->context) {
         f->last_context = pool->context;
         f->proposals++;
     }
@@ -657,6 +666,8 @@ static int by_rank(const void *pa, const void *pb)
 }
 
 static int fits_context(const errata_cm *cm, const misfit_context *ctx, const uint32_t y[2]);
+static int filler_seen_in_batch(const errata_learner *l, const misfit_context *ctx,
+                                const uint32_t *filler);
 
 /* Keep the MAX_CANDIDATES best fillers of w in items and empty the table
    for the next word.  Best: filling more of w's contexts on both sides
@@ -678,9 +689,11 @@ static void pool_rank(const errata_learner *l, const word_stats *w, filler_pool 
         *f = pool->table[pool->used[i]];
         pool->table[pool->used[i]].sym[0] = 0;
         uint32_t fitted = 0;
+        int alike = shares_character(form, f->sym);
         for (size_t k = 0; k < w->context_count; k++)
-            fitted += fits_context(l->cm, &w->contexts[k], f->sym);
-        f->rank = (uint64_t)fitted << 40 | (uint64_t)shares_character(form, f->sym) << 32 |
+            fitted += fits_context(l->cm, &w->contexts[k], f->sym) ||
+                      (alike && filler_seen_in_batch(l, &w->contexts[k], f->sym));
+        f->rank = (uint64_t)fitted << 40 | (uint64_t)alike << 32 |
                   f->proposals;
     }
     qsort(ranked, pool->used_count, sizeof *ranked, by_rank);
@@ -741,7 +754,7 @@ static void consider_filler(filler_search *f, uint32_t a, uint32_t b)
 {
     if (!is_char(a) || !is_char(b) || (a == f->form[0] && b == f->form[1]))
         return;
-    if (filler_word(f->l, a, b) && fits_right(f->l->cm, a, b, f->ctx->right))
+    if (filler_word(f->l, a, b) && (!f->ctx || fits_right(f->l->cm, a, b, f->ctx->right)))
         pool_add_filler(f->pool, a, b);
 }
 
@@ -766,6 +779,22 @@ static void visit_first(uint32_t symbol, uint64_t count, void *ctx)
     prefix[n++] = symbol;
     f->first = symbol;
     errata_cm_continuations(f->l->cm, prefix, n, visit_second, f);
+    /* Swap tables pair near-synonyms, which often share a character: a
+       word that ends with one of the form's characters needs only its
+       first character seen here. */
+    consider_filler(f, symbol, f->form[0]);
+    consider_filler(f, symbol, f->form[1]);
+}
+
+/* Add to pool the words that start with one of the form's characters (a
+   near-synonym often does), wherever they fit. */
+static void collect_sharing_fillers(errata_learner *l, const uint32_t form[2], filler_pool *pool)
+{
+    filler_search f = {l, NULL, {form[0], form[1]}, 0, pool};
+    for (size_t k = 0; k < 2; k++) {
+        f.first = form[k];
+        errata_cm_continuations(l->cm, &form[k], 1, visit_second, &f);
+    }
 }
 
 /* Add to pool the words seen in clean text after the (up to two) symbols
@@ -875,7 +904,9 @@ static void count_docs(const word_stats *w, uint32_t mask, size_t *docs, size_t 
    occurrences, while a word that is merely unusual there is used the same
    way throughout); then how many replacements the models expect, whether
    the trigram model agrees, how much X is over-represented against Y, and
-   how Y compares with the best other filler of X's contexts;
+   how Y compares with the best other filler of X's contexts, and whether
+   X and Y share a character (the near-synonyms of swap tables often do:
+   状况/情况, 设备/设施, 依照/按照);
    all that only as far as the documents show known swap damage.  A clean
    batch has none, so it yields nothing confident. */
 static double pair_confidence(const errata_learned_pair *p)
@@ -890,7 +921,8 @@ static double pair_confidence(const errata_learned_pair *p)
     double damaged = p->supported_documents
                          ? (double)p->marked_documents / (double)p->supported_documents
                          : 0;
-    return damaged * survived * support * agree * inflated * sqrt(p->dominance);
+    double alike = p->shares_character ? 1 : UNLIKE_FACTOR;
+    return damaged * survived * support * agree * inflated * alike * sqrt(p->dominance);
 }
 
 /* Whether a context side makes a safe rule: clean text has the original
@@ -1027,6 +1059,8 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
                                                                     (uint32_t)w->key},
                                            c->filler);
     p->mean_gain = c->gain_sum / (double)c->contexts;
+    p->shares_character = shares_character(
+        (const uint32_t[]){(uint32_t)(w->key >> 32), (uint32_t)w->key}, c->filler);
     count_docs(w, c->context_mask, &p->supported_documents, &p->marked_documents);
     const word_stats *y = find_word(l, word_key(c->filler[0], c->filler[1]));
     p->original_occurrences = y ? y->occurrences : 0;
@@ -1074,15 +1108,25 @@ static int filler_seen_in_batch(const errata_learner *l, const misfit_context *c
                                       (ctx->right.n == 2 && window_seen(l, after)));
 }
 
-/* Score the fillers of the pool in one misfit context: each one seen
-   there with both neighbours is scored by both models together, and gets
-   its share of the probability shared by them and the form.  A filler that
+/* One filler in one context: its gain over the form (log10, both models;
+   -HUGE_VAL when it cannot stand there), whether the trigram model prefers
+   it, and whether the batch has it there. */
+typedef struct {
+    double gain;
+    int lm_agrees, survived;
+} filler_score;
+
+/* Score the fillers of the pool in one misfit context: each one that may
+   fill it is scored by both models together (where only the batch has it
+   there, the character model's part counts no lower than zero: clean
+   formal text does not know every phrase of a work report), and gets its
+   share of the probability shared by them and the form.  A filler that
    beats the form by MIN_GAIN counts for its pair here when it takes at
    least MIN_SHARE, or when the batch itself has it between the same
    neighbours; the pair's expected replacements add up the shares (a whole
    one where the batch has the filler). */
 static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
-                         const filler_pool *pool, candidate *cands, double *scores)
+                         const filler_pool *pool, candidate *cands, filler_score *scores)
 {
     const misfit_context *ctx = &w->contexts[k];
     uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
@@ -1093,33 +1137,35 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
     double total = 1; /* sum of 10^(score - form_score), the form included */
     for (size_t i = 0; i < pool->count; i++) {
         const uint32_t *y = pool->items[i];
-        scores[2 * i] = -HUGE_VAL;
-        if (!fits_context(l->cm, ctx, y))
+        filler_score *sc = &scores[i];
+        *sc = (filler_score){-HUGE_VAL, 0, filler_seen_in_batch(l, ctx, y)};
+        int fits = fits_context(l->cm, ctx, y);
+        if (!fits && !sc->survived)
             continue;
-        /* The trigram model only for fillers the character model prefers. */
+        /* The trigram model only for fillers the character model prefers
+           (or that the batch has here). */
         double cm_gain = window_score(l, ctx->left, y[0], y[1], ctx->right) - form_cm;
-        if (cm_gain <= 0)
+        if (fits && cm_gain <= 0)
             continue;
         text[put_symbols(l->cm, y, 2, text)] = '\0';
-        scores[2 * i + 1] = snippet_score(l, ctx, text);
-        scores[2 * i] = cm_gain + scores[2 * i + 1] - form_lm;
-        total += pow(10, fmin(scores[2 * i], 30));
+        double lm_gain = snippet_score(l, ctx, text) - form_lm;
+        sc->gain = (fits ? cm_gain : fmax(cm_gain, 0)) + lm_gain;
+        sc->lm_agrees = lm_gain > 0;
+        total += pow(10, fmin(sc->gain, 30));
     }
     for (size_t i = 0; i < pool->count; i++) {
-        double gain = scores[2 * i], share = pow(10, fmin(gain, 30)) / total;
-        if (gain < MIN_GAIN)
-            continue;
-        int survived = filler_seen_in_batch(l, ctx, pool->items[i]);
-        if (!survived && share < MIN_SHARE)
+        const filler_score *sc = &scores[i];
+        double share = pow(10, fmin(sc->gain, 30)) / total;
+        if (sc->gain < MIN_GAIN || (!sc->survived && share < MIN_SHARE))
             continue;
         candidate *c = &cands[i];
         c->context_mask |= k < 32 ? 1u << k : 0;
         c->occurrences += ctx->count;
-        c->expected += (survived ? 1 : share) * ctx->count;
+        c->expected += (sc->survived ? 1 : share) * ctx->count;
         c->contexts++;
-        c->gain_sum += gain;
-        c->lm_agree += scores[2 * i + 1] > form_lm;
-        c->survived += survived;
+        c->gain_sum += sc->gain;
+        c->lm_agree += sc->lm_agrees;
+        c->survived += sc->survived;
     }
     return ERRATA_OK;
 }
@@ -1143,12 +1189,14 @@ static int learn_word(errata_learner *l, const word_stats *w)
             pool.context = (uint32_t)k + 1;
             collect_fillers(l, &w->contexts[k], a, b, &pool);
         }
+    pool.context = 0;
+    collect_sharing_fillers(l, (const uint32_t[]){a, b}, &pool);
     pool_rank(l, w, &pool);
     candidate *cands = calloc(pool.count + 1, sizeof *cands);
     char *corrupted = symbols_text(l->cm, (const uint32_t[]){a, b}, 2);
     int rc = pool.failed || !cands || !corrupted ? errata_fail(ERRATA_ENOMEM, "out of memory")
                                                  : ERRATA_OK;
-    double *scores = malloc((2 * pool.count + 1) * sizeof *scores);
+    filler_score *scores = malloc((pool.count + 1) * sizeof *scores);
     if (!scores && !rc)
         rc = errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t k = 0; k < w->context_count && !rc; k++)
