@@ -239,7 +239,8 @@ typedef struct {
     double expected;                  /* of those, how many Y stood in, by the models */
     double dominance;                 /* 0..1: Y's expected replacements against
                                          those of the best word filling X's contexts */
-    size_t supported_documents;       /* documents holding them (counted up to 256) */
+    size_t supported_documents;       /* documents holding them (near-copies of one
+                                         text counted once; up to 256 per word) */
     size_t marked_documents;          /* of those, documents with known swap damage */
     size_t contexts;                  /* distinct contexts of the supported occurrences */
     size_t lm_agreeing;               /* of those, where the trigram model prefers Y too */

@@ -38,6 +38,10 @@
    the memory of a big batch; the counts of documents a pair reports stop
    there. */
 #define MAX_WORD_DOCS 256
+/* Near-copies of one text (see assign_source). */
+#define SKETCH_SIZE 16
+#define SHINGLE 6
+#define SKETCH_MATCH 4
 #define MAX_KEEP_EXAMPLES 6
 /* A word must be this frequent in the clean text to be tracked: the swap
    tools replace words by other real words. */
@@ -99,6 +103,7 @@ typedef struct {
 /* A document where a word was a misfit, and in which of its contexts. */
 typedef struct {
     uint32_t doc;
+    uint32_t source; /* the first document of its text (see assign_source) */
     uint32_t context_mask;
     uint8_t marked;
 } misfit_doc;
@@ -136,6 +141,12 @@ struct errata_learner {
     char *pool;
     size_t pool_len, pool_cap;
     uint32_t doc_count;
+    /* Near-copies (see assign_source): sketch hashes and the source of
+       the document each came from first; the current document's source. */
+    uint64_t *sketch_keys;
+    uint32_t *sketch_sources;
+    size_t sketch_cap, sketch_used;
+    uint32_t source;
     errata_scratch *scratch;
     /* The fillers of the word being finished (see filler_pool). */
     filler *filler_table;
@@ -317,6 +328,8 @@ void errata_learner_free(errata_learner *l)
     free(l->filler_table);
     free(l->filler_used);
     free(l->filler_words);
+    free(l->sketch_keys);
+    free(l->sketch_sources);
     errata_cm_memo_free(l->memo);
     errata_scratch_free(l->scratch);
     free(l);
@@ -418,7 +431,8 @@ static int keep_snippet(errata_learner *l, const char *text, const symbol_text *
     return pool_add(l, text + st->at[from], st->at[to] - st->at[from], snippet);
 }
 
-static int note_misfit_doc(word_stats *w, uint32_t doc, int marked, size_t context)
+static int note_misfit_doc(word_stats *w, uint32_t doc, uint32_t source, int marked,
+                           size_t context)
 {
     if (!w->doc_count || w->docs[w->doc_count - 1].doc != doc) {
         if (w->doc_count == MAX_WORD_DOCS)
@@ -427,7 +441,7 @@ static int note_misfit_doc(word_stats *w, uint32_t doc, int marked, size_t conte
         if (errata_grow((void **)&w->docs, &cap, (size_t)w->doc_count + 1, sizeof *w->docs))
             return errata_fail(ERRATA_ENOMEM, "out of memory");
         w->doc_cap = (uint32_t)cap;
-        w->docs[w->doc_count++] = (misfit_doc){doc, 0, (uint8_t)marked};
+        w->docs[w->doc_count++] = (misfit_doc){doc, source, 0, (uint8_t)marked};
     }
     if (context < 32)
         w->docs[w->doc_count - 1].context_mask |= 1u << context;
@@ -455,7 +469,7 @@ static int note_misfit(errata_learner *l, word_stats *w, const char *text, const
     }
     if (c < w->context_count)
         w->contexts[c].count++;
-    return note_misfit_doc(w, l->doc_count, marked, c);
+    return note_misfit_doc(w, l->doc_count, l->source, marked, c);
 }
 
 static int note_legitimate(errata_learner *l, word_stats *w, const char *text,
@@ -555,6 +569,115 @@ static int repair(errata_learner *l, const char *text, size_t len, char **fixed,
     return rc;
 }
 
+/* ------------------------------------------------------------ near-copies */
+
+/* The same text uploaded again with other damage (or none) is one piece of
+   evidence, not several: documents are grouped by their text.  A
+   document's sketch is the SKETCH_SIZE smallest hashes of its runs of
+   SHINGLE Han characters; one that shares SKETCH_MATCH of them with
+   earlier documents of one source is a copy of that text, otherwise it
+   starts a source of its own.  Swaps change a few characters in a hundred,
+   so most runs of six survive; two different texts share hardly any of
+   their smallest hashes. */
+static size_t sketch(const symbol_text *st, uint64_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + SHINGLE <= st->count; i++) {
+        uint64_t h = 0x9e3779b97f4a7c15ULL;
+        size_t k = 0;
+        while (k < SHINGLE && is_char(st->sym[i + k]))
+            h = (h ^ st->sym[i + k++]) * 0xff51afd7ed558ccdULL;
+        if (k < SHINGLE)
+            continue;
+        h ^= h >> 31;
+        /* Insert into the sorted out[0..n), keeping the smallest and no
+           duplicates. */
+        size_t at = n;
+        while (at > 0 && out[at - 1] > h)
+            at--;
+        if ((at > 0 && out[at - 1] == h) || at == SKETCH_SIZE)
+            continue;
+        if (n < SKETCH_SIZE)
+            n++;
+        memmove(out + at + 1, out + at, (n - 1 - at) * sizeof *out);
+        out[at] = h;
+    }
+    return n;
+}
+
+static size_t sketch_slot(const errata_learner *l, uint64_t key)
+{
+    size_t i = hash_key(key) & (l->sketch_cap - 1);
+    while (l->sketch_keys[i] && l->sketch_keys[i] != key)
+        i = (i + 1) & (l->sketch_cap - 1);
+    return i;
+}
+
+static int grow_sketches(errata_learner *l)
+{
+    errata_learner old = *l;
+    l->sketch_cap = old.sketch_cap ? old.sketch_cap * 2 : 1024;
+    l->sketch_keys = calloc(l->sketch_cap, sizeof *l->sketch_keys);
+    l->sketch_sources = malloc(l->sketch_cap * sizeof *l->sketch_sources);
+    if (!l->sketch_keys || !l->sketch_sources) {
+        free(l->sketch_keys);
+        free(l->sketch_sources);
+        l->sketch_keys = old.sketch_keys;
+        l->sketch_sources = old.sketch_sources;
+        l->sketch_cap = old.sketch_cap;
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < old.sketch_cap; i++)
+        if (old.sketch_keys[i]) {
+            size_t j = sketch_slot(l, old.sketch_keys[i]);
+            l->sketch_keys[j] = old.sketch_keys[i];
+            l->sketch_sources[j] = old.sketch_sources[i];
+        }
+    free(old.sketch_keys);
+    free(old.sketch_sources);
+    return ERRATA_OK;
+}
+
+/* Set l->source for the document being added (number l->doc_count). */
+static int assign_source(errata_learner *l, const symbol_text *st)
+{
+    uint64_t keys[SKETCH_SIZE];
+    size_t n = sketch(st, keys);
+    uint32_t sources[SKETCH_SIZE], votes[SKETCH_SIZE];
+    size_t distinct = 0;
+    for (size_t i = 0; i < n && l->sketch_cap; i++) {
+        size_t slot = sketch_slot(l, keys[i] | 1);
+        if (!l->sketch_keys[slot])
+            continue;
+        size_t j = 0;
+        while (j < distinct && sources[j] != l->sketch_sources[slot])
+            j++;
+        if (j == distinct) {
+            sources[distinct] = l->sketch_sources[slot];
+            votes[distinct++] = 0;
+        }
+        votes[j]++;
+    }
+    l->source = l->doc_count;
+    uint32_t best = 0;
+    for (size_t j = 0; j < distinct; j++)
+        if (votes[j] >= SKETCH_MATCH && votes[j] > best) {
+            best = votes[j];
+            l->source = sources[j];
+        }
+    for (size_t i = 0; i < n; i++) {
+        if ((l->sketch_used + 1) * 2 > l->sketch_cap && grow_sketches(l))
+            return ERRATA_ENOMEM;
+        size_t slot = sketch_slot(l, keys[i] | 1); /* | 1: never the empty key 0 */
+        if (!l->sketch_keys[slot]) {
+            l->sketch_keys[slot] = keys[i] | 1;
+            l->sketch_sources[slot] = l->source;
+            l->sketch_used++;
+        }
+    }
+    return ERRATA_OK;
+}
+
 int errata_learner_add(errata_learner *l, const char *text, size_t len)
 {
     if (!l || (!text && len))
@@ -567,6 +690,8 @@ int errata_learner_add(errata_learner *l, const char *text, size_t len)
     symbol_text st = {0};
     if (!rc)
         rc = to_symbols(l->cm, fixed, fixed_len, &st);
+    if (!rc)
+        rc = assign_source(l, &st);
     if (!rc)
         rc = scan(l, fixed, &st, markers > 0);
     free(st.sym);
@@ -887,15 +1012,26 @@ static int known_pair(const errata_engine *engine, const char *corrupted, const 
 }
 
 /* The documents (and marked documents) among w's misfit documents that
-   hold one of the contexts of mask. */
+   hold one of the contexts of mask, near-copies of one text counted once
+   (marked when one of them is). */
 static void count_docs(const word_stats *w, uint32_t mask, size_t *docs, size_t *marked)
 {
     *docs = *marked = 0;
-    for (size_t i = 0; i < w->doc_count; i++)
-        if (w->docs[i].context_mask & mask) {
-            (*docs)++;
-            *marked += w->docs[i].marked;
+    for (size_t i = 0; i < w->doc_count; i++) {
+        if (!(w->docs[i].context_mask & mask))
+            continue;
+        int first = 1, any_marked = w->docs[i].marked;
+        for (size_t j = 0; j < w->doc_count && first; j++) {
+            if (!(w->docs[j].context_mask & mask) || w->docs[j].source != w->docs[i].source)
+                continue;
+            first = j >= i;
+            any_marked |= w->docs[j].marked;
         }
+        if (first) {
+            (*docs)++;
+            *marked += any_marked;
+        }
+    }
 }
 
 /* The confidence of a pair, from its evidence (each factor in 0..1):

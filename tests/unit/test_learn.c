@@ -192,6 +192,36 @@ static void options_leave_out_weak_pairs(void **state)
     errata_engine_free(engine);
 }
 
+/* A text uploaded again with other damage is no new evidence: the four
+   damaged documents, each added once more with 基础 left alone (so
+   without known damage), support the pair in four documents, not eight,
+   all four marked as damaged. */
+static void near_copies_count_once(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t copy = 0; copy < 2; copy++)
+        for (size_t i = 0; i < DAMAGED_DOCUMENTS; i++) {
+            char *text = read_document(i);
+            replace_all(text, "发展", "开展");
+            if (copy == 0)
+                replace_all(text, "基础", "根底");
+            assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+            free(text);
+        }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    const errata_learned_pair *p = errata_learner_pair(learner, 0);
+    assert_non_null(p);
+    assert_string_equal(p->corrupted, "开展");
+    assert_string_equal(p->original, "发展");
+    assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
+    assert_int_equal(p->marked_documents, DAMAGED_DOCUMENTS);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -219,6 +249,7 @@ int main(void)
         cmocka_unit_test(without_known_damage_nothing_is_confident),
         cmocka_unit_test(known_pairs_are_not_proposed),
         cmocka_unit_test(options_leave_out_weak_pairs),
+        cmocka_unit_test(near_copies_count_once),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
