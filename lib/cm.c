@@ -519,10 +519,13 @@ void errata_cm_memo_free(errata_cm_memo *memo)
    with the last one: ending[k] of its last k symbols (k = 1..ORDER-1; zero
    beyond the history or where a shorter one is unseen). */
 typedef struct {
-    uint32_t history[ERRATA_CM_ORDER - 1];
-    size_t n;
+    uint64_t history; /* its symbols, CM_SYMBOL_BITS each, the last one lowest */
+    size_t n;         /* how many */
     gram_info ending[ERRATA_CM_ORDER];
 } score_state;
+
+#define SYMBOL_MASK ((1u << CM_SYMBOL_BITS) - 1)
+#define HISTORY_MASK (((uint64_t)1 << (CM_SYMBOL_BITS * (ERRATA_CM_ORDER - 1))) - 1)
 
 /* log10 P(s | history) by Witten-Bell interpolation: from the unigram
    (add-one) up through each longer history seen in training, mixing its
@@ -537,7 +540,7 @@ static double interpolated_log_prob(const errata_cm *cm, score_state *st, uint32
         const gram_info *h = &st->ending[k];
         if (h->count == 0 || h->types == 0)
             break; /* unseen, or every continuation pruned: so is every longer history */
-        gram_info g = extend(cm, k, h, st->history[st->n - 1], s);
+        gram_info g = extend(cm, k, h, (uint32_t)st->history & SYMBOL_MASK, s);
         if (k + 1 < ERRATA_CM_ORDER)
             here[k + 1] = g;
         p = ((double)g.count + (double)h->types * p) / ((double)h->count + (double)h->types);
@@ -550,10 +553,7 @@ static double interpolated_log_prob(const errata_cm *cm, score_state *st, uint32
    each), the history's length, and a low bit set so that no key is 0. */
 static uint64_t step_key(const score_state *st, uint32_t s)
 {
-    uint64_t key = (uint64_t)s;
-    for (size_t k = 0; k < st->n; k++)
-        key = key << CM_SYMBOL_BITS | st->history[k];
-    return key << 3 | (uint64_t)st->n << 1 | 1;
+    return (st->history << CM_SYMBOL_BITS | s) << 3 | (uint64_t)st->n << 1 | 1;
 }
 
 /* interpolated_log_prob(), through the memo when there is one: the same
@@ -588,7 +588,7 @@ static size_t history_start(const errata_cm *cm, const char *text, size_t from)
             prev--;
         while (prev > 0 && ((unsigned char)text[prev] & 0xC0) == 0x80);
         size_t at = prev;
-        uint32_t s = errata_cm_symbol(cm, errata_utf8_next(text, pos, &at));
+        uint32_t s = errata_cm_symbol(cm, errata_utf8_next_fast(text, pos, &at));
         if (!(s == ERRATA_CM_BOUNDARY && after == ERRATA_CM_BOUNDARY) &&
             ++symbols > ERRATA_CM_ORDER - 1)
             break;
@@ -602,7 +602,7 @@ static double score_symbols(const errata_cm *cm, errata_cm_memo *memo, const cha
                             size_t len, size_t from, size_t to)
 {
     double logp = 0;
-    score_state st = {{0}, 0, {{0, 0, 0}}};
+    score_state st = {0, 0, {{0, 0, 0}}};
     size_t pos = history_start(cm, text, from), count = 0, after_to = 0;
     uint32_t previous = UINT32_MAX;
     while (pos < len) {
@@ -620,12 +620,13 @@ static double score_symbols(const errata_cm *cm, errata_cm_memo *memo, const cha
                 logp += p;
         }
         if (s == ERRATA_CM_BOUNDARY) { /* the history starts afresh with it */
-            st.n = 0;
+            st.history = ERRATA_CM_BOUNDARY;
+            st.n = 1;
             memset(st.ending + 2, 0, (ERRATA_CM_ORDER - 2) * sizeof *st.ending);
-        } else if (st.n == ERRATA_CM_ORDER - 1) {
-            memmove(st.history, st.history + 1, (--st.n) * sizeof *st.history);
+        } else {
+            st.history = (st.history << CM_SYMBOL_BITS | s) & HISTORY_MASK;
+            st.n += st.n < ERRATA_CM_ORDER - 1;
         }
-        st.history[st.n++] = s;
         previous = s;
         count++;
     }
