@@ -24,7 +24,7 @@
 #include "lm.h"
 
 #define HEADER_SIZE 356    /* 64 + 24 x 12 sections + 4: lib/lm.c's HDR_SIZE */
-#define CM_HEADER_SIZE 188 /* 56 + 16 x 8 sections + 4: lib/cm.c's HDR_SIZE */
+#define CM_HEADER_SIZE 172 /* 56 + 16 x 7 sections + 4: lib/cm.c's HDR_SIZE */
 #define MAX_TOKENS 64
 
 static const char *const texts[] = {
