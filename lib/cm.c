@@ -454,11 +454,20 @@ size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size
     gram_info h = lookup(cm, prefix, n);
     if (h.count == 0)
         return 0;
-    size_t from, to;
+    size_t from, to, i;
     extension_range(cm, n, &h, &from, &to);
-    for (size_t i = from; visit && i < to; i++)
-        visit(symbol_at(cm, n + 1, i), entry_info(cm, n + 1, i).count, ctx);
-    return to - from;
+    /* A corrupted model's range is cut where its symbols stop rising, so
+       that the order promised holds whatever the file says. */
+    uint32_t previous = 0;
+    for (i = from; i < to; i++) {
+        uint32_t symbol = symbol_at(cm, n + 1, i);
+        if (i > from && symbol <= previous)
+            break;
+        if (visit)
+            visit(symbol, entry_info(cm, n + 1, i).count, ctx);
+        previous = symbol;
+    }
+    return i - from;
 }
 
 /* ------------------------------------------------------------ scoring */

@@ -49,7 +49,8 @@ uint64_t errata_cm_count_text(const errata_cm *cm, const char *text, size_t len)
 
 /* The n-grams that extend prefix[0..n) by one symbol (n < ERRATA_CM_ORDER):
    calls visit(symbol, count, ctx) for each, in symbol order, and returns
-   how many there are (visit may be NULL to count them only). */
+   how many there are (visit may be NULL to count them only).  Of a
+   corrupted model, those up to where the symbols stop rising. */
 size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size_t n,
                                void (*visit)(uint32_t symbol, uint64_t count, void *ctx),
                                void *ctx);
