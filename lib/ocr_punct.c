@@ -480,6 +480,63 @@ static int fix_percent(ocr_doc *d, size_t from, size_t to)
     return ERRATA_OK;
 }
 
+/* The decimals of the percentage whose % is at i: -1 when no number stands
+   right before it. */
+static int percentage_decimals(const ocr_doc *d, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && is_digit(cp_at(d, k - 1)))
+        k--;
+    if (k == i)
+        return -1;
+    if (k < 2 || cp_at(d, k - 1) != '.' || !is_digit(cp_at(d, k - 2)))
+        return 0;
+    return (int)(i - k);
+}
+
+/* Whether the document writes its percentages with one decimal: some with
+   exactly one, none with two other than those ending in 9% (which may be a
+   % read as 9%). */
+static int document_uses_one_decimal(const ocr_doc *d)
+{
+    int one = 0;
+    for (size_t i = 0; i < d->count; i++) {
+        if (d->chars[i].cp != '%')
+            continue;
+        int decimals = percentage_decimals(d, i);
+        if (decimals == 1)
+            one = 1;
+        else if (decimals >= 2 && !(decimals == 2 && cp_at(d, i - 1) == '9'))
+            return 0;
+    }
+    return one;
+}
+
+/* A percentage whose % was read as 9% (普及率提高到969%, 增长8.19%): a rate
+   above 200% ending in 9 whose value without the 9 is at most 100 (a true
+   rate may well be 109%, seldom 969%), or a second decimal 9 in a document
+   that writes one decimal elsewhere.  The number is from..to, the % at to. */
+static int fix_percent_nine(ocr_doc *d, size_t from, size_t to)
+{
+    size_t decimals, digits = number_shape(d, from, to - 1, &decimals);
+    if (to - from < 3 || cp_at(d, to - 1) != '9' || cp_at(d, to - 2) == '.' ||
+        !word_before(d, from, rate_words, sizeof rate_words / sizeof *rate_words, RATE_REACH))
+        return ERRATA_OK;
+    if (decimals == 0 && digits >= 2) {
+        unsigned value = 0;
+        for (size_t k = from; k < to - 1 && value <= 100; k++)
+            value = value * 10 + (d->chars[k].cp - '0');
+        if (value >= 20 && value <= 100)
+            return add_edit(d, to - 1, to, "", "ocr/percent", ERRATA_KIND_NUMBER, SURE,
+                            "OCR read % after a rate as 9% (no rate above 200% ends in 9%)");
+    }
+    if (decimals == 1 && digits >= 1 && digits <= 2 && document_uses_one_decimal(d))
+        return add_edit(d, to - 1, to, "", "ocr/percent", ERRATA_KIND_NUMBER, FAIRLY_SURE,
+                        "OCR read % after a rate as 9%: the document's percentages have one "
+                        "decimal");
+    return ERRATA_OK;
+}
+
 /* The number starting at *i (digits with at most one '.'), judged as a
    percentage; *i moves to its last character. */
 static int fix_number(ocr_doc *d, size_t *i)
@@ -492,7 +549,9 @@ static int fix_number(ocr_doc *d, size_t *i)
         end++;
     }
     uint32_t before = cp_before(d, *i);
-    int rc = is_latin(before) || before == '.' || before == '/' ? ERRATA_OK : fix_percent(d, *i, end);
+    int rc = ERRATA_OK;
+    if (!is_latin(before) && before != '.' && before != '/')
+        rc = cp_at(d, end) == '%' ? fix_percent_nine(d, *i, end) : fix_percent(d, *i, end);
     *i = end - 1;
     return rc;
 }

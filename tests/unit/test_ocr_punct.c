@@ -122,6 +122,17 @@ static void test_repairs_percentages(void **state)
     assert_line_fix("预约率要达到7096以上", "预约率要达到70%以上");
     assert_line_fix("同比增长5.89; 农村", "同比增长5.8%；农村");
     assert_line_fix("参与率不低于809，", "参与率不低于80%，");
+    /* % read as 9% */
+    assert_line_fix("普及率提高到969%。", "普及率提高到96%。");
+    assert_line_fix("参保率达到1009%。", "参保率达到100%。");
+    assert_line_fix("增长7.5%，合格率为93.19%。", "增长7.5%，合格率为93.1%。");
+    assert_line_fix("增长7.5%，合格率为93.19%，优秀率22.49%。", "增长7.5%，合格率为93.1%，优秀率22.4%。");
+    assert_line_stays("完成率为109%。");               /* a rate may be above 100% */
+    assert_line_stays("完成率为199%。");
+    assert_line_stays("合格率为99%。");
+    assert_line_stays("共有969%。");                   /* no rate before it */
+    assert_line_stays("合格率为93.19%。");             /* no one-decimal percentage beside it */
+    assert_line_stays("增长7.55%，合格率为93.19%。"); /* the document writes two decimals */
 }
 
 static void test_repairs_chinese_zero(void **state)
