@@ -241,6 +241,101 @@ static int chinese_number_before(const ocr_doc *d, size_t i)
 
 /* ------------------------------------------------------------ marks */
 
+/* Where the clause that ends just before i starts: after the last mark
+   (line breaks are where the page ended, not the clause). */
+static size_t clause_start(const ocr_doc *d, size_t i)
+{
+    while (i > 0 && (errata_is_han(cp_before(d, i)) || is_digit(cp_before(d, i)) ||
+                     cp_before(d, i) == '\n' || is_blank(cp_before(d, i))))
+        i--;
+    return i;
+}
+
+/* The Han characters of [from, to), blanks and line breaks left out, into
+   out (at most size - 1 bytes): "" when it does not fit. */
+static void clause_text(const ocr_doc *d, size_t from, size_t to, char *out, size_t size)
+{
+    size_t n = 0;
+    for (size_t k = from; k < to; k++) {
+        uint32_t c = d->chars[k].cp;
+        if (c == '\n' || is_blank(c))
+            continue;
+        if (n + 5 > size) {
+            n = 0;
+            break;
+        }
+        n += errata_utf8_encode(c, out + n);
+    }
+    out[n] = '\0';
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && memcmp(s + n - m, tail, m) == 0;
+}
+
+/* A clause that is a month of a schedule: 二月, 十二月, 3月. */
+static int is_month(const char *clause)
+{
+    size_t pos = 0, n = strlen(clause), count = 0;
+    uint32_t c = 0;
+    while (pos < n) {
+        c = errata_utf8_next(clause, n, &pos);
+        count++;
+        if (pos < n && !is_digit(c) && !in_set(c, "一二三四五六七八九十"))
+            return 0;
+    }
+    return count >= 2 && count <= 3 && c == 0x6708 /* 月 */;
+}
+
+/* Whether the document has a full stop before character i. */
+static int sentence_before(const ocr_doc *d, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (d->chars[k].cp == 0x3002 /* 。 */)
+            return 1;
+    return 0;
+}
+
+/* Whether an ASCII ';' ending the clause [from, i) stands for a colon that
+   OCR read as a semicolon: after a label (时间, 联系人, 以下内容), a month of a
+   schedule (二月), or the addressees before the first sentence of a notice
+   (机关各科室, 各车间、各部门). */
+static int semicolon_reads_colon(const ocr_doc *d, size_t i)
+{
+    static const char *const labels[] = {"时间", "日期", "地点", "地址", "电话", "邮箱",
+                                         "传真", "联系人", "主讲人", "主持人", "记录人",
+                                         "参加人员", "主题"};
+    static const char *const introductions[] = {"如下", "以下内容", "以下几点",
+                                                "以下几个方面"};
+    static const char *const addressees[] = {"科室", "部门", "单位", "处室", "车间", "村",
+                                             "社区", "学校", "班组"};
+    char clause[4 * 32 + 1], line[4 * 32 + 1];
+    size_t from = clause_start(d, i), line_from = i;
+    while (line_from > from && cp_before(d, line_from) != '\n')
+        line_from--;
+    clause_text(d, from, i, clause, sizeof clause);
+    /* the part on the label's own line: a heading may stand above it */
+    clause_text(d, line_from, i, line, sizeof line);
+    if (!clause[0])
+        return 0;
+    if (is_month(clause) || is_month(line))
+        return 1;
+    for (size_t k = 0; k < sizeof labels / sizeof *labels; k++)
+        if (strcmp(clause, labels[k]) == 0 || strcmp(line, labels[k]) == 0)
+            return 1;
+    for (size_t k = 0; k < sizeof introductions / sizeof *introductions; k++)
+        if (ends_with(clause, introductions[k]))
+            return 1;
+    if (sentence_before(d, i) || !strstr(clause, "各"))
+        return 0;
+    for (size_t k = 0; k < sizeof addressees / sizeof *addressees; k++)
+        if (ends_with(clause, addressees[k]))
+            return 1;
+    return 0;
+}
+
 static int fix_mark(ocr_doc *d, size_t i)
 {
     static const struct {
@@ -268,6 +363,9 @@ static int fix_mark(ocr_doc *d, size_t i)
     if (!fits)
         return ERRATA_OK;
     size_t end = after == '\n' || after == 0 ? i + 1 : q;
+    if (marks[m].ascii == ';' && han_before && semicolon_reads_colon(d, p))
+        return add_edit(d, i, end, "：", "ocr/semicolon-colon", ERRATA_KIND_PUNCTUATION,
+                        FAIRLY_SURE, "OCR read a full-width colon after a label as ';'");
     return add_edit(d, i, end, marks[m].full_width, marks[m].rule, ERRATA_KIND_PUNCTUATION, SURE,
                     "OCR read a full-width mark in Chinese text as ASCII");
 }

@@ -92,6 +92,28 @@ static void test_repairs_marks(void **state)
     assert_line_fix("（见附表);下同", "（见附表）；下同");
 }
 
+/* A colon read as ';' after a label, a month of a schedule, or the
+   addressees at the head of a notice; a semicolon ending a clause stays. */
+static void test_repairs_colons_read_as_semicolons(void **state)
+{
+    (void)state;
+    assert_line_fix("讲座安排。时间; 10月16日", "讲座安排。时间：10月16日");
+    assert_line_fix("报告厅; 主讲人; 王老师", "报告厅；主讲人：王老师");
+    assert_line_fix("重点检查以下内容; 电气线路", "重点检查以下内容：电气线路");
+    assert_line_fix("四、月份安排\n二月; 制定计划", "四、月份安排\n二月：制定计划");
+    assert_line_fix("召开家长会。十二月;组织复习", "召开家长会。十二月：组织复习");
+    assert_line_stays("按时足额交纳党费；四是能否");
+    assert_line_fix("延长工作时间; 提高效率", "延长工作时间；提高效率"); /* not a label alone */
+    assert_line_fix("协调各部门; 做好工作", "协调各部门；做好工作");     /* after the first sentence */
+    const char *notice = "关于开展冬季安全检查的通知\n各车间、各部门;\n" OCR_PAGE OCR_PAGE;
+    const char *expected = "关于开展冬季安全检查的通知\n各车间、各部门：\n" OCR_PAGE OCR_PAGE;
+    size_t edits;
+    char *out = fixed_by_pass(notice, NULL, &edits);
+    assert_string_equal(out, expected);
+    assert_int_equal(edits, 1);
+    errata_free(out);
+}
+
 static void test_repairs_parentheses(void **state)
 {
     (void)state;
@@ -216,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_recognises_ocr_output),
         cmocka_unit_test(test_repairs_marks),
         cmocka_unit_test(test_repairs_parentheses),
+        cmocka_unit_test(test_repairs_colons_read_as_semicolons),
         cmocka_unit_test(test_repairs_percentages),
         cmocka_unit_test(test_repairs_chinese_zero),
         cmocka_unit_test(test_leaves_numbers_code_and_latin_alone),
