@@ -654,6 +654,116 @@ static int fix_number(ocr_doc *d, size_t *i)
     return rc;
 }
 
+/* ------------------------------------------------------------ item numbers */
+
+#define MAX_ITEM 20
+#define NUMBER_UNITS "年月日号时点分秒个人名位次元万亿千百项条座户天周岁米吨亩家所台辆期级批类种份页章节届"
+
+/* The item number (1..MAX_ITEM) of digits starting at i at the start of a
+   line, *end after them; 0 when there is none. */
+static unsigned line_item_number(const ocr_doc *d, size_t i, size_t *end)
+{
+    size_t line = before_blanks_at(d, i);
+    if (line > 0 && cp_at(d, line - 1) != '\n')
+        return 0;
+    unsigned value = 0;
+    size_t k = i;
+    while (k < d->count && is_digit(d->chars[k].cp) && k - i < 2)
+        value = value * 10 + (d->chars[k++].cp - '0');
+    *end = k;
+    return k > i && !is_digit(cp_at(d, k)) && value >= 1 && value <= MAX_ITEM ? value : 0;
+}
+
+/* Whether an item heading "N." followed by Han starts at character i. */
+static int dotted_item_at(const ocr_doc *d, size_t i, unsigned *number)
+{
+    size_t end;
+    *number = line_item_number(d, i, &end);
+    return *number && cp_at(d, end) == '.' && errata_is_han(cp_at(d, skip_blanks(d, end + 1)));
+}
+
+/* Whether the document has the item heading "number." at a line start. */
+static int document_has_item(const ocr_doc *d, unsigned number)
+{
+    unsigned found;
+    for (size_t k = 0; k < d->count; k++)
+        if (is_digit(d->chars[k].cp) && dotted_item_at(d, k, &found) && found == number)
+            return 1;
+    return 0;
+}
+
+/* Whether an item number starts a line at i, with Han text after it (and
+   its point, if it has one). */
+static int item_heading_at(const ocr_doc *d, size_t i)
+{
+    size_t end;
+    if (!line_item_number(d, i, &end))
+        return 0;
+    if (cp_at(d, end) == '.')
+        end++;
+    return errata_is_han(cp_at(d, skip_blanks(d, end)));
+}
+
+/* Display width of the line that ends just before character end. */
+static size_t line_width_before(const ocr_doc *d, size_t end)
+{
+    size_t width = 0;
+    while (end > 0 && cp_at(d, end - 1) != '\n')
+        width += display_width(d->chars[--end].cp);
+    return width;
+}
+
+/* Whether the line of character i starts a paragraph: the line above ends
+   a sentence or a heading, or was not cut at the page width (a line that
+   was, ends mid-sentence: 于\n11月9日). */
+static int paragraph_starts(const ocr_doc *d, size_t i)
+{
+    size_t line = i;
+    while (line > 0 && cp_at(d, line - 1) != '\n')
+        line--;
+    if (line == 0)
+        return 1;
+    size_t above = line - 1; /* its line break */
+    if (in_set(before_blanks(d, above), "。：；！？:;!?"))
+        return 1;
+    size_t widest = 0;
+    for (size_t k = 0; k <= d->count; k++)
+        if (k == d->count || d->chars[k].cp == '\n') {
+            size_t width = line_width_before(d, k);
+            widest = width > widest ? width : widest;
+        }
+    return (double)line_width_before(d, above) < FULL_LINE_SHARE * (double)widest;
+}
+
+/* An item heading of a Chinese document (1．抓好常规管理。, the full-width
+   point of GB/T 9704) at a line start, read as "1. 抓好" or, the point lost,
+   as "4加强" or "1 抓好" (then only when the item before or after it is in
+   the document with its point). */
+static int fix_item_number(ocr_doc *d, size_t i)
+{
+    unsigned number;
+    size_t end;
+    if (dotted_item_at(d, i, &number)) {
+        line_item_number(d, i, &end);
+        return add_edit(d, end, skip_blanks(d, end + 1), "．", "ocr/item-point",
+                        ERRATA_KIND_PUNCTUATION, SURE,
+                        "OCR read the full-width point of an item number as ASCII");
+    }
+    number = line_item_number(d, i, &end);
+    size_t text = skip_blanks(d, end);
+    /* a number with its unit or a date starts a paragraph too: 11月9日 */
+    if (!number || !errata_is_han(cp_at(d, text)) || in_set(cp_at(d, text), NUMBER_UNITS) ||
+        !paragraph_starts(d, i) ||
+        !(document_has_item(d, number - 1) || document_has_item(d, number + 1)))
+        return ERRATA_OK;
+    if (text > end)
+        return add_edit(d, end, text, "．", "ocr/item-point", ERRATA_KIND_PUNCTUATION,
+                        FAIRLY_SURE, "OCR lost the point of an item number");
+    return errata_edit_list_add(d->list, d->text, d->chars[end].start, d->chars[end].start, "．",
+                                "ocr/item-point", ERRATA_KIND_PUNCTUATION, FAIRLY_SURE, "%s",
+                                "OCR lost the point of an item number");
+}
+
 /* ------------------------------------------------------------ the pass */
 
 static int decode(ocr_doc *d)
@@ -684,6 +794,8 @@ static int repair(ocr_doc *d)
             rc = fix_parentheses(d, i);
         else if (c == ')')
             rc = fix_lone_closing(d, i);
+        else if (starts_number && item_heading_at(d, i))
+            rc = fix_item_number(d, i);
         else if (starts_number)
             rc = fix_number(d, &i);
         else

@@ -114,6 +114,24 @@ static void test_repairs_colons_read_as_semicolons(void **state)
     errata_free(out);
 }
 
+/* Item numbers at a paragraph's start keep the full-width point of Chinese
+   documents (1．); a lost point only beside an item that has one. */
+static void test_repairs_item_numbers(void **state)
+{
+    (void)state;
+    assert_line_fix("1. 抓好常规管理。", "1．抓好常规管理。");
+    assert_line_fix("1 抓好常规管理。\n2. 推进课堂改革。\n3加强教师培训。",
+                    "1．抓好常规管理。\n2．推进课堂改革。\n3．加强教师培训。");
+    assert_line_stays("3加强教师培训。");                  /* no item beside it */
+    assert_line_fix("1月9日下午组织演练。\n2. 做好准备。", /* a date */
+                    "1月9日下午组织演练。\n2．做好准备。");
+    /* a line cut at the page width goes on with the sentence */
+    assert_line_fix("1. 抓好常规管理。各组要按照分工安排到第\n2小组负责检查。",
+                    "1．抓好常规管理。各组要按照分工安排到第\n2小组负责检查。");
+    assert_line_stays("30. 抓好常规管理。");                 /* too high for an item */
+    assert_line_stays("1.5万元用于培训。");
+}
+
 static void test_repairs_parentheses(void **state)
 {
     (void)state;
@@ -239,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_repairs_marks),
         cmocka_unit_test(test_repairs_parentheses),
         cmocka_unit_test(test_repairs_colons_read_as_semicolons),
+        cmocka_unit_test(test_repairs_item_numbers),
         cmocka_unit_test(test_repairs_percentages),
         cmocka_unit_test(test_repairs_chinese_zero),
         cmocka_unit_test(test_leaves_numbers_code_and_latin_alone),
