@@ -68,6 +68,11 @@
 /* The confidence of a pair whose words share no character is this much
    lower (see pair_confidence). */
 #define UNLIKE_FACTOR 0.6
+/* A swap table turns many of Y's places into misfits for X; a legitimate
+   word that is merely rare between some neighbours has few of its
+   occurrences there (in a big batch those few add up).  Below this share
+   of X's occurrences the confidence falls in proportion. */
+#define FULL_MISFIT_SHARE 0.05
 /* Context strings listed in fix-/keep- rules of a learnt entry. */
 #define MAX_RULE_CONTEXTS 6
 /* Contexts in which the batch must hold the original itself for the
@@ -1042,7 +1047,8 @@ static void count_docs(const word_stats *w, uint32_t mask, size_t *docs, size_t 
    the trigram model agrees, how much X is over-represented against Y, and
    how Y compares with the best other filler of X's contexts, and whether
    X and Y share a character (the near-synonyms of swap tables often do:
-   状况/情况, 设备/设施, 依照/按照);
+   状况/情况, 设备/设施, 依照/按照), and what share of X's occurrences
+   stand where Y belongs;
    all that only as far as the documents show known swap damage.  A clean
    batch has none, so it yields nothing confident. */
 static double pair_confidence(const errata_learned_pair *p)
@@ -1058,7 +1064,10 @@ static double pair_confidence(const errata_learned_pair *p)
                          ? (double)p->marked_documents / (double)p->supported_documents
                          : 0;
     double alike = p->shares_character ? 1 : UNLIKE_FACTOR;
-    return damaged * survived * support * agree * inflated * alike * sqrt(p->dominance);
+    double share = (double)p->supported / (double)p->occurrences;
+    double misfit_share = fmin(1, share / FULL_MISFIT_SHARE);
+    return damaged * survived * support * agree * inflated * alike * misfit_share *
+           sqrt(p->dominance);
 }
 
 /* Whether a context side makes a safe rule: clean text has the original
