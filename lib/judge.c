@@ -615,8 +615,9 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, si
     double confidence = margin_confidence(margin, required);
     if (confidence < opts->propose_threshold)
         return ERRATA_OK; /* errata_edit_list_finish() would drop it */
-    char evidence[4 * EVIDENCE_BYTES + 64];
-    formal_text_evidence(engine->cm, text, len, s, e->original, evidence, sizeof evidence);
+    char evidence[4 * EVIDENCE_BYTES + 64] = "";
+    if (!edits->no_reasons) /* counting the evidence is a third of the model's cost */
+        formal_text_evidence(engine->cm, text, len, s, e->original, evidence, sizeof evidence);
     char in_document[sizeof survivor + 64] = "";
     if (in_context)
         snprintf(in_document, sizeof in_document, "; \"%s\" occurs in the document", survivor);
