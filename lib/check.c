@@ -170,38 +170,42 @@ static uint32_t han_at_pos(const char *text, size_t len, size_t pos)
     return errata_is_han(cp) ? cp : 0;
 }
 
-static int context_before(const void *a, const void *b)
+static int context_order(const void *a, const void *b)
 {
     const errata_original_context *x = a, *y = b;
     if (x->entry != y->entry)
         return x->entry < y->entry ? -1 : 1;
-    if (x->before != y->before)
-        return x->before < y->before ? -1 : 1;
-    return x->after < y->after ? -1 : x->after > y->after;
+    if (x->side != y->side)
+        return x->side < y->side ? -1 : 1;
+    return x->neighbour < y->neighbour ? -1 : x->neighbour > y->neighbour;
 }
 
-/* Each occurrence of an entry's original with its neighbours: an original
-   that survives next to the same character as a candidate shows what the
-   document writes there. */
+/* The Han characters next to each occurrence of an entry's original: an
+   original that survives next to the same character as a candidate shows
+   what the document writes there.  Sorted, so that the judge finds one with
+   a binary search however often the original occurs. */
 static int collect_original_contexts(const errata_engine *engine, const match_list *matches,
                                      const char *text, size_t len, errata_candidate_list *out)
 {
     size_t count = 0;
     for (size_t i = 0; i < matches->count; i++)
         count += engine->keys[matches->items[i].key].original_count;
-    out->original_contexts = malloc((count + 1) * sizeof *out->original_contexts);
+    out->original_contexts = malloc((2 * count + 1) * sizeof *out->original_contexts);
     if (!out->original_contexts)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; i < matches->count; i++) {
         const key_match *m = &matches->items[i];
         const errata_key *key = &engine->keys[m->key];
-        uint32_t before = han_before_pos(text, m->start), after = han_at_pos(text, len, m->end);
+        uint32_t neighbours[2] = {han_before_pos(text, m->start), han_at_pos(text, len, m->end)};
         for (size_t k = 0; k < key->original_count; k++)
-            out->original_contexts[out->original_context_count++] = (errata_original_context){
-                engine->key_originals[key->first_original + k], before, after};
+            for (uint32_t side = 0; side < 2; side++)
+                if (neighbours[side])
+                    out->original_contexts[out->original_context_count++] =
+                        (errata_original_context){engine->key_originals[key->first_original + k],
+                                                  side, neighbours[side]};
     }
     qsort(out->original_contexts, out->original_context_count, sizeof *out->original_contexts,
-          context_before);
+          context_order);
     return ERRATA_OK;
 }
 

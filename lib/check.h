@@ -24,11 +24,11 @@ typedef struct {
     size_t alternative_count;
 } errata_candidate;
 
-/* An occurrence of an entry's original, by the Han characters next to it
-   (0: none, the text ends or a non-Han character stands there). */
+/* A Han character next to an occurrence of an entry's original: before it
+   (side 0) or after it (side 1). */
 typedef struct {
     size_t entry;
-    uint32_t before, after;
+    uint32_t side, neighbour;
 } errata_original_context;
 
 typedef struct {
@@ -36,7 +36,7 @@ typedef struct {
     size_t count, cap;
     unsigned *originals_seen; /* per entry: occurrences of its original in the text */
     unsigned *forms_seen;     /* per entry: occurrences of its corrupted form */
-    errata_original_context *original_contexts; /* sorted by entry */
+    errata_original_context *original_contexts; /* sorted by entry, side, neighbour */
     size_t original_context_count;
 } errata_candidate_list;
 

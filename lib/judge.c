@@ -437,6 +437,24 @@ static double own_margin(window *w, const size_t *free_slots, size_t free_count,
 
 /* ------------------------------------------------------------ decisions */
 
+static int has_original_context(const errata_candidate_list *cands, size_t entry, uint32_t side,
+                                uint32_t neighbour)
+{
+    size_t lo = 0, hi = cands->original_context_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const errata_original_context *c = &cands->original_contexts[mid];
+        if (c->entry == entry && c->side == side && c->neighbour == neighbour)
+            return 1;
+        if (c->entry < entry || (c->entry == entry && (c->side < side ||
+                                                        (c->side == side && c->neighbour < neighbour))))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
 /* Whether the entry's original occurs next to before or after (Han
    characters, 0 for none); the original in that context into out, as
    "项目部". */
@@ -444,29 +462,16 @@ static int original_in_context(const errata_candidate_list *cands, const errata_
                                size_t entry, uint32_t before, uint32_t after, char *out,
                                size_t size)
 {
-    size_t lo = 0, hi = cands->original_context_count;
-    while (lo < hi) { /* the first context of the entry */
-        size_t mid = lo + (hi - lo) / 2;
-        if (cands->original_contexts[mid].entry < entry)
-            lo = mid + 1;
-        else
-            hi = mid;
+    char ch[5];
+    if (before && has_original_context(cands, entry, 0, before)) {
+        ch[errata_utf8_encode(before, ch)] = '\0';
+        snprintf(out, size, "%s%s", ch, e->original);
+        return 1;
     }
-    for (size_t i = lo; i < cands->original_context_count; i++) {
-        const errata_original_context *c = &cands->original_contexts[i];
-        if (c->entry != entry)
-            break;
-        char ch[5];
-        if (before && c->before == before) {
-            ch[errata_utf8_encode(before, ch)] = '\0';
-            snprintf(out, size, "%s%s", ch, e->original);
-            return 1;
-        }
-        if (after && c->after == after) {
-            ch[errata_utf8_encode(after, ch)] = '\0';
-            snprintf(out, size, "%s%s", e->original, ch);
-            return 1;
-        }
+    if (after && has_original_context(cands, entry, 1, after)) {
+        ch[errata_utf8_encode(after, ch)] = '\0';
+        snprintf(out, size, "%s%s", e->original, ch);
+        return 1;
     }
     return 0;
 }
