@@ -134,7 +134,7 @@ test_diff_round_trip_on_ocr_documents() {
         diff_round_trip "$doc"
         count=$((count + 1))
     done
-    assert_equal "$count" 5
+    assert_equal "$count" 10
 }
 
 test_diff_colour() {
