@@ -118,7 +118,7 @@ typedef struct {
     uint32_t occurrences, documents, last_doc;
     uint32_t misfits;
     misfit_context *contexts;
-    uint8_t context_count, keep_count;
+    uint8_t context_count, context_cap, keep_count;
     size_t keep_snippet[MAX_KEEP_EXAMPLES]; /* legitimate uses */
     side keep_left[MAX_KEEP_EXAMPLES];
     misfit_doc *docs;
@@ -462,8 +462,15 @@ static int note_misfit(errata_learner *l, word_stats *w, const char *text, const
            !(same_side(w->contexts[c].left, left) && same_side(w->contexts[c].right, right)))
         c++;
     if (c == w->context_count && c < MAX_CONTEXTS) {
-        if (!w->contexts && !(w->contexts = malloc(MAX_CONTEXTS * sizeof *w->contexts)))
-            return errata_fail(ERRATA_ENOMEM, "out of memory");
+        /* Grown as needed (2, 4, ... MAX_CONTEXTS): most words have a few. */
+        if (c == w->context_cap) {
+            size_t cap = w->context_cap ? 2u * w->context_cap : 2;
+            misfit_context *grown = realloc(w->contexts, cap * sizeof *grown);
+            if (!grown)
+                return errata_fail(ERRATA_ENOMEM, "out of memory");
+            w->contexts = grown;
+            w->context_cap = (uint8_t)cap;
+        }
         misfit_context *mc = &w->contexts[c];
         memset(mc, 0, sizeof *mc);
         mc->left = left;
