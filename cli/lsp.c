@@ -299,27 +299,22 @@ static const char *did_close(server *sv, const errata_json_value *params)
 static const char *did_change_configuration(server *sv, const errata_json_value *params,
                                             char *problem, size_t problem_size)
 {
-    const char *bad = NULL;
-    if (errata_lsp_settings_read(&sv->s.settings, get(params, "settings"), &bad))
-        return bad;
-    return errata_lsp_reload(&sv->s, problem, problem_size) ? problem : NULL;
+    return errata_lsp_configure(&sv->s, get(params, "settings"), problem, problem_size) ? problem
+                                                                                          : NULL;
 }
 
 /* ------------------------------------------------------------ requests */
 
 static int initialize(server *sv, const request_id *id, const errata_json_value *params)
 {
-    const char *bad = NULL;
     char problem[512];
     const errata_json_value *caps = get(params, "capabilities");
     const errata_json_value *edit =
         get(get(caps, "workspace"), "workspaceEdit");
     const errata_json_value *changes = get(edit, "documentChanges");
     sv->s.document_changes = changes && changes->type == ERRATA_JSON_BOOL && changes->boolean;
-    if (errata_lsp_settings_read(&sv->s.settings, get(params, "initializationOptions"),
-                                 &bad))
-        return reply_error(sv, id, ERRATA_LSP_INVALID_PARAMS, bad);
-    if (errata_lsp_reload(&sv->s, problem, sizeof problem))
+    if (errata_lsp_configure(&sv->s, get(params, "initializationOptions"), problem,
+                             sizeof problem))
         return reply_error(sv, id, ERRATA_LSP_INVALID_PARAMS, problem);
     sv->state = STATE_RUNNING;
     errata_cli_buffer body = {0};

@@ -200,6 +200,13 @@ void errata_lsp_settings_clear(errata_lsp_settings *settings);
    0, or -1 with *problem set (the old engine is kept). */
 int errata_lsp_reload(errata_lsp_server *s, char *problem, size_t problem_size);
 
+/* Read settings from value (as errata_lsp_settings_read()) and reload: 0,
+   or -1 with *problem set; when the engine could not be built the settings
+   stay as they were (a client that corrects them is not stuck with the bad
+   ones, which would otherwise be merged into every later attempt). */
+int errata_lsp_configure(errata_lsp_server *s, const errata_json_value *value, char *problem,
+                         size_t problem_size);
+
 /* The errata.keepWord command: add word to the user dictionary, reload,
    re-check.  0, or -1 with *problem set. */
 int errata_lsp_keep_word(errata_lsp_server *s, const char *word, char *problem,

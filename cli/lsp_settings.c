@@ -266,6 +266,35 @@ int errata_lsp_reload(errata_lsp_server *s, char *problem, size_t problem_size)
     return failed ? -1 : 0;
 }
 
+int errata_lsp_configure(errata_lsp_server *s, const errata_json_value *value, char *problem,
+                         size_t problem_size)
+{
+    errata_lsp_settings before;
+    const char *bad = NULL;
+    if (copy_settings(&before, &s->settings)) {
+        snprintf(problem, problem_size, "out of memory");
+        return -1;
+    }
+    if (errata_lsp_settings_read(&s->settings, value, &bad)) {
+        snprintf(problem, problem_size, "%s", bad);
+        errata_lsp_settings_clear(&before);
+        return -1;
+    }
+    const errata_engine *engine = s->engine;
+    if (errata_lsp_reload(s, problem, problem_size)) {
+        if (s->engine == engine) { /* not rebuilt: the settings it was built with come back */
+            errata_lsp_settings_clear(&s->settings);
+            s->settings = before;
+            join_disabled(s);
+            return -1;
+        }
+        errata_lsp_settings_clear(&before);
+        return -1;
+    }
+    errata_lsp_settings_clear(&before);
+    return 0;
+}
+
 int errata_lsp_keep_word(errata_lsp_server *s, const char *word, char *problem,
                          size_t problem_size)
 {

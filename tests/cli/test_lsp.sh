@@ -23,6 +23,7 @@ test_lsp_configuration() { lsp_case configuration; }
 test_lsp_other_languages() { lsp_case other_languages; }
 test_lsp_mutated_sessions() { lsp_case mutated_sessions; }
 test_lsp_char_model_option() { lsp_case char_model_option; }
+test_lsp_failed_settings_are_undone() { lsp_case failed_settings_are_undone; }
 
 test_lsp_takes_no_files() {
     run "$ERRATA" lsp doc.txt

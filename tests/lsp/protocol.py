@@ -452,6 +452,31 @@ def char_model_option(errata):
         check(s.wait(), 1, "exit status")
 
 
+def failed_settings_are_undone(errata):
+    # Settings whose engine cannot be built are dropped, not kept and merged
+    # into the next attempt (members left out keep their values).
+    with tempfile.TemporaryDirectory() as tmp:
+        missing = os.path.join(tmp, "missing.dict")
+        s = Server(errata, *ENGINE)
+        req = s.request("initialize", {"capabilities": {},
+                                       "initializationOptions": {"dictionaries": [missing]}})
+        s.send(req)
+        check(error_of(s.response(req["id"])), (-32602, missing + ": No such file or directory"),
+              "initialize with a missing dictionary")
+        check("capabilities" in s.initialize({})["result"], True, "initialize again")
+        open_doc(s)
+        check(s.diagnostics()["diagnostics"], TEXT_DIAGNOSTICS, "diagnostics")
+        s.send(s.notification("workspace/didChangeConfiguration",
+                              {"settings": {"errata": {"dictionaries": [missing]}}}))
+        check(s.receive()["params"]["message"],
+              "errata: workspace/didChangeConfiguration: " + missing +
+              ": No such file or directory", "log of the bad configuration")
+        s.send(s.notification("workspace/didChangeConfiguration",
+                              {"settings": {"errata": {"threshold": 0.9}}}))
+        check(s.diagnostics()["diagnostics"], TEXT_DIAGNOSTICS, "diagnostics after a good one")
+        check(s.shutdown_and_exit(), 0, "exit status")
+
+
 def main():
     errata, case = sys.argv[1], sys.argv[2]
     try:
