@@ -39,7 +39,9 @@ int errata_cli_read_input(const char *path, errata_cli_input *in);
 /* A document: a file's bytes and its text decoded to UTF-8. */
 typedef struct {
     errata_cli_input raw;     /* the bytes as read */
-    char *text;               /* NUL-terminated UTF-8, len bytes (freed with errata_free) */
+    char *text;               /* NUL-terminated UTF-8, len bytes: raw.data itself when
+                                 raw is UTF-8 without a BOM, else its own buffer
+                                 (freed with errata_free) */
     size_t len;
     errata_encoding encoding; /* the encoding raw was read in */
 } errata_cli_document;
@@ -121,6 +123,19 @@ const char *errata_cli_display_name(const char *path);
    link stays).  The new file gets the permission bits of the file it
    replaces, or 0666 less the umask if there is none. */
 int errata_cli_write_atomic(const char *path, const char *data, size_t len);
+
+/* What a file is rewritten with, written piece by piece: write() puts it all
+   into fd and returns 0, or -1 with errno set (reported as a write error),
+   or ERRATA_CLI_CONTENT_REPORTED when it failed for a reason it reported. */
+#define ERRATA_CLI_CONTENT_REPORTED (-2)
+typedef struct {
+    int (*write)(int fd, void *context);
+    void *context;
+} errata_cli_content;
+
+/* errata_cli_write_atomic() with content written as it is made, so that it
+   is never held whole in memory; nothing is replaced when it fails. */
+int errata_cli_write_atomic_content(const char *path, const errata_cli_content *content);
 
 /* On SIGINT, SIGTERM and SIGHUP (unless ignored from the start), remove the
    temporary files being written and exit with 128 + the signal's number

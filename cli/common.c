@@ -213,6 +213,13 @@ int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encodin
 {
     const errata_cli_input *raw = &doc->raw;
     *binary_at = SIZE_MAX;
+    if (errata_decode_unchanged(raw->data, raw->len, encoding)) {
+        /* The text is the bytes read: no copy (a huge document is held once). */
+        doc->text = raw->data;
+        doc->len = raw->len;
+        doc->encoding = ERRATA_ENCODING_UTF8;
+        return ERRATA_OK;
+    }
     int rc = errata_decode(raw->data, raw->len, encoding, &doc->text, &doc->len, &doc->encoding);
     size_t probe = raw->len < BINARY_PROBE_BYTES ? raw->len : BINARY_PROBE_BYTES;
     if (rc != ERRATA_EENCODING || read_as_utf16(raw, encoding) ||
@@ -250,8 +257,9 @@ int errata_cli_read_document(const char *path, errata_encoding encoding,
 
 void errata_cli_document_free(errata_cli_document *doc)
 {
+    if (doc->text != doc->raw.data)
+        errata_free(doc->text);
     errata_cli_input_free(&doc->raw);
-    errata_free(doc->text);
     doc->text = NULL;
     doc->len = 0;
 }
@@ -340,17 +348,19 @@ int errata_cli_write_fd_all(int fd, const char *data, size_t len)
 
 /* Something that is not a regular file (a device, a pipe) is written into,
    never replaced. */
-static int write_in_place(const char *path, const char *data, size_t len)
+static int write_in_place(const char *path, const errata_cli_content *content)
 {
     int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0)
         return report(path, "%s", strerror(errno));
-    int failed = errata_cli_write_fd_all(fd, data, len);
+    int failed = content->write(fd, content->context);
     int err = errno;
     if (close(fd) != 0 && !failed) {
         failed = -1;
         err = errno;
     }
+    if (failed == ERRATA_CLI_CONTENT_REPORTED)
+        return -1;
     return failed ? report(path, "write error: %s", strerror(err)) : 0;
 }
 
@@ -397,18 +407,18 @@ static int copy_attributes(int fd, const struct stat *old)
     return fchmod(fd, old->st_mode & 07777);
 }
 
-/* Write data to target through a temporary file and a rename.  The new file
-   takes the attributes of model, when there is one: until then it is
+/* Write content to target through a temporary file and a rename.  The new
+   file takes the attributes of model, when there is one: until then it is
    readable by its owner only, so that what it copies never shows. */
-static int replace_file(const char *target, const struct stat *model, const char *data,
-                        size_t len)
+static int replace_file(const char *target, const struct stat *model,
+                        const errata_cli_content *content)
 {
     char *tmp = NULL;
     int slot = -1;
     int fd = create_temporary(target, model ? 0600 : 0666, &tmp, &slot);
     if (fd < 0)
         return -1;
-    int failed = errata_cli_write_fd_all(fd, data, len);
+    int failed = content->write(fd, content->context);
     if (!failed && model)
         failed = copy_attributes(fd, model);
     if (!failed)
@@ -424,30 +434,48 @@ static int replace_file(const char *target, const struct stat *model, const char
     }
     if (failed) {
         unlink(tmp);
-        report(target, "cannot write: %s", strerror(err));
+        if (failed != ERRATA_CLI_CONTENT_REPORTED)
+            report(target, "cannot write: %s", strerror(err));
     }
     errata_cli_temporary_forget(slot);
     free(tmp);
     return failed ? -1 : 0;
 }
 
-int errata_cli_write_atomic(const char *path, const char *data, size_t len)
+typedef struct {
+    const char *data;
+    size_t len;
+} bytes_content;
+
+static int write_bytes(int fd, void *context)
+{
+    const bytes_content *b = context;
+    return errata_cli_write_fd_all(fd, b->data, b->len);
+}
+
+int errata_cli_write_atomic_content(const char *path, const errata_cli_content *content)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? replace_file(path, NULL, data, len)
+        return errno == ENOENT ? replace_file(path, NULL, content)
                                : report(path, "%s", strerror(errno));
     if (S_ISLNK(st.st_mode)) {
         char *target = realpath(path, NULL);
         if (!target)
             return report(path, "%s", strerror(errno));
-        int rc = errata_cli_write_atomic(target, data, len);
+        int rc = errata_cli_write_atomic_content(target, content);
         free(target);
         return rc;
     }
     if (!S_ISREG(st.st_mode))
-        return write_in_place(path, data, len);
-    return replace_file(path, &st, data, len);
+        return write_in_place(path, content);
+    return replace_file(path, &st, content);
+}
+
+int errata_cli_write_atomic(const char *path, const char *data, size_t len)
+{
+    bytes_content b = {data, len};
+    return errata_cli_write_atomic_content(path, &(errata_cli_content){write_bytes, &b});
 }
 
 int errata_cli_write_backup(const char *path, const char *suffix, const char *data, size_t len)
@@ -463,7 +491,8 @@ int errata_cli_write_backup(const char *path, const char *suffix, const char *da
     struct stat existing;
     int rc = lstat(backup, &existing) == 0 && !S_ISREG(existing.st_mode)
                  ? report(backup, "exists and is not a regular file")
-                 : replace_file(backup, &original, data, len);
+                 : replace_file(backup, &original,
+                                &(errata_cli_content){write_bytes, &(bytes_content){data, len}});
     free(backup);
     return rc;
 }

@@ -1,4 +1,5 @@
 /* errata fix: write the repaired text. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -106,21 +107,38 @@ static void note_proposals(const errata_cli_common *common, const char *path,
                 errata_cli_display_name(path), left, left == 1 ? "" : "s");
 }
 
-/* One input read and repaired, and the bytes to write for it. */
+/* One input read and checked: its repaired text is written from the text
+   and the edits, as it is made, never held whole (a huge document would
+   otherwise be held two or three times over). */
 typedef struct {
     errata_cli_document doc;
-    char *fixed;
-    size_t fixed_len;
-    char *encoded;     /* NULL when the input's own bytes do */
-    const char *bytes; /* in the output encoding */
-    size_t len;
+    errata_result *result;
+    errata_encoding encoding; /* to write it in */
+    int changed;              /* whether its bytes change */
 } repaired_input;
 
 static void repaired_input_free(repaired_input *r)
 {
-    errata_free(r->encoded);
-    errata_free(r->fixed);
+    errata_result_free(r->result);
     errata_cli_document_free(&r->doc);
+}
+
+/* Whether an applied edit replaces its span by other text. */
+static int edit_changes(const errata_cli_document *doc, const errata_edit *edit)
+{
+    size_t old_len = edit->byte_end - edit->byte_start;
+    return strlen(edit->new_text) != old_len ||
+           memcmp(edit->new_text, doc->text + edit->byte_start, old_len) != 0;
+}
+
+static int text_changes(const errata_cli_common *common, const repaired_input *r)
+{
+    for (size_t i = 0; i < errata_result_count(r->result); i++) {
+        const errata_edit *edit = errata_result_edit(r->result, i);
+        if (errata_cli_edit_applies(common, edit) && edit_changes(&r->doc, edit))
+            return 1;
+    }
+    return 0;
 }
 
 static int repair_input(const errata_engine *engine, const errata_cli_common *common,
@@ -129,18 +147,152 @@ static int repair_input(const errata_engine *engine, const errata_cli_common *co
     memset(r, 0, sizeof *r);
     if (errata_cli_read_document(path, common->input_encoding, &r->doc))
         return -1;
-    errata_result *result = NULL;
-    errata_encoding target = errata_cli_output_encoding(&r->doc, common->output_encoding);
-    int rc = errata_cli_fix_input(engine, common, &r->doc, &result, &r->fixed, &r->fixed_len);
-    if (!rc) {
-        note_proposals(common, path, result);
-        rc = errata_cli_document_bytes(&r->doc, r->fixed, r->fixed_len, target, &r->encoded,
-                                       &r->bytes, &r->len);
-    }
-    errata_result_free(result);
-    if (rc)
+    errata_check_options opts = errata_cli_fix_options(common);
+    if (errata_check(engine, r->doc.text, r->doc.len, &opts, &r->result) != ERRATA_OK) {
+        fprintf(stderr, "errata: %s: %s\n", errata_cli_display_name(path),
+                errata_error_message());
         repaired_input_free(r);
+        return -1;
+    }
+    note_proposals(common, path, r->result);
+    r->encoding = errata_cli_output_encoding(&r->doc, common->output_encoding);
+    r->changed = r->encoding != r->doc.encoding || text_changes(common, r);
+    return 0;
+}
+
+/* Where the bytes go: standard output, or (stream NULL) a file being
+   written. */
+typedef struct {
+    FILE *stream;
+    int fd;
+} output_sink;
+
+/* 0, or -1 with errno set. */
+static int sink_write(const output_sink *sink, const char *data, size_t len)
+{
+    if (sink->stream)
+        return len && fwrite(data, 1, len, sink->stream) != len ? -1 : 0;
+    return errata_cli_write_fd_all(sink->fd, data, len);
+}
+
+/* The repaired text goes out through a buffer of UTF-8 that is encoded
+   whenever it is full, in pieces ending on a character boundary: encoding
+   them one by one gives the bytes that encoding the whole text would.  Only
+   the first piece carries the encoding's byte-order mark. */
+#define STAGE_BYTES ((size_t)1 << 20)
+
+typedef struct {
+    const output_sink *sink;
+    errata_encoding encoding; /* of the next piece */
+    const char *path;         /* of the input, in messages */
+    char *stage;
+    size_t used;
+} repaired_writer;
+
+/* The encoding of every piece after the first: no byte-order mark. */
+static errata_encoding without_bom(errata_encoding encoding)
+{
+    switch (encoding) {
+    case ERRATA_ENCODING_UTF8_BOM: return ERRATA_ENCODING_UTF8;
+    case ERRATA_ENCODING_UTF16LE_BOM: return ERRATA_ENCODING_UTF16LE;
+    case ERRATA_ENCODING_UTF16BE_BOM: return ERRATA_ENCODING_UTF16BE;
+    default: return encoding;
+    }
+}
+
+/* 0, -1 with errno set, or ERRATA_CLI_CONTENT_REPORTED. */
+static int flush_stage(repaired_writer *w)
+{
+    int rc;
+    if (w->encoding == ERRATA_ENCODING_UTF8) {
+        rc = sink_write(w->sink, w->stage, w->used);
+    } else {
+        char *encoded = NULL;
+        size_t encoded_len = 0;
+        if (errata_encode(w->stage, w->used, w->encoding, &encoded, &encoded_len) != ERRATA_OK) {
+            fprintf(stderr, "errata: %s: cannot write as %s: %s\n",
+                    errata_cli_display_name(w->path), errata_encoding_name(w->encoding),
+                    errata_error_message());
+            return ERRATA_CLI_CONTENT_REPORTED;
+        }
+        rc = sink_write(w->sink, encoded, encoded_len);
+        errata_free(encoded);
+    }
+    w->encoding = without_bom(w->encoding);
+    w->used = 0;
     return rc;
+}
+
+/* Stage len bytes of UTF-8 (whole characters), flushing as the stage fills. */
+static int stage(repaired_writer *w, const char *data, size_t len)
+{
+    while (len) {
+        size_t n = STAGE_BYTES - w->used;
+        if (n >= len)
+            n = len;
+        else /* end the piece before a continuation byte */
+            while (n > 0 && ((unsigned char)data[n] & 0xC0) == 0x80)
+                n--;
+        if (n == 0) {
+            int rc = flush_stage(w);
+            if (rc)
+                return rc;
+            continue;
+        }
+        memcpy(w->stage + w->used, data, n);
+        w->used += n;
+        data += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* The text with the applied edits made, staged piece by piece. */
+static int stage_repaired(const errata_cli_common *common, const repaired_input *r,
+                          repaired_writer *w)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < errata_result_count(r->result); i++) {
+        const errata_edit *edit = errata_result_edit(r->result, i);
+        if (!errata_cli_edit_applies(common, edit))
+            continue;
+        int rc = stage(w, r->doc.text + at, edit->byte_start - at);
+        if (!rc)
+            rc = stage(w, edit->new_text, strlen(edit->new_text));
+        if (rc)
+            return rc;
+        at = edit->byte_end;
+    }
+    int rc = stage(w, r->doc.text + at, r->doc.len - at);
+    return rc ? rc : flush_stage(w);
+}
+
+/* Write r's bytes in its output encoding to sink: its own bytes when
+   nothing changes.  0, -1 with errno set, or ERRATA_CLI_CONTENT_REPORTED. */
+static int write_repaired(const errata_cli_common *common, const repaired_input *r,
+                          const output_sink *sink)
+{
+    if (!r->changed)
+        return sink_write(sink, r->doc.raw.data, r->doc.raw.len);
+    repaired_writer w = {sink, r->encoding, r->doc.raw.path, malloc(STAGE_BYTES), 0};
+    if (!w.stage) {
+        fputs("errata: out of memory\n", stderr);
+        return ERRATA_CLI_CONTENT_REPORTED;
+    }
+    int rc = stage_repaired(common, r, &w);
+    free(w.stage);
+    return rc;
+}
+
+typedef struct {
+    const errata_cli_common *common;
+    const repaired_input *input;
+} repaired_content;
+
+static int write_repaired_content(int fd, void *context)
+{
+    const repaired_content *c = context;
+    return write_repaired(c->common, c->input, &(output_sink){NULL, fd});
 }
 
 static int fix_in_place(const errata_engine *engine, const errata_cli_common *common,
@@ -149,62 +301,76 @@ static int fix_in_place(const errata_engine *engine, const errata_cli_common *co
     repaired_input r;
     if (repair_input(engine, common, path, &r))
         return -1;
-    int rc = 0, changed = r.encoded != NULL;
-    if (changed && !r.doc.raw.is_regular_file) {
+    int rc = 0;
+    if (r.changed && !r.doc.raw.is_regular_file) {
         fprintf(stderr, "errata: %s: not a regular file, cannot rewrite it in place\n", path);
         rc = -1;
     }
-    if (!rc && changed && o->backup_suffix)
+    if (!rc && r.changed && o->backup_suffix)
         rc = errata_cli_write_backup(path, o->backup_suffix, r.doc.raw.data, r.doc.raw.len);
-    if (!rc && changed)
-        rc = errata_cli_write_atomic(path, r.bytes, r.len);
+    if (!rc && r.changed)
+        rc = errata_cli_write_atomic_content(
+            path, &(errata_cli_content){write_repaired_content, &(repaired_content){common, &r}});
     repaired_input_free(&r);
     return rc;
 }
 
-/* Repair one input and add its bytes to out (or, when out is NULL, write
-   them straight to standard output). */
+/* Repair one input and write it to sink; 0, -1 when it failed (reported),
+   or -1 with *write_failed set and errno when writing failed (reported when
+   sink is standard output). */
 static int fix_into(const errata_engine *engine, const errata_cli_common *common,
-                    const char *path, errata_cli_buffer *out)
+                    const char *path, const output_sink *sink, int *write_failed)
 {
     repaired_input r;
     if (repair_input(engine, common, path, &r))
         return -1;
-    int rc = 0;
-    if (out && errata_cli_buffer_append(out, r.bytes, r.len)) {
-        fputs("errata: out of memory\n", stderr);
-        rc = -1;
-    } else if (!out) {
-        rc = errata_cli_write(stdout, "standard output", r.bytes, r.len);
-    }
+    int rc = write_repaired(common, &r, sink);
+    int err = errno;
+    if (rc == -1 && sink->stream)
+        fprintf(stderr, "errata: standard output: write error: %s\n", strerror(err));
+    if (rc == -1)
+        *write_failed = 1;
     repaired_input_free(&r);
-    return rc;
+    errno = err;
+    return rc ? -1 : 0;
 }
 
-/* Every input repaired, one after the other, into out (or, when out is NULL,
-   straight to standard output).  Goes on after a failed input. */
+/* Every input repaired, one after the other, into sink.  Goes on after a
+   failed input, not after a failed write; returns 0, -1 when an input
+   failed, or -1 with errno and *write_failed set when a write failed. */
 static int fix_all(const errata_engine *engine, const errata_cli_common *common,
-                   errata_cli_buffer *out)
+                   const output_sink *sink, int *write_failed)
 {
     static const char *const standard_input[] = {"-"};
     const char *const *files = common->file_count ? common->files : standard_input;
     size_t count = common->file_count ? common->file_count : 1;
     int failed = 0;
-    for (size_t i = 0; i < count; i++)
-        if (fix_into(engine, common, files[i], out))
+    for (size_t i = 0; i < count && !*write_failed; i++)
+        if (fix_into(engine, common, files[i], sink, write_failed))
             failed = -1;
     return failed;
 }
 
+typedef struct {
+    const errata_engine *engine;
+    const errata_cli_common *common;
+} all_inputs;
+
+static int fix_all_content(int fd, void *context)
+{
+    const all_inputs *all = context;
+    int write_failed = 0;
+    int rc = fix_all(all->engine, all->common, &(output_sink){NULL, fd}, &write_failed);
+    return write_failed ? -1 : rc ? ERRATA_CLI_CONTENT_REPORTED : 0;
+}
+
+/* -o: every input into one file, which is replaced only if all went well. */
 static int fix_to_file(const errata_engine *engine, const errata_cli_common *common,
                        const char *output)
 {
-    errata_cli_buffer all = {0};
-    int rc = fix_all(engine, common, &all);
-    if (!rc)
-        rc = errata_cli_write_atomic(output, all.data ? all.data : "", all.len);
-    free(all.data);
-    return rc;
+    all_inputs all = {engine, common};
+    return errata_cli_write_atomic_content(output,
+                                           &(errata_cli_content){fix_all_content, &all});
 }
 
 static int run_fix(const errata_engine *engine, const errata_cli_common *common,
@@ -212,8 +378,10 @@ static int run_fix(const errata_engine *engine, const errata_cli_common *common,
 {
     if (o->output && strcmp(o->output, "-") != 0)
         return fix_to_file(engine, common, o->output);
-    if (!o->in_place)
-        return fix_all(engine, common, NULL);
+    if (!o->in_place) {
+        int write_failed = 0;
+        return fix_all(engine, common, &(output_sink){stdout, -1}, &write_failed);
+    }
     int failed = 0;
     for (size_t i = 0; i < common->file_count; i++)
         if (fix_in_place(engine, common, o, common->files[i]))

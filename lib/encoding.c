@@ -334,6 +334,17 @@ int errata_decode(const char *data, size_t len, errata_encoding encoding, char *
     return buffer_finish(&buffer, out, out_len);
 }
 
+int errata_decode_unchanged(const char *data, size_t len, errata_encoding encoding)
+{
+    if ((!data && len) || (unsigned)encoding >= ENCODING_COUNT)
+        return 0;
+    errata_encoding e = encoding == ERRATA_ENCODING_AUTO ? detect(data, len) : encoding;
+    if (e != ERRATA_ENCODING_UTF8) /* detect() found it valid UTF-8 */
+        return 0;
+    return (encoding == ERRATA_ENCODING_AUTO || errata_utf8_invalid_offset(data, len) == len) &&
+           binary_control_offset(data, len, e) == len;
+}
+
 int errata_encode(const char *text, size_t len, errata_encoding encoding, char **out,
                   size_t *out_len)
 {

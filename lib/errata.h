@@ -316,6 +316,13 @@ ERRATA_API int errata_encoding_from_name(const char *name, errata_encoding *out)
 ERRATA_API int errata_decode(const char *data, size_t len, errata_encoding encoding, char **out,
                              size_t *out_len, errata_encoding *detected);
 
+/* 1 when errata_decode(data, len, encoding, ...) would succeed and give the
+   bytes back unchanged (UTF-8 without a BOM, read as such or detected, with
+   no binary control character), else 0: the caller can then use its own
+   buffer as the text instead of a decoded copy (a huge document is held
+   once). */
+ERRATA_API int errata_decode_unchanged(const char *data, size_t len, errata_encoding encoding);
+
 /* Convert len bytes of UTF-8 to `encoding` (not AUTO), writing a BOM for
    the _BOM encodings.  Invalid UTF-8 fails with ERRATA_EENCODING and the
    byte offset.  *out is a new buffer of *out_len bytes (plus a NUL byte

@@ -226,6 +226,25 @@ static void encode_refuses_bad_arguments(void **state)
     assert_null(out);
 }
 
+/* errata_decode_unchanged() says yes exactly when decoding gives the bytes
+   back. */
+static void unchanged_only_for_plain_valid_utf8(void **state)
+{
+    (void)state;
+    static const char bom[] = "\xEF\xBB\xBF" ZHONGWEN_UTF8;
+    assert_int_equal(errata_decode_unchanged(ZHONGWEN_UTF8, 12, ERRATA_ENCODING_AUTO), 1);
+    assert_int_equal(errata_decode_unchanged(ZHONGWEN_UTF8, 12, ERRATA_ENCODING_UTF8), 1);
+    assert_int_equal(errata_decode_unchanged("", 0, ERRATA_ENCODING_AUTO), 1);
+    assert_int_equal(errata_decode_unchanged(bom, sizeof bom - 1, ERRATA_ENCODING_AUTO), 0);
+    assert_int_equal(errata_decode_unchanged(ZHONGWEN_GBK, 8, ERRATA_ENCODING_AUTO), 0);
+    assert_int_equal(errata_decode_unchanged(ZHONGWEN_GBK, 8, ERRATA_ENCODING_UTF8), 0);
+    assert_int_equal(errata_decode_unchanged(ZHONGWEN_UTF8, 12, ERRATA_ENCODING_GB18030), 0);
+    assert_int_equal(errata_decode_unchanged(CHAPTER_UTF16LE, 16, ERRATA_ENCODING_AUTO), 0);
+    assert_int_equal(errata_decode_unchanged("a\x01b", 3, ERRATA_ENCODING_AUTO), 0);
+    assert_int_equal(errata_decode_unchanged("a\x1A" "b\tc", 5, ERRATA_ENCODING_AUTO), 1);
+    assert_int_equal(errata_decode_unchanged(ZHONGWEN_UTF8, 12, (errata_encoding)99), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +254,7 @@ int main(void)
         cmocka_unit_test(utf16_with_bom),
         cmocka_unit_test(utf16_without_bom_by_its_nul_bytes),
         cmocka_unit_test(large_texts_round_trip),
+        cmocka_unit_test(unchanged_only_for_plain_valid_utf8),
         cmocka_unit_test(invalid_gbk_reports_the_offset),
         cmocka_unit_test(invalid_utf8_and_utf16_report_the_offset),
         cmocka_unit_test(binary_data_is_refused),
