@@ -43,7 +43,9 @@ const char *errata_cli_display_name(const char *path)
 
 static int read_to_end(int fd, size_t size_hint, char **data, size_t *len)
 {
-    size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
+    /* Room for the NUL and for the read that finds the end: a file of the
+       size announced fits without growing (doubling a huge one). */
+    size_t cap = size_hint + 2 > 4096 ? size_hint + 2 : 4096, used = 0;
     char *buf = malloc(cap);
     if (!buf)
         return ENOMEM;

@@ -26,10 +26,10 @@ static int view_reserve(errata_layout *lay, size_t n)
     uint32_t *cps = realloc(lay->cps, cap * sizeof *cps);
     if (cps)
         lay->cps = cps;
-    errata_layout_span *spans = cps ? realloc(lay->spans, cap * sizeof *spans) : NULL;
-    if (spans)
-        lay->spans = spans;
-    unsigned char *fixed = spans ? realloc(lay->fixed, cap) : NULL;
+    uint32_t *starts = cps ? realloc(lay->starts, cap * sizeof *starts) : NULL;
+    if (starts)
+        lay->starts = starts;
+    unsigned char *fixed = starts ? realloc(lay->fixed, cap) : NULL;
     if (!fixed)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     lay->fixed = fixed;
@@ -37,13 +37,15 @@ static int view_reserve(errata_layout *lay, size_t n)
     return ERRATA_OK;
 }
 
-static int view_push(errata_layout *lay, uint32_t cp, size_t start, size_t end, int fixed)
+/* Push a character: its code point, its starts word and its ERRATA_LAYOUT_*
+   kind. */
+static int view_push(errata_layout *lay, uint32_t cp, uint32_t start, unsigned char fixed)
 {
     if (lay->count == lay->cap && view_reserve(lay, 1))
         return ERRATA_ENOMEM;
     lay->cps[lay->count] = cp;
-    lay->spans[lay->count] = (errata_layout_span){start, end};
-    lay->fixed[lay->count++] = (unsigned char)fixed;
+    lay->starts[lay->count] = start;
+    lay->fixed[lay->count++] = fixed;
     return ERRATA_OK;
 }
 
@@ -56,9 +58,9 @@ static int view_init(errata_layout *lay, size_t code_points)
         /* A guard only: errata_check's validation counted every code point. */
         if (lay->count == lay->cap && view_reserve(lay, 1))
             return ERRATA_ENOMEM;
-        size_t i = lay->count++, start = pos;
+        size_t i = lay->count++;
+        lay->starts[i] = (uint32_t)pos;
         lay->cps[i] = errata_utf8_next_fast(lay->text, lay->len, &pos);
-        lay->spans[i] = (errata_layout_span){start, pos};
     }
     if (lay->count)
         memset(lay->fixed, 0, lay->count);
@@ -67,11 +69,49 @@ static int view_init(errata_layout *lay, size_t code_points)
 
 /* ------------------------------------------------------------ spans */
 
+/* The original bytes of position i of a view (starts, fixed): an original
+   character's own bytes (their length read from the text, instead of a
+   second array as large as the first), a made character's replaced span. */
+static errata_layout_span span_of(const errata_layout *lay, const uint32_t *starts,
+                                  const unsigned char *fixed, size_t i)
+{
+    if (fixed[i] == ERRATA_LAYOUT_MADE)
+        return lay->made[starts[i]];
+    uint32_t start = starts[i];
+    return (errata_layout_span){
+        start, start + (uint32_t)errata_utf8_seq_len((unsigned char)lay->text[start])};
+}
+
+static errata_layout_span view_span(const errata_layout *lay, size_t i)
+{
+    return span_of(lay, lay->starts, lay->fixed, i);
+}
+
+/* Room for a made span per change of the coming commit. */
+static int reserve_made(errata_layout *lay)
+{
+    return errata_grow((void **)&lay->made, &lay->made_cap, lay->made_count + lay->change_count,
+                       sizeof *lay->made);
+}
+
+/* Keep span (room reserved) as the one a change's characters replace; its index. */
+static uint32_t add_made(errata_layout *lay, errata_layout_span span)
+{
+    lay->made[lay->made_count] = span;
+    return (uint32_t)lay->made_count++;
+}
+
+/* The CLAIM_* bits of original byte offset b (two bits an offset). */
+static unsigned claim_bits(const errata_layout *lay, size_t b)
+{
+    return (lay->claimed[b >> 2] >> ((b & 3) * 2)) & 3u;
+}
+
 /* Whether the original bytes [start, end) are free for a new edit. */
 static int bytes_free(const errata_layout *lay, size_t start, size_t end)
 {
     for (size_t b = start; b < end; b++)
-        if ((lay->claimed[b] & CLAIM_COVERED) || (b > start && (lay->claimed[b] & CLAIM_INSERT)))
+        if ((claim_bits(lay, b) & CLAIM_COVERED) || (b > start && (claim_bits(lay, b) & CLAIM_INSERT)))
             return 0;
     return 1;
 }
@@ -83,11 +123,11 @@ static size_t run_end(const errata_layout *lay, size_t from, size_t to)
 {
     size_t i = from;
     while (i < to && !lay->fixed[i] &&
-           (i == from || lay->spans[i - 1].end == lay->spans[i].start))
+           (i == from || view_span(lay, i - 1).end == lay->starts[i]))
         i++;
     if (i < to && lay->fixed[i])
         return 0;
-    return bytes_free(lay, lay->spans[from].start, lay->spans[i - 1].end) ? i : 0;
+    return bytes_free(lay, lay->starts[from], view_span(lay, i - 1).end) ? i : 0;
 }
 
 /* Whether every run of [from, to) can be edited. */
@@ -106,17 +146,17 @@ static int span_free(const errata_layout *lay, size_t from, size_t to)
 static int insertion_byte(const errata_layout *lay, size_t at, size_t *byte)
 {
     if (at < lay->count && !lay->fixed[at])
-        *byte = lay->spans[at].start;
+        *byte = lay->starts[at];
     else if (at > 0 && !lay->fixed[at - 1])
-        *byte = lay->spans[at - 1].end;
+        *byte = view_span(lay, at - 1).end;
     else if (at == 0 && lay->count == 0)
         *byte = 0;
     else
         return 0;
-    if (lay->claimed[*byte] & CLAIM_INSERT)
+    if (claim_bits(lay, *byte) & CLAIM_INSERT)
         return 0;
-    return !(*byte > 0 && (lay->claimed[*byte - 1] & CLAIM_COVERED) &&
-             (lay->claimed[*byte] & CLAIM_COVERED));
+    return !(*byte > 0 && (claim_bits(lay, *byte - 1) & CLAIM_COVERED) &&
+             (claim_bits(lay, *byte) & CLAIM_COVERED));
 }
 
 static int record_change(errata_layout *lay, size_t from, size_t to, size_t byte,
@@ -132,12 +172,17 @@ static int record_change(errata_layout *lay, size_t from, size_t to, size_t byte
     return ERRATA_OK;
 }
 
+static void add_claim(errata_layout *lay, size_t b, unsigned bits)
+{
+    lay->claimed[b >> 2] |= (unsigned char)(bits << ((b & 3) * 2));
+}
+
 static void claim(errata_layout *lay, size_t start, size_t end, int insertion)
 {
     if (insertion)
-        lay->claimed[start] |= CLAIM_INSERT;
+        add_claim(lay, start, CLAIM_INSERT);
     for (size_t b = start; b < end; b++)
-        lay->claimed[b] |= CLAIM_COVERED;
+        add_claim(lay, b, CLAIM_COVERED);
 }
 
 static int add_insertion(errata_layout *lay, size_t at, const char *new_text, const char *rule,
@@ -166,7 +211,7 @@ static int add_replacement(errata_layout *lay, size_t from, size_t to, const cha
         return 0;
     for (size_t i = from; i < to;) {
         size_t end = run_end(lay, i, to);
-        size_t start_byte = lay->spans[i].start, end_byte = lay->spans[end - 1].end;
+        size_t start_byte = lay->starts[i], end_byte = view_span(lay, end - 1).end;
         const char *text = i == from ? new_text : "";
         int rc = errata_edit_list_add(lay->list, lay->text, start_byte, end_byte, text, rule, kind,
                                       confidence, "%s", reason);
@@ -176,7 +221,7 @@ static int add_replacement(errata_layout *lay, size_t from, size_t to, const cha
         i = end;
     }
     int applied = confidence >= lay->opts->apply_threshold;
-    int rc = record_change(lay, from, to, lay->spans[from].start, applied ? new_text : NULL);
+    int rc = record_change(lay, from, to, lay->starts[from], applied ? new_text : NULL);
     return rc ? rc : 1;
 }
 
@@ -221,7 +266,7 @@ int errata_layout_flag(errata_layout *lay, size_t from, size_t to, const char *r
     va_start(ap, reason_fmt);
     format_reason(lay, reason, sizeof reason, reason_fmt, ap);
     va_end(ap);
-    size_t start = lay->spans[from].start, end = lay->spans[to - 1].end;
+    size_t start = view_span(lay, from).start, end = view_span(lay, to - 1).end;
     char *same = errata_strndup(lay->text + start, end - start);
     if (!same)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
@@ -249,13 +294,14 @@ static int changes_in_order(const errata_layout *lay)
     return 1;
 }
 
-/* Push the code points of new_text as made characters. */
-static int push_text(errata_layout *lay, const char *new_text, size_t start, size_t end)
+/* Push the code points of new_text as made characters, replacing span. */
+static int push_text(errata_layout *lay, const char *new_text, errata_layout_span span)
 {
     size_t n = strlen(new_text), pos = 0;
+    uint32_t made = n ? add_made(lay, span) : 0;
     while (pos < n) {
         uint32_t cp = errata_utf8_next(new_text, n, &pos);
-        if (view_push(lay, cp, start, end, 1))
+        if (view_push(lay, cp, made, ERRATA_LAYOUT_MADE))
             return ERRATA_ENOMEM;
     }
     return ERRATA_OK;
@@ -264,7 +310,7 @@ static int push_text(errata_layout *lay, const char *new_text, size_t start, siz
 /* The view before a commit, while the new one is built. */
 typedef struct {
     const uint32_t *cps;
-    const errata_layout_span *spans;
+    const uint32_t *starts;
     const unsigned char *fixed;
 } old_view;
 
@@ -275,7 +321,7 @@ static int copy_unchanged(errata_layout *lay, old_view old, size_t from, size_t 
     if (view_reserve(lay, n))
         return ERRATA_ENOMEM;
     memcpy(lay->cps + lay->count, old.cps + from, n * sizeof *old.cps);
-    memcpy(lay->spans + lay->count, old.spans + from, n * sizeof *old.spans);
+    memcpy(lay->starts + lay->count, old.starts + from, n * sizeof *old.starts);
     memcpy(lay->fixed + lay->count, old.fixed + from, n);
     lay->count += n;
     return ERRATA_OK;
@@ -289,12 +335,14 @@ static int apply_changes_at(errata_layout *lay, old_view old, size_t i, size_t *
     *skip_to = i;
     while (*next < lay->change_count && lay->changes[*next].from == i) {
         const errata_layout_change *c = &lay->changes[(*next)++];
-        size_t start = c->to > c->from ? old.spans[c->from].start : c->byte;
-        size_t end = c->to > c->from ? old.spans[c->to - 1].end : c->byte;
-        if (c->new_text && push_text(lay, c->new_text, start, end))
+        errata_layout_span span = {(uint32_t)c->byte, (uint32_t)c->byte}; /* an insertion */
+        if (c->to > c->from)
+            span = (errata_layout_span){span_of(lay, old.starts, old.fixed, c->from).start,
+                                        span_of(lay, old.starts, old.fixed, c->to - 1).end};
+        if (c->new_text && push_text(lay, c->new_text, span))
             return ERRATA_ENOMEM;
         for (size_t k = c->from; !c->new_text && k < c->to; k++) {
-            if (view_push(lay, old.cps[k], old.spans[k].start, old.spans[k].end, 1))
+            if (view_push(lay, old.cps[k], old.starts[k], ERRATA_LAYOUT_LOCKED))
                 return ERRATA_ENOMEM;
         }
         if (c->to > *skip_to)
@@ -324,8 +372,7 @@ static int rebuild(errata_layout *lay, old_view old, size_t old_count)
             i = skip_to;
             continue;
         }
-        if (i < old_count &&
-            view_push(lay, old.cps[i], old.spans[i].start, old.spans[i].end, old.fixed[i]))
+        if (i < old_count && view_push(lay, old.cps[i], old.starts[i], old.fixed[i]))
             return ERRATA_ENOMEM;
         i++;
     }
@@ -344,17 +391,17 @@ static size_t rebuilt_size(const errata_layout *lay, size_t old_count)
 
 static int rebuild_view(errata_layout *lay)
 {
-    old_view old = {lay->cps, lay->spans, lay->fixed};
+    old_view old = {lay->cps, lay->starts, lay->fixed};
     size_t old_count = lay->count;
     lay->cps = NULL;
-    lay->spans = NULL;
+    lay->starts = NULL;
     lay->fixed = NULL;
     lay->count = lay->cap = 0;
     int rc = view_reserve(lay, rebuilt_size(lay, old_count));
     if (!rc)
         rc = rebuild(lay, old, old_count);
     free((void *)old.cps);
-    free((void *)old.spans);
+    free((void *)old.starts);
     free((void *)old.fixed);
     return rc;
 }
@@ -398,7 +445,7 @@ static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
     if (to == from || n == 0)
         return;
     memmove(lay->cps + to, lay->cps + from, n * sizeof *lay->cps);
-    memmove(lay->spans + to, lay->spans + from, n * sizeof *lay->spans);
+    memmove(lay->starts + to, lay->starts + from, n * sizeof *lay->starts);
     memmove(lay->fixed + to, lay->fixed + from, n);
 }
 
@@ -411,17 +458,18 @@ static size_t write_change(errata_layout *lay, const errata_layout_change *c, si
         return 0;
     if (!c->new_text) {
         move_chars(lay, w, c->from, n);
-        memset(lay->fixed + w, 1, n);
+        memset(lay->fixed + w, ERRATA_LAYOUT_LOCKED, n);
         return n;
     }
-    errata_layout_span span = {c->byte, c->byte}; /* an insertion */
+    errata_layout_span span = {(uint32_t)c->byte, (uint32_t)c->byte}; /* an insertion */
     if (c->to > c->from)
-        span = (errata_layout_span){lay->spans[c->from].start, lay->spans[c->to - 1].end};
+        span = (errata_layout_span){view_span(lay, c->from).start, view_span(lay, c->to - 1).end};
+    uint32_t made = add_made(lay, span);
     size_t len = strlen(c->new_text), pos = 0;
     for (size_t i = w; pos < len; i++) {
         lay->cps[i] = errata_utf8_next(c->new_text, len, &pos);
-        lay->spans[i] = span;
-        lay->fixed[i] = 1;
+        lay->starts[i] = made;
+        lay->fixed[i] = ERRATA_LAYOUT_MADE;
     }
     return n;
 }
@@ -472,12 +520,12 @@ int errata_layout_commit(errata_layout *lay)
         return ERRATA_OK;
     if (!changes_in_order(lay)) /* the passes mostly make them in order */
         qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
-    int grows, rc = ERRATA_OK;
-    if (!fits_in_place(lay, &grows))
+    int grows = 0, rc = reserve_made(lay);
+    if (!rc && !fits_in_place(lay, &grows))
         rc = rebuild_view(lay);
-    else if (grows)
+    else if (!rc && grows)
         rc = expand(lay);
-    else
+    else if (!rc)
         compact(lay);
     clear_changes(lay);
     return rc;
@@ -499,7 +547,7 @@ int errata_layout_check(const char *text, size_t len, size_t code_points,
     if (len > UINT32_MAX)
         return ERRATA_OK; /* beyond the view's 32-bit spans (and any real document) */
     errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list};
-    lay.claimed = calloc(len + 1, 1);
+    lay.claimed = calloc(len / 4 + 1, 1); /* offsets 0 to len, four a byte */
     int rc = lay.claimed ? view_init(&lay, code_points) : errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t p = 0; !rc && p < sizeof passes / sizeof *passes; p++) {
         rc = passes[p](&lay);
@@ -509,7 +557,8 @@ int errata_layout_check(const char *text, size_t len, size_t code_points,
     clear_changes(&lay);
     free(lay.changes);
     free(lay.cps);
-    free(lay.spans);
+    free(lay.starts);
+    free(lay.made);
     free(lay.fixed);
     free(lay.claimed);
     return rc;

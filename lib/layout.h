@@ -23,6 +23,13 @@ typedef struct {
     uint32_t start, end; /* bytes of the original text (start == end: inserted) */
 } errata_layout_span;
 
+/* What a view position is, in errata_layout.fixed. */
+enum {
+    ERRATA_LAYOUT_FREE = 0,   /* an original character no edit covers */
+    ERRATA_LAYOUT_LOCKED = 1, /* an original character a proposal or a flag covers */
+    ERRATA_LAYOUT_MADE = 2    /* a character of an applied edit's new text */
+};
+
 typedef struct errata_layout_change errata_layout_change;
 
 typedef struct {
@@ -30,14 +37,18 @@ typedef struct {
     size_t len;
     const errata_check_options *opts;
     errata_edit_list *list;
-    uint32_t *cps;             /* the view: its code points, */
-    errata_layout_span *spans; /* where each comes from, */
-    unsigned char *fixed;      /* and whether an edit made or covers it (later
-                                  edits keep off it) */
+    uint32_t *cps;        /* the view: its code points, */
+    uint32_t *starts;     /* where each comes from (an original character: the
+                             offset of its bytes; a made one: its index in made), */
+    unsigned char *fixed; /* and whether an edit made or covers it (ERRATA_LAYOUT_*;
+                             later edits keep off it) */
     size_t count, cap;
+    errata_layout_span *made; /* the spans the applied edits replaced, */
+    size_t made_count, made_cap; /* one per edit making characters */
     errata_layout_change *changes; /* made since the last commit */
     size_t change_count, change_cap;
-    unsigned char *claimed; /* per original byte offset: CLAIM_* bits */
+    unsigned char *claimed; /* per original byte offset: CLAIM_* bits, four
+                               offsets a byte */
     int site_damage;        /* chunk markers or page footers were found */
 } errata_layout;
 
