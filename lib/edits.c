@@ -111,24 +111,56 @@ static int compare_edits(const void *pa, const void *pb)
     return strcmp(a->rule, b->rule);
 }
 
-/* Length of the run of edits in order from items[from]. */
-static size_t run_length(const errata_edit *items, size_t from, size_t count)
+/* The edits are large: sort_edits() orders their indexes, then moves each
+   edit once, instead of merging the edits through a second array as large
+   as the list. */
+
+static int edits_in_order(const errata_edit *items, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (compare_edits(&items[i - 1], &items[i]) > 0)
+            return 0;
+    return 1;
+}
+
+/* Length of the run of indexes whose edits are in order, from idx[from]. */
+static size_t run_length(const errata_edit *items, const size_t *idx, size_t from, size_t count)
 {
     size_t end = from + 1;
-    while (end < count && compare_edits(&items[end - 1], &items[end]) <= 0)
+    while (end < count && compare_edits(&items[idx[end - 1]], &items[idx[end]]) <= 0)
         end++;
     return end - from;
 }
 
 /* Merge the runs a[0..na) and b[0..nb) into out; a's edits come first among equals. */
-static void merge_runs(const errata_edit *a, size_t na, const errata_edit *b, size_t nb,
-                       errata_edit *out)
+static void merge_runs(const errata_edit *items, const size_t *a, size_t na, const size_t *b,
+                       size_t nb, size_t *out)
 {
     size_t i = 0, j = 0;
     while (i < na && j < nb)
-        *out++ = compare_edits(&b[j], &a[i]) < 0 ? b[j++] : a[i++];
+        *out++ = compare_edits(&items[b[j]], &items[a[i]]) < 0 ? b[j++] : a[i++];
     memcpy(out, a + i, (na - i) * sizeof *a);
     memcpy(out + (na - i), b + j, (nb - j) * sizeof *b);
+}
+
+/* Put items[order[k]] at k for every k, following the permutation's cycles
+   (order is left as the identity). */
+static void permute(errata_edit *items, size_t *order, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (order[k] == k)
+            continue;
+        errata_edit saved = items[k];
+        size_t j = k;
+        while (order[j] != k) {
+            size_t source = order[j];
+            items[j] = items[source];
+            order[j] = j;
+            j = source;
+        }
+        items[j] = saved;
+        order[j] = j;
+    }
 }
 
 /* A stable merge sort by compare_edits() that takes the runs already in
@@ -136,28 +168,31 @@ static void merge_runs(const errata_edit *a, size_t na, const errata_edit *b, si
    a few runs and two or three rounds of merging sort it. */
 static int sort_edits(errata_edit_list *list)
 {
-    size_t n = list->count;
-    if (n < 2 || run_length(list->items, 0, n) == n)
+    size_t n = list->count, runs;
+    if (edits_in_order(list->items, n))
         return ERRATA_OK;
-    errata_edit *from = list->items, *to = malloc(n * sizeof *to);
-    if (!to)
+    size_t *from = malloc(n * sizeof *from), *to = from ? malloc(n * sizeof *to) : NULL;
+    if (!to) {
+        free(from);
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    size_t runs;
+    }
+    for (size_t i = 0; i < n; i++)
+        from[i] = i;
     do {
         runs = 0;
         for (size_t start = 0; start < n; runs++) {
-            size_t na = run_length(from, start, n);
-            size_t nb = start + na < n ? run_length(from, start + na, n) : 0;
-            merge_runs(from + start, na, from + start + na, nb, to + start);
+            size_t na = run_length(list->items, from, start, n);
+            size_t nb = start + na < n ? run_length(list->items, from, start + na, n) : 0;
+            merge_runs(list->items, from + start, na, from + start + na, nb, to + start);
             start += na + nb;
         }
-        errata_edit *merged = to;
+        size_t *merged = to;
         to = from;
         from = merged;
     } while (runs > 1);
-    free(to); /* the other buffer */
-    list->items = from;
-    list->cap = n;
+    permute(list->items, from, n);
+    free(from);
+    free(to);
     return ERRATA_OK;
 }
 
