@@ -41,9 +41,10 @@ static int remove_dictionary(void **state)
     return remove(dict_path);
 }
 
-static errata_engine *rules_only_engine(void)
+/* An engine on one dictionary file alone (--no-default-dict --no-model). */
+static errata_engine *dictionary_only_engine(const char *path)
 {
-    const char *paths[] = {dict_path};
+    const char *paths[] = {path};
     errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
     opts.no_default_dictionaries = 1;
     opts.no_model = 1;
@@ -51,6 +52,12 @@ static errata_engine *rules_only_engine(void)
     opts.dictionary_count = 1;
     errata_engine *engine = NULL;
     assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
+    return engine;
+}
+
+static errata_engine *rules_only_engine(void)
+{
+    errata_engine *engine = dictionary_only_engine(dict_path);
     assert_int_equal(errata_engine_entry_count(engine), 5);
     return engine;
 }
@@ -323,14 +330,7 @@ static void a_flag_never_overlaps_a_change(void **state)
     assert_non_null(f);
     fputs("errata-dict 1\n年\t年度\tswap\tC\tfix-next=计划\n", f);
     assert_int_equal(fclose(f), 0);
-    const char *paths[] = {path};
-    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
-    opts.no_default_dictionaries = 1;
-    opts.no_model = 1;
-    opts.dictionary_paths = paths;
-    opts.dictionary_count = 1;
-    errata_engine *engine = NULL;
-    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
+    errata_engine *engine = dictionary_only_engine(path);
     assert_int_equal(remove(path), 0);
 
     const char *text = "年计划已定，年收入不变";
