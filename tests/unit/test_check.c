@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "errata.h"
+#include "dictionary_engine.h"
 
 static const char dictionary[] =
     "errata-dict 1\n"
@@ -21,43 +22,9 @@ static const char dictionary[] =
     "消费\t生产\tswap\tC\tfix-prev=平安,安全\n"
     "!keep\t平安浙江\n";
 
-static char dict_path[64];
-
-static int write_dictionary(void **state)
-{
-    (void)state;
-    snprintf(dict_path, sizeof dict_path, "/tmp/errata-test-%d.dict", (int)getpid());
-    FILE *f = fopen(dict_path, "w");
-    if (!f)
-        return -1;
-    fputs(dictionary, f);
-    fclose(f);
-    return 0;
-}
-
-static int remove_dictionary(void **state)
-{
-    (void)state;
-    return remove(dict_path);
-}
-
-/* An engine on one dictionary file alone (--no-default-dict --no-model). */
-static errata_engine *dictionary_only_engine(const char *path)
-{
-    const char *paths[] = {path};
-    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
-    opts.no_default_dictionaries = 1;
-    opts.no_model = 1;
-    opts.dictionary_paths = paths;
-    opts.dictionary_count = 1;
-    errata_engine *engine = NULL;
-    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
-    return engine;
-}
-
 static errata_engine *rules_only_engine(void)
 {
-    errata_engine *engine = dictionary_only_engine(dict_path);
+    errata_engine *engine = engine_on_dictionary_text(dictionary, 1);
     assert_int_equal(errata_engine_entry_count(engine), 5);
     return engine;
 }
@@ -324,14 +291,8 @@ static void apply_refuses_overlapping_or_outside_edits(void **state)
 static void a_flag_never_overlaps_a_change(void **state)
 {
     (void)state;
-    char path[64];
-    snprintf(path, sizeof path, "/tmp/errata-test-year-%d.dict", (int)getpid());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("errata-dict 1\n年\t年度\tswap\tC\tfix-next=计划\n", f);
-    assert_int_equal(fclose(f), 0);
-    errata_engine *engine = dictionary_only_engine(path);
-    assert_int_equal(remove(path), 0);
+    errata_engine *engine =
+        engine_on_dictionary_text("errata-dict 1\n年\t年度\tswap\tC\tfix-next=计划\n", 1);
 
     const char *text = "年计划已定，年收入不变";
     errata_result *result = NULL;
@@ -381,5 +342,5 @@ int main(void)
         cmocka_unit_test(a_flag_never_overlaps_a_change),
         cmocka_unit_test(engine_reports_bad_user_dictionary),
     };
-    return cmocka_run_group_tests(tests, write_dictionary, remove_dictionary);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

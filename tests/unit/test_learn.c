@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "errata.h"
+#include "dictionary_engine.h"
 
 #define DOCUMENTS 6
 
@@ -42,21 +43,7 @@ static void replace_all(char *text, const char *from, const char *to)
 
 static errata_engine *engine_with(const char *dictionary)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/tmp/errata-learn-test-%d.dict", (int)getpid());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(dictionary, f);
-    fclose(f);
-    const char *paths[] = {path};
-    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
-    opts.no_default_dictionaries = 1;
-    opts.dictionary_paths = paths;
-    opts.dictionary_count = 1;
-    errata_engine *engine = NULL;
-    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
-    unlink(path);
-    return engine;
+    return engine_on_dictionary_text(dictionary, 0);
 }
 
 static const char marker_dictionary[] = "errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n";

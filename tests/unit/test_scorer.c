@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "errata.h"
+#include "dictionary_engine.h"
 
 static errata_engine *default_engine;
 
@@ -145,35 +146,21 @@ static void without_the_character_model_the_trigram_model_decides_alone(void **s
 }
 
 /* A dictionary whose contextual pairs have no rules: only the model decides. */
-static errata_engine *model_only_engine(const char *path)
+static errata_engine *model_only_engine(void)
 {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("errata-dict 1\n根底\t基础\tswap\tU\n平安\t安全\tswap\tC\n消费\t生产\tswap\tC\n"
-          "治理\t管理\tswap\tC\n",
-          f);
-    fclose(f);
-    const char *paths[] = {path};
-    errata_engine_options opts = ERRATA_ENGINE_OPTIONS_INIT;
-    opts.no_default_dictionaries = 1;
-    opts.dictionary_paths = paths;
-    opts.dictionary_count = 1;
-    errata_engine *engine = NULL;
-    assert_int_equal(errata_engine_new(&engine, &opts), ERRATA_OK);
-    return engine;
+    return engine_on_dictionary_text("errata-dict 1\n根底\t基础\tswap\tU\n平安\t安全\tswap\tC\n"
+                                     "消费\t生产\tswap\tC\n治理\t管理\tswap\tC\n",
+                                     0);
 }
 
 static void neighbouring_candidates_are_decided_together(void **state)
 {
     (void)state;
-    char path[64];
-    snprintf(path, sizeof path, "/tmp/errata-scorer-%d.dict", (int)getpid());
-    errata_engine *engine = model_only_engine(path);
+    errata_engine *engine = model_only_engine();
     assert_fixed_by(engine, "打好根底。抓好平安消费治理工作。", "打好基础。抓好安全生产管理工作。");
     assert_fixed_by(engine, "打好根底。建设平安校园。", "打好基础。建设平安校园。");
     assert_fixed_by(engine, "打好根底。维护消费者权益。", "打好基础。维护消费者权益。");
     errata_engine_free(engine);
-    remove(path);
 }
 
 /* The repaired text of every edit errata_check_scratch() applies by default. */
