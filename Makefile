@@ -160,6 +160,8 @@ VERSION    := $(shell sed -n 's/^.define ERRATA_VERSION_STRING "\(.*\)"/\1/p' li
 SHARE_FILES := $(sort $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries/zh-formal-chars.bin \
                dictionaries/lookalike.tsv $(wildcard dictionaries/*.md dictionaries/*LICENSE*))
 
+# Made anew by every install: PREFIX and LIBDIR may differ from the last one.
+.PHONY: $(BUILD)/errata.pc
 $(BUILD)/errata.pc: errata.pc.in lib/errata.h
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \

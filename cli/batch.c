@@ -591,8 +591,8 @@ static void process_job(worker *w, batch_job *job)
     const char *format = NULL;
     if (status == ERRATA_BATCH_READ_OK && !job->data_too &&
         (format = errata_batch_data_format(doc.text, doc.len)) != NULL) {
-        errata_batch_note(&run->console, errata_cli_display_name(job->path),
-                          "skipped: %s, not a document (--include takes it)", format);
+        errata_batch_skip_note(&run->console, errata_cli_display_name(job->path),
+                               "skipped: %s, not a document (--include takes it)", format);
         stats->skipped++;
         job->report.status = ERRATA_BATCH_FILE_SKIPPED;
     } else if (status == ERRATA_BATCH_READ_OK) {
@@ -725,6 +725,7 @@ static int run_files(const errata_engine *engine, const errata_cli_common *commo
     batch_run run = {.engine = engine, .common = common, .options = o};
     int progress = !common->quiet && (o->progress_forced || isatty(STDERR_FILENO));
     errata_batch_console_init(&run.console, progress);
+    run.console.quiet = common->quiet;
     pthread_mutex_init(&run.lock, NULL);
     pthread_cond_init(&run.changed, NULL);
     errata_batch_stats stats = {0};

@@ -99,6 +99,7 @@ double errata_batch_now(void);
 typedef struct {
     pthread_mutex_t lock;
     int enabled;        /* whether the bar is drawn at all */
+    int quiet;          /* --quiet: notes about skipped files left out */
     int drawn;          /* whether the bar is on the screen now */
     size_t total_files, done_files;
     uint64_t total_bytes, done_bytes;
@@ -110,6 +111,11 @@ void errata_batch_console_destroy(errata_batch_console *console);
 
 /* "errata: NAME: message" on stderr, the bar cleared first. */
 void errata_batch_note(errata_batch_console *console, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The same for a file skipped on purpose (not a document, not text):
+   nothing under --quiet. */
+void errata_batch_skip_note(errata_batch_console *console, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Hold stderr for a call that reports on it by itself (the bar cleared). */

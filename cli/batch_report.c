@@ -200,16 +200,32 @@ void errata_batch_console_release(errata_batch_console *console)
     pthread_mutex_unlock(&console->lock);
 }
 
-void errata_batch_note(errata_batch_console *console, const char *name, const char *fmt, ...)
+static void print_note(errata_batch_console *console, const char *name, const char *fmt,
+                       va_list ap)
 {
     errata_batch_console_hold(console);
     fprintf(stderr, "errata: %s: ", name);
-    va_list ap;
-    va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
-    va_end(ap);
     fputc('\n', stderr);
     errata_batch_console_release(console);
+}
+
+void errata_batch_note(errata_batch_console *console, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_note(console, name, fmt, ap);
+    va_end(ap);
+}
+
+void errata_batch_skip_note(errata_batch_console *console, const char *name, const char *fmt, ...)
+{
+    if (console->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    print_note(console, name, fmt, ap);
+    va_end(ap);
 }
 
 static void format_duration(double seconds, char *buf, size_t size)

@@ -44,8 +44,8 @@ errata_batch_read_status errata_batch_read_document(errata_batch_console *consol
     if (rc == ERRATA_OK)
         return ERRATA_BATCH_READ_OK;
     if (binary_at != SIZE_MAX) {
-        errata_batch_note(console, name, "skipped: not a text file (byte 0x%02X at offset %zu)",
-                          (unsigned char)doc->raw.data[binary_at], binary_at);
+        errata_batch_skip_note(console, name, "skipped: not a text file (byte 0x%02X at offset %zu)",
+                               (unsigned char)doc->raw.data[binary_at], binary_at);
         return ERRATA_BATCH_READ_SKIPPED;
     }
     errata_batch_note(console, name, "cannot decode, left alone: %s", errata_error_message());

@@ -95,6 +95,7 @@ static int read_batch(errata_learner *learner, const errata_cli_common *common, 
 {
     errata_batch_console console;
     errata_batch_console_init(&console, 0);
+    console.quiet = common->quiet;
     char **paths = NULL;
     size_t count = 0;
     int rc = errata_batch_list_files(common, &console, &paths, &count, failed);

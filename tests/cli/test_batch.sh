@@ -160,7 +160,16 @@ test_batch_only_binary_files_is_success() {
     printf 'PK\x03\x04\0\0' >a.zip
     run_test_engine fix -j 1 -i a.zip -q
     assert_status 0
-    assert_stderr $'errata: a.zip: skipped: not a text file (byte 0x03 at offset 2)\n'
+    assert_stderr ''
+}
+
+test_batch_quiet_leaves_out_skipped_notes_not_failures() {
+    printf 'PK\x03\x04\0\0' >a.zip
+    printf '{"a": 1}\n' >data.json
+    printf 'abc\xff\xfe\x80' >broken.txt
+    run_test_engine fix -r -j 1 -i -q a.zip data.json broken.txt
+    assert_status 2
+    assert_stderr $'errata: broken.txt: cannot decode, left alone: neither UTF-8 nor GB18030: invalid UTF-8 at byte offset 3, invalid GB18030 at byte offset 3\n'
 }
 
 test_batch_directory_needs_r() {
