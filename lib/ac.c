@@ -43,6 +43,8 @@ struct errata_ac {
                              ones, 0 for one no pattern holds; NULL: bytes only */
     size_t char_class_count;
     int32_t *class_chars; /* the reverse (payload bits by column), while building */
+    int32_t *fail;        /* each state's failure link, while building */
+    int32_t *order;       /* the states but the start one, breadth first, while building */
     int32_t *pattern;     /* pattern ending at the state, or -1 */
     int32_t *output_link; /* nearest proper suffix state that ends a pattern, or -1 */
     size_t *pattern_len;
@@ -156,14 +158,11 @@ static int build_trie(errata_ac *ac, const char *const *patterns, size_t count)
 static int link_states(errata_ac *ac)
 {
     size_t k = ac->class_count;
-    int32_t *fail = malloc(ac->state_count * sizeof *fail);
-    int32_t *queue = malloc(ac->state_count * sizeof *queue);
+    int32_t *fail = ac->fail = malloc(ac->state_count * sizeof *fail);
+    int32_t *queue = ac->order = malloc(ac->state_count * sizeof *queue);
     ac->output_link = malloc(ac->state_count * sizeof *ac->output_link);
-    if (!fail || !queue || !ac->output_link) {
-        free(fail);
-        free(queue);
+    if (!fail || !queue || !ac->output_link)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    }
     size_t head = 0, tail = 0;
     fail[0] = 0;
     ac->output_link[0] = -1;
@@ -191,8 +190,6 @@ static int link_states(errata_ac *ac)
             queue[tail++] = t;
         }
     }
-    free(fail);
-    free(queue);
     return ERRATA_OK;
 }
 
@@ -229,28 +226,98 @@ static inline uint32_t byte_step(const errata_ac *ac, uint32_t row, unsigned byt
     return ac->rows[(row & ~AC_REPORT) + ac->byte_class[byte]];
 }
 
-/* Each state's character columns hold the transition on the character's
-   three bytes; characters are numbered in code order, so those sharing their
-   first two bytes come together and share the first two steps. */
-static void fill_char_columns(errata_ac *ac)
+/* The start state's character columns: the transition on each character's
+   three bytes; characters are numbered in code order, so those sharing
+   their first two bytes come together and share the first two steps. */
+static void fill_start_columns(errata_ac *ac)
 {
-    for (size_t s = 0; s < ac->state_count; s++) {
-        uint32_t row = (uint32_t)(s * ac->row_width), *columns = ac->rows + row + ac->class_count;
-        columns[0] = 0; /* characters that no pattern holds: the start state */
-        int32_t prefix = -1;
-        uint32_t after_two = 0;
-        for (size_t c = 1; c < ac->char_class_count; c++) {
-            unsigned bits = (unsigned)ac->class_chars[c];
-            if ((int32_t)(bits >> 6) != prefix) {
-                prefix = (int32_t)(bits >> 6);
-                uint32_t after_lead = byte_step(ac, row, 0xE0 | bits >> 12);
-                after_two = byte_step(ac, after_lead, 0x80 | (bits >> 6 & 0x3F));
-            }
-            columns[c] = byte_step(ac, after_two, 0x80 | (bits & 0x3F));
+    uint32_t *columns = ac->rows + ac->class_count;
+    columns[0] = 0; /* characters that no pattern holds: the start state */
+    int32_t prefix = -1;
+    uint32_t after_two = 0;
+    for (size_t c = 1; c < ac->char_class_count; c++) {
+        unsigned bits = (unsigned)ac->class_chars[c];
+        if ((int32_t)(bits >> 6) != prefix) {
+            prefix = (int32_t)(bits >> 6);
+            uint32_t after_lead = byte_step(ac, 0, 0xE0 | bits >> 12);
+            after_two = byte_step(ac, after_lead, 0x80 | (bits >> 6 & 0x3F));
+        }
+        columns[c] = byte_step(ac, after_two, 0x80 | (bits & 0x3F));
+    }
+}
+
+/* A step of the trie on a whole character: from the state of row `from`
+   (the row's first cell) to the transition `to` in column `column`. */
+typedef struct {
+    uint32_t from, column, to;
+} char_step;
+
+static int by_state(const void *a, const void *b)
+{
+    const char_step *x = a, *y = b;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* Every step of the trie on a three-byte character, by the state it leaves
+   (walking the patterns; a pattern's prefix is in the trie, so the
+   automaton's transitions along it are the trie's).  NULL when out of
+   memory; *count steps. */
+static char_step *trie_char_steps(const errata_ac *ac, const char *const *patterns,
+                                  size_t pattern_count, size_t *count)
+{
+    size_t bytes = 0;
+    for (size_t p = 0; p < pattern_count; p++)
+        bytes += ac->pattern_len[p];
+    char_step *steps = malloc((bytes / 3 + 1) * sizeof *steps);
+    if (!steps)
+        return NULL;
+    size_t n = 0;
+    for (size_t p = 0; p < pattern_count; p++) {
+        const unsigned char *b = (const unsigned char *)patterns[p];
+        size_t len = ac->pattern_len[p], i = 0;
+        uint32_t row = 0;
+        while (i < len) {
+            size_t seq = errata_utf8_seq_len(b[i]);
+            int32_t bits = seq == 3 ? three_byte_bits(b + i) : -1;
+            uint32_t from = row & ~AC_REPORT;
+            for (size_t end = i + seq; i < end; i++)
+                row = byte_step(ac, row, b[i]);
+            if (bits >= 0)
+                steps[n++] = (char_step){from, ac->char_class[bits], row};
         }
     }
-    free(ac->class_chars);
-    ac->class_chars = NULL;
+    qsort(steps, n, sizeof *steps, by_state);
+    *count = n;
+    return steps;
+}
+
+/* Every other state's character columns.  A state goes on a character
+   where its failure state goes, unless the character's three bytes lead on
+   through the trie from it (as on a single byte); the failure state lies
+   nearer the start, so breadth first its columns are complete. */
+static int fill_char_columns(errata_ac *ac, const char *const *patterns, size_t pattern_count)
+{
+    fill_start_columns(ac);
+    size_t step_count;
+    char_step *steps = trie_char_steps(ac, patterns, pattern_count, &step_count);
+    if (!steps)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t columns_size = ac->char_class_count * sizeof *ac->rows;
+    for (size_t k = 0; k + 1 < ac->state_count; k++) {
+        uint32_t row = (uint32_t)((size_t)ac->order[k] * ac->row_width);
+        uint32_t fail_row = (uint32_t)((size_t)ac->fail[ac->order[k]] * ac->row_width);
+        uint32_t *columns = ac->rows + row + ac->class_count;
+        memcpy(columns, ac->rows + fail_row + ac->class_count, columns_size);
+        columns[0] = 0; /* characters that no pattern holds: the start state */
+        char_step key = {row, 0, 0};
+        char_step *step = bsearch(&key, steps, step_count, sizeof *steps, by_state);
+        while (step && step > steps && step[-1].from == row)
+            step--;
+        for (; step && step < steps + step_count && step->from == row; step++)
+            columns[step->column] = step->to;
+    }
+    free(steps);
+    return ERRATA_OK;
 }
 
 /* The scanning table: no multiplication per byte, and one test tells
@@ -260,19 +327,20 @@ static int make_rows(errata_ac *ac)
     size_t k = ac->class_count;
     ac->row_width = k + ac->char_class_count;
     ac->rows = malloc(ac->state_count * ac->row_width * sizeof *ac->rows);
-    if (!ac->rows)
+    uint32_t *target = malloc(ac->state_count * sizeof *target); /* a transition to each state */
+    if (!ac->rows || !target) {
+        free(target);
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    for (size_t s = 0; s < ac->state_count; s++) {
-        for (size_t c = 0; c < k; c++) {
-            int32_t t = ac->next[s * k + c];
-            uint32_t report_bit = ac->pattern[t] >= 0 || ac->output_link[t] >= 0 ? AC_REPORT : 0;
-            ac->rows[s * ac->row_width + c] = (uint32_t)((size_t)t * ac->row_width) | report_bit;
-        }
     }
+    for (size_t t = 0; t < ac->state_count; t++)
+        target[t] = (uint32_t)(t * ac->row_width) |
+                    (ac->pattern[t] >= 0 || ac->output_link[t] >= 0 ? AC_REPORT : 0);
+    for (size_t s = 0; s < ac->state_count; s++)
+        for (size_t c = 0; c < k; c++)
+            ac->rows[s * ac->row_width + c] = target[ac->next[s * k + c]];
+    free(target);
     free(ac->next);
     ac->next = NULL;
-    if (ac->char_class)
-        fill_char_columns(ac);
     return ERRATA_OK;
 }
 
@@ -296,6 +364,12 @@ int errata_ac_build_limited(errata_ac **out, const char *const *patterns, size_t
         rc = number_chars(ac);
     if (!rc)
         rc = make_rows(ac);
+    if (!rc && ac->char_class)
+        rc = fill_char_columns(ac, patterns, count);
+    free(ac->fail);
+    free(ac->order);
+    free(ac->class_chars);
+    ac->fail = ac->order = ac->class_chars = NULL;
     if (rc) {
         errata_ac_free(ac);
         return rc;

@@ -32,6 +32,22 @@ static void finds_all_occurrences_in_one_pass(void **state)
     errata_ac_free(ac);
 }
 
+/* A character that does not go on through the trie from a state goes where
+   it goes from the state's failure state: after 甲乙丙, 丁 continues 乙丙丁. */
+static void characters_follow_failure_links(void **state)
+{
+    (void)state;
+    const char *patterns[] = {"甲乙丙", "乙丙丁", "丙", "乙丙"};
+    errata_ac *ac = NULL;
+    assert_int_equal(errata_ac_build(&ac, patterns, 4), ERRATA_OK);
+    assert_true(errata_ac_by_chars(ac));
+    char log[512] = "";
+    const char *text = "甲乙丙丁甲乙丙";
+    assert_int_equal(errata_ac_scan(ac, text, strlen(text), record, log), 0);
+    assert_string_equal(log, "0@0-9 3@3-9 2@6-9 1@3-12 0@12-21 3@15-21 2@18-21 ");
+    errata_ac_free(ac);
+}
+
 static int stop_at_first(void *ctx, size_t pattern, size_t start, size_t end)
 {
     (void)pattern;
@@ -87,6 +103,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finds_all_occurrences_in_one_pass),
+        cmocka_unit_test(characters_follow_failure_links),
         cmocka_unit_test(callback_can_stop_the_scan),
         cmocka_unit_test(empty_automaton_finds_nothing),
         cmocka_unit_test(too_many_states_says_so),
