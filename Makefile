@@ -43,9 +43,14 @@ EMBEDDED  := $(wildcard dictionaries/*.dict) dictionaries/zh-lm.bin dictionaries
 .PHONY: all test unit-tests cli-tests sanitize-tests valgrind-tests eval bench install clean
 all: $(BUILD)/errata $(BUILD)/liberrata.a $(BUILD)/liberrata.so
 
-$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h cli/*.h)
+# Each object depends on the headers it includes, as the compiler lists them in
+# its .d file; an object without one (an older build) is compiled again.
+DEP_FILES := $(LIB_SRCS:%.c=$(BUILD)/obj/%.d) $(CLI_SRCS:%.c=$(BUILD)/obj/%.d)
+$(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -MMD -MP -MF $(BUILD)/obj/$*.d -c $< -o $@
+$(DEP_FILES):
+include $(wildcard $(DEP_FILES))
 
 $(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED)
 	@mkdir -p $(dir $@)
