@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "errata.h"
@@ -37,6 +38,18 @@ static inline int fuzz_is_utf8(const char *s, size_t len)
     return ok;
 }
 
+/* A name for mkstemp or mkdtemp in /dev/shm (memory) when there is one, else
+   in /tmp: most harnesses write a file for every input, and on disk that was
+   most of their time (fuzz_edits spent 33 of 56 CPU-seconds in the kernel). */
+static inline void fuzz_temp_template(char *out, size_t size, const char *what)
+{
+    struct stat st;
+    int shm = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH);
+    int n = snprintf(out, size, "%s/errata-fuzz-%s-XXXXXX", shm ? "/dev/shm" : "/tmp", what);
+    if (n < 0 || (size_t)n >= size)
+        abort();
+}
+
 /* A tiny user dictionary: one entry with context rules, one !keep word. */
 static const char fuzz_user_dictionary[] =
     "errata-dict 1\n"
@@ -47,7 +60,8 @@ static const char fuzz_user_dictionary[] =
    plus the tiny user dictionary; exits when it cannot be made. */
 static inline errata_engine *fuzz_engine(void)
 {
-    char path[] = "/tmp/errata-fuzz-dict-XXXXXX";
+    char path[64];
+    fuzz_temp_template(path, sizeof path, "dict");
     int fd = mkstemp(path);
     if (fd < 0 || write(fd, fuzz_user_dictionary, sizeof fuzz_user_dictionary - 1) < 0) {
         perror("fuzz: user dictionary");

@@ -61,7 +61,8 @@ static void check_examples(const errata_engine *engine, const errata_dictionary 
    --dict FILE makes it. */
 static void check_engine(const char *text, size_t len, const errata_dictionary *d)
 {
-    char path[] = "/tmp/errata-fuzz-dict-XXXXXX";
+    char path[64];
+    fuzz_temp_template(path, sizeof path, "dict");
     int fd = mkstemp(path);
     FUZZ_CHECK(fd >= 0 && write(fd, text, len) == (ssize_t)len, "cannot write %s", path);
     close(fd);

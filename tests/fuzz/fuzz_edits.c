@@ -139,7 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
-    char dir[] = "/tmp/errata-fuzz-edits-XXXXXX";
+    char dir[64];
+    fuzz_temp_template(dir, sizeof dir, "edits");
     FUZZ_CHECK(mkdtemp(dir), "mkdtemp");
     char path[sizeof dir + 16];
     if (data[0] & 1) {

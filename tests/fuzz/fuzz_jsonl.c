@@ -94,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const char *in = (const char *)data + 1;
     size_t in_len = size - 1;
-    char path[] = "/tmp/errata-fuzz-jsonl-XXXXXX";
+    char path[64];
+    fuzz_temp_template(path, sizeof path, "jsonl");
     int fd = mkstemp(path);
     FUZZ_CHECK(fd >= 0 && write(fd, in, in_len) == (ssize_t)in_len, "cannot write %s", path);
     close(fd);

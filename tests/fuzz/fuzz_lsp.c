@@ -42,7 +42,7 @@ static const char pause_mark[] = "<pause>";
 
 /* ------------------------------------------------------------ files */
 
-static char dir[] = "/tmp/errata-fuzz-lsp-XXXXXX";
+static char dir[64];
 static char dict_path[64], user_dict_path[64];
 static int sandboxed; /* set while the server runs */
 
@@ -118,6 +118,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    fuzz_temp_template(dir, sizeof dir, "lsp");
     if (!mkdtemp(dir))
         abort();
     snprintf(dict_path, sizeof dict_path, "%s/fuzz.dict", dir);
@@ -125,10 +126,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     FILE *f = fopen(dict_path, "w");
     if (!f || fputs(fuzz_user_dictionary, f) < 0 || fclose(f) != 0)
         abort();
-    FILE *out = tmpfile(); /* the server's output, read back after each step */
-    if (!out)
+    /* the server's output, read back after each step (unlinked: gone at exit) */
+    char out_path[sizeof dir + 8];
+    snprintf(out_path, sizeof out_path, "%s/out", dir);
+    out_fd = open(out_path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (out_fd < 0 || unlink(out_path) != 0)
         abort();
-    out_fd = fileno(out);
     atexit(remove_files);
     setenv("ERRATA_USER_DICT", user_dict_path, 1);
     static const char *dictionaries[1];

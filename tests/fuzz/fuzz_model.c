@@ -83,7 +83,7 @@ static const char swaps[] = "errata-dict 1\n"
                             "效劳\t服务\tswap\tC\n"
                             "原那么\t原则\tswap\tU\n"
                             "开展\t发展\tswap-a\tC\tfix-next=观\n";
-static char swaps_path[] = "/tmp/errata-fuzz-swaps-XXXXXX";
+static char swaps_path[64];
 
 static void remove_swaps(void) { unlink(swaps_path); }
 
@@ -91,6 +91,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    fuzz_temp_template(swaps_path, sizeof swaps_path, "swaps");
     int fd = mkstemp(swaps_path);
     if (fd < 0 || write(fd, swaps, sizeof swaps - 1) != (ssize_t)(sizeof swaps - 1))
         abort();
@@ -159,7 +160,8 @@ static void check_char_model(const errata_cm *cm)
 
 static void check_engine(const uint8_t *model, size_t size, int loader_rc, int char_model)
 {
-    char path[] = "/tmp/errata-fuzz-model-XXXXXX";
+    char path[64];
+    fuzz_temp_template(path, sizeof path, "model");
     int fd = mkstemp(path);
     FUZZ_CHECK(fd >= 0 && write(fd, model, size) == (ssize_t)size, "cannot write %s", path);
     close(fd);
