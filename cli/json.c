@@ -277,16 +277,33 @@ static int read_escape(parser *p, errata_cli_buffer *b, int *lone_surrogate)
     return append(p, b, to + (hit - from), 1);
 }
 
-/* A string at p->pos (its opening quote) into b, NUL-terminated. */
+/* Where the bytes a string holds as they are, from p->pos, end: at a quote,
+   a backslash, a control character, a byte that is not valid UTF-8 or the
+   end of the text. */
+static size_t plain_run(const parser *p)
+{
+    const unsigned char *s = (const unsigned char *)p->s;
+    size_t pos = p->pos, n;
+    for (; pos < p->len; pos += n) {
+        if (s[pos] < 0x80)
+            n = s[pos] >= 0x20 && s[pos] != '"' && s[pos] != '\\';
+        else
+            n = errata_cli_utf8_valid_length(s + pos, p->len - pos, NULL);
+        if (n == 0)
+            break;
+    }
+    return pos;
+}
+
+/* A string at p->pos (its opening quote) into b, NUL-terminated.  RFC 8259
+   wants JSON text in UTF-8: a byte that is not part of valid UTF-8 is an
+   error at its offset, as a raw control character is. */
 static int read_string(parser *p, errata_cli_buffer *b, int *lone_surrogate)
 {
     int rc = append(p, b, "", 0);
     p->pos++;
     while (rc == ERRATA_JSON_OK) {
-        size_t run = p->pos;
-        while (run < p->len && p->s[run] != '"' && p->s[run] != '\\' &&
-               (unsigned char)p->s[run] >= 0x20)
-            run++;
+        size_t run = plain_run(p);
         if ((rc = append(p, b, p->s + p->pos, run - p->pos)))
             break;
         p->pos = run;
@@ -295,6 +312,8 @@ static int read_string(parser *p, errata_cli_buffer *b, int *lone_surrogate)
             return fail(p, "expected the closing '\"' of a string");
         if (c < 0x20)
             return fail(p, "expected no control character inside a string");
+        if (c >= 0x80)
+            return fail(p, "invalid UTF-8");
         p->pos++;
         if (c == '"')
             return ERRATA_JSON_OK;

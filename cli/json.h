@@ -14,7 +14,10 @@
      always valid JSON, at the cost of not naming such a file exactly.
 
    Reading follows RFC 8259 strictly (no comments, no trailing commas, no
-   leading zeros or '+', no raw control characters in strings), with two
+   leading zeros or '+', no raw control characters in strings, and the text
+   must be UTF-8: a byte that is not part of valid UTF-8 is an error at its
+   offset, so every string read is valid UTF-8 -- the same rule for edit
+   lists, sidecars, --jsonl lines and the language server), with two
    choices where it leaves room: a lone surrogate escape (\ud800 alone),
    which the grammar allows but Unicode does not, is read as U+FFFD and the
    string is marked (lone_surrogate) so that a caller that must not lose text

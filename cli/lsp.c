@@ -505,28 +505,13 @@ static int handle(server *sv, const message *msgs, size_t count, size_t i)
     return request(sv, &id, method->string, params);
 }
 
-/* Where body stops being valid UTF-8 (len when it is all valid). */
-static size_t utf8_prefix(const char *body, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)body;
-    size_t at = 0, n;
-    while (at < len && (n = errata_cli_utf8_valid_length(s + at, len - at, NULL)) > 0)
-        at += n;
-    return at;
-}
-
-/* Parse one message body.  LSP's messages are JSON in UTF-8: one that is
-   not is refused whole, since a string of it (a uri, an id) could not be
-   sent back as it came. */
+/* Parse one message body.  LSP's messages are JSON in UTF-8: the JSON
+   reader refuses one that is not whole (a string of it, a uri or an id,
+   could not be sent back as it came). */
 static void read_message(message *m, const char *body, size_t len)
 {
     memset(m, 0, sizeof *m);
     m->body = body;
-    size_t valid = utf8_prefix(body, len);
-    if (valid < len) {
-        snprintf(m->problem, sizeof m->problem, "invalid UTF-8 at byte %zu of the message", valid);
-        return;
-    }
     errata_json_error err;
     if (errata_json_parse(body, len, &m->json, &err) == ERRATA_JSON_OK) {
         m->parsed = 1;

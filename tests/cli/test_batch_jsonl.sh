@@ -122,6 +122,22 @@ test_jsonl_grammar_errors_are_found() {
     done
 }
 
+# RFC 8259: JSON text is UTF-8; a line with a byte that is not is malformed
+# (named with its offset) and passed through as it came.
+test_jsonl_invalid_utf8_is_malformed() {
+    printf '{"text":"效劳"}\n{"text":"效\xe5\x8a"}\n{"id":"\xff","text":"效劳"}\n' >in.jsonl
+    jsonl -q <in.jsonl
+    assert_status 0
+    assert_stdout "$(printf '{"text":"服务"}\n{"text":"效\xe5\x8a"}\n{"id":"\xff","text":"效劳"}')"$'\n'
+    assert_stderr <<'EOF'
+errata: standard input: line 2: malformed JSON: invalid UTF-8 at byte 12; passed through
+errata: standard input: line 3: malformed JSON: invalid UTF-8 at byte 7; passed through
+EOF
+    jsonl --strict -q <in.jsonl
+    assert_status 2
+    assert_stderr $'errata: standard input: line 2: malformed JSON: invalid UTF-8 at byte 12\n'
+}
+
 test_jsonl_strict_stops_at_the_first_bad_line() {
     printf '{"text":"效劳"}\nnope\n{"text":"效劳"}\n' >in.jsonl
     jsonl --strict -q <in.jsonl

@@ -130,6 +130,11 @@ test_apply_names_the_bad_line() {
     assert_stderr <<'EOF'
 errata: edits.jsonl:7: not a JSON object: expected a member name at byte 1
 EOF
+    printf '{"file":"doc\xff.txt","byte_start":0}\n' >edits.jsonl
+    run "$ERRATA" apply edits.jsonl
+    assert_status 2
+    assert_stderr 'errata: edits.jsonl:1: not a JSON object: invalid UTF-8 at byte 12
+'
     printf '{"file":"doc.txt","byte_start":0}\n' >edits.jsonl
     run "$ERRATA" apply edits.jsonl
     assert_status 2

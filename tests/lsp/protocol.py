@@ -293,7 +293,8 @@ def malformed_input(errata):
     s.send(b"{\"jsonrpc\":\"2.0\",\"id\":\"\xff\",\"method\":\"shutdown\"}")
     got = s.receive()
     check((got["id"], error_of(got)),
-          (None, (-32700, "invalid UTF-8 at byte 23 of the message")), "invalid UTF-8")
+          (None, (-32700, "invalid JSON at byte 23 of the message: invalid UTF-8")),
+          "invalid UTF-8")
     for body, expected_id, expected in cases:
         s.send(body)
         got = s.receive()

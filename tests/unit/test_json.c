@@ -1,6 +1,6 @@
 /* The CLI's JSON module (cli/json.h): the writer's one behaviour for
    control characters, DEL and invalid UTF-8; the reader's grammar, values,
-   offsets and errors; write then read gives the text back. */
+   offsets and errors (invalid UTF-8 among them); write then read gives the text back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -200,6 +200,14 @@ static void malformed_text_is_named_with_its_offset(void **state)
         {"[1 2]", "expected ',' or ']'", 3},
         {"{} x", "expected the end of the text after the value", 3},
         {"nul", "expected a value", 0},
+        /* RFC 8259: JSON text is UTF-8; the offset is the first bad byte */
+        {"\"ab\xff\"", "invalid UTF-8", 3},
+        {"{\"k\xe4\xb8\":1}", "invalid UTF-8", 3},
+        {"[\"\xe4\xb8\xad\xe4\xb8\"]", "invalid UTF-8", 5},
+        {"\"\xc0\xaf\"", "invalid UTF-8", 1},
+        {"\"\xed\xa0\x80\"", "invalid UTF-8", 1},
+        {"\"\xe4\xb8", "invalid UTF-8", 1},
+        {"[1,\xe4\xb8\xad]", "expected a value", 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         errata_json_value v;
