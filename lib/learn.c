@@ -66,8 +66,19 @@
 #define MIN_SHARE 0.2
 #define MIN_CONTEXTS 2
 /* The confidence of a pair whose words share no character is this much
-   lower (see pair_confidence). */
+   lower (see pair_confidence), unless the pair is seen in this many
+   documents (texts) and its original is the best filler of the word's
+   contexts (at least this share of the best one's expected replacements):
+   乐观/积极, 本人/自己, 觉察/发现 are swapped too. */
 #define UNLIKE_FACTOR 0.6
+#define UNLIKE_MIN_DOCUMENTS 4
+#define UNLIKE_MIN_DOMINANCE 0.95
+/* The over-representation of X against Y (see inflation) at which its
+   factor is one half: a swap table that replaces part of Y's occurrences
+   leaves X less over-represented than the word counts of general text
+   would suggest, so the factor only drops for X clearly rarer than
+   expected. */
+#define INFLATION_HALF 0.2
 /* A swap table turns many of Y's places into misfits for X; a legitimate
    word that is merely rare between some neighbours has few of its
    occurrences there (in a big batch those few add up).  Below this share
@@ -133,6 +144,12 @@ typedef struct {
     uint64_t rank;         /* see pool_rank */
 } filler;
 
+/* A word of the batch under one of its characters (see index_batch_words). */
+typedef struct {
+    uint32_t character;
+    uint32_t word[2];
+} batch_word;
+
 struct errata_learner {
     const errata_engine *engine;
     /* A Bloom filter of the four-symbol windows of the batch (repaired):
@@ -159,6 +176,9 @@ struct errata_learner {
     /* Which symbol pairs can be fillers (see filler_word). */
     uint64_t *filler_words;
     size_t filler_word_count;
+    /* The batch's words by character (see index_batch_words). */
+    batch_word *batch_words;
+    size_t batch_word_count;
     /* Results. */
     errata_learned_pair *pairs;
     size_t pair_count, pair_cap;
@@ -333,6 +353,7 @@ void errata_learner_free(errata_learner *l)
     free(l->filler_table);
     free(l->filler_used);
     free(l->filler_words);
+    free(l->batch_words);
     free(l->sketch_keys);
     free(l->sketch_sources);
     errata_cm_memo_free(l->memo);
@@ -523,10 +544,31 @@ static int tracked_word(errata_learner *l, const char *text, const symbol_text *
     return add_word(l, key, out);
 }
 
-/* Count the two-character words of the repaired text and keep their misfit
-   contexts and a few legitimate uses. */
-static int scan(errata_learner *l, const char *text, const symbol_text *st, int marked)
+/* The byte ranges of the repaired text that the loaded dictionaries wrote,
+   in order. */
+typedef struct {
+    size_t *start, *end;
+    size_t count;
+} repaired_spans;
+
+/* Whether the word at text[from..to) overlaps a span the dictionaries
+   wrote; *next is the first span not yet passed (words come in order). */
+static int written_by_repair(const repaired_spans *spans, size_t *next, size_t from, size_t to)
 {
+    while (*next < spans->count && spans->end[*next] <= from)
+        (*next)++;
+    return *next < spans->count && spans->start[*next] < to;
+}
+
+/* Count the two-character words of the repaired text and keep their misfit
+   contexts and a few legitimate uses.  A word the dictionaries wrote is
+   their choice, not the damage of an unknown pair: it is counted, but not
+   judged (a known pair that picks the wrong one of two originals would
+   otherwise make its output look like a swap of the other). */
+static int scan(errata_learner *l, const char *text, const symbol_text *st, int marked,
+                const repaired_spans *spans)
+{
+    size_t next_span = 0;
     for (size_t i = 0; i + 4 <= st->count; i++)
         remember_window(l, st->sym + i);
     for (size_t i = 0; i + 1 < st->count; i++) {
@@ -543,7 +585,8 @@ static int scan(errata_learner *l, const char *text, const symbol_text *st, int 
             w->documents++;
         }
         side left = left_side(st, i), right = right_side(st, i + 2);
-        if (has_unknown(left) || has_unknown(right))
+        if (has_unknown(left) || has_unknown(right) ||
+            written_by_repair(spans, &next_span, st->at[i], st->at[i + 2]))
             continue;
         uint64_t fit_left = count_left(l->cm, left, st->sym[i], st->sym[i + 1]);
         uint64_t fit_right = count_right(l->cm, st->sym[i], st->sym[i + 1], right);
@@ -558,10 +601,33 @@ static int scan(errata_learner *l, const char *text, const symbol_text *st, int 
     return ERRATA_OK;
 }
 
+/* Where the applied edits of result (sorted, not overlapping) put their
+   replacements in the repaired text. */
+static int written_spans(const errata_result *result, repaired_spans *spans)
+{
+    size_t n = errata_result_count(result);
+    spans->count = 0;
+    spans->start = malloc((n + 1) * sizeof *spans->start);
+    spans->end = malloc((n + 1) * sizeof *spans->end);
+    if (!spans->start || !spans->end)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t shift = 0; /* bytes added before the edit, modulo 2^N */
+    for (size_t i = 0; i < n; i++) {
+        const errata_edit *e = errata_result_edit(result, i);
+        if (e->action != ERRATA_ACTION_APPLY)
+            continue;
+        size_t written = strlen(e->new_text);
+        spans->start[spans->count] = e->byte_start + shift;
+        spans->end[spans->count++] = e->byte_start + shift + written;
+        shift += written - (e->byte_end - e->byte_start);
+    }
+    return ERRATA_OK;
+}
+
 /* Repair text with the loaded dictionaries; *markers counts the certain
-   swap repairs. */
+   swap repairs, spans where the repairs are in the repaired text. */
 static int repair(errata_learner *l, const char *text, size_t len, char **fixed,
-                  size_t *fixed_len, size_t *markers)
+                  size_t *fixed_len, size_t *markers, repaired_spans *spans)
 {
     errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
     opts.no_reasons = 1;
@@ -576,7 +642,9 @@ static int repair(errata_learner *l, const char *text, size_t len, char **fixed,
         *markers += e->kind == ERRATA_KIND_SWAP && e->action == ERRATA_ACTION_APPLY &&
                     e->confidence >= MARKER_CONFIDENCE;
     }
-    rc = errata_result_apply(result, text, len, NULL, fixed, fixed_len);
+    rc = written_spans(result, spans);
+    if (!rc)
+        rc = errata_result_apply(result, text, len, NULL, fixed, fixed_len);
     errata_result_free(result);
     return rc;
 }
@@ -698,14 +766,17 @@ int errata_learner_add(errata_learner *l, const char *text, size_t len)
         return errata_fail(ERRATA_EINVAL, "errata_learner_add: the learner is finished");
     char *fixed = NULL;
     size_t fixed_len = 0, markers = 0;
-    int rc = repair(l, text ? text : "", len, &fixed, &fixed_len, &markers);
+    repaired_spans spans = {NULL, NULL, 0};
+    int rc = repair(l, text ? text : "", len, &fixed, &fixed_len, &markers, &spans);
     symbol_text st = {0};
     if (!rc)
         rc = to_symbols(l->cm, fixed, fixed_len, &st);
     if (!rc)
         rc = assign_source(l, &st);
     if (!rc)
-        rc = scan(l, fixed, &st, markers > 0);
+        rc = scan(l, fixed, &st, markers > 0, &spans);
+    free(spans.start);
+    free(spans.end);
     free(st.sym);
     free(st.at);
     errata_free(fixed);
@@ -825,12 +896,14 @@ static void pool_rank(const errata_learner *l, const word_stats *w, filler_pool 
         filler *f = &ranked[i];
         *f = pool->table[pool->used[i]];
         pool->table[pool->used[i]].sym[0] = 0;
-        uint32_t fitted = 0;
+        uint32_t fitted = 0, seen = 0;
         int alike = shares_character(form, f->sym);
-        for (size_t k = 0; k < w->context_count; k++)
-            fitted += fits_context(l->cm, &w->contexts[k], f->sym) ||
-                      (alike && filler_seen_in_batch(l, &w->contexts[k], f->sym));
-        f->rank = (uint64_t)fitted << 40 | (uint64_t)alike << 32 |
+        for (size_t k = 0; k < w->context_count; k++) {
+            int in_batch = filler_seen_in_batch(l, &w->contexts[k], f->sym);
+            seen += in_batch;
+            fitted += in_batch || fits_context(l->cm, &w->contexts[k], f->sym);
+        }
+        f->rank = (uint64_t)seen << 48 | (uint64_t)fitted << 40 | (uint64_t)alike << 32 |
                   f->proposals;
     }
     qsort(ranked, pool->used_count, sizeof *ranked, by_rank);
@@ -931,6 +1004,70 @@ static void collect_sharing_fillers(errata_learner *l, const uint32_t form[2], f
     for (size_t k = 0; k < 2; k++) {
         f.first = form[k];
         errata_cm_continuations(l->cm, &form[k], 1, visit_second, &f);
+    }
+}
+
+static int by_character(const void *pa, const void *pb)
+{
+    const batch_word *a = pa, *b = pb;
+    if (a->character != b->character)
+        return a->character < b->character ? -1 : 1;
+    uint64_t ka = word_key(a->word[0], a->word[1]), kb = word_key(b->word[0], b->word[1]);
+    return ka < kb ? -1 : ka > kb;
+}
+
+/* List every word of the batch under each of its two characters, sorted
+   by character: the batch's own candidates for a word (see
+   collect_batch_fillers). */
+static int index_batch_words(errata_learner *l)
+{
+    l->batch_words = malloc((2 * l->word_used + 1) * sizeof *l->batch_words);
+    if (!l->batch_words)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < l->word_cap; i++) {
+        uint64_t key = l->words[i].key;
+        if (!key)
+            continue;
+        uint32_t a = (uint32_t)(key >> 32), b = (uint32_t)key;
+        l->batch_words[n++] = (batch_word){a, {a, b}};
+        if (b != a)
+            l->batch_words[n++] = (batch_word){b, {a, b}};
+    }
+    l->batch_word_count = n;
+    qsort(l->batch_words, n, sizeof *l->batch_words, by_character);
+    return ERRATA_OK;
+}
+
+/* Add to pool the words of the batch that share a character with the
+   form (either one, in either place: 细心/精心, 鼓励/激励) and that the
+   batch itself has in one of w's misfit contexts.  Clean formal text
+   often lacks the exact context; a swap tool leaves some of the
+   original's occurrences alone. */
+static void collect_batch_fillers(errata_learner *l, const word_stats *w, filler_pool *pool)
+{
+    const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
+    for (size_t k = 0; k < 2; k++) {
+        batch_word probe = {form[k], {0, 0}};
+        size_t lo = 0, hi = l->batch_word_count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (by_character(&l->batch_words[mid], &probe) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < l->batch_word_count && l->batch_words[i].character == form[k];
+             i++) {
+            const uint32_t *y = l->batch_words[i].word;
+            if ((y[0] == form[0] && y[1] == form[1]) || !filler_word(l, y[0], y[1]))
+                continue;
+            for (size_t c = 0; c < w->context_count; c++)
+                if (filler_seen_in_batch(l, &w->contexts[c], y)) {
+                    pool_add_filler(pool, y[0], y[1]);
+                    break;
+                }
+        }
     }
 }
 
@@ -1066,11 +1203,13 @@ static double pair_confidence(const errata_learned_pair *p)
                                              : 0.1;
     double support = 1 - exp(-p->expected / 3);
     double agree = ((double)p->lm_agreeing + 1) / ((double)p->contexts + 1);
-    double inflated = p->inflation / (p->inflation + 0.5);
+    double inflated = p->inflation / (p->inflation + INFLATION_HALF);
     double damaged = p->supported_documents
                          ? (double)p->marked_documents / (double)p->supported_documents
                          : 0;
-    double alike = p->shares_character ? 1 : UNLIKE_FACTOR;
+    int trusted_unlike = p->supported_documents >= UNLIKE_MIN_DOCUMENTS &&
+                         p->dominance >= UNLIKE_MIN_DOMINANCE;
+    double alike = p->shares_character || trusted_unlike ? 1 : UNLIKE_FACTOR;
     double share = (double)p->supported / (double)p->occurrences;
     double misfit_share = fmin(1, share / FULL_MISFIT_SHARE);
     return damaged * survived * support * agree * inflated * alike * misfit_share *
@@ -1343,6 +1482,7 @@ static int learn_word(errata_learner *l, const word_stats *w)
         }
     pool.context = 0;
     collect_sharing_fillers(l, (const uint32_t[]){a, b}, &pool);
+    collect_batch_fillers(l, w, &pool);
     pool_rank(l, w, &pool);
     candidate *cands = calloc(pool.count + 1, sizeof *cands);
     char *corrupted = symbols_text(l->cm, (const uint32_t[]){a, b}, 2);
@@ -1446,6 +1586,8 @@ int errata_learner_finish(errata_learner *l)
         return errata_fail(ERRATA_EINVAL, "errata_learner_finish: NULL argument");
     if (l->finished)
         return ERRATA_OK;
+    if (index_batch_words(l))
+        return ERRATA_ENOMEM;
     for (size_t i = 0; i < l->word_cap; i++) {
         const word_stats *w = &l->words[i];
         if (!w->key || w->misfits < l->opts.min_count || w->doc_count < l->opts.min_docs ||

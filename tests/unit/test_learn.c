@@ -50,15 +50,17 @@ static const char marker_dictionary[] = "errata-dict 1\n根底\t基础\tswap\tG\
 
 #define DAMAGED_DOCUMENTS 4
 
-/* Learn from the six documents, damaged or not. */
-static errata_learner *learn(const errata_engine *engine, int damaged)
+/* Learn from the six documents, damaged or not: 发展 made `swapped` in the
+   first `swapped_in` of them. */
+static errata_learner *learn_swapped(const errata_engine *engine, int damaged,
+                                     const char *swapped, size_t swapped_in)
 {
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
     for (size_t i = 0; i < DOCUMENTS; i++) {
         char *text = read_document(i);
-        if (damaged && i < DAMAGED_DOCUMENTS)
-            replace_all(text, "发展", "开展");
+        if (damaged && i < swapped_in)
+            replace_all(text, "发展", swapped);
         if (damaged)
             replace_all(text, "基础", "根底");
         assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
@@ -67,6 +69,22 @@ static errata_learner *learn(const errata_engine *engine, int damaged)
     assert_int_equal(errata_learner_document_count(learner), DOCUMENTS);
     assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
     return learner;
+}
+
+static errata_learner *learn(const errata_engine *engine, int damaged)
+{
+    return learn_swapped(engine, damaged, "开展", DAMAGED_DOCUMENTS);
+}
+
+static const errata_learned_pair *find_pair(const errata_learner *learner, const char *corrupted,
+                                            const char *original)
+{
+    for (size_t i = 0; i < errata_learner_pair_count(learner); i++) {
+        const errata_learned_pair *p = errata_learner_pair(learner, i);
+        if (strcmp(p->corrupted, corrupted) == 0 && strcmp(p->original, original) == 0)
+            return p;
+    }
+    return NULL;
 }
 
 static size_t confident_pairs(const errata_learner *learner)
@@ -209,6 +227,43 @@ static void near_copies_count_once(void **state)
     errata_engine_free(engine);
 }
 
+/* A known pair with the wrong original (开展 -> 进行 everywhere) puts
+   进行 where 发展 belongs; that is the dictionary's choice, not the damage
+   of an unknown pair 进行 -> 发展, and it is not proposed. */
+static void words_the_dictionary_wrote_are_not_judged(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with("errata-dict 1\n根底\t基础\tswap\tG\n"
+                                        "开展\t进行\tswap\tG\n");
+    errata_learner *learner = learn(engine, 1);
+    for (size_t i = 0; i < errata_learner_pair_count(learner); i++)
+        assert_string_not_equal(errata_learner_pair(learner, i)->corrupted, "进行");
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+/* A swapped word sharing no character with the original is confident
+   only when it stands in its place in enough texts: 成长 for 发展 in the
+   four damaged documents is, in three of them it is not. */
+static void an_unlike_pair_needs_more_documents(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    for (size_t swapped_in = DAMAGED_DOCUMENTS - 1; swapped_in <= DAMAGED_DOCUMENTS;
+         swapped_in++) {
+        errata_learner *learner = learn_swapped(engine, 1, "成长", swapped_in);
+        const errata_learned_pair *p = find_pair(learner, "成长", "发展");
+        assert_non_null(p);
+        assert_false(p->shares_character);
+        assert_int_equal(p->supported_documents, swapped_in);
+        assert_true(p->dominance >= 0.95);
+        assert_int_equal(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD,
+                         swapped_in == DAMAGED_DOCUMENTS);
+        errata_learner_free(learner);
+    }
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -237,6 +292,8 @@ int main(void)
         cmocka_unit_test(known_pairs_are_not_proposed),
         cmocka_unit_test(options_leave_out_weak_pairs),
         cmocka_unit_test(near_copies_count_once),
+        cmocka_unit_test(words_the_dictionary_wrote_are_not_judged),
+        cmocka_unit_test(an_unlike_pair_needs_more_documents),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
