@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -190,6 +191,7 @@ static const char *did_open(server *sv, const errata_json_value *params)
     }
     if (errata_lsp_document_set(doc, text->string, text->string_len))
         return "out of memory";
+    doc->encoding = s->encoding;
     doc->version = version;
     doc->checkable = checkable_language(get_string(td, "languageId"));
     doc->check_due = now_ms(); /* at once, once the messages waiting are read */
@@ -219,7 +221,7 @@ static const char *position_problem(int rc)
 {
     return rc == ERRATA_LSP_NO_MEMORY ? "out of memory"
                                       : "the range is not in the document (a line past its end, "
-                                        "the inside of a surrogate pair, or an end before its start)";
+                                        "the inside of a character, or an end before its start)";
 }
 
 static const char *apply_change(errata_lsp_document *doc, const errata_json_value *change)
@@ -248,7 +250,7 @@ static const char *apply_changes(errata_lsp_document *doc, const errata_json_val
 {
     if (changes->count <= 1)
         return changes->count ? apply_change(doc, &changes->items[0]) : NULL;
-    errata_lsp_document copy = {0};
+    errata_lsp_document copy = {.encoding = doc->encoding};
     const char *problem =
         errata_lsp_document_set(&copy, doc->text, doc->len) ? "out of memory" : NULL;
     for (size_t i = 0; !problem && i < changes->count; i++)
@@ -305,6 +307,29 @@ static const char *did_change_configuration(server *sv, const errata_json_value 
 
 /* ------------------------------------------------------------ requests */
 
+/* The names of errata_lsp_encoding's values in LSP. */
+static const char *const encoding_names[] = {
+    [ERRATA_LSP_UTF16] = "utf-16", [ERRATA_LSP_UTF8] = "utf-8", [ERRATA_LSP_UTF32] = "utf-32"};
+
+/* The first of the position encodings the client offers (LSP 3.17:
+   general.positionEncodings, most preferred first) that errata knows; UTF-16,
+   which every client must take, when it offers none of them. */
+static errata_lsp_encoding choose_encoding(const errata_json_value *caps)
+{
+    const errata_json_value *offered = get(get(caps, "general"), "positionEncodings");
+    if (!offered || offered->type != ERRATA_JSON_ARRAY)
+        return ERRATA_LSP_UTF16;
+    size_t known = sizeof encoding_names / sizeof *encoding_names;
+    for (size_t i = 0; i < offered->count; i++) {
+        const errata_json_value *v = &offered->items[i];
+        for (size_t e = 0; v->type == ERRATA_JSON_STRING && e < known; e++)
+            if (strlen(encoding_names[e]) == v->string_len &&
+                memcmp(encoding_names[e], v->string, v->string_len) == 0)
+                return (errata_lsp_encoding)e;
+    }
+    return ERRATA_LSP_UTF16;
+}
+
 static int initialize(server *sv, const request_id *id, const errata_json_value *params)
 {
     char problem[512];
@@ -317,17 +342,20 @@ static int initialize(server *sv, const request_id *id, const errata_json_value 
                              sizeof problem))
         return reply_error(sv, id, ERRATA_LSP_INVALID_PARAMS, problem);
     sv->state = STATE_RUNNING;
+    sv->s.encoding = choose_encoding(caps);
     errata_cli_buffer body = {0};
     errata_json_writer w = errata_json_to_buffer(&body, 0);
     begin_reply(&w, id);
     errata_json_key(&w, "result");
-    errata_json_raw(&w, "{\"capabilities\":{\"positionEncoding\":\"utf-16\","
-                        "\"textDocumentSync\":{\"openClose\":true,\"change\":2},"
-                        "\"codeActionProvider\":{\"codeActionKinds\":"
-                        "[\"quickfix\",\"source.fixAll\"]},"
-                        "\"executeCommandProvider\":{\"commands\":[\"errata.keepWord\"]}},"
-                        "\"serverInfo\":{\"name\":\"errata\",\"version\":\"" ERRATA_VERSION_STRING
-                        "\"}}");
+    char result[512];
+    snprintf(result, sizeof result,
+             "{\"capabilities\":{\"positionEncoding\":\"%s\","
+             "\"textDocumentSync\":{\"openClose\":true,\"change\":2},"
+             "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\",\"source.fixAll\"]},"
+             "\"executeCommandProvider\":{\"commands\":[\"errata.keepWord\"]}},"
+             "\"serverInfo\":{\"name\":\"errata\",\"version\":\"" ERRATA_VERSION_STRING "\"}}",
+             encoding_names[sv->s.encoding]);
+    errata_json_raw(&w, result);
     return finish_reply(sv, &w, &body);
 }
 

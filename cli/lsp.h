@@ -30,7 +30,16 @@ enum { ERRATA_LSP_NO_MEMORY = -1, ERRATA_LSP_BAD_POSITION = -2 };
 
 /* ------------------------------------------------------------ positions */
 
-/* A position as LSP counts it: zero-based line, UTF-16 code units. */
+/* What a position's character counts (LSP 3.17 positionEncoding): UTF-16
+   code units unless the client offered another in its capabilities. */
+typedef enum {
+    ERRATA_LSP_UTF16 = 0,
+    ERRATA_LSP_UTF8,  /* bytes */
+    ERRATA_LSP_UTF32  /* characters */
+} errata_lsp_encoding;
+
+/* A position as LSP counts it: zero-based line, code units of the
+   negotiated encoding. */
 typedef struct {
     size_t line, character;
 } errata_lsp_position;
@@ -61,6 +70,7 @@ typedef struct {
     int lines_valid;
     int64_t check_due;   /* monotonic ms when to check it; -1 when checked */
     errata_lsp_findings findings;
+    errata_lsp_encoding encoding; /* what its positions count */
 } errata_lsp_document;
 
 /* Replace the whole text.  0 or ERRATA_LSP_NO_MEMORY. */
@@ -68,7 +78,7 @@ int errata_lsp_document_set(errata_lsp_document *doc, const char *text, size_t l
 
 /* Replace the range [from, to) with len bytes of text: 0, or
    ERRATA_LSP_BAD_POSITION (a line past the end, a position inside a
-   surrogate pair, to before from) or ERRATA_LSP_NO_MEMORY. */
+   character, to before from) or ERRATA_LSP_NO_MEMORY. */
 int errata_lsp_document_replace(errata_lsp_document *doc, errata_lsp_position from,
                                 errata_lsp_position to, const char *text, size_t len);
 
@@ -82,7 +92,7 @@ void errata_lsp_document_clear(errata_lsp_document *doc);
 /* Turns byte offsets, in increasing order, into positions. */
 typedef struct {
     const errata_lsp_document *doc;
-    size_t line, byte, units; /* byte is on line, units UTF-16 units after its start */
+    size_t line, byte, units; /* byte is on line, units code units after its start */
 } errata_lsp_cursor;
 
 /* 0, or -1 when out of memory. */
@@ -141,6 +151,7 @@ struct errata_lsp_server {
     errata_lsp_document *docs;
     size_t doc_count, doc_cap;
     int document_changes;  /* the client takes WorkspaceEdit.documentChanges */
+    errata_lsp_encoding encoding; /* of positions, chosen at initialize */
     int64_t debounce_ms;
 };
 

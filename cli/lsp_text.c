@@ -1,5 +1,5 @@
 /* The language server's documents: their text as the editor holds it, and
-   the mapping between LSP positions (line, UTF-16 code unit) and bytes. */
+   the mapping between LSP positions (line, code unit) and bytes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,9 +9,20 @@
 
 static int is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-/* UTF-16 code units of the character whose first byte is c: two for the
-   four-byte sequences (outside the BMP), else one. */
-static size_t utf16_units(unsigned char c) { return c >= 0xF0 ? 2 : 1; }
+/* The code units of the character whose first byte is c (the text is valid
+   UTF-8): its bytes in UTF-8; in UTF-16 two for the four-byte sequences
+   (outside the BMP), else one; one in UTF-32. */
+static size_t char_units(errata_lsp_encoding encoding, unsigned char c)
+{
+    switch (encoding) {
+    case ERRATA_LSP_UTF8:
+        return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    case ERRATA_LSP_UTF32:
+        return 1;
+    default:
+        return c >= 0xF0 ? 2 : 1;
+    }
+}
 
 /* The byte offsets where lines start.  LSP ends a line at "\n", "\r\n" or
    "\r". */
@@ -62,12 +73,12 @@ int errata_lsp_position_to_byte(errata_lsp_document *doc, errata_lsp_position po
     size_t at = doc->line_starts[pos.line], end = line_end(doc, pos.line), units = 0;
     /* A character past the end of the line means its end (LSP 3.17). */
     while (at < end && units < pos.character) {
-        units += utf16_units((unsigned char)doc->text[at]);
+        units += char_units(doc->encoding, (unsigned char)doc->text[at]);
         at++;
         while (at < end && is_continuation((unsigned char)doc->text[at]))
             at++;
     }
-    if (units > pos.character) /* between the two halves of a surrogate pair */
+    if (units > pos.character) /* inside a character (a surrogate pair, a UTF-8 sequence) */
         return ERRATA_LSP_BAD_POSITION;
     *byte = at;
     return 0;
@@ -96,7 +107,7 @@ errata_lsp_position errata_lsp_cursor_move(errata_lsp_cursor *cur, size_t byte)
     }
     for (; cur->byte < byte; cur->byte++)
         if (!is_continuation((unsigned char)doc->text[cur->byte]))
-            cur->units += utf16_units((unsigned char)doc->text[cur->byte]);
+            cur->units += char_units(doc->encoding, (unsigned char)doc->text[cur->byte]);
     return (errata_lsp_position){cur->line, cur->units};
 }
 

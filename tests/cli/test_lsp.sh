@@ -19,6 +19,7 @@ test_lsp_cancellation() { lsp_case cancellation; }
 test_lsp_malformed_input() { lsp_case malformed_input; }
 test_lsp_malformed_framing() { lsp_case malformed_framing; }
 test_lsp_bad_positions() { lsp_case bad_positions; }
+test_lsp_position_encodings() { lsp_case position_encodings; }
 test_lsp_configuration() { lsp_case configuration; }
 test_lsp_other_languages() { lsp_case other_languages; }
 test_lsp_mutated_sessions() { lsp_case mutated_sessions; }

@@ -14,7 +14,8 @@
    code and a string message) or a notification the server sends
    (publishDiagnostics, logMessage); the ranges of diagnostics and of code
    actions' edits lie inside the document as the server holds it (a line
-   and a UTF-16 offset on a character of that line, start not after end),
+   and an offset on a character of that line, counted in the position
+   encoding the server announced, start not after end),
    a diagnostic's message starts with the text its range covers (as the
    server shows it), the version published is the document's, the edits of
    one code action do not overlap; a closed document's diagnostics are
@@ -39,6 +40,10 @@
 #include "lsp.h"
 
 static const char pause_mark[] = "<pause>";
+
+/* The position encoding the server's initialize result announced (LSP's
+   utf-16 until then); set anew for each input. */
+static char announced[8];
 
 /* ------------------------------------------------------------ files */
 
@@ -155,10 +160,19 @@ static const errata_lsp_document *find_document(const errata_lsp_server *s, cons
     return NULL;
 }
 
+/* The code units of a character of n UTF-8 bytes in the announced encoding. */
+static size_t units_of(size_t n)
+{
+    if (strcmp(announced, "utf-8") == 0)
+        return n;
+    if (strcmp(announced, "utf-32") == 0)
+        return 1;
+    return n == 4 ? 2 : 1; /* outside the BMP: a surrogate pair */
+}
+
 /* The byte offset of an LSP position in doc's text, or -1 when it is not
-   on a character of the line (lines end at \n, \r\n or \r; a character
-   outside the BMP counts two UTF-16 units).  Counted here afresh, not with
-   cli/lsp_text.c's index. */
+   on a character of the line (lines end at \n, \r\n or \r).  Counted here
+   afresh, not with cli/lsp_text.c's index. */
 static long long byte_of(const errata_lsp_document *doc, const errata_json_value *position)
 {
     size_t line, character, at = 0;
@@ -178,7 +192,7 @@ static long long byte_of(const errata_lsp_document *doc, const errata_json_value
             return -1;
         unsigned char c = (unsigned char)t[at];
         size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        units += n == 4 ? 2 : 1;
+        units += units_of(n);
         at += n;
         if (units > character || at > doc->len)
             return -1;
@@ -340,6 +354,14 @@ static void check_response(const errata_lsp_server *s, const errata_json_value *
     }
     if (result->type == ERRATA_JSON_ARRAY)
         check_code_actions(s, result, ranges_known);
+    const errata_json_value *capabilities = errata_json_get(result, "capabilities");
+    if (capabilities) {
+        const char *encoding = errata_json_get_string(capabilities, "positionEncoding");
+        FUZZ_CHECK(encoding && (strcmp(encoding, "utf-16") == 0 || strcmp(encoding, "utf-8") == 0 ||
+                                strcmp(encoding, "utf-32") == 0),
+                   "initialize announced no known positionEncoding");
+        strcpy(announced, encoding);
+    }
 }
 
 static void check_message(const errata_lsp_server *s, const char *body, size_t len,
@@ -455,6 +477,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(ftruncate(out_fd, 0) == 0 && lseek(out_fd, 0, SEEK_SET) == 0,
                "empty the output");
     unlink(user_dict_path); /* each input starts without one */
+    strcpy(announced, "utf-16");
     errata_lsp_server *s = errata_lsp_server_new(out_fd, &common);
     FUZZ_CHECK(s, "out of memory");
     errata_lsp_reader r = {-1, NULL, 0, 0, 0, 0};

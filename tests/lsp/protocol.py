@@ -336,7 +336,7 @@ def bad_positions(errata):
     open_doc(s)
     s.diagnostics()
     outside = ("the range is not in the document (a line past its end, the inside of a "
-               "surrogate pair, or an end before its start)")
+               "character, or an end before its start)")
     for r in [rng(4, 0, 4, 0), rng(0, 1, 0, 1), rng(0, 4, 0, 2)]:
         check(error_of(code_actions(s, r)), (-32602, outside), "codeAction at %s" % r)
     check(error_of(code_actions(s, {"start": {"line": -1, "character": 0}})),
@@ -355,6 +355,39 @@ def bad_positions(errata):
     s.send(change(s, 4, {"range": rng(0, 0, 0, 2), "text": ""}))
     check(s.diagnostics()["diagnostics"][0]["range"], rng(0, 4, 0, 7),
           "原那么 after the 😀 is deleted once")
+    check(s.shutdown_and_exit(), 0, "exit status")
+
+
+def offering(*encodings):
+    return {"general": {"positionEncodings": list(encodings)}}
+
+
+def position_encodings(errata):
+    # The client's first offer that errata knows is taken (LSP 3.17); UTF-16
+    # when it offers none of them.  UTF-8 counts bytes, UTF-32 characters.
+    cases = [(offering("utf-8", "utf-16"), "utf-8",
+              [rng(0, 16, 0, 25), rng(0, 37, 0, 43), rng(1, 10, 1, 16), rng(2, 6, 2, 12)]),
+             (offering("utf-32"), "utf-32",
+              [rng(0, 5, 0, 8), rng(0, 12, 0, 14), rng(1, 3, 1, 5), rng(2, 2, 2, 4)]),
+             (offering("utf-7", 8, "utf-16", "utf-8"), "utf-16",
+              [d["range"] for d in TEXT_DIAGNOSTICS])]
+    for capabilities, chosen, ranges in cases:
+        s = Server(errata, *ENGINE)
+        got = s.initialize(None, capabilities)["result"]["capabilities"]["positionEncoding"]
+        check(got, chosen, "positionEncoding for %s" % capabilities)
+        open_doc(s)
+        check([d["range"] for d in s.diagnostics()["diagnostics"]], ranges,
+              "diagnostics' ranges in %s" % chosen)
+        check(s.shutdown_and_exit(), 0, "exit status")
+    # In UTF-8, a position inside a character is refused, and a change
+    # deleting the 😀 (four bytes) moves 原那么 by four.
+    s = start(errata, capabilities=offering("utf-8"))
+    open_doc(s)
+    s.diagnostics()
+    check(error_of(code_actions(s, rng(0, 2, 0, 2)))[0], -32602, "codeAction inside 😀")
+    s.send(change(s, 2, {"range": rng(0, 0, 0, 4), "text": ""}))
+    check(s.diagnostics()["diagnostics"][0]["range"], rng(0, 12, 0, 21),
+          "原那么 after the 😀 is deleted")
     check(s.shutdown_and_exit(), 0, "exit status")
 
 
