@@ -441,3 +441,74 @@ int errata_result_apply(const errata_result *result, const char *text, size_t le
     free(chosen);
     return rc;
 }
+
+/* ------------------------------------------------------------ rule counts */
+
+static int by_rule(const void *a, const void *b)
+{
+    return strcmp(((const errata_rule_count *)a)->rule, ((const errata_rule_count *)b)->rule);
+}
+
+static int counts_as_applied(const errata_edit *e, int include_proposed)
+{
+    if (e->kind == ERRATA_KIND_FLAG)
+        return 0;
+    return e->action == ERRATA_ACTION_APPLY ||
+           (include_proposed && e->action == ERRATA_ACTION_PROPOSE);
+}
+
+static size_t string_hash(const char *s) /* FNV-1a */
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return (size_t)h;
+}
+
+/* A document has hundreds of edits but a few dozen rules: each edit finds
+   its rule's count in a hash table (open addressing), then the few rules
+   are sorted. */
+int errata_result_rule_counts(const errata_result *result, int include_proposed,
+                              errata_rule_count **out, size_t *count)
+{
+    if (!result || !out || !count)
+        return errata_fail(ERRATA_EINVAL, "errata_result_rule_counts: NULL argument");
+    *out = NULL;
+    *count = 0;
+    const errata_edit_list *all = &result->edits;
+    size_t n = 0;
+    for (size_t i = 0; i < all->count; i++)
+        n += (size_t)counts_as_applied(&all->items[i], include_proposed);
+    if (n == 0)
+        return ERRATA_OK;
+    size_t slots = 16;
+    while (slots < 2 * n)
+        slots *= 2;
+    errata_rule_count *rules = malloc(n * sizeof *rules);
+    size_t *slot_of = calloc(slots, sizeof *slot_of); /* 1 + index into rules, 0: free */
+    if (!rules || !slot_of) {
+        free(rules);
+        free(slot_of);
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    }
+    size_t distinct = 0;
+    for (size_t i = 0; i < all->count; i++) {
+        const errata_edit *e = &all->items[i];
+        if (!counts_as_applied(e, include_proposed))
+            continue;
+        size_t h = string_hash(e->rule) & (slots - 1);
+        while (slot_of[h] && strcmp(rules[slot_of[h] - 1].rule, e->rule) != 0)
+            h = (h + 1) & (slots - 1);
+        if (slot_of[h]) {
+            rules[slot_of[h] - 1].count++;
+        } else {
+            rules[distinct] = (errata_rule_count){e->rule, 1};
+            slot_of[h] = ++distinct;
+        }
+    }
+    free(slot_of);
+    qsort(rules, distinct, sizeof *rules, by_rule);
+    *out = rules;
+    *count = distinct;
+    return ERRATA_OK;
+}

@@ -196,6 +196,21 @@ ERRATA_API int errata_apply(const char *text, size_t len, const errata_edit *edi
 ERRATA_API int errata_result_apply(const errata_result *result, const char *text, size_t len,
                                    const unsigned char *selected, char **out, size_t *out_len);
 
+/* The edits of a result that a repair applies (action ERRATA_ACTION_APPLY,
+   and with include_proposed ERRATA_ACTION_PROPOSE too, as errata fix --all
+   does; never a flag), counted by rule: *out is an array of *count rules with
+   their counts, sorted by rule (byte order), freed with errata_free();
+   NULL and 0 when no edit counts.  Its rule strings are the result's,
+   valid while the result lives.  For callers that only tally what a
+   repair did, without reading every edit. */
+typedef struct {
+    const char *rule;
+    size_t count;
+} errata_rule_count;
+
+ERRATA_API int errata_result_rule_counts(const errata_result *result, int include_proposed,
+                                         errata_rule_count **out, size_t *count);
+
 /* Check and apply the default edits in one call. */
 ERRATA_API int errata_fix(const errata_engine *engine, const char *text, size_t len,
                           const errata_check_options *opts, char **out, size_t *out_len);

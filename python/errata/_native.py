@@ -78,6 +78,10 @@ EDIT_RECORD = struct.Struct("@6N3P2idP")
 assert EDIT_RECORD.size == ctypes.sizeof(EditStruct)
 
 
+# errata_rule_count as struct packs it: the rule (its address), its count.
+RULE_COUNT_RECORD = struct.Struct("@PN")
+
+
 class ExampleStruct(ctypes.Structure):
     _fields_ = [("text", ctypes.c_char_p), ("expected", ctypes.c_char_p),
                 ("source", ctypes.c_char_p), ("line", ctypes.c_size_t)]
@@ -143,11 +147,14 @@ def _load() -> ctypes.CDLL:
         "errata_result_edit": (P(EditStruct), [c.c_void_p, c.c_size_t]),
         "errata_result_apply": (c.c_int, [c.c_void_p, c.c_char_p, c.c_size_t, c.c_char_p,
                                           P(c.c_void_p), P(c.c_size_t)]),
+        "errata_result_rule_counts": (c.c_int, [c.c_void_p, c.c_int, P(c.c_void_p),
+                                                P(c.c_size_t)]),
         "errata_free": (None, [c.c_void_p]),
         "errata_encoding_name": (c.c_char_p, [c.c_int]),
         "errata_encoding_from_name": (c.c_int, [c.c_char_p, P(c.c_int)]),
         "errata_decode": (c.c_int, [c.c_char_p, c.c_size_t, c.c_int, P(c.c_void_p),
                                     P(c.c_size_t), P(c.c_int)]),
+        "errata_decode_unchanged": (c.c_int, [c.c_char_p, c.c_size_t, c.c_int]),
         "errata_encode": (c.c_int, [c.c_char_p, c.c_size_t, c.c_int, P(c.c_void_p),
                                     P(c.c_size_t)]),
     }

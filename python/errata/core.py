@@ -1,9 +1,9 @@
 """Engine, Edit and the encodings: the Python face of lib/errata.h."""
 from __future__ import annotations
 
-import collections
 import ctypes
 import dataclasses
+import functools
 import os
 import threading
 from typing import Iterable, Optional, Sequence
@@ -53,6 +53,7 @@ def _utf8(text: str) -> bytes:
         raise EncodingError(f"not valid Unicode: a lone surrogate at index {e.start}") from None
 
 
+@functools.lru_cache(maxsize=None)
 def _encoding_code(name: str) -> int:
     code = ctypes.c_int()
     rc = lib.errata_encoding_from_name(name.encode(), ctypes.byref(code))
@@ -63,9 +64,12 @@ def _encoding_code(name: str) -> int:
 
 def decode_utf8(data: bytes, encoding: str = "auto") -> tuple[bytes, str]:
     """decode_detected(), the text left in UTF-8 bytes."""
+    data, code = bytes(data), _encoding_code(encoding)
+    if lib.errata_decode_unchanged(data, len(data), code):  # UTF-8 already: no copy
+        return data, "UTF-8"
     out, out_len, detected = ctypes.c_void_p(), ctypes.c_size_t(), ctypes.c_int()
-    rc = lib.errata_decode(bytes(data), len(data), _encoding_code(encoding), ctypes.byref(out),
-                           ctypes.byref(out_len), ctypes.byref(detected))
+    rc = lib.errata_decode(data, len(data), code, ctypes.byref(out), ctypes.byref(out_len),
+                           ctypes.byref(detected))
     if rc:
         raise _native.fail(rc)
     return _native.take_buffer(out, out_len), lib.errata_encoding_name(detected.value).decode()
@@ -145,6 +149,22 @@ class _Result:
         if rc:
             raise _native.fail(rc)
         return _native.take_buffer(out, out_len)
+
+    def rule_counts(self, include_proposed: bool) -> dict:
+        """The edits a repair applies (with include_proposed, the proposed
+        ones too), counted by rule, in one call: no object per edit."""
+        out, count = ctypes.c_void_p(), ctypes.c_size_t()
+        rc = lib.errata_result_rule_counts(self.pointer, int(include_proposed), ctypes.byref(out),
+                                           ctypes.byref(count))
+        if rc:
+            raise _native.fail(rc)
+        if not count.value:
+            return {}
+        try:
+            records = ctypes.string_at(out, count.value * _native.RULE_COUNT_RECORD.size)
+            return {_string(rule): n for rule, n in _native.RULE_COUNT_RECORD.iter_unpack(records)}
+        finally:
+            lib.errata_free(out)
 
     def edits(self) -> list:
         """The edits as EDIT_RECORD tuples, strings as addresses (read them
@@ -281,19 +301,11 @@ class Engine:
         """The repaired UTF-8 bytes and the count of the edits applied by rule."""
         opts.no_reasons = opts.no_positions = 1
         with self._check_utf8(raw, opts) as result:
-            edits = result.edits()
-            wanted = _WANTED_ALL if apply_all else _WANTED
-            string_at = ctypes.string_at
-            by_rule = collections.Counter([string_at(e[_RULE]) for e in edits
-                                           if e[_ACTION] in wanted])
+            by_rule = result.rule_counts(apply_all)
             if not by_rule:
                 return raw, {}
-            selected = bytes(e[_ACTION] in wanted for e in edits) if apply_all else None
-            return result.apply(raw, selected), {r.decode("utf-8"): n for r, n in by_rule.items()}
-
-
-_WANTED = frozenset([_native.ACTION_APPLY])
-_WANTED_ALL = frozenset([_native.ACTION_APPLY, _native.ACTION_PROPOSE])
+            selected = bytes(_applies(e, True) for e in result.edits()) if apply_all else None
+            return result.apply(raw, selected), by_rule
 
 
 def _applies(e: tuple, apply_all: bool) -> bool:

@@ -109,13 +109,21 @@ def _engine(settings: Settings) -> core.Engine:
         return _engines[key]
 
 
+def _create(path: str):
+    """path opened for writing, its directory made when missing."""
+    try:
+        return open(path, "wb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return open(path, "wb")
+
+
 def _write_atomic(path: str, chunks: Iterable[bytes]) -> None:
     """Write to a temporary file beside path, then rename it over path."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    temp = os.path.join(os.path.dirname(path),
-                        f".{os.path.basename(path)}{TEMP_MARK}{os.getpid()}-{threading.get_ident()}")
+    directory, name = os.path.split(path)
+    temp = os.path.join(directory, f".{name}{TEMP_MARK}{os.getpid()}-{threading.get_ident()}")
     try:
-        with open(temp, "wb") as f:
+        with _create(temp) as f:
             for chunk in chunks:
                 f.write(chunk)
             f.flush()
@@ -127,7 +135,8 @@ def _write_atomic(path: str, chunks: Iterable[bytes]) -> None:
         raise
 
 
-def _fix_jsonl(engine: core.Engine, shard: Shard, settings: Settings, out: str) -> jsonl.Counts:
+def _fix_jsonl(engine: core.Engine, shard: Shard, settings: Settings,
+               out: str) -> tuple[jsonl.Counts, bool]:
     options = jsonl.Options(field=settings.field, attach_edits=settings.attach_edits,
                             threshold=settings.threshold, disable=settings.disable,
                             all=settings.all, strict=settings.strict)
@@ -137,7 +146,7 @@ def _fix_jsonl(engine: core.Engine, shard: Shard, settings: Settings, out: str) 
             _write_atomic(out, fixer.fix_stream(lines, shard.path))
         except jsonl.Stopped as e:  # no output: the shard is done again on a rerun
             raise ShardFailed(str(e)) from None
-    return fixer.counts
+    return fixer.counts, True
 
 
 class ShardFailed(Exception):
@@ -171,7 +180,10 @@ def _binary_at(data: bytes) -> Optional[int]:
     return None
 
 
-def _fix_text(engine: core.Engine, shard: Shard, settings: Settings, out: str) -> jsonl.Counts:
+def _fix_text(engine: core.Engine, shard: Shard, settings: Settings,
+              out: str) -> tuple[jsonl.Counts, bool]:
+    """The shard's counts, and whether its output was written (not for a
+    file that is not text)."""
     counts = jsonl.Counts()
     with open(shard.path, "rb") as f:
         data = f.read()
@@ -185,7 +197,7 @@ def _fix_text(engine: core.Engine, shard: Shard, settings: Settings, out: str) -
         counts.skipped = 1
         counts.notes.append(f"{shard.path}: skipped: not a text file "
                             f"(byte 0x{data[at]:02X} at offset {at})")
-        return counts
+        return counts, False
     counts.read = 1
     opts = core.check_options(settings.threshold, settings.disable)
     fixed, counts.rules = engine.fix_utf8(text, opts, settings.all)
@@ -197,7 +209,7 @@ def _fix_text(engine: core.Engine, shard: Shard, settings: Settings, out: str) -
     else:
         output = core.encode_utf8(fixed, encoding)
     _write_atomic(out, [output])
-    return counts
+    return counts, True
 
 
 def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
@@ -206,15 +218,15 @@ def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
     out = os.path.join(out_dir, shard.output)
     fix = _fix_jsonl if shard.kind == "jsonl" else _fix_text
     try:
-        counts = fix(_engine(settings), shard, settings, out)
-        failed, written = 0, os.path.exists(out)
+        counts, written = fix(_engine(settings), shard, settings, out)
+        failed = 0
     except ShardFailed as e:
         counts, failed, written = jsonl.Counts(), 1, False
         counts.notes.append(str(e))
     except (OSError, Error) as e:
         counts, failed, written = jsonl.Counts(), 1, False
         counts.notes.append(f"{shard.path}: {e}")
-    result = dataclasses.asdict(counts)
+    result = dict(vars(counts))  # its fields (dataclasses.asdict would deep-copy them)
     result.update(failed=failed, written=written, seconds=round(time.monotonic() - started, 3))
     return result
 

@@ -37,6 +37,20 @@ def test_threshold_disable_and_all_as_the_commands_options(engine, run_cli):
     assert not [e for e in engine.check(text, disable=["swap"]) if e.rule.startswith("swap/")]
 
 
+def test_fix_utf8_counts_the_applied_edits_by_rule(engine):
+    from collections import Counter
+    from errata import core
+    text = SAMPLE.read_text(encoding="utf-8")
+    edits = engine.check(text)
+    for apply_all, actions in ((False, {"apply"}), (True, {"apply", "propose"})):
+        fixed, by_rule = engine.fix_utf8(text.encode(), core.check_options(), apply_all)
+        assert fixed.decode() == engine.fix(text, all=apply_all)
+        assert by_rule == Counter(e.rule for e in edits if e.action in actions)
+    assert len(by_rule) > 10 and max(by_rule.values()) > 1  # rules that repeat, folded
+    assert list(by_rule) == sorted(by_rule, key=lambda rule: rule.encode())
+    assert engine.fix_utf8("没有错误".encode(), core.check_options()) == ("没有错误".encode(), {})
+
+
 def test_every_dictionary_example_holds(engine):
     examples = engine.examples
     assert len(examples) > 200
@@ -105,6 +119,8 @@ def test_decode_reads_bytes_as_the_command_does():
     assert errata.decode(text.encode("gbk")) == text
     assert errata.decode_detected(text.encode("utf-16")) == (text, "UTF-16LE-BOM")
     assert errata.decode_detected(b"\xef\xbb\xbf" + text.encode()) == (text, "UTF-8-BOM")
+    assert errata.decode_detected(text.encode()) == (text, "UTF-8")
+    assert errata.decode_detected(text.encode(), "UTF-8") == (text, "UTF-8")
     assert errata.decode(text.encode("utf-16-be"), "UTF-16BE") == text
     assert errata.encode(text, "GBK") == text.encode("gbk")
     with pytest.raises(errata.EncodingError) as caught:

@@ -191,6 +191,51 @@ static void positions_can_be_left_out(void **state)
     errata_engine_free(engine);
 }
 
+static void assert_rule_count(const errata_rule_count *c, const char *rule, size_t count)
+{
+    assert_string_equal(c->rule, rule);
+    assert_int_equal(c->count, count);
+}
+
+/* Applied edits counted by rule, sorted by rule; proposals only when asked
+   for. */
+static void applied_edits_are_counted_by_rule(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    const char *text = "打下根底，有了效劳，根底牢";
+    errata_result *result = NULL;
+    errata_rule_count *counts = NULL;
+    size_t n = 0;
+    assert_int_equal(errata_check(engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 3);
+    assert_int_equal(errata_result_rule_counts(result, 0, &counts, &n), ERRATA_OK);
+    assert_int_equal(n, 2);
+    assert_rule_count(&counts[0], "swap/效劳>服务", 1); /* 效 U+6548 before 根 U+6839 */
+    assert_rule_count(&counts[1], "swap/根底>基础", 2);
+    errata_free(counts);
+    errata_result_free(result);
+
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    opts.apply_threshold = 0.99;
+    assert_int_equal(errata_check(engine, text, strlen(text), &opts, &result), ERRATA_OK);
+    assert_int_equal(errata_result_edit(result, 0)->action, ERRATA_ACTION_PROPOSE);
+    counts = (errata_rule_count *)1;
+    n = 9;
+    assert_int_equal(errata_result_rule_counts(result, 0, &counts, &n), ERRATA_OK);
+    assert_null(counts);
+    assert_int_equal(n, 0);
+    assert_int_equal(errata_result_rule_counts(result, 1, &counts, &n), ERRATA_OK);
+    assert_int_equal(n, 2);
+    assert_rule_count(&counts[1], "swap/根底>基础", 2);
+    errata_free(counts);
+    errata_result_free(result);
+
+    assert_int_equal(errata_result_rule_counts(NULL, 0, &counts, &n), ERRATA_EINVAL);
+    assert_string_equal(errata_error_message(), "errata_result_rule_counts: NULL argument");
+    errata_engine_free(engine);
+}
+
 /* A program built against options version 1 passes a struct that ends
    before no_positions: its fields are read, nothing past them (ASan in the
    sanitizer run), and positions are counted. */
@@ -306,6 +351,12 @@ static void a_flag_never_overlaps_a_change(void **state)
     assert_int_equal(e->byte_start, 18);
     assert_int_equal(e->byte_end, 21);
     assert_string_equal(e->rule, "flag/deleted-year");
+    errata_rule_count *counts = NULL;
+    size_t n = 0;
+    assert_int_equal(errata_result_rule_counts(result, 1, &counts, &n), ERRATA_OK);
+    assert_int_equal(n, 1); /* a flag is never counted */
+    assert_rule_count(&counts[0], "swap/年>年度", 1);
+    errata_free(counts);
     errata_result_free(result);
     assert_fixed(engine, text, "年度计划已定，年收入不变");
     errata_engine_free(engine);
@@ -335,6 +386,7 @@ int main(void)
         cmocka_unit_test(thresholds_turn_edits_into_proposals),
         cmocka_unit_test(reasons_can_be_left_out),
         cmocka_unit_test(positions_can_be_left_out),
+        cmocka_unit_test(applied_edits_are_counted_by_rule),
         cmocka_unit_test(options_of_version_1_are_still_read),
         cmocka_unit_test(invalid_input_is_refused),
         cmocka_unit_test(empty_text_may_be_null),
