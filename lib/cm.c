@@ -323,7 +323,7 @@ typedef struct {
     uint32_t first;
 } gram_info;
 
-static gram_info unigram_info(const errata_cm *cm, uint32_t s)
+static inline gram_info unigram_info(const errata_cm *cm, uint32_t s)
 {
     gram_info info = {0, 0, 0};
     if (s < cm->symbols) {
@@ -400,8 +400,8 @@ static gram_info extend_unigram(const errata_cm *cm, const gram_info *h, uint32_
 /* The n-gram that extends h, the n-gram of the given order (< ORDER) that
    ends with symbol last, by symbol s; count 0 when the model does not
    hold it. */
-static gram_info extend(const errata_cm *cm, size_t order, const gram_info *h, uint32_t last,
-                        uint32_t s)
+static inline gram_info extend(const errata_cm *cm, size_t order, const gram_info *h,
+                               uint32_t last, uint32_t s)
 {
     if (order == 1)
         return extend_unigram(cm, h, last, s);
@@ -474,12 +474,34 @@ size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size
 
 /* A memo of the symbols scored: a direct-mapped table whose slot holds the
    last step (step_key(): a symbol and the history it was predicted from)
-   that hashed to it, with what scoring it found (key 0: an empty slot). */
+   that hashed to it, with what scoring it found (key 0: an empty slot), in
+   32 bytes: two slots to a cache line. */
 typedef struct {
     uint64_t key;
     double log_prob;
-    gram_info ending[ERRATA_CM_ORDER - 2]; /* the n-grams of 2..ORDER-1 symbols ending with it */
+    uint64_t ending[ERRATA_CM_ORDER - 2]; /* the n-grams of 2..ORDER-1 symbols ending with it,
+                                             packed_info() */
 } memo_step;
+
+/* A gram_info in 64 bits: a count below 2^20, the types and where they
+   begin (CM_TYPES_BITS and CM_FIRST_BITS wide). */
+#define PACKED_COUNT_BITS 20
+_Static_assert(PACKED_COUNT_BITS + CM_TYPES_BITS + CM_FIRST_BITS <= 64, "a gram_info fits 64 bits");
+
+static uint64_t packed_info(const gram_info *g)
+{
+    return (uint64_t)g->count | (uint64_t)g->types << PACKED_COUNT_BITS |
+           (uint64_t)g->first << (PACKED_COUNT_BITS + CM_TYPES_BITS);
+}
+
+static gram_info unpacked_info(uint64_t packed)
+{
+    gram_info g;
+    g.count = (uint32_t)packed & ((1u << PACKED_COUNT_BITS) - 1);
+    g.types = (uint32_t)(packed >> PACKED_COUNT_BITS) & ((1u << CM_TYPES_BITS) - 1);
+    g.first = (uint32_t)(packed >> (PACKED_COUNT_BITS + CM_TYPES_BITS));
+    return g;
+}
 
 /* A whole short text scored (the judge scores its slots' words again and
    again), direct-mapped by its bytes (len 0: an empty slot). */
@@ -491,14 +513,34 @@ typedef struct {
     char text[MEMO_TEXT_BYTES];
 } memo_text;
 
+/* Where scoring stands: the last symbols read (the history; it starts
+   afresh after a boundary) and what the model holds of the n-grams ending
+   with the last one: ending[k] of its last k symbols (k = 1..ORDER-1; zero
+   beyond the history or where a shorter one is unseen). */
+typedef struct {
+    uint64_t history; /* its symbols, CM_SYMBOL_BITS each, the last one lowest */
+    size_t n;         /* how many */
+    gram_info ending[ERRATA_CM_ORDER];
+} score_state;
+
+/* The state after reading the symbols before a range (the ranges of one
+   window's renderings, and of many windows, start after the same few
+   symbols), direct-mapped by those symbols (key 0: an empty slot). */
+#define MEMO_HISTORY_BITS 8
+typedef struct {
+    uint64_t key;
+    score_state st;
+} memo_history;
+
 struct errata_cm_memo {
     memo_step *steps;
     unsigned bits;
     memo_text texts[1u << MEMO_TEXT_BITS];
+    memo_history histories[1u << MEMO_HISTORY_BITS];
 };
 
 #define MEMO_MIN_BITS 8
-#define MEMO_MAX_BITS 14
+#define MEMO_MAX_BITS 16
 
 errata_cm_memo *errata_cm_memo_new(size_t lookups)
 {
@@ -522,16 +564,6 @@ void errata_cm_memo_free(errata_cm_memo *memo)
         free(memo->steps);
     free(memo);
 }
-
-/* Where scoring stands: the last symbols read (the history; it starts
-   afresh after a boundary) and what the model holds of the n-grams ending
-   with the last one: ending[k] of its last k symbols (k = 1..ORDER-1; zero
-   beyond the history or where a shorter one is unseen). */
-typedef struct {
-    uint64_t history; /* its symbols, CM_SYMBOL_BITS each, the last one lowest */
-    size_t n;         /* how many */
-    gram_info ending[ERRATA_CM_ORDER];
-} score_state;
 
 #define SYMBOL_MASK ((1u << CM_SYMBOL_BITS) - 1)
 #define HISTORY_MASK (((uint64_t)1 << (CM_SYMBOL_BITS * (ERRATA_CM_ORDER - 1))) - 1)
@@ -575,21 +607,25 @@ static double step_log_prob(const errata_cm *cm, errata_cm_memo *memo, score_sta
     memo_step *slot = &memo->steps[(key * 0x9E3779B97F4A7C15u) >> (64 - memo->bits)];
     if (slot->key == key) {
         st->ending[1] = unigram_info(cm, s);
-        memcpy(st->ending + 2, slot->ending, sizeof slot->ending);
+        for (size_t k = 2; k < ERRATA_CM_ORDER; k++)
+            st->ending[k] = unpacked_info(slot->ending[k - 2]);
         return slot->log_prob;
     }
     slot->key = key;
     slot->log_prob = interpolated_log_prob(cm, st, s);
-    memcpy(slot->ending, st->ending + 2, sizeof slot->ending);
+    for (size_t k = 2; k < ERRATA_CM_ORDER; k++)
+        slot->ending[k - 2] = packed_info(&st->ending[k]);
     return slot->log_prob;
 }
 
-/* Where to start reading text so that the symbol at byte from gets its
-   whole history: ERRATA_CM_ORDER - 1 symbols before it (a run of non-Han
-   code points is one symbol). */
-static size_t history_start(const errata_cm *cm, const char *text, size_t from)
+/* The symbols before byte from that the symbol at from is predicted from:
+   up to ERRATA_CM_ORDER - 1 of them (a run of non-Han code points is one
+   symbol), into history[0..n) in text order; returns n. */
+static size_t history_symbols(const errata_cm *cm, const char *text, size_t from,
+                              uint32_t *history)
 {
-    size_t pos = from, symbols = 0;
+    uint32_t backwards[ERRATA_CM_ORDER - 1];
+    size_t pos = from, n = 0;
     uint32_t after = UINT32_MAX; /* the symbol at pos */
     while (pos > 0) {
         size_t prev = pos;
@@ -598,22 +634,72 @@ static size_t history_start(const errata_cm *cm, const char *text, size_t from)
         while (prev > 0 && ((unsigned char)text[prev] & 0xC0) == 0x80);
         size_t at = prev;
         uint32_t s = errata_cm_symbol(cm, errata_utf8_next_fast(text, pos, &at));
-        if (!(s == ERRATA_CM_BOUNDARY && after == ERRATA_CM_BOUNDARY) &&
-            ++symbols > ERRATA_CM_ORDER - 1)
-            break;
+        if (!(s == ERRATA_CM_BOUNDARY && after == ERRATA_CM_BOUNDARY)) {
+            if (n == ERRATA_CM_ORDER - 1)
+                break;
+            backwards[n++] = s;
+        }
         pos = prev;
         after = s;
     }
-    return pos;
+    for (size_t k = 0; k < n; k++)
+        history[k] = backwards[n - 1 - k];
+    return n;
+}
+
+/* Read symbol s into the scoring state; its log10 probability (0 for a
+   boundary that starts the text: nothing predicts it). */
+static inline double read_symbol(const errata_cm *cm, errata_cm_memo *memo, score_state *st,
+                                 uint32_t s, int first)
+{
+    double p = 0;
+    if (s == ERRATA_CM_BOUNDARY && first)
+        st->ending[1] = unigram_info(cm, s);
+    else
+        p = step_log_prob(cm, memo, st, s);
+    if (s == ERRATA_CM_BOUNDARY) { /* the history starts afresh with it */
+        st->history = ERRATA_CM_BOUNDARY;
+        st->n = 1;
+        memset(st->ending + 2, 0, (ERRATA_CM_ORDER - 2) * sizeof *st->ending);
+    } else {
+        st->history = (st->history << CM_SYMBOL_BITS | s) & HISTORY_MASK;
+        st->n += st->n < ERRATA_CM_ORDER - 1;
+    }
+    return p;
+}
+
+/* The state after reading history[0..n) from the start, through the memo's
+   histories when there is a memo. */
+static void read_history(const errata_cm *cm, errata_cm_memo *memo, const uint32_t *history,
+                         size_t n, score_state *st)
+{
+    memset(st, 0, sizeof *st);
+    uint64_t key = n << 1 | 1;
+    for (size_t k = 0; k < n; k++)
+        key |= (uint64_t)history[k] << (3 + CM_SYMBOL_BITS * k);
+    memo_history *slot =
+        memo ? &memo->histories[(key * 0x9E3779B97F4A7C15u) >> (64 - MEMO_HISTORY_BITS)] : NULL;
+    if (slot && slot->key == key) {
+        *st = slot->st;
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        read_symbol(cm, memo, st, history[k], k == 0);
+    if (slot) {
+        slot->key = key;
+        slot->st = *st;
+    }
 }
 
 static double score_symbols(const errata_cm *cm, errata_cm_memo *memo, const char *text,
                             size_t len, size_t from, size_t to)
 {
+    uint32_t history[ERRATA_CM_ORDER - 1];
+    size_t count = history_symbols(cm, text, from, history), pos = from, after_to = 0;
+    score_state st;
+    read_history(cm, memo, history, count, &st);
+    uint32_t previous = count ? history[count - 1] : UINT32_MAX;
     double logp = 0;
-    score_state st = {0, 0, {{0, 0, 0}}};
-    size_t pos = history_start(cm, text, from), count = 0, after_to = 0;
-    uint32_t previous = UINT32_MAX;
     while (pos < len) {
         size_t at = pos;
         uint32_t s = errata_cm_symbol(cm, errata_utf8_next_fast(text, len, &pos));
@@ -621,21 +707,7 @@ static double score_symbols(const errata_cm *cm, errata_cm_memo *memo, const cha
             continue;
         if (at >= to && ++after_to == ERRATA_CM_ORDER)
             break; /* its history lies wholly at or after to */
-        if (s == ERRATA_CM_BOUNDARY && count == 0) {
-            st.ending[1] = unigram_info(cm, s);
-        } else {
-            double p = step_log_prob(cm, memo, &st, s);
-            if (at >= from)
-                logp += p;
-        }
-        if (s == ERRATA_CM_BOUNDARY) { /* the history starts afresh with it */
-            st.history = ERRATA_CM_BOUNDARY;
-            st.n = 1;
-            memset(st.ending + 2, 0, (ERRATA_CM_ORDER - 2) * sizeof *st.ending);
-        } else {
-            st.history = (st.history << CM_SYMBOL_BITS | s) & HISTORY_MASK;
-            st.n += st.n < ERRATA_CM_ORDER - 1;
-        }
+        logp += read_symbol(cm, memo, &st, s, count == 0);
         previous = s;
         count++;
     }

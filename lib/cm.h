@@ -62,10 +62,11 @@ size_t errata_cm_continuations(const errata_cm *cm, const uint32_t *prefix, size
 double errata_cm_score(const errata_cm *cm, const char *text, size_t len);
 
 /* A memo of the symbols scored (each with the history it was predicted
-   from) and of short whole texts scored, kept by a caller that scores many
-   similar texts (the windows of a document, their words) in one thread;
-   sized for about that many symbols (256 to 16384).  Scores through it are
-   exactly those without it.  NULL when out of memory. */
+   from), of the scoring states after a few symbols and of short whole texts
+   scored, kept by a caller that scores many similar texts (the windows of a
+   document, their words) in one thread; sized for about that many symbols
+   (256 to 65536, 32 bytes each).  Scores through it are exactly those
+   without it.  NULL when out of memory. */
 typedef struct errata_cm_memo errata_cm_memo;
 errata_cm_memo *errata_cm_memo_new(size_t lookups);
 void errata_cm_memo_free(errata_cm_memo *memo);

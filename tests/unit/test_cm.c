@@ -116,6 +116,41 @@ static void scores_prefer_the_formal_wording(void **state)
     assert_true(score("") == 0.0);
 }
 
+/* A memo changes how often the model is read, never a score: ranges whose
+   histories recur (the same symbols after other bytes: a run of other code
+   points is one boundary) and whose symbols recur, read twice over. */
+static void scores_through_a_memo_are_exact(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t from_chars, to_chars; /* in code points */
+    } ranges[] = {
+        {"严格执行投资项目管理制度", 4, 8}, {"严格执行投资工程管理制度", 4, 8},
+        {"，，投资项目管理", 2, 6},          {"。投资项目管理", 1, 5},
+        {"第3条投资项目", 3, 7},             {"投资项目", 0, 4},
+        {"ab投资工程。", 2, 6},              {"依照本法规定执行", 2, 4},
+        {"按照本法规定执行", 2, 4},          {"依照本法规定", 0, 6},
+    };
+    errata_cm_memo *memo = errata_cm_memo_new(256);
+    assert_non_null(memo);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+            const char *t = ranges[i].text;
+            size_t len = strlen(t), from = 0, to = 0;
+            for (size_t k = 0; k < ranges[i].from_chars; k++)
+                errata_utf8_next(t, len, &from);
+            to = from;
+            for (size_t k = ranges[i].from_chars; k < ranges[i].to_chars; k++)
+                errata_utf8_next(t, len, &to);
+            double plain = errata_cm_score_range(model, NULL, t, len, from, to);
+            assert_true(plain < 0);
+            assert_true(errata_cm_score_range(model, memo, t, len, from, to) == plain);
+            assert_true(errata_cm_score_range(model, memo, t, len, 0, len) == score(t));
+        }
+    errata_cm_memo_free(memo);
+}
+
 /* ------------------------------------------------------------ bad images */
 
 static void assert_refused(const unsigned char *data, size_t size, const char *message)
@@ -209,6 +244,7 @@ int main(void)
         cmocka_unit_test(symbols_map_code_points_both_ways),
         cmocka_unit_test(continuations_are_listed_in_symbol_order),
         cmocka_unit_test(scores_prefer_the_formal_wording),
+        cmocka_unit_test(scores_through_a_memo_are_exact),
         cmocka_unit_test(truncated_and_corrupted_images_are_refused),
         cmocka_unit_test(corrupted_entries_give_wrong_counts_only),
         cmocka_unit_test(a_missing_file_is_an_io_error),
