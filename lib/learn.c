@@ -49,6 +49,15 @@
 /* How much better (log10, character model) the best filler must score than
    the word in its place for the context to count for the pair. */
 #define MIN_GAIN 1.0
+/* In a context, a filler sharing a character with the word counts as ten
+   times as probable (log10 1) when the fillers share the probability: a
+   swap table pairs near-synonyms, and a generic word (快速处理 beside
+   快速反应 for 快速反响) should not take the context from one. */
+#define ALIKE_PRIOR 1.0
+/* The trigram model's agreement scales the confidence down to this at
+   the least: it segments both near-synonyms as words and often has no
+   preference between them. */
+#define LM_AGREE_FLOOR 0.25
 /* Characters of the repaired text kept either side of an example. */
 #define SNIPPET_CHARS 6
 /* A certain repair (fix rule, unambiguous or guarded form) has at least
@@ -1202,7 +1211,8 @@ static double pair_confidence(const errata_learned_pair *p)
                       : p->survived_contexts ? 0.3
                                              : 0.1;
     double support = 1 - exp(-p->expected / 3);
-    double agree = ((double)p->lm_agreeing + 1) / ((double)p->contexts + 1);
+    double agree = LM_AGREE_FLOOR + (1 - LM_AGREE_FLOOR) * ((double)p->lm_agreeing + 1) /
+                                        ((double)p->contexts + 1);
     double inflated = p->inflation / (p->inflation + INFLATION_HALF);
     double damaged = p->supported_documents
                          ? (double)p->marked_documents / (double)p->supported_documents
@@ -1403,7 +1413,7 @@ static int filler_seen_in_batch(const errata_learner *l, const misfit_context *c
    -HUGE_VAL when it cannot stand there), whether the trigram model prefers
    it, and whether the batch has it there. */
 typedef struct {
-    double gain;
+    double gain, prior;
     int lm_agrees, survived;
 } filler_score;
 
@@ -1429,7 +1439,7 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
     for (size_t i = 0; i < pool->count; i++) {
         const uint32_t *y = pool->items[i];
         filler_score *sc = &scores[i];
-        *sc = (filler_score){-HUGE_VAL, 0, filler_seen_in_batch(l, ctx, y)};
+        *sc = (filler_score){-HUGE_VAL, 0, 0, filler_seen_in_batch(l, ctx, y)};
         int fits = fits_context(l->cm, ctx, y);
         if (!fits && !sc->survived)
             continue;
@@ -1442,11 +1452,12 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         double lm_gain = snippet_score(l, ctx, text) - form_lm;
         sc->gain = (fits ? cm_gain : fmax(cm_gain, 0)) + lm_gain;
         sc->lm_agrees = lm_gain > 0;
-        total += pow(10, fmin(sc->gain, 30));
+        sc->prior = shares_character(form, y) ? ALIKE_PRIOR : 0;
+        total += pow(10, fmin(sc->gain + sc->prior, 30));
     }
     for (size_t i = 0; i < pool->count; i++) {
         const filler_score *sc = &scores[i];
-        double share = pow(10, fmin(sc->gain, 30)) / total;
+        double share = pow(10, fmin(sc->gain + sc->prior, 30)) / total;
         if (sc->gain < MIN_GAIN || (!sc->survived && share < MIN_SHARE))
             continue;
         candidate *c = &cands[i];
