@@ -123,14 +123,23 @@ screenshot: $(BUILD)/errata
 	/usr/bin/python3 scripts/screenshot.py $(BUILD)/errata docs/review-page.png
 
 # The character model of formal text: regenerate dictionaries/zh-formal-chars.bin
-# from ../shared/data/formal-zh (CHARMODEL_SOURCES=files to use others).
+# from ../shared/data/formal-zh (CHARMODEL_SOURCES=files to use others, FILE:N to
+# count one N times over). $(BUILD)/charmodel/NAME.txt is the text of a public
+# repository cloned under CHARMODEL_CLONES (dictionaries/CHARMODEL.md, "Other sources").
+CHARMODEL_CLONES ?= ../charmodel-clones
+CHARMODEL_SOURCES ?= $(sort $(wildcard ../shared/data/formal-zh/*.txt.xz))
+CHARMODEL_EXTRACTED = $(filter $(BUILD)/charmodel/%,$(foreach s,$(CHARMODEL_SOURCES),$(firstword $(subst :, ,$(s)))))
 .PHONY: charmodel charmodel-check
-charmodel:
+charmodel: $(CHARMODEL_EXTRACTED)
 	python3 scripts/build-charmodel.py $(CHARMODEL_SOURCES)
 
 # Which evaluation texts under corpus/ share a passage with those sources (no model written).
-charmodel-check:
+charmodel-check: $(CHARMODEL_EXTRACTED)
 	python3 scripts/build-charmodel.py --check $(CHARMODEL_SOURCES)
+
+$(BUILD)/charmodel/%.txt: scripts/extract-formal-sources.py
+	@mkdir -p $(@D)
+	python3 scripts/extract-formal-sources.py $* $(CHARMODEL_CLONES) $@
 
 # The language model: regenerate dictionaries/zh-lm.bin from the ARPA text
 # (MODEL=path to use another copy), measure it, check it on minimal pairs.

@@ -2,10 +2,12 @@
 """Build dictionaries/zh-formal-chars.bin, the character n-gram model that
 errata learns from clean formal Chinese (dictionaries/CHARMODEL.md).
 
-usage: build-charmodel.py [--output FILE] [--eval-dir DIR] [--check] [SOURCE...]
+usage: build-charmodel.py [--output FILE] [--eval-dir DIR] [--check] SOURCE...
 
-A SOURCE is a UTF-8 text file, plain or .xz; without any, every *.txt.xz in
-../shared/data/formal-zh/ (relative to the repository).  Before counting, every
+A SOURCE is a UTF-8 text file, plain or .xz, FILE:N to count it N times over
+as if its text were repeated (`make charmodel` passes those of
+the committed model: ../shared/data/formal-zh/*.txt.xz and the texts that
+scripts/extract-formal-sources.py extracts).  Before counting, every
 line of a source that shares a run of QUOTE_CHARS Han characters with an
 evaluation text (every *.txt under --eval-dir, default corpus/, except the
 generated corpus/clean/) is dropped, and the overlap is reported: no
@@ -67,7 +69,6 @@ import sys
 from collections import Counter
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_SOURCE_DIR = os.path.join(REPO, "..", "shared", "data", "formal-zh")
 DEFAULT_OUTPUT = os.path.join(REPO, "dictionaries", "zh-formal-chars.bin")
 
 MAGIC = b"ERRATACM"
@@ -108,6 +109,15 @@ def read_text(path):
     opener = lzma.open if path.endswith(".xz") else open
     with opener(path, "rt", encoding="utf-8") as f:
         return f.read()
+
+
+def source_weight(source):
+    """A SOURCE argument's path and weight: FILE, or FILE:N to count its text
+    N times over."""
+    path, colon, weight = source.rpartition(":")
+    if colon and weight.isdigit() and int(weight) > 0:
+        return path, int(weight)
+    return source, 1
 
 
 def evaluation_texts(eval_dir):
@@ -290,30 +300,34 @@ def main():
     ap.add_argument("--eval-dir", default=os.path.join(REPO, "corpus"))
     ap.add_argument("--check", action="store_true",
                     help="report the overlap with the evaluation texts only; write no model")
-    ap.add_argument("sources", nargs="*")
+    ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
-    sources = args.sources or sorted(os.path.join(DEFAULT_SOURCE_DIR, f)
-                                     for f in os.listdir(DEFAULT_SOURCE_DIR) if f.endswith(".txt.xz"))
     evaluation = evaluation_texts(args.eval_dir)
     eval_shingles = set()
     for _, text in evaluation:
         eval_shingles |= shingles(text)
-    lines, all_matched = [], set()
-    for path in sources:
+    weighted_lines, all_matched = [], set()
+    for source in args.sources:
+        path, weight = source_weight(source)
         text = read_text(path)
         kept, dropped, matched = drop_quoted_lines(text.split("\n"), eval_shingles)
         all_matched |= matched
         print("%s: %d characters, %d in %d lines dropped as quoted by an evaluation text"
               % (os.path.basename(path), len(text), dropped, len(text.split("\n")) - len(kept)),
               file=sys.stderr)
-        lines += kept
+        weighted_lines.append((weight, kept))
     quoting = [p for p, t in evaluation if shingles(t) & all_matched]
     print("evaluation texts sharing a %d-character passage with the sources: %d of %d%s"
           % (QUOTE_CHARS, len(quoting), len(evaluation), "".join("\n  " + p for p in quoting)),
           file=sys.stderr)
     if args.check:
         return
-    counts = count_ngrams(lines)
+    # The text counted once is counted in one go: a second table as large as
+    # the laws' would double the builder's memory.
+    counts = count_ngrams(line for weight, lines in weighted_lines if weight == 1 for line in lines)
+    for weight, lines in weighted_lines:
+        if weight != 1:
+            counts.update({key: n * weight for key, n in count_ngrams(lines).items()})
     vocab, unigram, index2, bigrams, tables = build_tables(counts)
     total = sum(unigram)
     write_model(args.output, vocab, unigram, index2, bigrams, tables, total)

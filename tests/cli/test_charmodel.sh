@@ -34,6 +34,20 @@ test_the_builder_drops_lines_an_evaluation_text_quotes() {
     assert_contains "$IO/err" "evaluation texts sharing a 12-character passage with the sources: 1 of 1"
 }
 
+test_a_weighted_source_counts_as_if_its_text_were_repeated() {
+    write_training_text
+    cat train.txt train.txt train.txt >thrice.txt
+    run python3 "$repo/scripts/build-charmodel.py" --eval-dir eval --output weighted.bin train.txt:3
+    assert_status 0
+    assert_contains "$IO/err" "train.txt: 62 characters, 0 in 0 lines dropped"
+    build once.bin
+    run python3 "$repo/scripts/build-charmodel.py" --eval-dir eval --output repeated.bin thrice.txt
+    assert_status 0
+    cmp weighted.bin repeated.bin || fail "train.txt:3 and the text three times over differ"
+    cmp -s weighted.bin once.bin && fail "the weight changed nothing"
+    return 0
+}
+
 test_the_check_mode_names_the_quoting_text_and_writes_no_model() {
     write_training_text
     printf '%s\n' "文件写道：依照本法规定投资项目按照规定。" >eval/quoting.txt
