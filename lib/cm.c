@@ -40,6 +40,7 @@ struct errata_cm {
     uint32_t symbols;                   /* boundary, unknown, vocabulary */
     uint32_t entries[ERRATA_CM_ORDER + 1]; /* n-grams per order (2..4) */
     uint64_t total;                     /* symbols in the training text */
+    double unigram_denominator;         /* total + symbols: add-one smoothing's */
     uint16_t *common;                   /* the symbol of each code point from COMMON_FIRST
                                            to COMMON_LAST, where nearly all Han text lies */
     uint32_t counts[CM_CODES];          /* the count each count code stands for */
@@ -211,6 +212,7 @@ static int open_image(errata_cm **out, const void *data, size_t size, const char
     for (size_t order = 2; order <= ERRATA_CM_ORDER; order++)
         cm->entries[order] = load_u32(bytes + 36 + 4 * (order - 2));
     cm->total = load_u64(bytes + 48);
+    cm->unigram_denominator = (double)cm->total + cm->symbols;
     fill_counts(cm);
     rc = check_sections(cm, bytes, size, name);
     if (!rc)
@@ -508,9 +510,9 @@ static gram_info unpacked_info(uint64_t packed)
 #define MEMO_TEXT_BYTES 15
 #define MEMO_TEXT_BITS 8
 typedef struct {
+    uint64_t head, tail; /* its bytes, 8 and up to 7, zero-padded */
+    size_t len;
     double log_prob;
-    unsigned char len;
-    char text[MEMO_TEXT_BYTES];
 } memo_text;
 
 /* Where scoring stands: the last symbols read (the history; it starts
@@ -576,7 +578,7 @@ static double interpolated_log_prob(const errata_cm *cm, score_state *st, uint32
 {
     gram_info here[ERRATA_CM_ORDER] = {{0, 0, 0}};
     here[1] = unigram_info(cm, s);
-    double p = ((double)here[1].count + 1.0) / ((double)cm->total + cm->symbols);
+    double p = ((double)here[1].count + 1.0) / cm->unigram_denominator;
     for (size_t k = 1; k <= st->n; k++) {
         const gram_info *h = &st->ending[k];
         if (h->count == 0 || h->types == 0)
@@ -618,6 +620,23 @@ static double step_log_prob(const errata_cm *cm, errata_cm_memo *memo, score_sta
     return slot->log_prob;
 }
 
+/* The code point that ends at byte pos (> 0), which starts at *start: a
+   three-byte one (most of a Chinese text) decoded at once. */
+static inline uint32_t code_point_before(const char *text, size_t pos, size_t *start)
+{
+    const unsigned char *b = (const unsigned char *)text + pos;
+    if (pos >= 3 && (b[-3] & 0xF0) == 0xE0 && (b[-2] & 0xC0) == 0x80 && (b[-1] & 0xC0) == 0x80) {
+        *start = pos - 3;
+        return (uint32_t)(b[-3] & 0x0F) << 12 | (uint32_t)(b[-2] & 0x3F) << 6 | (b[-1] & 0x3F);
+    }
+    size_t at = pos;
+    do
+        at--;
+    while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80);
+    *start = at;
+    return errata_utf8_next_fast(text, pos, &at);
+}
+
 /* The symbols before byte from that the symbol at from is predicted from:
    up to ERRATA_CM_ORDER - 1 of them (a run of non-Han code points is one
    symbol), into history[0..n) in text order; returns n. */
@@ -628,12 +647,8 @@ static size_t history_symbols(const errata_cm *cm, const char *text, size_t from
     size_t pos = from, n = 0;
     uint32_t after = UINT32_MAX; /* the symbol at pos */
     while (pos > 0) {
-        size_t prev = pos;
-        do
-            prev--;
-        while (prev > 0 && ((unsigned char)text[prev] & 0xC0) == 0x80);
-        size_t at = prev;
-        uint32_t s = errata_cm_symbol(cm, errata_utf8_next_fast(text, pos, &at));
+        size_t prev;
+        uint32_t s = errata_cm_symbol(cm, code_point_before(text, pos, &prev));
         if (!(s == ERRATA_CM_BOUNDARY && after == ERRATA_CM_BOUNDARY)) {
             if (n == ERRATA_CM_ORDER - 1)
                 break;
@@ -714,27 +729,22 @@ static double score_symbols(const errata_cm *cm, errata_cm_memo *memo, const cha
     return logp;
 }
 
-/* The memo's slot for a whole text of 1..MEMO_TEXT_BYTES bytes. */
-static memo_text *text_slot(errata_cm_memo *memo, const char *text, size_t len)
-{
-    uint64_t head = 0, tail = 0;
-    memcpy(&head, text, len < 8 ? len : 8);
-    if (len > 8)
-        memcpy(&tail, text + 8, len - 8);
-    uint64_t h = ((head * 0x9E3779B97F4A7C15u) ^ tail ^ len) * 0xFF51AFD7ED558CCDu;
-    return &memo->texts[h >> (64 - MEMO_TEXT_BITS)];
-}
-
 double errata_cm_score_range(const errata_cm *cm, errata_cm_memo *memo, const char *text,
                              size_t len, size_t from, size_t to)
 {
     if (!memo || from != 0 || to != len || len == 0 || len > MEMO_TEXT_BYTES)
         return score_symbols(cm, memo, text, len, from, to);
-    memo_text *slot = text_slot(memo, text, len);
-    if (slot->len != len || memcmp(slot->text, text, len) != 0) {
+    uint64_t head = 0, tail = 0;
+    memcpy(&head, text, len < 8 ? len : 8);
+    if (len > 8)
+        memcpy(&tail, text + 8, len - 8);
+    uint64_t h = ((head * 0x9E3779B97F4A7C15u) ^ tail ^ len) * 0xFF51AFD7ED558CCDu;
+    memo_text *slot = &memo->texts[h >> (64 - MEMO_TEXT_BITS)];
+    if (slot->len != len || slot->head != head || slot->tail != tail) {
         slot->log_prob = score_symbols(cm, memo, text, len, 0, len);
-        slot->len = (unsigned char)len;
-        memcpy(slot->text, text, len);
+        slot->head = head;
+        slot->tail = tail;
+        slot->len = len;
     }
     return slot->log_prob;
 }

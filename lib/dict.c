@@ -46,14 +46,18 @@ static void note_item_bytes(errata_strings *list, const char *s, size_t n)
 
 static int strings_add(errata_strings *list, const char *s, size_t n)
 {
-    char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
-    if (grown)
-        list->items = grown;
-    size_t *lens = realloc(list->lens, (list->count + 1) * sizeof *lens);
-    if (lens)
-        list->lens = lens;
-    if (!grown || !lens)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (list->count == list->cap) { /* room for a few more: most lists are short */
+        size_t cap = list->cap ? 2 * list->cap : 4;
+        char **grown = realloc(list->items, cap * sizeof *grown);
+        if (grown)
+            list->items = grown;
+        size_t *lens = realloc(list->lens, cap * sizeof *lens);
+        if (lens)
+            list->lens = lens;
+        if (!grown || !lens)
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
+        list->cap = cap;
+    }
     list->items[list->count] = errata_strndup(s, n);
     if (!list->items[list->count])
         return errata_fail(ERRATA_ENOMEM, "out of memory");

@@ -21,7 +21,7 @@ typedef enum {
 typedef struct {
     char **items;
     size_t *lens; /* each item's length; 0 for "<digit>", which stands for any digit */
-    size_t count;
+    size_t count, cap;
     /* Byte sets that rule out most places at once (see dict.c): the last
        bytes of the items, and their third bytes (usable when no item is
        shorter than three bytes or a <digit>). */
