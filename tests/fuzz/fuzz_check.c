@@ -84,7 +84,10 @@ static void check_decision(const errata_edit *e, const errata_check_options *opt
         FUZZ_CHECK(e->action == ERRATA_ACTION_FLAG, "flag %s with action %d", e->rule, e->action);
         return;
     }
-    FUZZ_CHECK(strcmp(e->old_text, e->new_text) != 0, "edit %s changes nothing", e->rule);
+    /* old_text holds the span's bytes, NUL bytes of the text included */
+    size_t n = e->byte_end - e->byte_start;
+    FUZZ_CHECK(strlen(e->new_text) != n || memcmp(e->old_text, e->new_text, n) != 0,
+               "edit %s changes nothing", e->rule);
     FUZZ_CHECK(e->confidence >= opts->propose_threshold, "%s at %f, under the proposal threshold",
                e->rule, e->confidence);
     FUZZ_CHECK((e->action == ERRATA_ACTION_APPLY) == (e->confidence >= opts->apply_threshold),

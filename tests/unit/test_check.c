@@ -268,6 +268,37 @@ static void options_of_version_1_are_still_read(void **state)
     errata_engine_free(engine);
 }
 
+/* A NUL byte of the text is kept in old_text, whose length is the span's
+   (fuzz_check took a deleted line starting with NUL for an edit changing
+   nothing when it compared old_text and new_text as C strings). */
+static void old_text_keeps_nul_bytes_of_the_text(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    static const char header[] = "\0内部资料\n"; /* repeated a page apart: filler */
+    const size_t header_len = sizeof header - 1;
+    char text[2048];
+    size_t len = 0;
+    for (int page = 1; page <= 2; page++) {
+        memcpy(text + len, header, header_len);
+        len += header_len;
+        for (int i = 0; i < 8; i++)
+            len += (size_t)sprintf(text + len, "为人民服务是我们的宗旨，坚持原则是我们的本分。");
+        len += (size_t)sprintf(text + len, "\n— %d —\n", page); /* a page footer */
+    }
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, text, len, NULL, &result), ERRATA_OK);
+    const errata_edit *e = errata_result_edit(result, 0);
+    assert_non_null(e);
+    assert_string_equal(e->rule, "layout/page-header");
+    assert_int_equal(e->byte_start, 0);
+    assert_int_equal(e->byte_end, header_len);
+    assert_memory_equal(e->old_text, header, header_len + 1);
+    assert_string_equal(e->new_text, "");
+    errata_result_free(result);
+    errata_engine_free(engine);
+}
+
 static void invalid_input_is_refused(void **state)
 {
     (void)state;
@@ -393,6 +424,7 @@ int main(void)
         cmocka_unit_test(apply_refuses_overlapping_or_outside_edits),
         cmocka_unit_test(a_flag_never_overlaps_a_change),
         cmocka_unit_test(engine_reports_bad_user_dictionary),
+        cmocka_unit_test(old_text_keeps_nul_bytes_of_the_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
