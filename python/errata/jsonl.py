@@ -5,8 +5,9 @@ field's string is unescaped, repaired, and only the spans the applied edits
 cover are replaced, escaped in the style the string already used (\\uXXXX
 for non-ASCII when it was written that way); every other byte of the line
 stays.  Blank lines, lines without the field or where it is not a string
-pass through; so do malformed lines (noted) and fields that cannot be
-checked (a lone surrogate escape, invalid UTF-8), unless strict: then the
+pass through; so do malformed lines (noted; a line that is not UTF-8 is
+malformed, RFC 8259 wanting JSON in UTF-8) and fields that cannot be
+checked (a lone surrogate escape), unless strict: then the
 first of them ends the stream with Stopped, as --strict ends the command.
 """
 from __future__ import annotations
@@ -215,12 +216,12 @@ class LineFixer:
         if _BLANK.fullmatch(line):
             return line
         self.counts.read += 1
-        s = line.decode("utf-8", "surrogateescape")
         try:
+            s = line.decode("utf-8")
             if s.count("[") + s.count("{") > MAX_JSON_DEPTH and _too_deep(s):
                 raise Malformed("too deep")
             field, edits, after_last = _shape(s, self.options.field)
-        except (Malformed, ValueError, RecursionError):
+        except (Malformed, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             return self._pass(line, f"{name}: line {number}: malformed JSON; passed through")
         if field is None or s[field[0]] != '"':
             return line
@@ -230,7 +231,7 @@ class LineFixer:
             utf8 = text.encode("utf-8")
         except UnicodeEncodeError:
             return self._pass(line, f'{name}: line {number}: field "{self.options.field}": '
-                                    "not valid UTF-8 or a lone surrogate; passed through")
+                                    "a lone surrogate escape; passed through")
         applied = self.engine.applied_edits(utf8, self.check_options, self.options.all)
         for e in applied:
             rule = e[6].decode("utf-8")

@@ -50,8 +50,11 @@ ODD_LINES = [
     '{"text": "根底\\/设施\\n原那么"}', '{"n": 01, "text": "原那么"}',
     '{"n": -0.5E+3, "text": "原那么"}', '{"n": 1., "text": "原那么"}',
 ]
-# Invalid UTF-8 in the field, and a last line without its line feed.
-ODD_BYTES = b'{"text": "\xff\xfe\xe5\x8e\x9f\xe9\x82\xa3\xe4\xb9\x88"}\n{"text": "\xe6\xa0\xb9\xe5\xba\x95"}'
+# Invalid UTF-8 in the field and in another member (malformed lines both:
+# JSON is UTF-8), and a last line without its line feed.
+ODD_BYTES = (b'{"text": "\xff\xfe\xe5\x8e\x9f\xe9\x82\xa3\xe4\xb9\x88"}\n'
+             b'{"id": "\xff", "text": "\xe5\x8e\x9f\xe9\x82\xa3\xe4\xb9\x88"}\n'
+             b'{"text": "\xe6\xa0\xb9\xe5\xba\x95"}')
 
 
 def jsonl_bytes(lines: list, tail: bytes = b"") -> bytes:
