@@ -266,21 +266,24 @@ printf '(best of %s runs: %.3f s with 1 worker, %.3f s with -j 2)\n' "$runs" "$t
 
 # The Dask pipeline (python/errata/dask.py): a local cluster of 2 worker
 # processes against errata fix -r -j 2, both writing every file into an
-# output directory, on the distinct text when there is some.
+# output directory, on the distinct text when there is some.  The runs
+# alternate (command, job, command, job...: scripts/bench_dask.py), so both
+# see the same load; the ratio is of the best of each, the medians' beside it.
 dask_input=$bench/laws
 [[ -f $dask_input/.done ]] || dask_input=$bench/input
 dask_bytes=$(bytes_of "$dask_input"/*.txt)
 if /usr/bin/python3 -c 'import distributed' 2>/dev/null; then
-    read -r tj mj < <(measure "$errata" fix -r -j 2 -q --output-dir "$bench/dask-cli-out" "$dask_input")
-    tk=$(PYTHONPATH=python ERRATA_LIBRARY="$(dirname "$errata")/liberrata.so" \
-        /usr/bin/python3 scripts/bench_dask.py "$dask_input" 2 "$runs")
-    rm -rf "$bench/dask-cli-out"
+    dask_times=$(PYTHONPATH=python ERRATA_LIBRARY="$(dirname "$errata")/liberrata.so" \
+        /usr/bin/python3 scripts/bench_dask.py "$errata" "$dask_input" 2 "$runs")
+    read -r tj tk mj mk <<<"$dask_times"
     rj=$(rate "$dask_bytes" "$tj")
     rk=$(rate "$dask_bytes" "$tk")
     echo "Dask ($(basename "$dask_input"), into an output directory; a job on a running local cluster):"
     row "errata fix -r -j 2 --output-dir" "$rj" "MB/s" "" ""
     row "python3 -m errata.dask, 2 local workers" "$rk" "MB/s" "" ""
     row "  Dask over errata fix -j 2" "$(ratio "$rk" "$rj")x" "" ">= 0.85x" "$(verdict "$rk >= 0.85 * $rj")"
+    printf '(best of %s alternating runs: %.3f s the command, %.3f s the job; medians %.3f / %.3f s, ratio %s)\n' \
+        "$runs" "$tj" "$tk" "$mj" "$mk" "$(ratio "$mj" "$mk")"
 else
     echo "Dask: skipped, no python3-distributed"
 fi
