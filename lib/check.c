@@ -244,9 +244,10 @@ static int check_words(const errata_engine *engine, errata_scratch *scratch, con
         rc = collect_original_contexts(engine, &matches, text, len, &candidates);
     if (!rc)
         rc = collect_candidates(engine, &matches, text, len, &candidates);
+    free(matches.items); /* the candidates hold what judging needs */
+    matches.items = NULL;
     if (!rc)
         rc = errata_judge_candidates(engine, scratch, text, len, opts, &candidates, edits);
-    free(matches.items);
     free(candidates.items);
     free(candidates.originals_seen);
     free(candidates.forms_seen);

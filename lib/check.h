@@ -15,13 +15,16 @@ typedef enum {
 
 #define ERRATA_MAX_ALTERNATIVES 4
 
+/* A huge document has millions of candidates, all held until they are
+   judged: entries are counted in 32 bits (a dictionary of 2^32 entries would
+   not fit in memory) and the small fields in bytes, 48 bytes a candidate. */
 typedef struct {
     size_t start, end;      /* bytes of the corrupted form */
-    errata_verdict verdict;
-    size_t entry;           /* the deciding entry (KEEP: the first vetoed one) */
     const char *rule_context;
-    size_t alternatives[ERRATA_MAX_ALTERNATIVES]; /* contextual entries */
-    size_t alternative_count;
+    uint32_t entry;         /* the deciding entry (KEEP: the first vetoed one) */
+    uint32_t alternatives[ERRATA_MAX_ALTERNATIVES]; /* contextual entries */
+    unsigned char verdict;  /* an errata_verdict */
+    unsigned char alternative_count;
 } errata_candidate;
 
 /* A Han character next to an occurrence of an entry's original: before it
