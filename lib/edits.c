@@ -1,4 +1,5 @@
 /* Edit lists: collecting, ordering, positioning and applying edits. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,29 +33,88 @@ static char *string_space(errata_edit_list *list, size_t n)
     return b->bytes + b->used - n;
 }
 
-/* Copy s[0..n) to *at, NUL-terminated; returns the copy, *at moved past it. */
-static const char *put_string(char **at, const char *s, size_t n)
+/* A huge document repeats a few hundred rules, replacements and damaged
+   forms (and, in reasons, sentences) millions of times: a string equal to
+   one already stored is shared rather than stored again.  The table of
+   stored strings is kept at most half full; it grows up to
+   STORED_SLOTS_MAX slots, after which new strings are only copied, so that
+   a document of distinct strings costs no more than before. */
+#define STORED_SLOTS_MIN 64
+#define STORED_SLOTS_MAX 65536
+
+struct errata_stored_string {
+    const char *s; /* NUL-terminated, in the list's blocks */
+    size_t n;
+};
+
+static size_t bytes_hash(const char *s, size_t n) /* FNV-1a */
 {
-    char *copy = *at;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return (size_t)h;
+}
+
+/* The slot holding s[0..n), or the empty one where it would go. */
+static struct errata_stored_string *stored_slot(struct errata_stored_string *slots, size_t count,
+                                                const char *s, size_t n)
+{
+    size_t i = bytes_hash(s, n) & (count - 1);
+    while (slots[i].s && !(slots[i].n == n && memcmp(slots[i].s, s, n) == 0))
+        i = (i + 1) & (count - 1);
+    return &slots[i];
+}
+
+/* Make room for one more stored string, if the table may still grow. */
+static int grow_stored(errata_edit_list *list)
+{
+    size_t slots = list->stored_slots;
+    if (slots && (2 * (list->stored_count + 1) <= slots || slots >= STORED_SLOTS_MAX))
+        return ERRATA_OK;
+    slots = slots ? 2 * slots : STORED_SLOTS_MIN;
+    struct errata_stored_string *grown = calloc(slots, sizeof *grown);
+    if (!grown)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < list->stored_slots; i++)
+        if (list->stored[i].s)
+            *stored_slot(grown, slots, list->stored[i].s, list->stored[i].n) = list->stored[i];
+    free(list->stored);
+    list->stored = grown;
+    list->stored_slots = slots;
+    return ERRATA_OK;
+}
+
+/* s[0..n) NUL-terminated in the list's blocks: the equal string stored
+   before, or a copy; NULL when out of memory. */
+static const char *store_string(errata_edit_list *list, const char *s, size_t n)
+{
+    if (grow_stored(list))
+        return NULL;
+    struct errata_stored_string *slot = stored_slot(list->stored, list->stored_slots, s, n);
+    if (slot->s)
+        return slot->s;
+    char *copy = string_space(list, n + 1);
+    if (!copy)
+        return NULL;
     memcpy(copy, s, n);
     copy[n] = '\0';
-    *at += n + 1;
+    if (2 * (list->stored_count + 1) <= list->stored_slots) {
+        *slot = (struct errata_stored_string){copy, n};
+        list->stored_count++;
+    }
     return copy;
 }
 
-/* Copy e's strings into the list's blocks. */
+/* Store e's strings in the list's blocks. */
 static int set_edit_strings(errata_edit_list *list, errata_edit *e, const char *old_text,
                             size_t old_len, const char *new_text, const char *rule,
                             const char *reason)
 {
-    size_t new_len = strlen(new_text), rule_len = strlen(rule), reason_len = strlen(reason);
-    char *block = string_space(list, old_len + new_len + rule_len + reason_len + 4);
-    if (!block)
+    if (!(e->old_text = store_string(list, old_text, old_len)) ||
+        !(e->new_text = store_string(list, new_text, strlen(new_text))) ||
+        !(e->rule = store_string(list, rule, strlen(rule))) ||
+        !(e->reason = store_string(list, reason, strlen(reason))))
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    e->old_text = put_string(&block, old_text, old_len);
-    e->new_text = put_string(&block, new_text, new_len);
-    e->rule = put_string(&block, rule, rule_len);
-    e->reason = put_string(&block, reason, reason_len);
     return ERRATA_OK;
 }
 
@@ -94,6 +154,7 @@ void errata_edit_list_clear(errata_edit_list *list)
         list->strings = next;
     }
     free(list->items);
+    free(list->stored);
     memset(list, 0, sizeof *list);
 }
 
@@ -457,14 +518,6 @@ static int counts_as_applied(const errata_edit *e, int include_proposed)
            (include_proposed && e->action == ERRATA_ACTION_PROPOSE);
 }
 
-static size_t string_hash(const char *s) /* FNV-1a */
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return (size_t)h;
-}
-
 /* A document has hundreds of edits but a few dozen rules: each edit finds
    its rule's count in a hash table (open addressing), then the few rules
    are sorted. */
@@ -496,7 +549,7 @@ int errata_result_rule_counts(const errata_result *result, int include_proposed,
         const errata_edit *e = &all->items[i];
         if (!counts_as_applied(e, include_proposed))
             continue;
-        size_t h = string_hash(e->rule) & (slots - 1);
+        size_t h = bytes_hash(e->rule, strlen(e->rule)) & (slots - 1);
         while (slot_of[h] && strcmp(rules[slot_of[h] - 1].rule, e->rule) != 0)
             h = (h + 1) & (slots - 1);
         if (slot_of[h]) {

@@ -85,6 +85,8 @@ typedef struct {
     size_t count, cap;
     int no_reasons; /* leave reasons empty (errata_check_options.no_reasons) */
     struct errata_string_block *strings; /* where the edits' strings are kept (edits.c) */
+    struct errata_stored_string *stored; /* a table of the strings, to store repeats once */
+    size_t stored_slots, stored_count;
 } errata_edit_list;
 
 /* Add an edit replacing text[byte_start, byte_end) by new_text.  The list

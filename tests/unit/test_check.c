@@ -162,6 +162,41 @@ static void reasons_can_be_left_out(void **state)
     errata_engine_free(engine);
 }
 
+/* A huge document repeats a few edits millions of times: each distinct
+   string is stored once, and every edit still reads its own. */
+static void repeated_edits_share_their_strings(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    static const char unit[] = "打下根底，送效劳，";
+    size_t repeats = 300, unit_len = strlen(unit);
+    char *text = malloc(repeats * unit_len + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < repeats; i++)
+        memcpy(text + i * unit_len, unit, unit_len);
+    text[repeats * unit_len] = '\0';
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 2 * repeats);
+    const errata_edit *first[2] = {errata_result_edit(result, 0), errata_result_edit(result, 1)};
+    assert_string_equal(first[0]->old_text, "根底");
+    assert_string_equal(first[0]->new_text, "基础");
+    assert_string_equal(first[1]->old_text, "效劳");
+    assert_string_equal(first[1]->new_text, "服务");
+    assert_string_equal(first[1]->rule, "swap/效劳>服务");
+    for (size_t i = 2; i < errata_result_count(result); i++) {
+        const errata_edit *e = errata_result_edit(result, i), *same = first[i % 2];
+        assert_int_equal(e->byte_start, (i / 2) * unit_len + (i % 2 ? 18 : 6));
+        assert_ptr_equal(e->old_text, same->old_text);
+        assert_ptr_equal(e->new_text, same->new_text);
+        assert_ptr_equal(e->rule, same->rule);
+        assert_ptr_equal(e->reason, same->reason);
+    }
+    errata_result_free(result);
+    free(text);
+    errata_engine_free(engine);
+}
+
 static void positions_can_be_left_out(void **state)
 {
     (void)state;
@@ -418,6 +453,7 @@ int main(void)
         cmocka_unit_test(reasons_can_be_left_out),
         cmocka_unit_test(positions_can_be_left_out),
         cmocka_unit_test(applied_edits_are_counted_by_rule),
+        cmocka_unit_test(repeated_edits_share_their_strings),
         cmocka_unit_test(options_of_version_1_are_still_read),
         cmocka_unit_test(invalid_input_is_refused),
         cmocka_unit_test(empty_text_may_be_null),
