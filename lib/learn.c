@@ -31,9 +31,11 @@
 #include "engine.h"
 #include "lm.h"
 
-/* Distinct misfit contexts kept per word, and legitimate uses kept as
-   examples. */
-#define MAX_CONTEXTS 32
+/* Distinct misfit contexts kept per word (its first ones; a common word
+   such as 消费 fills 32 with its legitimate uses before the swapped ones
+   come), and legitimate uses kept as examples.  At most 64: a context set
+   is a 64-bit mask. */
+#define MAX_CONTEXTS 64
 /* Documents listed per word where it is a misfit (its first ones): bounds
    the memory of a big batch; the counts of documents a pair reports stop
    there. */
@@ -129,7 +131,7 @@ typedef struct {
 typedef struct {
     uint32_t doc;
     uint32_t source; /* the first document of its text (see assign_source) */
-    uint32_t context_mask;
+    uint64_t context_mask;
     uint8_t marked;
 } misfit_doc;
 
@@ -478,8 +480,8 @@ static int note_misfit_doc(word_stats *w, uint32_t doc, uint32_t source, int mar
         w->doc_cap = (uint32_t)cap;
         w->docs[w->doc_count++] = (misfit_doc){doc, source, 0, (uint8_t)marked};
     }
-    if (context < 32)
-        w->docs[w->doc_count - 1].context_mask |= 1u << context;
+    if (context < MAX_CONTEXTS)
+        w->docs[w->doc_count - 1].context_mask |= 1ull << context;
     return ERRATA_OK;
 }
 
@@ -1143,7 +1145,7 @@ static double substitutability(const errata_cm *cm, const uint32_t x[2], const u
 /* One candidate pair of a word: the contexts the same filler fills. */
 typedef struct {
     uint32_t filler[2];
-    uint32_t context_mask;
+    uint64_t context_mask;
     size_t occurrences, contexts;
     double gain_sum;
     size_t lm_agree; /* contexts where the trigram model prefers the filler too */
@@ -1172,7 +1174,7 @@ static int known_pair(const errata_engine *engine, const char *corrupted, const 
 /* The documents (and marked documents) among w's misfit documents that
    hold one of the contexts of mask, near-copies of one text counted once
    (marked when one of them is). */
-static void count_docs(const word_stats *w, uint32_t mask, size_t *docs, size_t *marked)
+static void count_docs(const word_stats *w, uint64_t mask, size_t *docs, size_t *marked)
 {
     *docs = *marked = 0;
     for (size_t i = 0; i < w->doc_count; i++) {
@@ -1245,7 +1247,7 @@ static int rule_side(const errata_cm *cm, side s, int left, const uint32_t form[
 
 /* "A,B,C": the distinct sides (as text) of the contexts in mask that make
    safe rules. */
-static char *rule_contexts(const errata_learner *l, const word_stats *w, uint32_t mask,
+static char *rule_contexts(const errata_learner *l, const word_stats *w, uint64_t mask,
                            const uint32_t original[2], int left)
 {
     const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
@@ -1253,7 +1255,7 @@ static char *rule_contexts(const errata_learner *l, const word_stats *w, uint32_
     size_t len = 0, n = 0;
     for (size_t c = 0; c < w->context_count && n < MAX_RULE_CONTEXTS; c++) {
         side s = left ? w->contexts[c].left : w->contexts[c].right;
-        if (!(mask & (1u << c)) || !rule_side(l->cm, s, left, form, original))
+        if (!(mask & (1ull << c)) || !rule_side(l->cm, s, left, form, original))
             continue;
         char item[8];
         size_t item_len = put_symbols(l->cm, s.sym, 2, item);
@@ -1298,7 +1300,7 @@ static int add_examples(errata_learner *l, const word_stats *w, const candidate 
     const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
     for (size_t k = 0; k < w->context_count && p->fix_example_count < ERRATA_LEARN_MAX_EXAMPLES;
          k++)
-        if ((c->context_mask & (1u << k)) &&
+        if ((c->context_mask & (1ull << k)) &&
             !(p->fix_examples[p->fix_example_count++] =
                   replaced_snippet(l, &w->contexts[k], p->original)))
             return errata_fail(ERRATA_ENOMEM, "out of memory");
@@ -1461,7 +1463,7 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         if (sc->gain < MIN_GAIN || (!sc->survived && share < MIN_SHARE))
             continue;
         candidate *c = &cands[i];
-        c->context_mask |= k < 32 ? 1u << k : 0;
+        c->context_mask |= 1ull << k;
         c->occurrences += ctx->count;
         c->expected += (sc->survived ? 1 : share) * ctx->count;
         c->contexts++;
