@@ -84,6 +84,11 @@
 #define UNLIKE_FACTOR 0.6
 #define UNLIKE_MIN_DOCUMENTS 4
 #define UNLIKE_MIN_DOMINANCE 0.95
+/* ... and if X stands in Y's place at least this share of the times the
+   batch has either there or Y anywhere: a swap table turns a good part of
+   Y into X, while in a big batch of one domain a legitimate word (报送
+   beside 提供, 236 times against 2,021) fills a few of Y's contexts too. */
+#define UNLIKE_MIN_REPLACED 0.1
 /* The over-representation of X against Y (see inflation) at which its
    factor is one half: a swap table that replaces part of Y's occurrences
    leaves X less over-represented than the word counts of general text
@@ -1219,8 +1224,10 @@ static double pair_confidence(const errata_learned_pair *p)
     double damaged = p->supported_documents
                          ? (double)p->marked_documents / (double)p->supported_documents
                          : 0;
+    double replaced = (double)p->supported / (double)(p->supported + p->original_occurrences);
     int trusted_unlike = p->supported_documents >= UNLIKE_MIN_DOCUMENTS &&
-                         p->dominance >= UNLIKE_MIN_DOMINANCE;
+                         p->dominance >= UNLIKE_MIN_DOMINANCE &&
+                         replaced >= UNLIKE_MIN_REPLACED;
     double alike = p->shares_character || trusted_unlike ? 1 : UNLIKE_FACTOR;
     double share = (double)p->supported / (double)p->occurrences;
     double misfit_share = fmin(1, share / FULL_MISFIT_SHARE);
