@@ -12,8 +12,10 @@ Two sources:
     one component of the same layout replaced by a similar one);
   * observation: the substitutions that tesseract made in our own OCR round
     trip of the training documents (corpus/ocr-train/<level>/ against
-    corpus/ocr-train/clean/; never corpus/ocr-tuning/ or corpus/heldout/ocr/,
-    which `make eval` measures),
+    corpus/ocr-train/clean/) and of pages of the formal training text
+    (counted in corpus/ocr-train/formal-substitutions.tsv by
+    scripts/ocr-formal.sh); never corpus/ocr-tuning/ or corpus/heldout/ocr/,
+    which `make eval` measures;
     and the few that issue 7 reported from tesseract's chi_sim model.
 
 The package's licence text is copied beside the table.
@@ -41,6 +43,14 @@ SHORT = 8                # stroke sequences up to this length also meet by delet
 # Observed misreadings are learnt from these OCR round trips only: the documents
 # `make eval` measures (corpus/ocr-tuning/, corpus/heldout/ocr/) stay unseen.
 TRAINING = ROOT / "corpus/ocr-train"
+FORMAL_SUBSTITUTIONS = TRAINING / "formal-substitutions.tsv"
+# Of the formal pages' substitutions, those at FORMAL_LEVELS are counted and
+# the pairs seen often enough there are listed (formal_pairs(); the levels
+# and the thresholds were chosen on corpus/ocr-tuning/ and the clean text, see
+# dictionaries/LOOKALIKE.md).
+FORMAL_LEVELS = ("moderate", "heavy")
+FORMAL_MIN_SIGHTINGS = 3
+FORMAL_MIN_RATE = 0.03
 
 DECOMP_LINE = re.compile(r"^(.+?):([^(]*)\((.*)\)$")
 REPEAT_LAYOUT = re.compile(r"^r(?:([34])[a-z]+|[ad](?:/|$))")
@@ -214,6 +224,25 @@ def observed_pairs(corpus):
     return counts
 
 
+def formal_pairs(path, training):
+    """(seen, original) -> sightings in the formal pages' round trip at
+    FORMAL_LEVELS, for the pairs seen there and in the training documents'
+    round trip (training) at least FORMAL_MIN_SIGHTINGS times in all, and
+    there for at least FORMAL_MIN_RATE of the original's occurrences: a
+    common character now and then read as another common one (人 as 入) is
+    no evidence against the other wherever it stands."""
+    counts, held = collections.Counter(), collections.Counter()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in lines[lines.index("errata-ocr-substitutions 1") + 1:]:
+        seen, original, level, count, occurrences = line.split("\t")
+        if level in FORMAL_LEVELS:
+            counts[(seen, original)] += int(count)
+            held[(seen, original)] += int(occurrences)
+    return collections.Counter({pair: n for pair, n in counts.items()
+                                if n + training[pair] >= FORMAL_MIN_SIGHTINGS
+                                and n >= FORMAL_MIN_RATE * held[pair]})
+
+
 def table_rows(structural, observed, strokes, decompositions):
     rows = {}
     for (seen, original), score in structural.items():
@@ -258,7 +287,8 @@ def build(package, out):
     decompositions = read_decompositions(package)
     chars = read_frequent(package, FREQUENT)
     structural, strokes = structural_pairs(chars, decompositions)
-    observed = observed_pairs(TRAINING)
+    training = observed_pairs(TRAINING)
+    observed = training + formal_pairs(FORMAL_SUBSTITUTIONS, training)
     rows = table_rows(structural, observed, strokes, decompositions)
     write_table(out, rows)
     licence = out.with_name("LOOKALIKE-hanzi-LICENSE.txt")

@@ -17,7 +17,7 @@
 # Usage: scripts/ocr-formal.sh [PAGES [HEAVY_PAGES]]
 set -euo pipefail
 
-pages=${1:-240}
+pages=${1:-188}
 heavy_pages=${2:-80}
 set_dir=build/ocr-formal
 

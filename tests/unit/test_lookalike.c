@@ -247,7 +247,7 @@ static void test_typed_text_is_not_judged(void **state)
 /* 国 read for 围 was never seen in OCR output: in OCR output it is
    proposed (the model's preference alone never applies such a pair). */
 static const char unobserved_pair_text[] = "镇党委紧紧围绝县委的部署开展工作，全镇干部\n"
-                                           "群众积极投身各项建设。各村要紧紧国绕中心任\n"
+                                           "群众积极投身各项建设。各村在期问抓好中心任\n"
                                            "务，落实帮带责任人，做好思想工作，抓好各项\n"
                                            "工作，各项工作取得了新的进展和明显成效。\n";
 
@@ -255,12 +255,14 @@ static void test_proposes_unobserved_pairs(void **state)
 {
     (void)state;
     errata_edit_list list;
-    check_lookalikes(unobserved_pair_text, NULL, &list);
+    /* with the character model, as errata runs by default: the trigram
+       model alone does not find 期间 far enough ahead of 期问 */
+    check_lookalikes_with(char_model, unobserved_pair_text, NULL, &list);
     assert_int_equal(list.count, 2);
     assert_edit(&list.items[0], offset_of(unobserved_pair_text, "绝"), "绝", "绕",
                 "lookalike/绝>绕", ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
-    assert_edit(&list.items[1], offset_of(unobserved_pair_text, "国绕"), "国", "围",
-                "lookalike/国>围", ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_PROPOSE);
+    assert_edit(&list.items[1], offset_of(unobserved_pair_text, "问抓"), "问", "间",
+                "lookalike/问>间", ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_PROPOSE);
     assert_true(list.items[1].confidence >= ERRATA_DEFAULT_PROPOSE_THRESHOLD);
     assert_true(list.items[1].confidence < ERRATA_DEFAULT_APPLY_THRESHOLD);
     errata_edit_list_clear(&list);
@@ -331,8 +333,8 @@ static void test_quotes_formal_text(void **state)
     assert_int_equal(list.count, 2);
     assert_int_equal(list.items[1].action, ERRATA_ACTION_PROPOSE);
     assert_string_equal(list.items[1].reason,
-                        "OCR look-alike (similarity 0.81): 围绕 268× vs 国绕 0× in clean formal "
-                        "text; context prefers \"紧紧围绕中\" by 12.8 (log10)");
+                        "OCR look-alike (similarity 0.86): 期间 3756× vs 期问 0× in clean formal "
+                        "text; context prefers \"在期间抓好\" by 5.4 (log10)");
     errata_edit_list_clear(&list);
     check_lookalikes_with(char_model, rare_phrase_page, NULL, &list);
     assert_int_equal(list.count, 1);
