@@ -55,8 +55,8 @@ def cluster(tmp_path_factory):
         scheduler_file = home / "scheduler.json"
         start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
               "--idle-timeout", "300", "--scheduler-file", str(scheduler_file))
-        _wait_for(scheduler_file.exists, "the scheduler")
-        address = json.loads(scheduler_file.read_text())["address"]
+        _wait_for(lambda: _scheduler_address(scheduler_file), "the scheduler")
+        address = _scheduler_address(scheduler_file)
         workers = [start("worker", address, "--no-nanny", "--nthreads", "1", "--host",
                          "127.0.0.1", "--no-dashboard", "--death-timeout", "60",
                          "--local-directory", str(home / f"worker{i}")) for i in range(2)]
@@ -72,6 +72,15 @@ def cluster(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def _scheduler_address(scheduler_file: pathlib.Path) -> str | None:
+    """The address the scheduler wrote, or None while the file is missing or
+    not yet whole (it is written in place, so it can be read half done)."""
+    try:
+        return json.loads(scheduler_file.read_text())["address"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _worker_count(address: str) -> int:
