@@ -23,7 +23,10 @@ static int view_reserve(errata_layout *lay, size_t n)
         return ERRATA_OK;
     while (cap < need)
         cap *= 2;
-    uint32_t *starts = realloc(lay->starts, cap * sizeof *starts);
+    uint32_t *cps = realloc(lay->cps, cap * sizeof *cps);
+    if (cps)
+        lay->cps = cps;
+    uint32_t *starts = cps ? realloc(lay->starts, cap * sizeof *starts) : NULL;
     if (starts)
         lay->starts = starts;
     unsigned char *fixed = starts ? realloc(lay->fixed, cap) : NULL;
@@ -34,11 +37,13 @@ static int view_reserve(errata_layout *lay, size_t n)
     return ERRATA_OK;
 }
 
-/* Push a character: its starts word and its ERRATA_LAYOUT_* kind. */
-static int view_push(errata_layout *lay, uint32_t start, unsigned char fixed)
+/* Push a character: its code point, its starts word and its ERRATA_LAYOUT_*
+   kind. */
+static int view_push(errata_layout *lay, uint32_t cp, uint32_t start, unsigned char fixed)
 {
     if (lay->count == lay->cap && view_reserve(lay, 1))
         return ERRATA_ENOMEM;
+    lay->cps[lay->count] = cp;
     lay->starts[lay->count] = start;
     lay->fixed[lay->count++] = fixed;
     return ERRATA_OK;
@@ -53,8 +58,9 @@ static int view_init(errata_layout *lay, size_t code_points)
         /* A guard only: errata_check's validation counted every code point. */
         if (lay->count == lay->cap && view_reserve(lay, 1))
             return ERRATA_ENOMEM;
-        lay->starts[lay->count++] = (uint32_t)pos;
-        pos += errata_utf8_seq_len((unsigned char)lay->text[pos]);
+        size_t i = lay->count++;
+        lay->starts[i] = (uint32_t)pos;
+        lay->cps[i] = errata_utf8_next_fast(lay->text, lay->len, &pos);
     }
     if (lay->count)
         memset(lay->fixed, 0, lay->count);
@@ -70,7 +76,7 @@ static errata_layout_span span_of(const errata_layout *lay, const uint32_t *star
                                   const unsigned char *fixed, size_t i)
 {
     if (fixed[i] == ERRATA_LAYOUT_MADE)
-        return lay->made[starts[i]].span;
+        return lay->made[starts[i]];
     uint32_t start = starts[i];
     return (errata_layout_span){
         start, start + (uint32_t)errata_utf8_seq_len((unsigned char)lay->text[start])};
@@ -81,21 +87,17 @@ static errata_layout_span view_span(const errata_layout *lay, size_t i)
     return span_of(lay, lay->starts, lay->fixed, i);
 }
 
-/* Room for the characters the changes of the coming commit make. */
+/* Room for a made span per change of the coming commit. */
 static int reserve_made(errata_layout *lay)
 {
-    size_t n = 0;
-    for (size_t k = 0; k < lay->change_count; k++)
-        if (lay->changes[k].new_text)
-            n += errata_layout_strlen(lay->changes[k].new_text);
-    return errata_grow((void **)&lay->made, &lay->made_cap, lay->made_count + n,
+    return errata_grow((void **)&lay->made, &lay->made_cap, lay->made_count + lay->change_count,
                        sizeof *lay->made);
 }
 
-/* Keep a made character (room reserved) replacing span; its index. */
-static uint32_t add_made(errata_layout *lay, uint32_t cp, errata_layout_span span)
+/* Keep span (room reserved) as the one a change's characters replace; its index. */
+static uint32_t add_made(errata_layout *lay, errata_layout_span span)
 {
-    lay->made[lay->made_count] = (errata_layout_made){span, cp};
+    lay->made[lay->made_count] = span;
     return (uint32_t)lay->made_count++;
 }
 
@@ -296,9 +298,10 @@ static int changes_in_order(const errata_layout *lay)
 static int push_text(errata_layout *lay, const char *new_text, errata_layout_span span)
 {
     size_t n = strlen(new_text), pos = 0;
+    uint32_t made = n ? add_made(lay, span) : 0;
     while (pos < n) {
         uint32_t cp = errata_utf8_next(new_text, n, &pos);
-        if (view_push(lay, add_made(lay, cp, span), ERRATA_LAYOUT_MADE))
+        if (view_push(lay, cp, made, ERRATA_LAYOUT_MADE))
             return ERRATA_ENOMEM;
     }
     return ERRATA_OK;
@@ -306,6 +309,7 @@ static int push_text(errata_layout *lay, const char *new_text, errata_layout_spa
 
 /* The view before a commit, while the new one is built. */
 typedef struct {
+    const uint32_t *cps;
     const uint32_t *starts;
     const unsigned char *fixed;
 } old_view;
@@ -316,6 +320,7 @@ static int copy_unchanged(errata_layout *lay, old_view old, size_t from, size_t 
         return ERRATA_OK;
     if (view_reserve(lay, n))
         return ERRATA_ENOMEM;
+    memcpy(lay->cps + lay->count, old.cps + from, n * sizeof *old.cps);
     memcpy(lay->starts + lay->count, old.starts + from, n * sizeof *old.starts);
     memcpy(lay->fixed + lay->count, old.fixed + from, n);
     lay->count += n;
@@ -337,7 +342,7 @@ static int apply_changes_at(errata_layout *lay, old_view old, size_t i, size_t *
         if (c->new_text && push_text(lay, c->new_text, span))
             return ERRATA_ENOMEM;
         for (size_t k = c->from; !c->new_text && k < c->to; k++) {
-            if (view_push(lay, old.starts[k], ERRATA_LAYOUT_LOCKED))
+            if (view_push(lay, old.cps[k], old.starts[k], ERRATA_LAYOUT_LOCKED))
                 return ERRATA_ENOMEM;
         }
         if (c->to > *skip_to)
@@ -367,7 +372,7 @@ static int rebuild(errata_layout *lay, old_view old, size_t old_count)
             i = skip_to;
             continue;
         }
-        if (i < old_count && view_push(lay, old.starts[i], old.fixed[i]))
+        if (i < old_count && view_push(lay, old.cps[i], old.starts[i], old.fixed[i]))
             return ERRATA_ENOMEM;
         i++;
     }
@@ -386,14 +391,16 @@ static size_t rebuilt_size(const errata_layout *lay, size_t old_count)
 
 static int rebuild_view(errata_layout *lay)
 {
-    old_view old = {lay->starts, lay->fixed};
+    old_view old = {lay->cps, lay->starts, lay->fixed};
     size_t old_count = lay->count;
+    lay->cps = NULL;
     lay->starts = NULL;
     lay->fixed = NULL;
     lay->count = lay->cap = 0;
     int rc = view_reserve(lay, rebuilt_size(lay, old_count));
     if (!rc)
         rc = rebuild(lay, old, old_count);
+    free((void *)old.cps);
     free((void *)old.starts);
     free((void *)old.fixed);
     return rc;
@@ -437,6 +444,7 @@ static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
 {
     if (to == from || n == 0)
         return;
+    memmove(lay->cps + to, lay->cps + from, n * sizeof *lay->cps);
     memmove(lay->starts + to, lay->starts + from, n * sizeof *lay->starts);
     memmove(lay->fixed + to, lay->fixed + from, n);
 }
@@ -456,9 +464,11 @@ static size_t write_change(errata_layout *lay, const errata_layout_change *c, si
     errata_layout_span span = {(uint32_t)c->byte, (uint32_t)c->byte}; /* an insertion */
     if (c->to > c->from)
         span = (errata_layout_span){view_span(lay, c->from).start, view_span(lay, c->to - 1).end};
+    uint32_t made = add_made(lay, span);
     size_t len = strlen(c->new_text), pos = 0;
     for (size_t i = w; pos < len; i++) {
-        lay->starts[i] = add_made(lay, errata_utf8_next(c->new_text, len, &pos), span);
+        lay->cps[i] = errata_utf8_next(c->new_text, len, &pos);
+        lay->starts[i] = made;
         lay->fixed[i] = ERRATA_LAYOUT_MADE;
     }
     return n;
@@ -546,6 +556,7 @@ int errata_layout_check(const char *text, size_t len, size_t code_points,
     }
     clear_changes(&lay);
     free(lay.changes);
+    free(lay.cps);
     free(lay.starts);
     free(lay.made);
     free(lay.fixed);

@@ -1,11 +1,8 @@
 /* Shared by the layout passes (lib/layout*.c).
  *
  * The passes run one after another over a "view" of the text: a sequence of
- * characters, each knowing the bytes of the original text it came from.  An
- * original character's code point is decoded from those bytes when a pass
- * reads it (errata_layout_at()) rather than kept, which keeps the view at
- * five bytes a character (a huge document's view is the largest thing a check
- * holds).  A
+ * code points, each knowing the bytes of the original text it came from (in
+ * a parallel array, so that the passes' scans read four bytes a character).  A
  * pass proposes changes in view positions; errata_layout_edit() turns them
  * into edits of the original text, and errata_layout_commit() rebuilds the
  * view as if the applied ones had been made.  So a later pass sees the text
@@ -26,13 +23,6 @@ typedef struct {
     uint32_t start, end; /* bytes of the original text (start == end: inserted) */
 } errata_layout_span;
 
-/* A character an applied edit made: its code point and the span of the
-   original text its edit replaced. */
-typedef struct {
-    errata_layout_span span;
-    uint32_t cp;
-} errata_layout_made;
-
 /* What a view position is, in errata_layout.fixed. */
 enum {
     ERRATA_LAYOUT_FREE = 0,   /* an original character no edit covers */
@@ -47,14 +37,14 @@ typedef struct {
     size_t len;
     const errata_check_options *opts;
     errata_edit_list *list;
-    uint32_t *starts;     /* the view: where each character comes from (an
-                             original one: the offset of its bytes; a made
-                             one: its index in made), */
+    uint32_t *cps;        /* the view: its code points, */
+    uint32_t *starts;     /* where each comes from (an original character: the
+                             offset of its bytes; a made one: its index in made), */
     unsigned char *fixed; /* and whether an edit made or covers it (ERRATA_LAYOUT_*;
                              later edits keep off it) */
     size_t count, cap;
-    errata_layout_made *made; /* the characters the applied edits made */
-    size_t made_count, made_cap;
+    errata_layout_span *made; /* the spans the applied edits replaced, */
+    size_t made_count, made_cap; /* one per edit making characters */
     errata_layout_change *changes; /* made since the last commit */
     size_t change_count, change_cap;
     unsigned char *claimed; /* per original byte offset: CLAIM_* bits, four
@@ -89,25 +79,16 @@ int errata_layout_numbers(errata_layout *lay);
 
 /* ------------------------------------------------------------ characters */
 
-/* The code point at view position i (below lay->count). */
-static inline uint32_t errata_layout_at(const errata_layout *lay, size_t i)
-{
-    if (lay->fixed[i] == ERRATA_LAYOUT_MADE)
-        return lay->made[lay->starts[i]].cp;
-    size_t pos = lay->starts[i];
-    return errata_utf8_next_fast(lay->text, lay->len, &pos);
-}
-
 /* The code point at view position i, or 0 outside the view. */
 static inline uint32_t errata_layout_cp(const errata_layout *lay, size_t i)
 {
-    return i < lay->count ? errata_layout_at(lay, i) : 0;
+    return i < lay->count ? lay->cps[i] : 0;
 }
 
 /* The code point before view position i, or 0 at the start. */
 static inline uint32_t errata_layout_before(const errata_layout *lay, size_t i)
 {
-    return i > 0 && i <= lay->count ? errata_layout_at(lay, i - 1) : 0;
+    return i > 0 && i <= lay->count ? lay->cps[i - 1] : 0;
 }
 
 static inline int errata_layout_is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }

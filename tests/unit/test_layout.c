@@ -251,8 +251,6 @@ static void ascii_punctuation_in_chinese_text_becomes_full_width(void **state)
     assert_fix(*state, "同比增长80.1%;外贸出口增加,开展了“二联五访(联系困难党员)活动",
                "同比增长80.1%；外贸出口增加，开展了“二联五访（联系困难党员）活动");
     assert_fix_by_rule(*state, "punct/ascii-comma", "东郊,全镇;总面积", "东郊，全镇;总面积");
-    /* characters of four bytes (CJK extension B) are read as they are */
-    assert_fix(*state, "镇地处市东𠀀,𠀁全镇辖", "镇地处市东𠀀，𠀁全镇辖");
 }
 
 static void ascii_punctuation_outside_chinese_text_stays(void **state)
