@@ -211,16 +211,9 @@ def structural_pairs(chars, decompositions):
 def observed_pairs(corpus):
     """(seen, original) -> how often tesseract wrote seen for original."""
     counts = collections.Counter()
-    for clean in sorted((corpus / "clean").glob("*.txt")):
-        reference = eval_ocr.strip_space(clean.read_text(encoding="utf-8"))
-        for level in eval_ocr.LEVELS:
-            read = corpus / level / clean.name
-            if not read.exists():
-                continue
-            _, pieces = eval_ocr.alignment(reference,
-                                           eval_ocr.strip_space(read.read_text(encoding="utf-8")))
-            counts.update((seen, original) for original, seen in pieces
-                          if original != seen and is_han(original) and is_han(seen))
+    for _level, _reference, pieces in eval_ocr.aligned_readings(corpus):
+        counts.update((seen, original) for original, seen in pieces
+                      if original != seen and is_han(original) and is_han(seen))
     return counts
 
 

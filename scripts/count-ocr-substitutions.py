@@ -30,19 +30,12 @@ def count(root):
     """Counter of (seen, original, level); Counter of (level, character) in
     the clean pages; Counter of (level, "pages" or "characters")."""
     counts, held, read = collections.Counter(), collections.Counter(), collections.Counter()
-    for clean in sorted((root / "clean").glob("*.txt")):
-        reference = eval_ocr.strip_space(clean.read_text(encoding="utf-8"))
-        for level in eval_ocr.LEVELS:
-            path = root / level / clean.name
-            if not path.exists():
-                continue
-            _, pieces = eval_ocr.alignment(reference,
-                                           eval_ocr.strip_space(path.read_text(encoding="utf-8")))
-            counts.update((seen, original, level) for original, seen in pieces
-                          if original != seen and is_han(original) and is_han(seen))
-            held.update((level, ch) for ch in reference)
-            read[(level, "pages")] += 1
-            read[(level, "characters")] += len(reference)
+    for level, reference, pieces in eval_ocr.aligned_readings(root):
+        counts.update((seen, original, level) for original, seen in pieces
+                      if original != seen and is_han(original) and is_han(seen))
+        held.update((level, ch) for ch in reference)
+        read[(level, "pages")] += 1
+        read[(level, "characters")] += len(reference)
     return counts, held, read
 
 

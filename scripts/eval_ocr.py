@@ -59,6 +59,18 @@ def alignment(ref, hyp):
     return rows[n][m], pairs
 
 
+def aligned_readings(root):
+    """(level, clean text, alignment pieces) for each reading root/<level>/NAME
+    of a page root/clean/NAME, spaces stripped from both."""
+    for clean in sorted((root / "clean").glob("*.txt")):
+        reference = strip_space(clean.read_text(encoding="utf-8"))
+        for level in LEVELS:
+            path = root / level / clean.name
+            if path.exists():
+                _, pieces = alignment(reference, strip_space(path.read_text(encoding="utf-8")))
+                yield level, reference, pieces
+
+
 def edit_distance(ref, hyp):
     """Levenshtein distance, the common ends skipped first."""
     while ref and hyp and ref[0] == hyp[0]:
