@@ -31,10 +31,12 @@ interrupt_the_write() {
     LD_PRELOAD=$(stall_shim) ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
         env --default-signal=INT,TERM "$ERRATA" "$command" "${TEST_ENGINE[@]}" "$@" \
         >"$IO/out" 2>"$IO/err" &
+    # The waits below give up after five minutes (6,000 x 50 ms): a sanitized
+    # build on a loaded machine can take more than a minute to reach the write.
     local pid=$! tries=0 tmp=
     until tmp=$(temporaries "$dir") && [[ -n $tmp && -s $tmp ]]; do
         tries=$((tries + 1))
-        [[ $tries -lt 1200 ]] || { kill -KILL $pid; fail "no temporary file appeared"; }
+        [[ $tries -lt 6000 ]] || { kill -KILL $pid; fail "no temporary file appeared"; }
         kill -0 $pid 2>/dev/null || { show_outputs; fail "errata ended before writing"; }
         sleep 0.05
     done
@@ -43,7 +45,7 @@ interrupt_the_write() {
     tries=0
     while kill -0 $pid 2>/dev/null && [[ $(ps -o stat= $pid) != Z* ]]; do
         tries=$((tries + 1))
-        [[ $tries -lt 1200 ]] || { kill -KILL $pid; fail "the signal did not end errata"; }
+        [[ $tries -lt 6000 ]] || { kill -KILL $pid; fail "the signal did not end errata"; }
         sleep 0.05
     done
     status=0
