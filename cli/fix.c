@@ -141,14 +141,22 @@ static int text_changes(const errata_cli_common *common, const repaired_input *r
     return 0;
 }
 
-static int repair_input(const errata_engine *engine, const errata_cli_common *common,
-                        const char *path, repaired_input *r)
+/* The engine, and the model's caches kept from file to file (NULL for a
+   single input, which has nothing to share them with). */
+typedef struct {
+    const errata_engine *engine;
+    errata_scratch *scratch;
+} fixer;
+
+static int repair_input(const fixer *f, const errata_cli_common *common, const char *path,
+                        repaired_input *r)
 {
     memset(r, 0, sizeof *r);
     if (errata_cli_read_document(path, common->input_encoding, &r->doc))
         return -1;
     errata_check_options opts = errata_cli_fix_options(common);
-    if (errata_check(engine, r->doc.text, r->doc.len, &opts, &r->result) != ERRATA_OK) {
+    if (errata_check_scratch(f->engine, f->scratch, r->doc.text, r->doc.len, &opts, &r->result) !=
+        ERRATA_OK) {
         fprintf(stderr, "errata: %s: %s\n", errata_cli_display_name(path),
                 errata_error_message());
         repaired_input_free(r);
@@ -295,11 +303,11 @@ static int write_repaired_content(int fd, void *context)
     return write_repaired(c->common, c->input, &(output_sink){NULL, fd});
 }
 
-static int fix_in_place(const errata_engine *engine, const errata_cli_common *common,
-                        const fix_options *o, const char *path)
+static int fix_in_place(const fixer *f, const errata_cli_common *common, const fix_options *o,
+                        const char *path)
 {
     repaired_input r;
-    if (repair_input(engine, common, path, &r))
+    if (repair_input(f, common, path, &r))
         return -1;
     int rc = 0;
     if (r.changed && !r.doc.raw.is_regular_file) {
@@ -318,11 +326,11 @@ static int fix_in_place(const errata_engine *engine, const errata_cli_common *co
 /* Repair one input and write it to sink; 0, -1 when it failed (reported),
    or -1 with *write_failed set and errno when writing failed (reported when
    sink is standard output). */
-static int fix_into(const errata_engine *engine, const errata_cli_common *common,
-                    const char *path, const output_sink *sink, int *write_failed)
+static int fix_into(const fixer *f, const errata_cli_common *common, const char *path,
+                    const output_sink *sink, int *write_failed)
 {
     repaired_input r;
-    if (repair_input(engine, common, path, &r))
+    if (repair_input(f, common, path, &r))
         return -1;
     int rc = write_repaired(common, &r, sink);
     int err = errno;
@@ -338,21 +346,21 @@ static int fix_into(const errata_engine *engine, const errata_cli_common *common
 /* Every input repaired, one after the other, into sink.  Goes on after a
    failed input, not after a failed write; returns 0, -1 when an input
    failed, or -1 with errno and *write_failed set when a write failed. */
-static int fix_all(const errata_engine *engine, const errata_cli_common *common,
-                   const output_sink *sink, int *write_failed)
+static int fix_all(const fixer *f, const errata_cli_common *common, const output_sink *sink,
+                   int *write_failed)
 {
     static const char *const standard_input[] = {"-"};
     const char *const *files = common->file_count ? common->files : standard_input;
     size_t count = common->file_count ? common->file_count : 1;
     int failed = 0;
     for (size_t i = 0; i < count && !*write_failed; i++)
-        if (fix_into(engine, common, files[i], sink, write_failed))
+        if (fix_into(f, common, files[i], sink, write_failed))
             failed = -1;
     return failed;
 }
 
 typedef struct {
-    const errata_engine *engine;
+    const fixer *fixer;
     const errata_cli_common *common;
 } all_inputs;
 
@@ -360,33 +368,42 @@ static int fix_all_content(int fd, void *context)
 {
     const all_inputs *all = context;
     int write_failed = 0;
-    int rc = fix_all(all->engine, all->common, &(output_sink){NULL, fd}, &write_failed);
+    int rc = fix_all(all->fixer, all->common, &(output_sink){NULL, fd}, &write_failed);
     return write_failed ? -1 : rc ? ERRATA_CLI_CONTENT_REPORTED : 0;
 }
 
 /* -o: every input into one file, which is replaced only if all went well. */
-static int fix_to_file(const errata_engine *engine, const errata_cli_common *common,
-                       const char *output)
+static int fix_to_file(const fixer *f, const errata_cli_common *common, const char *output)
 {
-    all_inputs all = {engine, common};
+    all_inputs all = {f, common};
     return errata_cli_write_atomic_content(output,
                                            &(errata_cli_content){fix_all_content, &all});
+}
+
+static int run_fix_with(const fixer *f, const errata_cli_common *common, const fix_options *o)
+{
+    if (o->output && strcmp(o->output, "-") != 0)
+        return fix_to_file(f, common, o->output);
+    if (!o->in_place) {
+        int write_failed = 0;
+        return fix_all(f, common, &(output_sink){stdout, -1}, &write_failed);
+    }
+    int failed = 0;
+    for (size_t i = 0; i < common->file_count; i++)
+        if (fix_in_place(f, common, o, common->files[i]))
+            failed = -1;
+    return failed;
 }
 
 static int run_fix(const errata_engine *engine, const errata_cli_common *common,
                    const fix_options *o)
 {
-    if (o->output && strcmp(o->output, "-") != 0)
-        return fix_to_file(engine, common, o->output);
-    if (!o->in_place) {
-        int write_failed = 0;
-        return fix_all(engine, common, &(output_sink){stdout, -1}, &write_failed);
-    }
-    int failed = 0;
-    for (size_t i = 0; i < common->file_count; i++)
-        if (fix_in_place(engine, common, o, common->files[i]))
-            failed = -1;
-    return failed;
+    fixer f = {engine, NULL};
+    if (common->file_count > 1 && errata_scratch_new(engine, &f.scratch) != ERRATA_OK)
+        f.scratch = NULL; /* then every file starts with empty caches */
+    int rc = run_fix_with(&f, common, o);
+    errata_scratch_free(f.scratch);
+    return rc;
 }
 
 int errata_cli_fix_main(int argc, char **argv)
