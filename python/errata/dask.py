@@ -252,7 +252,7 @@ def find_shards(operands: Iterable[str]) -> list:
             raise FileNotFoundError(f"{operand}: no such file")
         for path in paths:
             if os.path.isdir(path):
-                shards += [_shard(p, os.path.relpath(p, path)) for p in _walk(path)]
+                shards += [_shard(p, output) for p, output in _walk(os.path.abspath(path), "")]
             elif os.path.isfile(path):
                 shards.append(_shard(path, os.path.basename(path)))
             else:
@@ -266,27 +266,29 @@ def find_shards(operands: Iterable[str]) -> list:
     return shards
 
 
-def _walk(directory: str) -> list:
+def _walk(directory: str, relative: str) -> list:
+    """(path, path relative to the walk's root) of each file under
+    directory, an absolute path, whose path relative to the root is relative."""
     found = []
     for entry in sorted(os.scandir(directory), key=lambda e: e.name.encode()):
         if entry.name.startswith(".") or entry.is_symlink():
             continue
         if entry.is_dir():
-            found += _walk(entry.path)
+            found += _walk(entry.path, relative + entry.name + os.sep)
         elif entry.is_file():
-            found.append(entry.path)
+            found.append((entry.path, relative + entry.name))
     return found
 
 
 def _shard(path: str, output: str) -> Shard:
     kind = "jsonl" if path.endswith(JSONL_SUFFIXES) else "text"
-    return Shard(os.path.abspath(path), output, kind)
+    return Shard(path if os.path.isabs(path) else os.path.abspath(path), output, kind)
 
 
-def _stamp(shard: Shard, settings: Settings) -> dict:
+def _stamp(shard: Shard, settings_digest: str) -> dict:
     st = os.stat(shard.path)
     return {"input": shard.path, "output": shard.output, "size": st.st_size,
-            "mtime_ns": st.st_mtime_ns, "settings": settings.digest()}
+            "mtime_ns": st.st_mtime_ns, "settings": settings_digest}
 
 
 def read_manifest(out_dir: str) -> dict:
@@ -354,8 +356,9 @@ def run(client, operands: Iterable[str], out_dir: str, settings: Settings = Sett
     done = read_manifest(out_dir)
     summary = Summary(shards=len(shards))
     todo = []
+    digest = settings.digest()
     for shard in shards:
-        stamp = _stamp(shard, settings)
+        stamp = _stamp(shard, digest)
         record = done.get(shard.output)
         if _is_done(record, stamp, out_dir):
             summary.already_done += 1
@@ -363,9 +366,15 @@ def run(client, operands: Iterable[str], out_dir: str, settings: Settings = Sett
         else:
             todo.append((shard, stamp))
     threads = sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()) or 1
-    futures = {client.submit(fix_batch, [shard for shard, _ in batch], settings, out_dir,
-                             pure=False): [stamp for _, stamp in batch]
-               for batch in _batches(todo, threads)}
+    batches = _batches(todo, threads)
+    # All batches in one map, not a submit each: the client reads the source
+    # of its caller's function for every graph it sends (25 ms each, 1 s of
+    # processor time for the 40 batches of the law texts, taken from the
+    # workers of a local cluster).
+    submitted = client.map(fix_batch, [[shard for shard, _ in batch] for batch in batches],
+                           settings=settings, out_dir=out_dir, pure=False)
+    futures = {future: [stamp for _, stamp in batch]
+               for future, batch in zip(submitted, batches)}
     with open(os.path.join(out_dir, MANIFEST), "a", encoding="utf-8") as manifest:
         for future in as_completed(futures):
             for stamp, result in zip(futures[future], future.result()):
@@ -417,11 +426,19 @@ def _counts_of(record: dict) -> jsonl.Counts:
 
 # The local cluster has no dashboard, so nothing would show what Dask's
 # statistical profilers collect (a sample of every server's event loop and
-# of the running task every 10 ms); without them, and with the event loops'
-# health check every half second instead of every 20 ms, an idle cluster of
-# two workers takes 0.03 of a core instead of 0.16, left to the repairs.
+# of the running task every 10 ms), its system monitor (every 500 ms) or its
+# widget (every 500 ms); without them, with the event loops' health check
+# every half second instead of every 20 ms, and the workers' memory checked
+# and work stealing considered every second instead of every 100 ms (work
+# is handed out as workers free up), an idle cluster of two workers takes
+# 0.017 of a core instead of 0.16, left to the repairs.
 LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False,
-                        "distributed.admin.tick.interval": "500ms"}
+                        "distributed.admin.tick.interval": "500ms",
+                        "distributed.admin.system-monitor.interval": "2s",
+                        "distributed.admin.system-monitor.disk": False,
+                        "distributed.deploy.cluster-repr-interval": "10s",
+                        "distributed.worker.memory.monitor-interval": "1s",
+                        "distributed.scheduler.work-stealing-interval": "1s"}
 
 
 def local_cluster(workers: int):
