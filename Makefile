@@ -9,12 +9,24 @@ DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
 
-PKGS     := icu-uc icu-i18n hunspell
+PKGS     := icu-uc hunspell
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
+# ICU and hunspell are not linked but opened on first use (lib/encoding.c,
+# lib/latin.c): loading them and their libstdc++ at start-up took longer than
+# the rest of a small run.  They are opened by the names (sonames) that
+# linking against them would record.
+soname = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
+                 awk '/SONAME/ {print $$2}')
+ICUUC_SONAME    := $(call soname,icuuc)
+HUNSPELL_SONAME := $(call soname,$(patsubst -l%,%,$(filter -lhunspell%,$(shell pkg-config --libs hunspell))))
+ifeq ($(and $(ICUUC_SONAME),$(HUNSPELL_SONAME)),)
+$(error cannot find the sonames of libicuuc and libhunspell (install libicu-dev, libhunspell-dev, binutils))
+endif
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
-             -fPIC -fvisibility=hidden -Ilib $(shell pkg-config --cflags $(PKGS))
-LIBS     := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+             -fPIC -fvisibility=hidden -Ilib $(shell pkg-config --cflags $(PKGS)) \
+             -DERRATA_ICUUC_SONAME='"$(ICUUC_SONAME)"' -DERRATA_HUNSPELL_SONAME='"$(HUNSPELL_SONAME)"'
+LIBS     := -lpthread -lm
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDSAN    := -fsanitize=address,undefined

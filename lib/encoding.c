@@ -2,6 +2,8 @@
    BOM, GB18030 and its subsets GBK/GB2312, UTF-16 of either byte order) and
    writing them back.  UTF-8 is handled here; the other encodings go through
    ICU converters, one opened per call so that threads never share one. */
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,56 @@
 #include <unicode/ucnv.h>
 
 #include "internal.h"
+
+/* ICU is opened when the first text that is not UTF-8 comes: loading it
+   (and the libstdc++ it needs) at start-up cost more than the rest of a
+   small run, and a UTF-8 run never calls it.  The functions are looked up
+   once per process and never change after. */
+typedef struct {
+    __typeof__(ucnv_open) *open;
+    __typeof__(ucnv_close) *close;
+    __typeof__(ucnv_setToUCallBack) *set_to_u_callback;
+    __typeof__(ucnv_setFromUCallBack) *set_from_u_callback;
+    __typeof__(ucnv_getInvalidChars) *get_invalid_chars;
+    __typeof__(ucnv_convertEx) *convert_ex;
+    __typeof__(u_errorName) *error_name;
+    UConverterToUCallback to_u_stop;
+    UConverterFromUCallback from_u_stop;
+} icu_functions;
+
+static icu_functions icu;
+static char icu_load_error[512]; /* empty when icu is usable */
+static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
+
+/* The name ICU's header gives a function (with its version suffix). */
+#define ICU_NAME(function) ICU_NAME_OF(function)
+#define ICU_NAME_OF(function) #function
+#define ICU_LOAD(library, field, function) \
+    (icu.field = (__typeof__(icu.field))dlsym(library, ICU_NAME(function)))
+
+static void load_icu(void)
+{
+    void *lib = dlopen(ERRATA_ICUUC_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        snprintf(icu_load_error, sizeof icu_load_error, "cannot load ICU: %s", dlerror());
+        return;
+    }
+    if (!ICU_LOAD(lib, open, ucnv_open) || !ICU_LOAD(lib, close, ucnv_close) ||
+        !ICU_LOAD(lib, set_to_u_callback, ucnv_setToUCallBack) ||
+        !ICU_LOAD(lib, set_from_u_callback, ucnv_setFromUCallBack) ||
+        !ICU_LOAD(lib, get_invalid_chars, ucnv_getInvalidChars) ||
+        !ICU_LOAD(lib, convert_ex, ucnv_convertEx) || !ICU_LOAD(lib, error_name, u_errorName) ||
+        !ICU_LOAD(lib, to_u_stop, UCNV_TO_U_CALLBACK_STOP) ||
+        !ICU_LOAD(lib, from_u_stop, UCNV_FROM_U_CALLBACK_STOP))
+        snprintf(icu_load_error, sizeof icu_load_error, "cannot load ICU: %s", dlerror());
+}
+
+/* ERRATA_EIO with dlopen's or dlsym's message unless ICU is loaded. */
+static int need_icu(void)
+{
+    pthread_once(&icu_once, load_icu);
+    return icu_load_error[0] ? errata_fail(ERRATA_EIO, "%s", icu_load_error) : ERRATA_OK;
+}
 
 /* Code units looked at when guessing the byte order of UTF-16 without a BOM. */
 #define UTF16_PROBE_UNITS 32768
@@ -197,13 +249,13 @@ static int buffer_finish(byte_buffer *b, char **out, size_t *out_len)
 static UConverter *open_converter(const char *name)
 {
     UErrorCode err = U_ZERO_ERROR;
-    UConverter *cnv = ucnv_open(name, &err);
+    UConverter *cnv = icu.open(name, &err);
     if (U_FAILURE(err)) {
-        errata_fail(ERRATA_ENOMEM, "cannot open the %s converter: %s", name, u_errorName(err));
+        errata_fail(ERRATA_ENOMEM, "cannot open the %s converter: %s", name, icu.error_name(err));
         return NULL;
     }
-    ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &err);
-    ucnv_setFromUCallBack(cnv, UCNV_FROM_U_CALLBACK_STOP, NULL, NULL, NULL, &err);
+    icu.set_to_u_callback(cnv, icu.to_u_stop, NULL, NULL, NULL, &err);
+    icu.set_from_u_callback(cnv, icu.from_u_stop, NULL, NULL, NULL, &err);
     return cnv;
 }
 
@@ -213,7 +265,7 @@ static size_t stopped_offset(UConverter *source, const char *start, const char *
     char bad[32];
     int8_t bad_len = sizeof bad;
     UErrorCode err = U_ZERO_ERROR;
-    ucnv_getInvalidChars(source, bad, &bad_len, &err);
+    icu.get_invalid_chars(source, bad, &bad_len, &err);
     size_t consumed = (size_t)(stopped - start);
     return U_SUCCESS(err) && (size_t)bad_len <= consumed ? consumed - (size_t)bad_len : consumed;
 }
@@ -225,7 +277,7 @@ static int convert_failure(UErrorCode err, const char *from, size_t offset)
                            offset);
     if (err == U_INVALID_CHAR_FOUND || err == U_ILLEGAL_CHAR_FOUND)
         return errata_fail(ERRATA_EENCODING, "invalid %s at byte offset %zu", from, offset);
-    return errata_fail(ERRATA_EENCODING, "%s conversion failed: %s", from, u_errorName(err));
+    return errata_fail(ERRATA_EENCODING, "%s conversion failed: %s", from, icu.error_name(err));
 }
 
 /* Convert len bytes from one ICU converter to another, appending to out
@@ -234,9 +286,11 @@ static int convert_failure(UErrorCode err, const char *from, size_t offset)
 static int icu_convert(const char *from, const char *to, const char *data, size_t len,
                        size_t base, byte_buffer *out)
 {
+    if (need_icu())
+        return ERRATA_EIO;
     UConverter *source = open_converter(from), *target = source ? open_converter(to) : NULL;
     if (!target) {
-        ucnv_close(source);
+        icu.close(source);
         return ERRATA_ENOMEM;
     }
     UChar pivot[1024], *pivot_source = pivot, *pivot_target = pivot;
@@ -245,7 +299,7 @@ static int icu_convert(const char *from, const char *to, const char *data, size_
     for (UBool reset = 1;; reset = 0) {
         char *dest = out->data + out->len;
         UErrorCode err = U_ZERO_ERROR;
-        ucnv_convertEx(target, source, &dest, out->data + out->cap, &in, data + len, pivot,
+        icu.convert_ex(target, source, &dest, out->data + out->cap, &in, data + len, pivot,
                        &pivot_source, &pivot_target, pivot + 1024, reset, 1, &err);
         out->len = (size_t)(dest - out->data);
         if (err == U_BUFFER_OVERFLOW_ERROR && !(rc = buffer_reserve(out, out->cap * 2)))
@@ -254,8 +308,8 @@ static int icu_convert(const char *from, const char *to, const char *data, size_
             rc = convert_failure(err, from, base + stopped_offset(source, data, in));
         break;
     }
-    ucnv_close(source);
-    ucnv_close(target);
+    icu.close(source);
+    icu.close(target);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* Latin-script OCR misreadings, judged with a hunspell dictionary (latin.h). */
 #include "latin.h"
 
+#include <dlfcn.h>
 #include <hunspell.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -21,9 +22,14 @@
 #define CONFIDENCE_LETTERS 0.70
 
 /* Loading hunspell's dictionary takes tens of milliseconds, more than the
-   rest of the engine, so it is loaded on the first word to check. */
+   rest of the engine, so it is loaded on the first word to check; so is
+   the library itself, whose libstdc++ costs a start-up milliseconds too. */
 struct errata_latin_speller {
     char *aff_path, *dic_path;
+    void *library; /* libhunspell, opened with the dictionary */
+    __typeof__(Hunspell_create) *create;
+    __typeof__(Hunspell_destroy) *destroy;
+    __typeof__(Hunspell_spell) *spell;
     Hunhandle *hunspell;  /* NULL until the first word */
     int load_failed;
     pthread_mutex_t lock; /* guards the loading, and hunspell's scratch state */
@@ -59,24 +65,40 @@ void errata_latin_speller_free(errata_latin_speller *speller)
     if (!speller)
         return;
     if (speller->hunspell)
-        Hunspell_destroy(speller->hunspell);
+        speller->destroy(speller->hunspell);
+    if (speller->library)
+        dlclose(speller->library);
     pthread_mutex_destroy(&speller->lock);
     free(speller->aff_path);
     free(speller->dic_path);
     free(speller);
 }
 
-/* Whether hunspell knows the word; a dictionary that cannot be loaded knows
-   every word, so that nothing is changed. */
+/* Open libhunspell and its dictionary; NULL if either cannot be. */
+static Hunhandle *load_hunspell(errata_latin_speller *s)
+{
+    s->library = dlopen(ERRATA_HUNSPELL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!s->library)
+        return NULL;
+    s->create = (__typeof__(s->create))dlsym(s->library, "Hunspell_create");
+    s->destroy = (__typeof__(s->destroy))dlsym(s->library, "Hunspell_destroy");
+    s->spell = (__typeof__(s->spell))dlsym(s->library, "Hunspell_spell");
+    if (!s->create || !s->destroy || !s->spell)
+        return NULL;
+    return s->create(s->aff_path, s->dic_path);
+}
+
+/* Whether hunspell knows the word; a dictionary (or library) that cannot
+   be loaded knows every word, so that nothing is changed. */
 static int spelled_right(const errata_latin_speller *speller, const char *word)
 {
     errata_latin_speller *s = (errata_latin_speller *)speller;
     pthread_mutex_lock(&s->lock);
     if (!s->hunspell && !s->load_failed) {
-        s->hunspell = Hunspell_create(s->aff_path, s->dic_path);
+        s->hunspell = load_hunspell(s);
         s->load_failed = s->hunspell == NULL;
     }
-    int right = s->load_failed || Hunspell_spell(s->hunspell, word) != 0;
+    int right = s->load_failed || s->spell(s->hunspell, word) != 0;
     pthread_mutex_unlock(&s->lock);
     return right;
 }
