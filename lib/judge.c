@@ -9,8 +9,8 @@
    own margin.  The margin needed to apply a repair depends on what the
    document says about its pair: lower when the pair is confirmed there, or
    its form is used while its original never is; higher when its original
-   survives elsewhere, its form is mostly used legitimately there, or the
-   document shows the other swap family only. */
+   occurs more often than its form, its form is mostly used legitimately
+   there, or the document shows the other swap family only. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,9 +32,12 @@
 #define MARGIN_LEGITIMATE_USE 1.0 /* added when the form is used legitimately more often
                                      than it is confirmed damaged (a consumer-rights text
                                      full of 消费者, a construction plan full of 工程质量) */
-/* An unconfirmed pair whose original occurs in the document was probably
-   not in the swap table applied to it; one whose form occurs repeatedly
-   while its original never does probably was. */
+/* An unconfirmed pair whose original occurs in the document more often than
+   its corrupted form was probably not in the swap table applied to it (the
+   tool replaces most occurrences of a pair it applies, not all: a survivor
+   or two is no sign either way, except where a single certain repair is the
+   only sign of damage); one whose form occurs repeatedly while its original
+   never does probably was. */
 #define MARGIN_ORIGINAL_SURVIVES 1.0
 #define MARGIN_ORIGINAL_GONE 1.0
 /* Subtracted when the original occurs elsewhere in the document next to the
@@ -476,23 +479,34 @@ static int original_in_context(const errata_candidate_list *cands, const errata_
     return 0;
 }
 
+/* Whether the pair's original occurs too often in the document for the
+   pair to have been in the swap table applied to it: more often than the
+   corrupted form, or at all where a single certain repair is the only sign
+   of damage. */
+static int original_outnumbers_damage(const doc_evidence *ev, size_t entry, int single_marker)
+{
+    return single_marker ? ev->originals_seen[entry] > 0
+                         : ev->originals_seen[entry] > ev->forms_seen[entry];
+}
+
 static double required_margin(const errata_entry *e, const doc_evidence *ev, size_t entry,
                               const errata_check_options *opts, int original_in_context)
 {
+    int single_marker = ev->markers < 2 && !opts->assume_damaged;
     double margin = ev->confirmed[entry] || opts->assume_damaged ? MARGIN_CONFIRMED_PAIR
                                                                   : MARGIN_UNCONFIRMED_PAIR;
     if ((e->family == ERRATA_FAMILY_A && ev->family_b > 0 && ev->family_a == 0) ||
         (e->family == ERRATA_FAMILY_B && ev->family_a > 0 && ev->family_b == 0))
         margin += MARGIN_OTHER_FAMILY;
-    if (ev->markers < 2 && !opts->assume_damaged)
+    if (single_marker)
         margin += MARGIN_SINGLE_MARKER;
     if (ev->legitimate[entry] > ev->confirmed[entry])
         margin += MARGIN_LEGITIMATE_USE;
-    if (!ev->confirmed[entry] && ev->originals_seen[entry])
+    if (!ev->confirmed[entry] && original_outnumbers_damage(ev, entry, single_marker))
         margin += MARGIN_ORIGINAL_SURVIVES;
-    else if (!ev->confirmed[entry] && ev->forms_seen[entry] >= 2)
+    else if (!ev->confirmed[entry] && !ev->originals_seen[entry] && ev->forms_seen[entry] >= 2)
         margin -= MARGIN_ORIGINAL_GONE;
-    if (original_in_context && (ev->markers >= 2 || opts->assume_damaged))
+    if (original_in_context && !single_marker)
         margin -= MARGIN_ORIGINAL_IN_CONTEXT;
     return margin;
 }

@@ -127,6 +127,28 @@ static void an_original_surviving_in_the_same_context_lowers_the_bar(void **stat
     assert_fixed("夯实根底。项目部组织验收，工程部编制计划。", "夯实基础。项目部组织验收，工程部编制计划。");
 }
 
+/* The damage replaces only some occurrences, so an original that survives
+   a few times does not show that its pair was left alone; one that occurs
+   more often than the corrupted form does. */
+static void an_original_outnumbering_its_form_raises_the_bar(void **state)
+{
+    (void)state;
+    errata_result *result = NULL;
+    const char *text = "加强根底设施建设，夯实根底。会上讨论分析原因，集体讨论确定措施。研究生参加会议。";
+    assert_fixed(text, "加强基础设施建设，夯实基础。会上研究分析原因，集体讨论确定措施。研究生参加会议。");
+    assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 3);
+    assert_non_null(strstr(errata_result_edit(result, 2)->reason, "(log10; 1.5 needed)"));
+    errata_result_free(result);
+    text = "加强根底设施建设，夯实根底。会上讨论分析原因，集体讨论确定措施。研究生和研究员参加研究会。";
+    assert_fixed(text, "加强基础设施建设，夯实基础。会上讨论分析原因，集体讨论确定措施。研究生和研究员参加研究会。");
+    assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 3);
+    assert_int_equal(errata_result_edit(result, 2)->action, ERRATA_ACTION_PROPOSE);
+    assert_non_null(strstr(errata_result_edit(result, 2)->reason, "(log10; 2.5 needed)"));
+    errata_result_free(result);
+}
+
 static void without_the_character_model_the_trigram_model_decides_alone(void **state)
 {
     (void)state;
@@ -226,6 +248,7 @@ int main(void)
         cmocka_unit_test(evidence_decides_how_readily_a_pair_fires),
         cmocka_unit_test(formal_text_tells_common_words_apart),
         cmocka_unit_test(an_original_surviving_in_the_same_context_lowers_the_bar),
+        cmocka_unit_test(an_original_outnumbering_its_form_raises_the_bar),
         cmocka_unit_test(without_the_character_model_the_trigram_model_decides_alone),
         cmocka_unit_test(neighbouring_candidates_are_decided_together),
         cmocka_unit_test(a_scratch_kept_across_texts_changes_no_decision),
