@@ -70,6 +70,10 @@
 #define FILLER_SLOTS 8192
 /* Fillers judged per word (the most proposed): bounds the work per word. */
 #define MAX_CANDIDATES 64
+/* The contexts of a word (its most frequent ones) in which every filler
+   gathered is looked for to rank them: a big batch gives many words 64
+   contexts and thousands of fillers, and ranking was most of its time. */
+#define RANK_CONTEXTS 16
 /* Slots of the table of symbol pairs known to be fillers or not (more
    than twice the character model's bigrams; 4 MiB). */
 #define FILLER_WORD_SLOTS ((size_t)1 << 19)
@@ -89,17 +93,30 @@
    Y into X, while in a big batch of one domain a legitimate word (报送
    beside 提供, 236 times against 2,021) fills a few of Y's contexts too. */
 #define UNLIKE_MIN_REPLACED 0.1
+/* A swap tool turns a good part of Y's occurrences into X (scripts/
+   corrupt.py: 55-95% where a rule is active), while a legitimate word
+   standing in a few of Y's places is something a big batch of one domain
+   offers beside almost every word (本村 beside 农村 in the law texts: 19
+   times against 5,885).  Below this share replaced (X where Y belongs,
+   against those and Y's own occurrences) the confidence falls in
+   proportion: a rate, which does not grow with the batch as counts do. */
+#define FULL_REPLACED_SHARE 0.1
 /* The over-representation of X against Y (see inflation) at which its
    factor is one half: a swap table that replaces part of Y's occurrences
    leaves X less over-represented than the word counts of general text
-   would suggest, so the factor only drops for X clearly rarer than
+   would suggest, and a batch of one kind of document uses its words in
+   other proportions than general text (切实 is a word of work reports,
+   实在 of speech), so the factor only drops for X far rarer than
    expected. */
-#define INFLATION_HALF 0.2
+#define INFLATION_HALF 0.05
 /* A swap table turns many of Y's places into misfits for X; a legitimate
    word that is merely rare between some neighbours has few of its
    occurrences there (in a big batch those few add up).  Below this share
    of X's occurrences the confidence falls in proportion. */
 #define FULL_MISFIT_SHARE 0.05
+/* The share of a pair's occurrences that may stand between the same two
+   neighbours (see one_phrase). */
+#define MAX_PHRASE_SHARE 0.8
 /* Context strings listed in fix-/keep- rules of a learnt entry. */
 #define MAX_RULE_CONTEXTS 6
 /* Contexts in which the batch must hold the original itself for the
@@ -844,6 +861,9 @@ typedef struct {
     uint32_t *used; /* the slots in use */
     size_t used_count;
     uint32_t context; /* the context being searched, + 1 (0: none) */
+    /* The word's contexts that rank the fillers (see RANK_CONTEXTS). */
+    const misfit_context *ranking[RANK_CONTEXTS];
+    size_t ranking_count;
     uint32_t (*items)[2];
     size_t count;
     int failed;
@@ -894,7 +914,8 @@ static int filler_seen_in_batch(const errata_learner *l, const misfit_context *c
                                 const uint32_t *filler);
 
 /* Keep the MAX_CANDIDATES best fillers of w in items and empty the table
-   for the next word.  Best: filling more of w's contexts on both sides
+   for the next word.  Best: filling more of w's ranking contexts (see
+   RANK_CONTEXTS) on both sides
    (a swap table puts X wherever Y stood), then sharing a character with w
    (the tables swap near-synonyms, which often do), then proposed by more
    contexts. */
@@ -914,10 +935,10 @@ static void pool_rank(const errata_learner *l, const word_stats *w, filler_pool 
         pool->table[pool->used[i]].sym[0] = 0;
         uint32_t fitted = 0, seen = 0;
         int alike = shares_character(form, f->sym);
-        for (size_t k = 0; k < w->context_count; k++) {
-            int in_batch = filler_seen_in_batch(l, &w->contexts[k], f->sym);
+        for (size_t k = 0; k < pool->ranking_count; k++) {
+            int in_batch = filler_seen_in_batch(l, pool->ranking[k], f->sym);
             seen += in_batch;
-            fitted += in_batch || fits_context(l->cm, &w->contexts[k], f->sym);
+            fitted += in_batch || fits_context(l->cm, pool->ranking[k], f->sym);
         }
         f->rank = (uint64_t)seen << 48 | (uint64_t)fitted << 40 | (uint64_t)alike << 32 |
                   f->proposals;
@@ -1057,7 +1078,7 @@ static int index_batch_words(errata_learner *l)
 
 /* Add to pool the words of the batch that share a character with the
    form (either one, in either place: 细心/精心, 鼓励/激励) and that the
-   batch itself has in one of w's misfit contexts.  Clean formal text
+   batch itself has in one of w's ranking contexts.  Clean formal text
    often lacks the exact context; a swap tool leaves some of the
    original's occurrences alone. */
 static void collect_batch_fillers(errata_learner *l, const word_stats *w, filler_pool *pool)
@@ -1078,8 +1099,8 @@ static void collect_batch_fillers(errata_learner *l, const word_stats *w, filler
             const uint32_t *y = l->batch_words[i].word;
             if ((y[0] == form[0] && y[1] == form[1]) || !filler_word(l, y[0], y[1]))
                 continue;
-            for (size_t c = 0; c < w->context_count; c++)
-                if (filler_seen_in_batch(l, &w->contexts[c], y)) {
+            for (size_t c = 0; c < pool->ranking_count; c++)
+                if (filler_seen_in_batch(l, pool->ranking[c], y)) {
                     pool_add_filler(pool, y[0], y[1]);
                     break;
                 }
@@ -1207,8 +1228,8 @@ static void count_docs(const word_stats *w, uint64_t mask, size_t *docs, size_t 
    the trigram model agrees, how much X is over-represented against Y, and
    how Y compares with the best other filler of X's contexts, and whether
    X and Y share a character (the near-synonyms of swap tables often do:
-   状况/情况, 设备/设施, 依照/按照), and what share of X's occurrences
-   stand where Y belongs;
+   状况/情况, 设备/设施, 依照/按照), what share of X's occurrences
+   stand where Y belongs, and what share of Y's places X took;
    all that only as far as the documents show known swap damage.  A clean
    batch has none, so it yields nothing confident. */
 static double pair_confidence(const errata_learned_pair *p)
@@ -1231,8 +1252,9 @@ static double pair_confidence(const errata_learned_pair *p)
     double alike = p->shares_character || trusted_unlike ? 1 : UNLIKE_FACTOR;
     double share = (double)p->supported / (double)p->occurrences;
     double misfit_share = fmin(1, share / FULL_MISFIT_SHARE);
+    double replaced_share = fmin(1, replaced / FULL_REPLACED_SHARE);
     return damaged * survived * support * agree * inflated * alike * misfit_share *
-           sqrt(p->dominance);
+           replaced_share * sqrt(p->dominance);
 }
 
 /* Whether a context side makes a safe rule: clean text has the original
@@ -1481,24 +1503,71 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
     return ERRATA_OK;
 }
 
+/* Whether most of the occurrences in the contexts of mask (more than
+   MAX_PHRASE_SHARE) have the same character right before the word and the
+   same right after it (a boundary counting as one): then they are one
+   phrase, such as a heading run into the next line (法律责任 before
+   第二十八条, 第三十六条 ...: 1,595 times in a big law batch), not the many
+   places of Y that a swap tool turns into X.  A share, so that a big batch
+   repeating one phrase many times is no stronger evidence. */
+static int one_phrase(const word_stats *w, uint64_t mask)
+{
+    uint32_t total = 0, most = 0;
+    for (size_t k = 0; k < w->context_count; k++) {
+        if (!(mask & (1ull << k)))
+            continue;
+        const misfit_context *c = &w->contexts[k];
+        uint32_t same = 0;
+        for (size_t j = 0; j < w->context_count; j++)
+            if ((mask & (1ull << j)) && w->contexts[j].left.sym[1] == c->left.sym[1] &&
+                w->contexts[j].right.sym[0] == c->right.sym[0])
+                same += w->contexts[j].count;
+        total += c->count;
+        most = same > most ? same : most;
+    }
+    return most > MAX_PHRASE_SHARE * total;
+}
+
+/* Choose the contexts of w that rank its fillers: all of them, or its
+   RANK_CONTEXTS most frequent ones (the first of equally frequent). */
+static void choose_ranking_contexts(const word_stats *w, filler_pool *pool)
+{
+    pool->ranking_count = 0;
+    for (size_t k = 0; k < w->context_count; k++) {
+        const misfit_context *c = &w->contexts[k];
+        size_t at = pool->ranking_count;
+        while (at > 0 && pool->ranking[at - 1]->count < c->count)
+            at--;
+        if (at == RANK_CONTEXTS)
+            continue;
+        if (pool->ranking_count < RANK_CONTEXTS)
+            pool->ranking_count++;
+        memmove(pool->ranking + at + 1, pool->ranking + at,
+                (pool->ranking_count - 1 - at) * sizeof *pool->ranking);
+        pool->ranking[at] = c;
+    }
+}
+
 /* Find the pairs of one word: the fillers of all its misfit contexts are
    tried in each, and each context counts for the one that fills it best. */
 static int learn_word(errata_learner *l, const word_stats *w)
 {
     uint32_t a = (uint32_t)(w->key >> 32), b = (uint32_t)w->key;
-    filler_pool pool = {l->filler_table, l->filler_used, 0, 0, NULL, 0, 0};
-    /* After a boundary almost any word can follow (and the search would
-       visit every word that starts a run): those contexts add their
-       fillers only when the others give none. */
-    for (size_t k = 0; k < w->context_count; k++)
-        if (is_char(w->contexts[k].left.sym[1])) {
+    filler_pool pool = {l->filler_table, l->filler_used, 0, 0, {NULL}, 0, NULL, 0, 0};
+    choose_ranking_contexts(w, &pool);
+    /* Fillers come from the ranking contexts.  After a boundary almost any
+       word can follow (and the search would visit every word that starts a
+       run): those contexts add their fillers only when the others give
+       none. */
+    for (size_t k = 0; k < pool.ranking_count; k++)
+        if (is_char(pool.ranking[k]->left.sym[1])) {
             pool.context = (uint32_t)k + 1;
-            collect_fillers(l, &w->contexts[k], a, b, &pool);
+            collect_fillers(l, pool.ranking[k], a, b, &pool);
         }
-    for (size_t k = 0; k < w->context_count && !pool.used_count; k++)
-        if (!is_char(w->contexts[k].left.sym[1])) {
+    for (size_t k = 0; k < pool.ranking_count && !pool.used_count; k++)
+        if (!is_char(pool.ranking[k]->left.sym[1])) {
             pool.context = (uint32_t)k + 1;
-            collect_fillers(l, &w->contexts[k], a, b, &pool);
+            collect_fillers(l, pool.ranking[k], a, b, &pool);
         }
     pool.context = 0;
     collect_sharing_fillers(l, (const uint32_t[]){a, b}, &pool);
@@ -1519,7 +1588,8 @@ static int learn_word(errata_learner *l, const word_stats *w)
         expected_best = fmax(expected_best, cands[i].expected);
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
-        if (c->occurrences < l->opts.min_count || c->contexts < MIN_CONTEXTS)
+        if (c->occurrences < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
+            one_phrase(w, c->context_mask))
             continue;
         c->dominance = c->expected / expected_best;
         c->filler[0] = pool.items[i][0];
@@ -1583,6 +1653,39 @@ static void drop_reversed(errata_learner *l)
     }
 }
 
+/* A pair whose original is itself the form of a more confident pair
+   (进展 -> 开展 beside 开展 -> 发展) is left out: its two words are more
+   likely two damaged forms of the same word (two copies of a text, each
+   damaged in its own way) than one the original of the other.  Pairs
+   sorted by words (see drop_reversed). */
+static int drop_chained(errata_learner *l)
+{
+    unsigned char *chained = calloc(l->pair_count + 1, 1);
+    if (!chained)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < l->pair_count; i++) {
+        errata_learned_pair *p = &l->pairs[i];
+        errata_learned_pair first = {.corrupted = p->original, .original = ""};
+        size_t lo = 0, hi = l->pair_count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (by_words(&l->pairs[mid], &first) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t j = lo; j < l->pair_count && strcmp(l->pairs[j].corrupted, p->original) == 0;
+             j++)
+            if (l->pairs[j].confidence > p->confidence)
+                chained[i] = 1;
+    }
+    for (size_t i = 0; i < l->pair_count; i++)
+        if (chained[i])
+            l->pairs[i].confidence = -1;
+    free(chained);
+    return ERRATA_OK;
+}
+
 /* Keep the pairs that pass the options, best first. */
 static void select_pairs(errata_learner *l)
 {
@@ -1600,6 +1703,15 @@ static void select_pairs(errata_learner *l)
         qsort(l->pairs, l->pair_count, sizeof *l->pairs, by_confidence);
 }
 
+/* Whether no pair of w can reach the options' confidence: a pair's
+   confidence is at most the share of its form's occurrences that are
+   misfits, over FULL_MISFIT_SHARE (see pair_confidence).  In a big batch
+   most words are such, and they need not be judged. */
+static int below_threshold(const errata_learner *l, const word_stats *w)
+{
+    return (double)w->misfits < l->opts.min_confidence * FULL_MISFIT_SHARE * w->occurrences;
+}
+
 int errata_learner_finish(errata_learner *l)
 {
     if (!l)
@@ -1612,13 +1724,15 @@ int errata_learner_finish(errata_learner *l)
         const word_stats *w = &l->words[i];
         if (!w->key || w->misfits < l->opts.min_count || w->doc_count < l->opts.min_docs ||
             w->context_count < MIN_CONTEXTS ||
-            (l->opts.min_confidence > 0 && !any_marked(w)))
+            (l->opts.min_confidence > 0 && (!any_marked(w) || below_threshold(l, w))))
             continue;
         int rc = learn_word(l, w);
         if (rc)
             return rc;
     }
     drop_reversed(l);
+    if (drop_chained(l))
+        return ERRATA_ENOMEM;
     select_pairs(l);
     l->finished = 1;
     return ERRATA_OK;
