@@ -7,11 +7,10 @@
    document: the language model compares each clause with and without the
    repairs, neighbouring candidates together, and each repair must carry its
    own margin.  The margin needed to apply a repair depends on what the
-   document says about its pair: lower when the pair is confirmed there, is
-   repaired elsewhere with confidence, or its form is used while its
-   original never is; higher when its original occurs more often than its
-   form, its form is mostly used legitimately there, or the document shows
-   the other swap family only. */
+   document says about its pair: lower when the pair is confirmed there, or
+   its form is used while its original never is; higher when its original
+   occurs more often than its form, its form is mostly used legitimately
+   there, or the document shows the other swap family only. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,11 +45,6 @@
    only some occurrences, and the survivors show what the document writes
    in that context.  Not in a document with a single certain repair. */
 #define MARGIN_ORIGINAL_IN_CONTEXT 1.5
-/* Subtracted when the models repair the pair with confidence elsewhere in
-   the document at least as often as a keep rule protects its form there:
-   the swap tool replaces a pair through the whole document, so a repair
-   it is sure of is evidence for the pair's other occurrences. */
-#define MARGIN_REPAIRED_ELSEWHERE 0.5
 /* One certain repair in a whole document is thin evidence that a swap
    table was applied to it (a man page may say 根底 once). */
 #define MARGIN_SINGLE_MARKER 2.0
@@ -79,7 +73,6 @@ typedef struct {
     unsigned *legitimate;        /* per entry: occurrences a keep rule protects */
     const unsigned *originals_seen; /* per entry: occurrences of the original */
     const unsigned *forms_seen;     /* per entry: occurrences of the corrupted form */
-    unsigned *repaired;          /* per entry: contextual repairs that reach the bar alone */
     int damaged;
 } doc_evidence;
 
@@ -94,8 +87,7 @@ static int gather_evidence(const errata_engine *engine, const errata_candidate_l
     memset(ev, 0, sizeof *ev);
     ev->confirmed = calloc(engine->dict.entry_count + 1, sizeof *ev->confirmed);
     ev->legitimate = calloc(engine->dict.entry_count + 1, sizeof *ev->legitimate);
-    ev->repaired = calloc(engine->dict.entry_count + 1, sizeof *ev->repaired);
-    if (!ev->confirmed || !ev->legitimate || !ev->repaired)
+    if (!ev->confirmed || !ev->legitimate)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; i < cands->count; i++) {
         const errata_candidate *c = &cands->items[i];
@@ -121,7 +113,6 @@ static void free_evidence(doc_evidence *ev)
 {
     free(ev->confirmed);
     free(ev->legitimate);
-    free(ev->repaired);
 }
 
 static errata_kind entry_kind(const errata_entry *e)
@@ -469,24 +460,20 @@ static int has_original_context(const errata_candidate_list *cands, size_t entry
 
 /* Whether the entry's original occurs next to before or after (Han
    characters, 0 for none); the original in that context into out, as
-   "项目部", unless out is NULL. */
+   "项目部". */
 static int original_in_context(const errata_candidate_list *cands, const errata_entry *e,
                                size_t entry, uint32_t before, uint32_t after, char *out,
                                size_t size)
 {
     char ch[5];
     if (before && has_original_context(cands, entry, 0, before)) {
-        if (out) {
-            ch[errata_utf8_encode(before, ch)] = '\0';
-            snprintf(out, size, "%s%s", ch, e->original);
-        }
+        ch[errata_utf8_encode(before, ch)] = '\0';
+        snprintf(out, size, "%s%s", ch, e->original);
         return 1;
     }
     if (after && has_original_context(cands, entry, 1, after)) {
-        if (out) {
-            ch[errata_utf8_encode(after, ch)] = '\0';
-            snprintf(out, size, "%s%s", e->original, ch);
-        }
+        ch[errata_utf8_encode(after, ch)] = '\0';
+        snprintf(out, size, "%s%s", e->original, ch);
         return 1;
     }
     return 0;
@@ -625,96 +612,42 @@ static void formal_text_evidence(const errata_cm *cm, const char *text, size_t l
                  (unsigned long long)best_form_count);
 }
 
-/* A contextual repair the models chose, held until every cluster of the
-   document is judged: how often its pair is repaired elsewhere is part of
-   its evidence. */
-typedef struct {
-    size_t start, end;  /* the slot */
-    size_t entry;       /* of the chosen original */
-    double margin;      /* over the best rival (log10) */
-    double required;    /* by the document's other evidence */
-    int in_context;     /* the original occurs beside the same neighbour */
-    int reaches_bar;    /* margin >= required */
-} pending_repair;
-
-typedef struct {
-    pending_repair *items;
-    size_t count, cap;
-} pending_list;
-
-/* Whether the original of the candidate's entry occurs in the document next
-   to the candidate's neighbours; that context into survivor, as "项目部",
-   unless survivor is NULL. */
-static int original_beside(const errata_candidate_list *cands, const errata_entry *e, size_t entry,
-                           const char *text, size_t len, size_t start, size_t end, char *survivor,
-                           size_t size)
+static int add_contextual_edit(const errata_engine *engine, const char *text, size_t len,
+                               const slot *s, size_t choice, double margin,
+                               const doc_evidence *ev, const errata_check_options *opts,
+                               errata_edit_list *edits, const errata_candidate_list *cands,
+                               const errata_candidate *c)
 {
-    size_t before_start, after_pos = end;
-    uint32_t before = start > 0 ? code_point_before(text, start, &before_start) : 0;
-    uint32_t after = end < len ? errata_utf8_next(text, len, &after_pos) : 0;
-    return original_in_context(cands, e, entry, errata_is_han(before) ? before : 0,
-                               errata_is_han(after) ? after : 0, survivor, size);
-}
-
-/* Hold the repair of slot s to option choice, unless it could not reach the
-   propose threshold however often its pair is repaired elsewhere; count it
-   as a repair of its pair when it reaches the bar on its own. */
-static int hold_repair(const errata_engine *engine, const char *text, size_t len, const slot *s,
-                       size_t choice, double margin, doc_evidence *ev,
-                       const errata_check_options *opts, const errata_candidate_list *cands,
-                       pending_list *pending)
-{
-    size_t entry = cands->items[s->candidate].alternatives[choice - 1];
+    size_t entry = c->alternatives[choice - 1];
     const errata_entry *e = &engine->dict.entries[entry];
     if (!errata_rule_enabled(opts, e->rule))
         return ERRATA_OK;
-    int in_context = original_beside(cands, e, entry, text, len, s->start, s->end, NULL, 0);
+    char survivor[64];
+    size_t before_start;
+    size_t after_pos = s->end;
+    uint32_t before = s->start > 0 ? code_point_before(text, s->start, &before_start) : 0;
+    uint32_t after = s->end < len ? errata_utf8_next(text, len, &after_pos) : 0;
+    int in_context = original_in_context(cands, e, entry, errata_is_han(before) ? before : 0,
+                                         errata_is_han(after) ? after : 0, survivor,
+                                         sizeof survivor);
     double required = required_margin(e, ev, entry, opts, in_context);
-    if (margin_confidence(margin, required - MARGIN_REPAIRED_ELSEWHERE) < opts->propose_threshold)
-        return ERRATA_OK; /* errata_edit_list_finish() would drop it */
-    int rc = errata_grow((void **)&pending->items, &pending->cap, pending->count + 1,
-                         sizeof *pending->items);
-    if (rc)
-        return rc;
-    int reaches_bar = margin >= required;
-    pending->items[pending->count++] = (pending_repair){s->start, s->end, entry, margin, required,
-                                                       in_context, reaches_bar};
-    ev->repaired[entry] += (unsigned)reaches_bar;
-    return ERRATA_OK;
-}
-
-static int add_contextual_edit(const errata_engine *engine, const char *text, size_t len,
-                               const pending_repair *p, const doc_evidence *ev,
-                               const errata_check_options *opts, errata_edit_list *edits,
-                               const errata_candidate_list *cands)
-{
-    const errata_entry *e = &engine->dict.entries[p->entry];
-    unsigned elsewhere = ev->repaired[p->entry] - (unsigned)p->reaches_bar;
-    int supported = elsewhere > 0 && ev->legitimate[p->entry] <= elsewhere;
-    double required = p->required - (supported ? MARGIN_REPAIRED_ELSEWHERE : 0);
-    double confidence = margin_confidence(p->margin, required);
+    double confidence = margin_confidence(margin, required);
     if (confidence < opts->propose_threshold)
-        return ERRATA_OK;
-    char evidence[4 * EVIDENCE_BYTES + 64] = "", in_document[128] = "", repaired[64] = "";
-    if (!edits->no_reasons) { /* counting the evidence is a third of the model's cost */
-        slot s = {.start = p->start, .end = p->end};
-        formal_text_evidence(engine->cm, text, len, &s, e->original, evidence, sizeof evidence);
-        char survivor[64];
-        if (p->in_context && original_beside(cands, e, p->entry, text, len, p->start, p->end,
-                                             survivor, sizeof survivor))
-            snprintf(in_document, sizeof in_document, "; \"%s\" occurs in the document", survivor);
-        if (supported)
-            snprintf(repaired, sizeof repaired, "; repaired by context %u times elsewhere",
-                     elsewhere);
-    }
-    return errata_edit_list_add(edits, text, p->start, p->end, e->original, e->rule, entry_kind(e),
+        return ERRATA_OK; /* errata_edit_list_finish() would drop it */
+    char evidence[4 * EVIDENCE_BYTES + 64] = "";
+    if (!edits->no_reasons) /* counting the evidence is a third of the model's cost */
+        formal_text_evidence(engine->cm, text, len, s, e->original, evidence, sizeof evidence);
+    char in_document[sizeof survivor + 64] = "";
+    if (in_context)
+        snprintf(in_document, sizeof in_document, "; \"%s\" occurs in the document", survivor);
+    return errata_edit_list_add(edits, text, s->start, s->end, e->original, e->rule, entry_kind(e),
                                 confidence,
                                 "%s%s prefers \"%s\" by %.2f (log10; %.1f needed): "
                                 "%zu swap markers in the document; this pair confirmed %u times, "
-                                "legitimate %u times%s%s",
+                                "legitimate %u times%s",
                                 evidence, engine->cm ? "context" : "language model", e->original,
-                                p->margin, required, ev->markers, ev->confirmed[p->entry],
-                                ev->legitimate[p->entry], repaired, in_document);
+                                margin, required, ev->markers, ev->confirmed[entry],
+                                ev->legitimate[entry], in_document);
 }
 
 static void add_slot(window *w, const errata_engine *engine, const errata_candidate *c, size_t index)
@@ -782,7 +715,7 @@ static void build_window(window *w, const errata_engine *engine, const char *tex
 static int judge_cluster(const errata_engine *engine, window_scorer *sc, const char *text,
                          size_t len, const errata_check_options *opts,
                          const errata_candidate_list *cands, size_t first, size_t stop,
-                         doc_evidence *ev, pending_list *pending)
+                         const doc_evidence *ev, errata_edit_list *edits)
 {
     window w;
     build_window(&w, engine, text, len, cands, first, stop);
@@ -799,8 +732,8 @@ static int judge_cluster(const errata_engine *engine, window_scorer *sc, const c
         if (w.choice[i] == 0)
             continue;
         double margin = own_margin(&w, free_slots, free_count, k, &scores, best);
-        int rc = hold_repair(engine, text, len, &w.slots[i], w.choice[i], margin, ev, opts, cands,
-                             pending);
+        int rc = add_contextual_edit(engine, text, len, &w.slots[i], w.choice[i], margin, ev, opts,
+                                     edits, cands, &cands->items[w.slots[i].candidate]);
         if (rc)
             return rc;
     }
@@ -868,7 +801,6 @@ int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch
         return rc;
     }
     window_scorer own = {0}, *sc = scratch ? &scratch->scorer : &own;
-    pending_list pending = {0};
     if (!rc && !scratch)
         rc = scorer_init(&own, engine, len);
     for (size_t i = 0; !rc && i < cands->count;) {
@@ -877,12 +809,9 @@ int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch
             continue;
         }
         size_t stop = cluster_end(cands, text, i);
-        rc = judge_cluster(engine, sc, text, len, opts, cands, i, stop, &ev, &pending);
+        rc = judge_cluster(engine, sc, text, len, opts, cands, i, stop, &ev, edits);
         i = stop;
     }
-    for (size_t i = 0; !rc && i < pending.count; i++)
-        rc = add_contextual_edit(engine, text, len, &pending.items[i], &ev, opts, edits, cands);
-    free(pending.items);
     scorer_free(&own);
     free_evidence(&ev);
     return rc;

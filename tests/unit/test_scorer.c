@@ -149,27 +149,6 @@ static void an_original_outnumbering_its_form_raises_the_bar(void **state)
     errata_result_free(result);
 }
 
-/* The swap tool replaces a pair through the whole document: a repair the
-   context is sure of lowers the bar for the pair's other occurrences. */
-static void a_confident_repair_supports_the_pairs_other_occurrences(void **state)
-{
-    (void)state;
-    const char *alone = "加强根底设施建设，夯实根底。会后讨论落实措施。研究生参加会议。";
-    assert_fixed(alone, "加强基础设施建设，夯实基础。会后讨论落实措施。研究生参加会议。");
-    const char *text = "加强根底设施建设，夯实根底。会上讨论分析原因，会后讨论落实措施。研究生参加会议。";
-    assert_fixed(text, "加强基础设施建设，夯实基础。会上研究分析原因，会后研究落实措施。研究生参加会议。");
-    errata_result *result = NULL;
-    assert_int_equal(errata_check(default_engine, text, strlen(text), NULL, &result), ERRATA_OK);
-    assert_int_equal(errata_result_count(result), 4);
-    const char *reason = errata_result_edit(result, 2)->reason;
-    assert_non_null(strstr(reason, "by 1.90 (log10; 1.5 needed)"));
-    assert_null(strstr(reason, "elsewhere"));
-    reason = errata_result_edit(result, 3)->reason;
-    assert_non_null(strstr(reason, "by 1.42 (log10; 1.0 needed)"));
-    assert_non_null(strstr(reason, "legitimate 0 times; repaired by context 1 times elsewhere"));
-    errata_result_free(result);
-}
-
 static void without_the_character_model_the_trigram_model_decides_alone(void **state)
 {
     (void)state;
@@ -270,7 +249,6 @@ int main(void)
         cmocka_unit_test(formal_text_tells_common_words_apart),
         cmocka_unit_test(an_original_surviving_in_the_same_context_lowers_the_bar),
         cmocka_unit_test(an_original_outnumbering_its_form_raises_the_bar),
-        cmocka_unit_test(a_confident_repair_supports_the_pairs_other_occurrences),
         cmocka_unit_test(without_the_character_model_the_trigram_model_decides_alone),
         cmocka_unit_test(neighbouring_candidates_are_decided_together),
         cmocka_unit_test(a_scratch_kept_across_texts_changes_no_decision),
