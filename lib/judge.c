@@ -460,20 +460,24 @@ static int has_original_context(const errata_candidate_list *cands, size_t entry
 
 /* Whether the entry's original occurs next to before or after (Han
    characters, 0 for none); the original in that context into out, as
-   "项目部". */
+   "项目部", unless out is NULL. */
 static int original_in_context(const errata_candidate_list *cands, const errata_entry *e,
                                size_t entry, uint32_t before, uint32_t after, char *out,
                                size_t size)
 {
     char ch[5];
     if (before && has_original_context(cands, entry, 0, before)) {
-        ch[errata_utf8_encode(before, ch)] = '\0';
-        snprintf(out, size, "%s%s", ch, e->original);
+        if (out) {
+            ch[errata_utf8_encode(before, ch)] = '\0';
+            snprintf(out, size, "%s%s", ch, e->original);
+        }
         return 1;
     }
     if (after && has_original_context(cands, entry, 1, after)) {
-        ch[errata_utf8_encode(after, ch)] = '\0';
-        snprintf(out, size, "%s%s", e->original, ch);
+        if (out) {
+            ch[errata_utf8_encode(after, ch)] = '\0';
+            snprintf(out, size, "%s%s", e->original, ch);
+        }
         return 1;
     }
     return 0;
@@ -622,14 +626,15 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, si
     const errata_entry *e = &engine->dict.entries[entry];
     if (!errata_rule_enabled(opts, e->rule))
         return ERRATA_OK;
-    char survivor[64];
+    char survivor[64] = "";
     size_t before_start;
     size_t after_pos = s->end;
     uint32_t before = s->start > 0 ? code_point_before(text, s->start, &before_start) : 0;
     uint32_t after = s->end < len ? errata_utf8_next(text, len, &after_pos) : 0;
+    /* the survivor's text only for a reason: formatting it costs more than the lookup */
     int in_context = original_in_context(cands, e, entry, errata_is_han(before) ? before : 0,
-                                         errata_is_han(after) ? after : 0, survivor,
-                                         sizeof survivor);
+                                         errata_is_han(after) ? after : 0,
+                                         edits->no_reasons ? NULL : survivor, sizeof survivor);
     double required = required_margin(e, ev, entry, opts, in_context);
     double confidence = margin_confidence(margin, required);
     if (confidence < opts->propose_threshold)
