@@ -112,25 +112,50 @@ def _engine(settings: Settings) -> core.Engine:
         return _engines[key]
 
 
-def _create(path: str):
-    """path opened for writing, its directory made when missing."""
+# Written in pieces of about this size (a JSON Lines shard comes line by line).
+WRITE_BYTES = 1 << 20
+NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def _create(path: str) -> int:
+    """path opened for writing (a file descriptor), its directory made when missing."""
     try:
-        return open(path, "wb")
+        return os.open(path, NEW_FILE_FLAGS, 0o666)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        return open(path, "wb")
+        return os.open(path, NEW_FILE_FLAGS, 0o666)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _write_chunks(fd: int, chunks: Iterable[bytes]) -> None:
+    pending, size = [], 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= WRITE_BYTES:
+            _write_all(fd, b"".join(pending))
+            pending, size = [], 0
+    _write_all(fd, b"".join(pending))
 
 
 def _write_atomic(path: str, chunks: Iterable[bytes]) -> None:
-    """Write to a temporary file beside path, then rename it over path."""
+    """Write to a temporary file beside path, then rename it over path.
+    Through the file descriptor: a Python file object would cost three
+    more system calls a file (ioctl, lseek, fstat) and a buffer."""
     directory, name = os.path.split(path)
     temp = os.path.join(directory, f".{name}{TEMP_MARK}{os.getpid()}-{threading.get_ident()}")
     try:
-        with _create(temp) as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
+        fd = _create(temp)
+        try:
+            _write_chunks(fd, chunks)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
@@ -188,8 +213,8 @@ def _fix_text(engine: core.Engine, shard: Shard, settings: Settings,
     """The shard's counts, and whether its output was written (not for a
     file that is not text)."""
     counts = jsonl.Counts()
-    with open(shard.path, "rb") as f:
-        data = f.read()
+    with open(shard.path, "rb", buffering=0) as f:  # unbuffered: no ioctl, lseek, copy
+        data = f.readall()
     counts.bytes = len(data)
     try:
         text, encoding = core.decode_utf8(data)
