@@ -5,7 +5,8 @@
 Each input is a shard: a JSON Lines file (.jsonl, .ndjson: its text field
 repaired exactly as `errata fix --jsonl` does) or a text file (repaired in
 its own encoding, as `errata fix -r --output-dir` does); a directory is
-walked as `errata fix -r` walks it.  Every shard is one task; a worker
+walked as `errata fix -r` walks it.  Shards go to the workers in batches
+(one task a batch, smaller batches as the job nears its end); a worker
 process loads its engine once and keeps it.  A shard's output is written to
 a temporary file and renamed into OUT, then recorded in OUT/.errata-manifest.jsonl,
 so a rerun skips the shards that are done (same input size and time, same
