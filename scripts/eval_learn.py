@@ -6,9 +6,9 @@ contextual pairs is held out; a batch of documents (the clean documents of
 corpus/docs and corpus/heldout/docs, each damaged by scripts/corrupt.py with
 the FULL pair table, families A and B, two damage seeds each) is given to
 `errata learn` with the reduced dictionary (learn counts the four damaged
-copies of a text as one document).  Seeds 1-3 are the ones learn was
-tuned on; seeds 4-5 are only reported (--seeds runs some of them, e.g.
-while developing).  Reported: of the held-out pairs
+copies of a text as one document).  Seeds 1-5 are the ones learn was
+tuned on; seeds 6-11 were only run to report them (--seeds runs any, e.g.
+--seeds 6,7,8,9,10,11).  Reported: of the held-out pairs
 occurring at least 3 times in the batch, how many are proposed above the
 default threshold; of the pairs proposed above it, how many are right (a
 pair the damage really applied in the batch); word precision and recall on
