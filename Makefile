@@ -64,9 +64,23 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 $(DEP_FILES):
 include $(wildcard $(DEP_FILES))
 
-$(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED)
+$(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED) $(BUILD)/automaton.bin
+	@mkdir -p $(dir $@)
+	$(CC) -DERRATA_AUTOMATON_IMAGE='"$(BUILD)/automaton.bin"' -c $< -o $@
+
+# The built-in dictionary's automaton, built once here instead of at every
+# start-up, by a program linked against the library without it.
+$(BUILD)/obj/lib/embedded-base.o: lib/embedded.S $(EMBEDDED)
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
+
+$(BUILD)/tools/build-automaton: tools/build-automaton.c $(filter-out %/embedded.o,$(LIB_OBJS)) \
+                                $(BUILD)/obj/lib/embedded-base.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDSAN)
+
+$(BUILD)/automaton.bin: $(BUILD)/tools/build-automaton
+	$< $@.tmp && mv $@.tmp $@
 
 # The review and report pages' style sheets, skeleton and script.
 $(BUILD)/obj/cli/html_assets.o: cli/html_assets.S $(wildcard cli/html/*)

@@ -47,11 +47,15 @@ struct errata_ac {
     int32_t *order;       /* the states but the start one, breadth first, while building */
     int32_t *pattern;     /* pattern ending at the state, or -1 */
     int32_t *output_link; /* nearest proper suffix state that ends a pattern, or -1 */
-    size_t *pattern_len;
-    int skips;                  /* every pattern is valid UTF-8: the sets below are usable */
-    uint64_t first_chars[1024]; /* three-byte characters (by their 16 payload bits) */
-    uint64_t all_chars[1024];   /* that start a pattern, that occur in one */
+    uint32_t *pattern_len;
+    size_t pattern_count;
+    int skips;             /* every pattern is valid UTF-8: the sets below are usable */
+    uint64_t *first_chars; /* three-byte characters (by their 16 payload bits) that */
+    uint64_t *all_chars;   /* start a pattern, that occur in one: AC_CHAR_SET_WORDS each */
+    int in_place;          /* the arrays lie in an image (errata_ac_open_image) */
 };
+
+#define AC_CHAR_SET_WORDS (AC_CHAR_BITS / 64)
 
 static void assign_byte_classes(errata_ac *ac, const char *const *patterns, size_t count)
 {
@@ -149,7 +153,7 @@ static int build_trie(errata_ac *ac, const char *const *patterns, size_t count)
             s = *slot;
         }
         ac->pattern[s] = (int32_t)p;
-        ac->pattern_len[p] = strlen(patterns[p]);
+        ac->pattern_len[p] = (uint32_t)strlen(patterns[p]);
     }
     return ERRATA_OK;
 }
@@ -198,7 +202,7 @@ static int link_states(errata_ac *ac)
 static int number_chars(errata_ac *ac)
 {
     size_t chars = 0;
-    for (size_t w = 0; w < AC_CHAR_BITS / 64; w++)
+    for (size_t w = 0; w < AC_CHAR_SET_WORDS; w++)
         chars += (size_t)__builtin_popcountll(ac->all_chars[w]);
     size_t width = ac->class_count + chars + 1;
     if (!ac->skips || chars >= UINT16_MAX || ac->state_count > AC_CHAR_TABLE_CELLS / width)
@@ -210,7 +214,7 @@ static int number_chars(errata_ac *ac)
     if (!ac->class_chars)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     ac->char_class_count = 1;
-    for (size_t w = 0; w < AC_CHAR_BITS / 64; w++) {
+    for (size_t w = 0; w < AC_CHAR_SET_WORDS; w++) {
         for (uint64_t word = ac->all_chars[w]; word; word &= word - 1) {
             int32_t bits = (int32_t)(w * 64) + __builtin_ctzll(word);
             ac->class_chars[ac->char_class_count] = bits;
@@ -350,14 +354,20 @@ int errata_ac_build_limited(errata_ac **out, const char *const *patterns, size_t
     errata_ac *ac = calloc(1, sizeof *ac);
     if (!ac)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
+    ac->pattern_count = count;
     ac->pattern_len = calloc(count ? count : 1, sizeof *ac->pattern_len);
+    ac->first_chars = calloc(2 * AC_CHAR_SET_WORDS, sizeof *ac->first_chars);
+    if (!ac->pattern_len || !ac->first_chars) {
+        errata_ac_free(ac);
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    }
+    ac->all_chars = ac->first_chars + AC_CHAR_SET_WORDS;
     assign_byte_classes(ac, patterns, count);
     if (max_cells > AC_MAX_CELLS)
         max_cells = AC_MAX_CELLS;
     ac->max_states = max_cells / ac->class_count;
     note_chars(ac, patterns, count);
-    int rc = ac->pattern_len ? build_trie(ac, patterns, count)
-                             : errata_fail(ERRATA_ENOMEM, "out of memory");
+    int rc = build_trie(ac, patterns, count);
     if (!rc)
         rc = link_states(ac);
     if (!rc)
@@ -389,6 +399,11 @@ void errata_ac_free(errata_ac *ac)
 {
     if (!ac)
         return;
+    if (ac->in_place) {
+        free(ac);
+        return;
+    }
+    free(ac->first_chars);
     free(ac->next);
     free(ac->rows);
     free(ac->char_class);
@@ -474,4 +489,154 @@ int errata_ac_scan(const errata_ac *ac, const char *text, size_t len, errata_ac_
     if (ac->char_class)
         return scan_by_chars(ac, bytes, len, callback, ctx);
     return scan_by_bytes(ac, bytes, len, callback, ctx);
+}
+
+/* ------------------------------------------------------------ image */
+
+/* The automaton as an image read in place, so that the built-in
+   dictionary's automaton is built with the library instead of at every
+   start-up.  After the header (integers little-endian, checked by
+   errata_check_image_header), each section 8-byte aligned, in the host's
+   byte order (the image is built on the machine that builds the library):
+   byte_class[256], first_chars and all_chars (u64, AC_CHAR_SET_WORDS each),
+   pattern and output_link (i32 per state), pattern_len (u32 per pattern),
+   rows (u32, states * row_width), char_class (u16 per three-byte
+   character; only when there are character columns). */
+#define AC_MAGIC "ERRATAAC"
+#define AC_VERSION 1
+#define AC_HEADER_SIZE 64
+#define AC_BYTE_ORDER 0x01020304u /* as the host stores it, at offset 44 */
+
+static const errata_image_format ac_format = {AC_MAGIC, AC_VERSION, AC_HEADER_SIZE, "automaton"};
+
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* Offsets of the sections (and, last, the image's size) for these counts. */
+typedef struct {
+    size_t byte_class, char_sets, pattern, output_link, pattern_len, rows, char_class, size;
+} image_layout;
+
+static image_layout layout_of(size_t patterns, size_t states, size_t row_width, int by_chars)
+{
+    image_layout l;
+    l.byte_class = AC_HEADER_SIZE;
+    l.char_sets = align8(l.byte_class + 256);
+    l.pattern = align8(l.char_sets + 2 * AC_CHAR_SET_WORDS * sizeof(uint64_t));
+    l.output_link = align8(l.pattern + states * sizeof(int32_t));
+    l.pattern_len = align8(l.output_link + states * sizeof(int32_t));
+    l.rows = align8(l.pattern_len + patterns * sizeof(uint32_t));
+    l.char_class = align8(l.rows + states * row_width * sizeof(uint32_t));
+    l.size = align8(l.char_class + (by_chars ? AC_CHAR_BITS * sizeof(uint16_t) : 0));
+    return l;
+}
+
+static void store_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t load_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int errata_ac_image(const errata_ac *ac, uint32_t keys_checksum, unsigned char **out,
+                    size_t *out_len)
+{
+    image_layout l = layout_of(ac->pattern_count, ac->state_count, ac->row_width,
+                               ac->char_class != NULL);
+    unsigned char *img = calloc(1, l.size);
+    if (!img)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    memcpy(img, AC_MAGIC, 8);
+    store_u32(img + 8, AC_VERSION);
+    store_u32(img + 12, AC_HEADER_SIZE);
+    store_u32(img + 16, (uint32_t)l.size);
+    store_u32(img + 20, (uint32_t)((uint64_t)l.size >> 32));
+    store_u32(img + 24, (uint32_t)ac->pattern_count);
+    store_u32(img + 28, (uint32_t)ac->state_count);
+    store_u32(img + 32, (uint32_t)ac->class_count);
+    store_u32(img + 36, (uint32_t)ac->char_class_count);
+    store_u32(img + 40, keys_checksum);
+    uint32_t order = AC_BYTE_ORDER;
+    memcpy(img + 44, &order, 4);
+    store_u32(img + 48, (uint32_t)ac->skips);
+    uint32_t h = 0x811C9DC5u; /* FNV-1a of the header before its checksum */
+    for (size_t i = 0; i + 4 < AC_HEADER_SIZE; i++)
+        h = (h ^ img[i]) * 0x01000193u;
+    store_u32(img + AC_HEADER_SIZE - 4, h);
+    memcpy(img + l.byte_class, ac->byte_class, 256);
+    memcpy(img + l.char_sets, ac->first_chars, 2 * AC_CHAR_SET_WORDS * sizeof(uint64_t));
+    memcpy(img + l.pattern, ac->pattern, ac->state_count * sizeof(int32_t));
+    memcpy(img + l.output_link, ac->output_link, ac->state_count * sizeof(int32_t));
+    memcpy(img + l.pattern_len, ac->pattern_len, ac->pattern_count * sizeof(uint32_t));
+    memcpy(img + l.rows, ac->rows, ac->state_count * ac->row_width * sizeof(uint32_t));
+    if (ac->char_class)
+        memcpy(img + l.char_class, ac->char_class, AC_CHAR_BITS * sizeof(uint16_t));
+    *out = img;
+    *out_len = l.size;
+    return ERRATA_OK;
+}
+
+/* The counts of a sound header, checked against the image's size. */
+static int check_ac_header(const unsigned char *data, size_t size, const char *name,
+                           uint32_t keys_checksum, image_layout *l)
+{
+    int rc = errata_check_image_header(data, size, name, &ac_format);
+    if (rc)
+        return rc;
+    uint32_t order;
+    memcpy(&order, data + 44, 4);
+    if (order != AC_BYTE_ORDER)
+        return errata_fail(ERRATA_EFORMAT, "%s: built for another byte order", name);
+    if (load_u32(data + 40) != keys_checksum)
+        return errata_fail(ERRATA_EFORMAT,
+                           "%s: made for other dictionary keys (checksum %08x, the keys' %08x)",
+                           name, load_u32(data + 40), keys_checksum);
+    size_t patterns = load_u32(data + 24), states = load_u32(data + 28);
+    size_t classes = load_u32(data + 32), char_classes = load_u32(data + 36);
+    if (states == 0 || classes == 0 || classes > 256 || char_classes > AC_CHAR_BITS ||
+        (states + 1) * (classes + char_classes) > AC_MAX_CELLS)
+        return errata_fail(ERRATA_EFORMAT,
+                           "%s: impossible counts (%zu states, %zu byte and %zu character columns)",
+                           name, states, classes, char_classes);
+    *l = layout_of(patterns, states, classes + char_classes, char_classes > 0);
+    if (l->size != size)
+        return errata_fail(ERRATA_EFORMAT, "%s: %zu bytes, its counts make %zu", name, size, l->size);
+    return ERRATA_OK;
+}
+
+int errata_ac_open_image(errata_ac **out, const void *data, size_t size, const char *name,
+                         uint32_t keys_checksum)
+{
+    *out = NULL;
+    const unsigned char *bytes = data;
+    if ((uintptr_t)bytes % 8 != 0)
+        return errata_fail(ERRATA_EINVAL, "%s: not 8-byte aligned in memory", name);
+    image_layout l = {0};
+    int rc = check_ac_header(bytes, size, name, keys_checksum, &l);
+    if (rc)
+        return rc;
+    errata_ac *ac = calloc(1, sizeof *ac);
+    if (!ac)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    ac->in_place = 1;
+    ac->pattern_count = load_u32(bytes + 24);
+    ac->state_count = load_u32(bytes + 28);
+    ac->class_count = load_u32(bytes + 32);
+    ac->char_class_count = load_u32(bytes + 36);
+    ac->skips = load_u32(bytes + 48) != 0;
+    ac->row_width = ac->class_count + ac->char_class_count;
+    memcpy(ac->byte_class, bytes + l.byte_class, 256);
+    /* The image is read in place: its arrays are never written. */
+    ac->first_chars = (uint64_t *)(uintptr_t)(bytes + l.char_sets);
+    ac->all_chars = ac->first_chars + AC_CHAR_SET_WORDS;
+    ac->pattern = (int32_t *)(uintptr_t)(bytes + l.pattern);
+    ac->output_link = (int32_t *)(uintptr_t)(bytes + l.output_link);
+    ac->pattern_len = (uint32_t *)(uintptr_t)(bytes + l.pattern_len);
+    ac->rows = (uint32_t *)(uintptr_t)(bytes + l.rows);
+    ac->char_class = ac->char_class_count ? (uint16_t *)(uintptr_t)(bytes + l.char_class) : NULL;
+    *out = ac;
+    return ERRATA_OK;
 }

@@ -44,49 +44,77 @@ static void note_item_bytes(errata_strings *list, const char *s, size_t n)
         list->has_short_item = 1;
 }
 
-static int strings_add(errata_strings *list, const char *s, size_t n)
+/* Room for at least cap items. */
+static int strings_reserve(errata_strings *list, size_t cap)
 {
-    if (list->count == list->cap) { /* room for a few more: most lists are short */
-        size_t cap = list->cap ? 2 * list->cap : 4;
-        char **grown = realloc(list->items, cap * sizeof *grown);
-        if (grown)
-            list->items = grown;
-        size_t *lens = realloc(list->lens, cap * sizeof *lens);
-        if (lens)
-            list->lens = lens;
-        if (!grown || !lens)
-            return errata_fail(ERRATA_ENOMEM, "out of memory");
-        list->cap = cap;
-    }
-    list->items[list->count] = errata_strndup(s, n);
-    if (!list->items[list->count])
+    if (cap <= list->cap)
+        return ERRATA_OK;
+    char **grown = realloc(list->items, cap * sizeof *grown);
+    if (grown)
+        list->items = grown;
+    size_t *lens = realloc(list->lens, cap * sizeof *lens);
+    if (lens)
+        list->lens = lens;
+    if (!grown || !lens)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
+    list->cap = cap;
+    return ERRATA_OK;
+}
+
+/* Add item (s[0..n), which the list owns unless it is borrowed). */
+static int strings_push(errata_strings *list, char *item, const char *s, size_t n)
+{
+    /* room for a few more: most lists are short */
+    if (list->count == list->cap && strings_reserve(list, list->cap ? 2 * list->cap : 4))
+        return ERRATA_ENOMEM;
+    list->items[list->count] = item;
     int is_digit = n == strlen(DIGIT_ITEM) && memcmp(s, DIGIT_ITEM, n) == 0;
     list->lens[list->count++] = is_digit ? 0 : n;
     note_item_bytes(list, is_digit ? "" : s, is_digit ? 0 : n);
     return ERRATA_OK;
 }
 
+/* Add a copy of s[0..n). */
+static int strings_add(errata_strings *list, const char *s, size_t n)
+{
+    char *copy = errata_strndup(s, n);
+    if (!copy)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    int rc = strings_push(list, copy, s, n);
+    if (rc)
+        free(copy);
+    return rc;
+}
+
 static void strings_clear(errata_strings *list)
 {
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; !list->borrowed && i < list->count; i++)
         free(list->items[i]);
     free(list->items);
     free(list->lens);
     memset(list, 0, sizeof *list);
 }
 
-/* Split a comma-separated context list into list. */
-static int parse_context_list(const parse_state *st, errata_strings *list, const char *value)
+/* Split a comma-separated context list (in the entry's line, which it
+   cuts up) into list, whose items point into the line. */
+static int parse_context_list(const parse_state *st, errata_strings *list, char *value)
 {
     if (!*value)
         return syntax_error(st, "empty context list");
+    size_t items = 1;
+    for (const char *c = value; (c = strchr(c, ',')); c++)
+        items++;
+    if (strings_reserve(list, list->count + items))
+        return ERRATA_ENOMEM;
+    list->borrowed = 1;
     while (*value) {
-        const char *comma = strchr(value, ',');
+        char *comma = strchr(value, ',');
         size_t n = comma ? (size_t)(comma - value) : strlen(value);
         if (n == 0)
             return syntax_error(st, "empty item in a context list");
-        int rc = strings_add(list, value, n);
+        if (comma)
+            *comma = '\0';
+        int rc = strings_push(list, value, value, n);
         if (rc)
             return rc;
         value += n + (comma ? 1 : 0);
@@ -139,7 +167,8 @@ static int parse_attribute(const parse_state *st, errata_entry *e, char *field)
     if (!eq)
         return syntax_error(st, "an attribute is written name=value");
     *eq = '\0';
-    const char *name = field, *value = eq + 1;
+    const char *name = field;
+    char *value = eq + 1;
     if (strcmp(name, "fix-prev") == 0)
         return parse_context_list(st, &e->fix_prev, value);
     if (strcmp(name, "fix-next") == 0)
@@ -187,6 +216,7 @@ static void entry_clear(errata_entry *e)
     strings_clear(&e->fix_next);
     strings_clear(&e->keep_prev);
     strings_clear(&e->keep_next);
+    free(e->line);
 }
 
 static int fill_entry(const parse_state *st, errata_entry *e, char **fields, size_t n)
@@ -220,7 +250,8 @@ static int fill_entry(const parse_state *st, errata_entry *e, char **fields, siz
     return ERRATA_OK;
 }
 
-static int parse_entry(const parse_state *st, char **fields, size_t n)
+/* An entry of the fields of line (which it takes on success: *line NULL). */
+static int parse_entry(const parse_state *st, char **line, char **fields, size_t n)
 {
     if (n == 3)
         return syntax_error(st, "an entry has 2 fields (corrupted, original) or at least 4 "
@@ -235,12 +266,16 @@ static int parse_entry(const parse_state *st, char **fields, size_t n)
         entry_clear(e);
         return rc;
     }
+    e->line = *line;
+    *line = NULL;
     d->entry_count++;
     return ERRATA_OK;
 }
 
-static int parse_line(parse_state *st, char *line, int *seen_header)
+/* One line, a private copy that an entry takes (*line_copy NULL then). */
+static int parse_line(parse_state *st, char **line_copy, int *seen_header)
 {
+    char *line = *line_copy;
     size_t n = strlen(line);
     if (n && line[n - 1] == '\r')
         line[--n] = '\0';
@@ -269,7 +304,7 @@ static int parse_line(parse_state *st, char *line, int *seen_header)
     }
     if (count < 2)
         return syntax_error(st, "expected fields separated by TAB: corrupted, original, kind, class");
-    return parse_entry(st, fields, count);
+    return parse_entry(st, line_copy, fields, count);
 }
 
 int errata_dictionary_parse(errata_dictionary *dict, const char *text, size_t len,
@@ -294,7 +329,7 @@ int errata_dictionary_parse(errata_dictionary *dict, const char *text, size_t le
         if (memchr(text + pos, '\0', end - pos))
             rc = syntax_error(&st, "NUL byte in the line");
         else
-            rc = parse_line(&st, line, &seen_header);
+            rc = parse_line(&st, &line, &seen_header);
         free(line);
         pos = end + 1;
     }

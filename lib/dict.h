@@ -27,6 +27,7 @@ typedef struct {
        shorter than three bytes or a <digit>). */
     uint64_t last_bytes[4], third_bytes[4];
     int has_short_item;
+    int borrowed; /* the items point into a text owned elsewhere (errata_entry.line) */
 } errata_strings;
 
 typedef struct {
@@ -35,6 +36,7 @@ typedef struct {
     errata_class cls;
     errata_strings fix_prev, fix_next, keep_prev, keep_next;
     char *rule; /* "swap/开展>发展" */
+    char *line; /* the entry's line, cut up: its context lists' items point into it */
 } errata_entry;
 
 typedef struct {

@@ -95,8 +95,26 @@ static int collect_keys(errata_engine *engine)
     return ERRATA_OK;
 }
 
-static int build_automaton(errata_engine *engine)
+uint32_t errata_engine_keys_checksum(const errata_engine *engine)
 {
+    uint32_t h = 0x811C9DC5u;
+    for (size_t i = 0; i < engine->key_count; i++)
+        for (const unsigned char *b = (const unsigned char *)engine->keys[i].text;; b++) {
+            h = (h ^ *b) * 0x01000193u;
+            if (!*b)
+                break;
+        }
+    return h;
+}
+
+/* The built-in dictionary's automaton is read in place from the image
+   built with the library; with other dictionaries it is built here. */
+static int build_automaton(errata_engine *engine, const errata_engine_options *opts)
+{
+    size_t image_size = (size_t)(errata_embedded_automaton_end - errata_embedded_automaton);
+    if (!opts->no_default_dictionaries && opts->dictionary_count == 0 && image_size > 0)
+        return errata_ac_open_image(&engine->automaton, errata_embedded_automaton, image_size,
+                                    "built-in automaton", errata_engine_keys_checksum(engine));
     const char **patterns = malloc((engine->key_count + 1) * sizeof *patterns);
     if (!patterns)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
@@ -176,7 +194,7 @@ int errata_engine_new(errata_engine **out, const errata_engine_options *caller_o
     if (!rc)
         rc = collect_keys(engine);
     if (!rc)
-        rc = build_automaton(engine);
+        rc = build_automaton(engine, opts);
     if (!rc)
         rc = load_model(engine, opts);
     if (!rc)

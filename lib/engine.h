@@ -33,4 +33,8 @@ struct errata_engine {
     struct errata_latin_speller *speller; /* NULL without hunspell's English dictionary */
 };
 
+/* FNV-1a of the keys' texts in order, each with its NUL: which keys an
+   automaton image was built from. */
+uint32_t errata_engine_keys_checksum(const errata_engine *engine);
+
 #endif

@@ -128,5 +128,8 @@ extern const char errata_embedded_swaps[], errata_embedded_swaps_end[];
 extern const char errata_embedded_model[], errata_embedded_model_end[];
 extern const char errata_embedded_char_model[], errata_embedded_char_model_end[];
 extern const char errata_embedded_lookalike[], errata_embedded_lookalike_end[];
+/* The automaton of the built-in dictionary (lib/ac.c's image; empty in the
+   program that builds it, tools/build-automaton.c). */
+extern const char errata_embedded_automaton[], errata_embedded_automaton_end[];
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ac.h"
@@ -99,6 +100,80 @@ static void too_many_states_says_so(void **state)
     errata_ac_free(ac);
 }
 
+/* An automaton read from its image finds what the built one finds, with
+   character columns and without (a key that is not UTF-8 turns them off). */
+static void image_scans_as_the_built_automaton(void **state)
+{
+    (void)state;
+    const char *with_chars[] = {"开展", "展观", "科学开展观", "he", "she", "hers"};
+    const char *bytes_only[] = {"开展", "展观", "科学开展观", "he", "she", "hers", "\xff\xfe"};
+    const char *const *sets[] = {with_chars, bytes_only};
+    size_t counts[] = {6, 7};
+    const char *text = "科学开展观 ushers \xff\xfe展观";
+    for (int k = 0; k < 2; k++) {
+        errata_ac *built = NULL, *read = NULL;
+        assert_int_equal(errata_ac_build(&built, sets[k], counts[k]), ERRATA_OK);
+        unsigned char *image = NULL;
+        size_t len = 0;
+        assert_int_equal(errata_ac_image(built, 0xC0FFEEu, &image, &len), ERRATA_OK);
+        assert_int_equal(errata_ac_open_image(&read, image, len, "test image", 0xC0FFEEu),
+                         ERRATA_OK);
+        assert_int_equal(errata_ac_by_chars(read), k == 0);
+        char log_built[512] = "", log_read[512] = "";
+        assert_int_equal(errata_ac_scan(built, text, strlen(text), record, log_built), 0);
+        assert_int_equal(errata_ac_scan(read, text, strlen(text), record, log_read), 0);
+        assert_string_equal(log_read, log_built);
+        assert_string_equal(log_read, k == 0 ? "0@6-12 2@0-15 1@9-15 4@17-20 3@18-20 5@18-22 1@25-31 "
+                                             : "0@6-12 2@0-15 1@9-15 4@17-20 3@18-20 5@18-22 "
+                                               "6@23-25 1@25-31 ");
+        errata_ac_free(read);
+        errata_ac_free(built);
+        free(image);
+    }
+}
+
+/* A truncated image, a corrupted header and an image of other keys are
+   refused, each with its own message. */
+static void unsound_image_is_refused(void **state)
+{
+    (void)state;
+    const char *patterns[] = {"开展", "科学"};
+    errata_ac *ac = NULL, *read = NULL;
+    assert_int_equal(errata_ac_build(&ac, patterns, 2), ERRATA_OK);
+    unsigned char *image = NULL;
+    size_t len = 0;
+    assert_int_equal(errata_ac_image(ac, 7, &image, &len), ERRATA_OK);
+    char expected[200];
+
+    assert_int_equal(errata_ac_open_image(&read, image, len - 8, "auto.bin", 7), ERRATA_EFORMAT);
+    assert_null(read);
+    snprintf(expected, sizeof expected, "auto.bin: truncated: %zu bytes, the header says %zu",
+             len - 8, len);
+    assert_string_equal(errata_error_message(), expected);
+
+    assert_int_equal(errata_ac_open_image(&read, image, 40, "auto.bin", 7), ERRATA_EFORMAT);
+    assert_string_equal(errata_error_message(),
+                        "auto.bin: truncated: 40 bytes, the header alone needs 64");
+
+    assert_int_equal(errata_ac_open_image(&read, image, len, "auto.bin", 8), ERRATA_EFORMAT);
+    assert_string_equal(errata_error_message(),
+                        "auto.bin: made for other dictionary keys (checksum 00000007, the keys' "
+                        "00000008)");
+
+    image[28] ^= 1; /* the state count */
+    assert_int_equal(errata_ac_open_image(&read, image, len, "auto.bin", 7), ERRATA_EFORMAT);
+    assert_string_equal(errata_error_message(),
+                        "auto.bin: header checksum mismatch (corrupted header)");
+    image[28] ^= 1;
+
+    memcpy(image, "ERRATALM", 8);
+    assert_int_equal(errata_ac_open_image(&read, image, len, "auto.bin", 7), ERRATA_EFORMAT);
+    assert_string_equal(errata_error_message(), "auto.bin: not an errata automaton (bad magic)");
+    assert_null(read);
+    errata_ac_free(ac);
+    free(image);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +182,8 @@ int main(void)
         cmocka_unit_test(callback_can_stop_the_scan),
         cmocka_unit_test(empty_automaton_finds_nothing),
         cmocka_unit_test(too_many_states_says_so),
+        cmocka_unit_test(image_scans_as_the_built_automaton),
+        cmocka_unit_test(unsound_image_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
