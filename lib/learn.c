@@ -496,10 +496,16 @@ static int note_misfit_doc(word_stats *w, uint32_t doc, uint32_t source, int mar
     if (!w->doc_count || w->docs[w->doc_count - 1].doc != doc) {
         if (w->doc_count == MAX_WORD_DOCS)
             return ERRATA_OK;
-        size_t cap = w->doc_cap;
-        if (errata_grow((void **)&w->docs, &cap, (size_t)w->doc_count + 1, sizeof *w->docs))
-            return errata_fail(ERRATA_ENOMEM, "out of memory");
-        w->doc_cap = (uint32_t)cap;
+        if (w->doc_count == w->doc_cap) {
+            /* Grown as needed (2, 4, ... MAX_WORD_DOCS): most words are
+               misfits in a few documents. */
+            uint32_t cap = w->doc_cap ? 2 * w->doc_cap : 2;
+            misfit_doc *grown = realloc(w->docs, cap * sizeof *grown);
+            if (!grown)
+                return errata_fail(ERRATA_ENOMEM, "out of memory");
+            w->docs = grown;
+            w->doc_cap = cap;
+        }
         w->docs[w->doc_count++] = (misfit_doc){doc, source, 0, (uint8_t)marked};
     }
     if (context < MAX_CONTEXTS)
