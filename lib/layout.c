@@ -10,8 +10,11 @@ enum { CLAIM_COVERED = 1, CLAIM_INSERT = 2 };
 
 struct errata_layout_change {
     size_t from, to;  /* view positions */
-    size_t byte;      /* where an insertion goes in the original text */
-    char *new_text;   /* NULL: the span is only locked (a proposal or a flag) */
+    errata_layout_span bytes; /* the original bytes it replaces (an insertion:
+                                 where it goes) */
+    const char *new_text; /* NULL: the span is only locked (a proposal or a
+                             flag); else the copy its edit keeps */
+    size_t length;    /* code points in its place: of new_text, or to - from */
 };
 
 /* Make room for n more characters (in one allocation when the caller
@@ -26,10 +29,7 @@ static int view_reserve(errata_layout *lay, size_t n)
     uint32_t *cps = realloc(lay->cps, cap * sizeof *cps);
     if (cps)
         lay->cps = cps;
-    uint32_t *starts = cps ? realloc(lay->starts, cap * sizeof *starts) : NULL;
-    if (starts)
-        lay->starts = starts;
-    unsigned char *fixed = starts ? realloc(lay->fixed, cap) : NULL;
+    unsigned char *fixed = cps ? realloc(lay->fixed, cap) : NULL;
     if (!fixed)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     lay->fixed = fixed;
@@ -37,21 +37,129 @@ static int view_reserve(errata_layout *lay, size_t n)
     return ERRATA_OK;
 }
 
-/* Push a character: its code point, its starts word and its ERRATA_LAYOUT_*
-   kind. */
-static int view_push(errata_layout *lay, uint32_t cp, uint32_t start, unsigned char fixed)
+/* ------------------------------------------------------------ marks */
+
+/* Room for n more marks. */
+static int reserve_marks(errata_layout_marks *marks, size_t n)
 {
-    if (lay->count == lay->cap && view_reserve(lay, 1))
-        return ERRATA_ENOMEM;
-    lay->cps[lay->count] = cp;
-    lay->starts[lay->count] = start;
-    lay->fixed[lay->count++] = fixed;
+    if (marks->cap - marks->count < n) {
+        size_t cap = marks->cap ? 2 * marks->cap : 64;
+        while (cap - marks->count < n)
+            cap *= 2;
+        size_t *new_at = realloc(marks->at, cap * sizeof *new_at);
+        if (new_at)
+            marks->at = new_at;
+        uint32_t *new_start = new_at ? realloc(marks->start, cap * sizeof *new_start) : NULL;
+        if (!new_start)
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
+        marks->start = new_start;
+        marks->cap = cap;
+    }
     return ERRATA_OK;
+}
+
+static int add_mark(errata_layout_marks *marks, size_t at, uint32_t start)
+{
+    if (reserve_marks(marks, 1))
+        return ERRATA_ENOMEM;
+    marks->at[marks->count] = at;
+    marks->start[marks->count++] = start;
+    return ERRATA_OK;
+}
+
+static void free_marks(errata_layout_marks *marks)
+{
+    free(marks->at);
+    free(marks->start);
+    memset(marks, 0, sizeof *marks);
+}
+
+/* Bytes of the UTF-8 sequence of cp (an original character's length). */
+static uint32_t cp_bytes(uint32_t cp)
+{
+    return 1u + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000);
+}
+
+/* A walk along the view, knowing where each character comes from. */
+typedef struct {
+    size_t i;          /* view position */
+    uint32_t start;    /* its source (see errata_layout_marks) */
+    size_t next_mark;  /* the first mark after i */
+} source_cursor;
+
+static void cursor_next(const errata_layout *lay, source_cursor *c)
+{
+    if (lay->fixed[c->i] != ERRATA_LAYOUT_MADE)
+        c->start += cp_bytes(lay->cps[c->i]);
+    c->i++;
+    if (c->next_mark < lay->marks.count && lay->marks.at[c->next_mark] == c->i)
+        c->start = lay->marks.start[c->next_mark++];
+}
+
+/* The last mark at or before view position i: a few steps on from the
+   one found last, or a binary search. */
+static size_t mark_before(errata_layout_marks *m, size_t i)
+{
+    size_t k = m->hint, steps = 0;
+    if (k < m->count && m->at[k] <= i) {
+        while (k + 1 < m->count && m->at[k + 1] <= i && ++steps < 4)
+            k++;
+        if (k + 1 == m->count || m->at[k + 1] > i)
+            return m->hint = k;
+    }
+    size_t lo = 0, hi = m->count;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->at[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return m->hint = lo;
+}
+
+/* The source of view position i, from mark k (the last at or before i).
+   Between two marks the characters are either the made ones of one edit
+   (one source) or original ones whose bytes follow each other. */
+static uint32_t source_from_mark(const errata_layout *lay, size_t k, size_t i)
+{
+    uint32_t start = lay->marks.start[k];
+    if (lay->fixed[lay->marks.at[k]] == ERRATA_LAYOUT_MADE)
+        return start;
+    /* the lengths of UTF-8 sequences by their first byte's high bits */
+    static const unsigned char lengths[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
+    const unsigned char *text = (const unsigned char *)lay->text;
+    for (size_t j = lay->marks.at[k]; j < i; j++)
+        start += lengths[text[start] >> 4];
+    return start;
+}
+
+/* The cursor at view position i (< count). */
+static source_cursor cursor_at(errata_layout *lay, size_t i)
+{
+    size_t k = mark_before(&lay->marks, i);
+    return (source_cursor){i, source_from_mark(lay, k, i), k + 1};
+}
+
+/* The original bytes of the cursor's position: an original character's
+   own bytes, a made character's replaced span. */
+static errata_layout_span cursor_span(const errata_layout *lay, const source_cursor *c)
+{
+    if (lay->fixed[c->i] == ERRATA_LAYOUT_MADE)
+        return lay->made[c->start];
+    return (errata_layout_span){c->start, c->start + cp_bytes(lay->cps[c->i])};
+}
+
+static errata_layout_span view_span(errata_layout *lay, size_t i)
+{
+    source_cursor c = cursor_at(lay, i);
+    return cursor_span(lay, &c);
 }
 
 static int view_init(errata_layout *lay, size_t code_points)
 {
-    if (view_reserve(lay, code_points))
+    if (view_reserve(lay, code_points) ||
+        reserve_marks(&lay->marks, code_points / ERRATA_LAYOUT_MARK_EVERY + 1))
         return ERRATA_ENOMEM;
     size_t pos = 0;
     while (pos < lay->len) {
@@ -59,7 +167,8 @@ static int view_init(errata_layout *lay, size_t code_points)
         if (lay->count == lay->cap && view_reserve(lay, 1))
             return ERRATA_ENOMEM;
         size_t i = lay->count++;
-        lay->starts[i] = (uint32_t)pos;
+        if (i % ERRATA_LAYOUT_MARK_EVERY == 0 && add_mark(&lay->marks, i, (uint32_t)pos))
+            return ERRATA_ENOMEM;
         lay->cps[i] = errata_utf8_next_fast(lay->text, lay->len, &pos);
     }
     if (lay->count)
@@ -68,24 +177,6 @@ static int view_init(errata_layout *lay, size_t code_points)
 }
 
 /* ------------------------------------------------------------ spans */
-
-/* The original bytes of position i of a view (starts, fixed): an original
-   character's own bytes (their length read from the text, instead of a
-   second array as large as the first), a made character's replaced span. */
-static errata_layout_span span_of(const errata_layout *lay, const uint32_t *starts,
-                                  const unsigned char *fixed, size_t i)
-{
-    if (fixed[i] == ERRATA_LAYOUT_MADE)
-        return lay->made[starts[i]];
-    uint32_t start = starts[i];
-    return (errata_layout_span){
-        start, start + (uint32_t)errata_utf8_seq_len((unsigned char)lay->text[start])};
-}
-
-static errata_layout_span view_span(const errata_layout *lay, size_t i)
-{
-    return span_of(lay, lay->starts, lay->fixed, i);
-}
 
 /* Room for a made span per change of the coming commit. */
 static int reserve_made(errata_layout *lay)
@@ -117,24 +208,30 @@ static int bytes_free(const errata_layout *lay, size_t start, size_t end)
 }
 
 /* The end of the run of view positions from `from` (before to) whose bytes
-   follow each other in the original text; 0 if a position in [from, to) was
-   made or covered by another edit, or its bytes are taken. */
-static size_t run_end(const errata_layout *lay, size_t from, size_t to)
+   follow each other in the original text, and those bytes; 0 if a position
+   in [from, to) was made or covered by another edit, or its bytes are
+   taken. */
+static size_t run_end(errata_layout *lay, size_t from, size_t to, errata_layout_span *bytes)
 {
+    source_cursor c = cursor_at(lay, from);
+    *bytes = (errata_layout_span){c.start, c.start};
     size_t i = from;
-    while (i < to && !lay->fixed[i] &&
-           (i == from || view_span(lay, i - 1).end == lay->starts[i]))
+    while (i < to && !lay->fixed[i] && (i == from || c.start == bytes->end)) {
+        bytes->end = c.start + cp_bytes(lay->cps[i]);
+        cursor_next(lay, &c);
         i++;
+    }
     if (i < to && lay->fixed[i])
         return 0;
-    return bytes_free(lay, lay->starts[from], view_span(lay, i - 1).end) ? i : 0;
+    return bytes_free(lay, bytes->start, bytes->end) ? i : 0;
 }
 
 /* Whether every run of [from, to) can be edited. */
-static int span_free(const errata_layout *lay, size_t from, size_t to)
+static int span_free(errata_layout *lay, size_t from, size_t to)
 {
+    errata_layout_span bytes;
     for (size_t i = from; i < to;) {
-        size_t end = run_end(lay, i, to);
+        size_t end = run_end(lay, i, to, &bytes);
         if (!end)
             return 0;
         i = end;
@@ -143,10 +240,10 @@ static int span_free(const errata_layout *lay, size_t from, size_t to)
 }
 
 /* Where an insertion before view position at goes in the original text. */
-static int insertion_byte(const errata_layout *lay, size_t at, size_t *byte)
+static int insertion_byte(errata_layout *lay, size_t at, size_t *byte)
 {
     if (at < lay->count && !lay->fixed[at])
-        *byte = lay->starts[at];
+        *byte = cursor_at(lay, at).start;
     else if (at > 0 && !lay->fixed[at - 1])
         *byte = view_span(lay, at - 1).end;
     else if (at == 0 && lay->count == 0)
@@ -159,16 +256,19 @@ static int insertion_byte(const errata_layout *lay, size_t at, size_t *byte)
              (claim_bits(lay, *byte) & CLAIM_COVERED));
 }
 
-static int record_change(errata_layout *lay, size_t from, size_t to, size_t byte,
-                         const char *new_text)
+/* A change replacing [from, to) by the new text of edit (of the list), or
+   locking it if the edit is not applied. */
+static int record_change(errata_layout *lay, size_t from, size_t to, errata_layout_span bytes,
+                         size_t edit, double confidence)
 {
     if (errata_grow((void **)&lay->changes, &lay->change_cap, lay->change_count + 1,
                     sizeof *lay->changes))
         return ERRATA_ENOMEM;
-    char *copy = NULL;
-    if (new_text && !(copy = errata_strndup(new_text, strlen(new_text))))
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    lay->changes[lay->change_count++] = (errata_layout_change){from, to, byte, copy};
+    const char *new_text = NULL;
+    if (confidence >= lay->opts->apply_threshold)
+        new_text = lay->list->items[edit].new_text;
+    size_t length = new_text ? errata_layout_strlen(new_text) : to - from;
+    lay->changes[lay->change_count++] = (errata_layout_change){from, to, bytes, new_text, length};
     return ERRATA_OK;
 }
 
@@ -196,8 +296,8 @@ static int add_insertion(errata_layout *lay, size_t at, const char *new_text, co
     if (rc)
         return rc;
     claim(lay, byte, byte, 1);
-    int applied = confidence >= lay->opts->apply_threshold;
-    rc = record_change(lay, at, at, byte, applied ? new_text : NULL);
+    errata_layout_span bytes = {(uint32_t)byte, (uint32_t)byte};
+    rc = record_change(lay, at, at, bytes, lay->list->count - 1, confidence);
     return rc ? rc : 1;
 }
 
@@ -207,21 +307,26 @@ static int add_replacement(errata_layout *lay, size_t from, size_t to, const cha
                            const char *rule, errata_kind kind, double confidence,
                            const char *reason)
 {
-    if (!span_free(lay, from, to))
+    errata_layout_span bytes, replaced = {0, 0};
+    size_t end = run_end(lay, from, to, &bytes); /* mostly the whole span */
+    if (!end || (end < to && !span_free(lay, end, to)))
         return 0;
+    size_t first_edit = lay->list->count;
     for (size_t i = from; i < to;) {
-        size_t end = run_end(lay, i, to);
-        size_t start_byte = lay->starts[i], end_byte = view_span(lay, end - 1).end;
+        if (i > from)
+            end = run_end(lay, i, to, &bytes);
         const char *text = i == from ? new_text : "";
-        int rc = errata_edit_list_add(lay->list, lay->text, start_byte, end_byte, text, rule, kind,
-                                      confidence, "%s", reason);
+        int rc = errata_edit_list_add(lay->list, lay->text, bytes.start, bytes.end, text, rule,
+                                      kind, confidence, "%s", reason);
         if (rc)
             return rc;
-        claim(lay, start_byte, end_byte, 0);
+        claim(lay, bytes.start, bytes.end, 0);
+        if (i == from)
+            replaced.start = bytes.start;
+        replaced.end = bytes.end;
         i = end;
     }
-    int applied = confidence >= lay->opts->apply_threshold;
-    int rc = record_change(lay, from, to, lay->starts[from], applied ? new_text : NULL);
+    int rc = record_change(lay, from, to, replaced, first_edit, confidence);
     return rc ? rc : 1;
 }
 
@@ -294,150 +399,107 @@ static int changes_in_order(const errata_layout *lay)
     return 1;
 }
 
-/* Push the code points of new_text as made characters, replacing span. */
-static int push_text(errata_layout *lay, const char *new_text, errata_layout_span span)
-{
-    size_t n = strlen(new_text), pos = 0;
-    uint32_t made = n ? add_made(lay, span) : 0;
-    while (pos < n) {
-        uint32_t cp = errata_utf8_next(new_text, n, &pos);
-        if (view_push(lay, cp, made, ERRATA_LAYOUT_MADE))
-            return ERRATA_ENOMEM;
-    }
-    return ERRATA_OK;
-}
 
-/* The view before a commit, while the new one is built. */
+/* A commit makes the new view in two walks over the old one and the sorted
+   changes, each in the same order: old characters are copied in runs up to
+   the next change; at a change's position its new text (or its old
+   characters, locked) goes in, and the walk goes on after the characters it
+   replaces.  A change that starts inside a span an earlier one replaced is
+   never applied (edits cannot overlap, so there is none).  The first walk
+   works out the new view's marks and the spans the new texts replace (it
+   reads the old view's sources); the second moves the characters in place. */
 typedef struct {
-    const uint32_t *cps;
-    const uint32_t *starts;
-    const unsigned char *fixed;
-} old_view;
+    /* Called for old positions [from, to), which go to new position at
+       (locked: as a change's locked span). */
+    int (*copy)(errata_layout *lay, void *state, size_t from, size_t to, size_t at, int locked);
+    /* Called for change c's new text, which goes to new position at. */
+    int (*make)(errata_layout *lay, void *state, errata_layout_change *c, size_t at);
+} commit_walker;
 
-static int copy_unchanged(errata_layout *lay, old_view old, size_t from, size_t n)
+/* Walk the changes as described above; *new_count is the new view's size. */
+static int walk_commit(errata_layout *lay, const commit_walker *walker, void *state,
+                       size_t *new_count)
 {
-    if (n == 0)
-        return ERRATA_OK;
-    if (view_reserve(lay, n))
-        return ERRATA_ENOMEM;
-    memcpy(lay->cps + lay->count, old.cps + from, n * sizeof *old.cps);
-    memcpy(lay->starts + lay->count, old.starts + from, n * sizeof *old.starts);
-    memcpy(lay->fixed + lay->count, old.fixed + from, n);
-    lay->count += n;
-    return ERRATA_OK;
-}
-
-/* The changes made at view position i; *skip_to is set past the old
-   characters they replace (i if none). */
-static int apply_changes_at(errata_layout *lay, old_view old, size_t i, size_t *next,
-                            size_t *skip_to)
-{
-    *skip_to = i;
-    while (*next < lay->change_count && lay->changes[*next].from == i) {
-        const errata_layout_change *c = &lay->changes[(*next)++];
-        errata_layout_span span = {(uint32_t)c->byte, (uint32_t)c->byte}; /* an insertion */
-        if (c->to > c->from)
-            span = (errata_layout_span){span_of(lay, old.starts, old.fixed, c->from).start,
-                                        span_of(lay, old.starts, old.fixed, c->to - 1).end};
-        if (c->new_text && push_text(lay, c->new_text, span))
-            return ERRATA_ENOMEM;
-        for (size_t k = c->from; !c->new_text && k < c->to; k++) {
-            if (view_push(lay, old.cps[k], old.starts[k], ERRATA_LAYOUT_LOCKED))
-                return ERRATA_ENOMEM;
-        }
-        if (c->to > *skip_to)
-            *skip_to = c->to;
-    }
-    return ERRATA_OK;
-}
-
-/* Old characters are copied in runs up to the next change.  A change that
-   starts inside a span an earlier one replaced is never applied (edits
-   cannot overlap, so there is none). */
-static int rebuild(errata_layout *lay, old_view old, size_t old_count)
-{
-    size_t next = 0, i = 0;
-    while (i <= old_count) {
+    size_t old_count = lay->count, next = 0, i = 0, at = 0;
+    int rc = ERRATA_OK;
+    while (!rc && i <= old_count) {
         size_t limit = old_count;
         if (next < lay->change_count && lay->changes[next].from >= i &&
             lay->changes[next].from < old_count)
             limit = lay->changes[next].from;
-        if (copy_unchanged(lay, old, i, limit - i))
-            return ERRATA_ENOMEM;
+        if (limit > i && (rc = walker->copy(lay, state, i, limit, at, 0)))
+            break;
+        at += limit - i;
         i = limit;
-        size_t skip_to;
-        if (apply_changes_at(lay, old, i, &next, &skip_to))
-            return ERRATA_ENOMEM;
+        size_t skip_to = i;
+        while (!rc && next < lay->change_count && lay->changes[next].from == i) {
+            errata_layout_change *c = &lay->changes[next++];
+            if (c->new_text)
+                rc = walker->make(lay, state, c, at);
+            else if (c->to > c->from)
+                rc = walker->copy(lay, state, c->from, c->to, at, 1);
+            at += c->length;
+            if (c->to > skip_to)
+                skip_to = c->to;
+        }
         if (skip_to > i) {
             i = skip_to;
             continue;
         }
-        if (i < old_count && view_push(lay, old.cps[i], old.starts[i], old.fixed[i]))
-            return ERRATA_ENOMEM;
+        if (!rc && i < old_count)
+            rc = walker->copy(lay, state, i, i + 1, at++, 0);
         i++;
     }
-    return ERRATA_OK;
-}
-
-/* An upper bound of the characters the rebuilt view holds. */
-static size_t rebuilt_size(const errata_layout *lay, size_t old_count)
-{
-    size_t size = old_count;
-    for (size_t i = 0; i < lay->change_count; i++)
-        if (lay->changes[i].new_text)
-            size += strlen(lay->changes[i].new_text);
-    return size;
-}
-
-static int rebuild_view(errata_layout *lay)
-{
-    old_view old = {lay->cps, lay->starts, lay->fixed};
-    size_t old_count = lay->count;
-    lay->cps = NULL;
-    lay->starts = NULL;
-    lay->fixed = NULL;
-    lay->count = lay->cap = 0;
-    int rc = view_reserve(lay, rebuilt_size(lay, old_count));
-    if (!rc)
-        rc = rebuild(lay, old, old_count);
-    free((void *)old.cps);
-    free((void *)old.starts);
-    free((void *)old.fixed);
+    *new_count = at;
     return rc;
 }
 
-static void clear_changes(errata_layout *lay)
-{
-    for (size_t i = 0; i < lay->change_count; i++)
-        free(lay->changes[i].new_text);
-    lay->change_count = 0;
-}
+/* The first walk: the new marks, one where each run of old characters
+   goes, then the old ones inside it. */
+typedef struct {
+    errata_layout_marks marks;
+    size_t old_mark; /* the first old mark not passed yet */
+} mark_walk;
 
-/* How many code points a change puts in place of to - from. */
-static size_t change_length(const errata_layout_change *c)
+static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, size_t at,
+                     int locked)
 {
-    return c->new_text ? errata_layout_strlen(c->new_text) : c->to - c->from;
-}
-
-/* Whether the (sorted) changes can be made in place, and which way: none
-   starts inside the span of another, and none makes the view shorter
-   (*grows) or none makes it longer (!*grows). */
-static int fits_in_place(const errata_layout *lay, int *grows)
-{
-    size_t covered = 0;
-    int longer = 0, shorter = 0;
-    for (size_t k = 0; k < lay->change_count; k++) {
-        const errata_layout_change *c = &lay->changes[k];
-        if (c->from < covered)
-            return 0;
-        size_t n = change_length(c);
-        longer |= n > c->to - c->from;
-        shorter |= n < c->to - c->from;
-        if (c->to > covered)
-            covered = c->to;
+    (void)locked;
+    mark_walk *walk = state;
+    const errata_layout_marks *old = &lay->marks;
+    size_t k = walk->old_mark;
+    while (k < old->count && old->at[k] <= from)
+        k++;
+    uint32_t start = source_from_mark(lay, k - 1, from); /* old->at[0] is 0 */
+    size_t end = k, past = old->count; /* the first old mark at or after to */
+    while (past - end > 1) {
+        size_t mid = end + (past - end) / 2;
+        if (old->at[mid] < to)
+            end = mid;
+        else
+            past = mid;
     }
-    *grows = longer;
-    return !(longer && shorter);
+    if (end < past && old->at[end] < to)
+        end = past;
+    errata_layout_marks *marks = &walk->marks;
+    if (reserve_marks(marks, 1 + end - k))
+        return ERRATA_ENOMEM;
+    marks->at[marks->count] = at;
+    marks->start[marks->count++] = start;
+    size_t *restrict moved = marks->at + marks->count;
+    const size_t *restrict inside = old->at + k;
+    for (size_t n = 0; n < end - k; n++)
+        moved[n] = inside[n] - from + at;
+    memcpy(marks->start + marks->count, old->start + k, (end - k) * sizeof *old->start);
+    marks->count += end - k;
+    walk->old_mark = end;
+    return ERRATA_OK;
+}
+
+static int mark_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
+{
+    mark_walk *walk = state;
+    return c->length ? add_mark(&walk->marks, at, add_made(lay, c->bytes)) : ERRATA_OK;
 }
 
 static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
@@ -445,73 +507,59 @@ static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
     if (to == from || n == 0)
         return;
     memmove(lay->cps + to, lay->cps + from, n * sizeof *lay->cps);
-    memmove(lay->starts + to, lay->starts + from, n * sizeof *lay->starts);
     memmove(lay->fixed + to, lay->fixed + from, n);
 }
 
-/* Write change c's characters at w (its old ones are at c->from): new
-   text, or the old characters locked.  Returns how many. */
-static size_t write_change(errata_layout *lay, const errata_layout_change *c, size_t w)
+/* The second walk: the old characters were moved up by shift (see
+   move_view()), so no character is written over before it is read. */
+static int chars_copy(errata_layout *lay, void *state, size_t from, size_t to, size_t at,
+                      int locked)
 {
-    size_t n = change_length(c);
-    if (n == 0)
-        return 0;
-    if (!c->new_text) {
-        move_chars(lay, w, c->from, n);
-        memset(lay->fixed + w, ERRATA_LAYOUT_LOCKED, n);
-        return n;
-    }
-    errata_layout_span span = {(uint32_t)c->byte, (uint32_t)c->byte}; /* an insertion */
-    if (c->to > c->from)
-        span = (errata_layout_span){view_span(lay, c->from).start, view_span(lay, c->to - 1).end};
-    uint32_t made = add_made(lay, span);
+    size_t shift = *(const size_t *)state;
+    move_chars(lay, at, from + shift, to - from);
+    if (locked)
+        memset(lay->fixed + at, ERRATA_LAYOUT_LOCKED, to - from);
+    return ERRATA_OK;
+}
+
+static int chars_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
+{
+    (void)state;
     size_t len = strlen(c->new_text), pos = 0;
-    for (size_t i = w; pos < len; i++) {
+    for (size_t i = at; pos < len; i++) {
         lay->cps[i] = errata_utf8_next(c->new_text, len, &pos);
-        lay->starts[i] = made;
         lay->fixed[i] = ERRATA_LAYOUT_MADE;
     }
-    return n;
+    return ERRATA_OK;
 }
 
-/* What rebuild() makes, when no change makes the view longer: front to
-   back, every change writes no further than the old characters it
-   replaces, so none still to be read is overwritten.  Runs before the
-   first shortening change stay where they are. */
-static void compact(errata_layout *lay)
+/* How far the old characters must first move up so that the second walk,
+   writing front to back, never overtakes what it reads: the most that the
+   changes before any point make the view longer. */
+static size_t needed_shift(const errata_layout *lay)
 {
-    size_t w = 0, r = 0;
+    size_t shift = 0, longer = 0, shorter = 0;
     for (size_t k = 0; k < lay->change_count; k++) {
         const errata_layout_change *c = &lay->changes[k];
-        move_chars(lay, w, r, c->from - r);
-        w += c->from - r;
-        w += write_change(lay, c, w);
-        r = c->to;
+        longer += c->length;
+        shorter += c->to - c->from;
+        if (longer > shorter && longer - shorter > shift)
+            shift = longer - shorter;
     }
-    move_chars(lay, w, r, lay->count - r);
-    lay->count = w + (lay->count - r);
+    return shift;
 }
 
-/* The same when no change makes the view shorter: back to front, into the
-   grown array, every change writing no lower than its old characters. */
-static int expand(errata_layout *lay)
+static int move_view(errata_layout *lay, size_t new_count)
 {
-    size_t grown = lay->count;
-    for (size_t k = 0; k < lay->change_count; k++)
-        grown += change_length(&lay->changes[k]) - (lay->changes[k].to - lay->changes[k].from);
-    if (view_reserve(lay, grown - lay->count))
+    size_t shift = needed_shift(lay), old_count = lay->count;
+    if (view_reserve(lay, shift))
         return ERRATA_ENOMEM;
-    size_t w = grown, r = lay->count;
-    for (size_t k = lay->change_count; k-- > 0;) {
-        const errata_layout_change *c = &lay->changes[k];
-        w -= r - c->to;
-        move_chars(lay, w, c->to, r - c->to);
-        w -= change_length(c);
-        write_change(lay, c, w);
-        r = c->from;
-    }
-    lay->count = grown;
-    return ERRATA_OK;
+    move_chars(lay, shift, 0, old_count);
+    static const commit_walker walker = {chars_copy, chars_make};
+    size_t count;
+    int rc = walk_commit(lay, &walker, &shift, &count);
+    lay->count = new_count;
+    return rc;
 }
 
 int errata_layout_commit(errata_layout *lay)
@@ -520,14 +568,23 @@ int errata_layout_commit(errata_layout *lay)
         return ERRATA_OK;
     if (!changes_in_order(lay)) /* the passes mostly make them in order */
         qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
-    int grows = 0, rc = reserve_made(lay);
-    if (!rc && !fits_in_place(lay, &grows))
-        rc = rebuild_view(lay);
-    else if (!rc && grows)
-        rc = expand(lay);
-    else if (!rc)
-        compact(lay);
-    clear_changes(lay);
+    mark_walk walk = {{0}, 0};
+    static const commit_walker marker = {mark_copy, mark_make};
+    size_t new_count = 0;
+    int rc = reserve_made(lay);
+    if (!rc) /* a mark where each change's characters go and one after */
+        rc = reserve_marks(&walk.marks, lay->marks.count + 2 * lay->change_count + 1);
+    if (!rc)
+        rc = walk_commit(lay, &marker, &walk, &new_count);
+    if (!rc)
+        rc = move_view(lay, new_count);
+    if (rc) {
+        free_marks(&walk.marks);
+    } else {
+        free_marks(&lay->marks);
+        lay->marks = walk.marks;
+    }
+    lay->change_count = 0;
     return rc;
 }
 
@@ -554,10 +611,9 @@ int errata_layout_check(const char *text, size_t len, size_t code_points,
         if (!rc)
             rc = errata_layout_commit(&lay);
     }
-    clear_changes(&lay);
     free(lay.changes);
     free(lay.cps);
-    free(lay.starts);
+    free_marks(&lay.marks);
     free(lay.made);
     free(lay.fixed);
     free(lay.claimed);

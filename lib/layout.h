@@ -1,14 +1,23 @@
 /* Shared by the layout passes (lib/layout*.c).
  *
  * The passes run one after another over a "view" of the text: a sequence of
- * code points, each knowing the bytes of the original text it came from (in
- * a parallel array, so that the passes' scans read four bytes a character).  A
+ * code points, each knowing the bytes of the original text it came from.  A
  * pass proposes changes in view positions; errata_layout_edit() turns them
  * into edits of the original text, and errata_layout_commit() rebuilds the
  * view as if the applied ones had been made.  So a later pass sees the text
  * without the chunk markers and footers an earlier one removed, and can never
  * touch bytes an earlier edit already covers.
- */
+ *
+ * The passes' scans read the code points, four bytes a character.  Where a
+ * character came from is read only when an edit is made, so it is not kept
+ * for each character (a huge document's view would be twice as large): it
+ * is kept at "marks", positions where it does not follow from the character
+ * before (the first, one after an edit's characters, one every
+ * ERRATA_LAYOUT_MARK_EVERY positions at most), and worked out from the
+ * nearest mark before: an original character's bytes follow the one
+ * before's, whose length its code point gives; a made character has the
+ * same source as the one before it.
+  */
 #ifndef ERRATA_LAYOUT_H
 #define ERRATA_LAYOUT_H
 
@@ -32,16 +41,28 @@ enum {
 
 typedef struct errata_layout_change errata_layout_change;
 
+/* The longest walk from a mark to the position whose source is asked for
+   (apart from the characters of one edit's new text). */
+#define ERRATA_LAYOUT_MARK_EVERY 16
+
+typedef struct {
+    size_t *at;      /* view positions, in order (the first is 0) */
+    uint32_t *start; /* where the character there comes from: an original
+                        one, the offset of its bytes; a made one, its span's
+                        index in errata_layout.made */
+    size_t count, cap;
+    size_t hint; /* the mark found last: most look-ups are near it */
+} errata_layout_marks;
+
 typedef struct {
     const char *text;
     size_t len;
     const errata_check_options *opts;
     errata_edit_list *list;
     uint32_t *cps;        /* the view: its code points, */
-    uint32_t *starts;     /* where each comes from (an original character: the
-                             offset of its bytes; a made one: its index in made), */
-    unsigned char *fixed; /* and whether an edit made or covers it (ERRATA_LAYOUT_*;
-                             later edits keep off it) */
+    unsigned char *fixed; /* whether an edit made or covers each (ERRATA_LAYOUT_*;
+                             later edits keep off it), */
+    errata_layout_marks marks; /* and the marks */
     size_t count, cap;
     errata_layout_span *made; /* the spans the applied edits replaced, */
     size_t made_count, made_cap; /* one per edit making characters */

@@ -95,12 +95,7 @@ int errata_layout_matches(const errata_layout *lay, size_t i, const char *s)
 
 size_t errata_layout_strlen(const char *s)
 {
-    size_t n = strlen(s), pos = 0, count = 0;
-    while (pos < n) {
-        errata_utf8_next(s, n, &pos);
-        count++;
-    }
-    return count;
+    return errata_utf8_count(s, strlen(s));
 }
 
 /* 一、 二是 第三条 (Chinese numbers) */
