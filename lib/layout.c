@@ -118,18 +118,18 @@ static size_t mark_before(errata_layout_marks *m, size_t i)
     return m->hint = lo;
 }
 
-/* The source of view position i, from mark k (the last at or before i).
-   Between two marks the characters are either the made ones of one edit
-   (one source) or original ones whose bytes follow each other. */
-static uint32_t source_from_mark(const errata_layout *lay, size_t k, size_t i)
+/* The source of view position i, from the last mark at or before it (at
+   position at, with source start).  Between two marks the characters are
+   either the made ones of one edit (one source) or original ones whose
+   bytes follow each other. */
+static uint32_t source_from_mark(const errata_layout *lay, size_t at, uint32_t start, size_t i)
 {
-    uint32_t start = lay->marks.start[k];
-    if (lay->fixed[lay->marks.at[k]] == ERRATA_LAYOUT_MADE)
+    if (lay->fixed[at] == ERRATA_LAYOUT_MADE)
         return start;
     /* the lengths of UTF-8 sequences by their first byte's high bits */
     static const unsigned char lengths[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
     const unsigned char *text = (const unsigned char *)lay->text;
-    for (size_t j = lay->marks.at[k]; j < i; j++)
+    for (size_t j = at; j < i; j++)
         start += lengths[text[start] >> 4];
     return start;
 }
@@ -138,7 +138,8 @@ static uint32_t source_from_mark(const errata_layout *lay, size_t k, size_t i)
 static source_cursor cursor_at(errata_layout *lay, size_t i)
 {
     size_t k = mark_before(&lay->marks, i);
-    return (source_cursor){i, source_from_mark(lay, k, i), k + 1};
+    uint32_t start = source_from_mark(lay, lay->marks.at[k], lay->marks.start[k], i);
+    return (source_cursor){i, start, k + 1};
 }
 
 /* The original bytes of the cursor's position: an original character's
@@ -455,51 +456,56 @@ static int walk_commit(errata_layout *lay, const commit_walker *walker, void *st
 }
 
 /* The first walk: the new marks, one where each run of old characters
-   goes, then the old ones inside it. */
+   goes, then the old ones inside it.  They are written over the old ones
+   from the front while the old ones are read from further on (see
+   errata_layout_commit()), so a commit needs no second array of marks. */
 typedef struct {
-    errata_layout_marks marks;
-    size_t old_mark; /* the first old mark not passed yet */
+    size_t shift;     /* old mark k is at k + shift */
+    size_t old_count;
+    size_t old_mark;  /* the first old mark not passed yet */
+    size_t count;     /* new marks written */
 } mark_walk;
+
+static void put_mark(errata_layout *lay, mark_walk *walk, size_t at, uint32_t start)
+{
+    lay->marks.at[walk->count] = at;
+    lay->marks.start[walk->count++] = start;
+}
 
 static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, size_t at,
                      int locked)
 {
     (void)locked;
     mark_walk *walk = state;
-    const errata_layout_marks *old = &lay->marks;
+    const size_t *old_at = lay->marks.at + walk->shift;
+    const uint32_t *old_start = lay->marks.start + walk->shift;
     size_t k = walk->old_mark;
-    while (k < old->count && old->at[k] <= from)
+    while (k < walk->old_count && old_at[k] <= from)
         k++;
-    uint32_t start = source_from_mark(lay, k - 1, from); /* old->at[0] is 0 */
-    size_t end = k, past = old->count; /* the first old mark at or after to */
+    /* old_at[0] is 0 */
+    uint32_t start = source_from_mark(lay, old_at[k - 1], old_start[k - 1], from);
+    size_t end = k, past = walk->old_count; /* the first old mark at or after to */
     while (past - end > 1) {
         size_t mid = end + (past - end) / 2;
-        if (old->at[mid] < to)
+        if (old_at[mid] < to)
             end = mid;
         else
             past = mid;
     }
-    if (end < past && old->at[end] < to)
+    if (end < past && old_at[end] < to)
         end = past;
-    errata_layout_marks *marks = &walk->marks;
-    if (reserve_marks(marks, 1 + end - k))
-        return ERRATA_ENOMEM;
-    marks->at[marks->count] = at;
-    marks->start[marks->count++] = start;
-    size_t *restrict moved = marks->at + marks->count;
-    const size_t *restrict inside = old->at + k;
-    for (size_t n = 0; n < end - k; n++)
-        moved[n] = inside[n] - from + at;
-    memcpy(marks->start + marks->count, old->start + k, (end - k) * sizeof *old->start);
-    marks->count += end - k;
+    put_mark(lay, walk, at, start);
+    for (; k < end; k++)
+        put_mark(lay, walk, old_at[k] - from + at, old_start[k]);
     walk->old_mark = end;
     return ERRATA_OK;
 }
 
 static int mark_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
 {
-    mark_walk *walk = state;
-    return c->length ? add_mark(&walk->marks, at, add_made(lay, c->bytes)) : ERRATA_OK;
+    if (c->length)
+        put_mark(lay, state, at, add_made(lay, c->bytes));
+    return ERRATA_OK;
 }
 
 static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
@@ -568,22 +574,27 @@ int errata_layout_commit(errata_layout *lay)
         return ERRATA_OK;
     if (!changes_in_order(lay)) /* the passes mostly make them in order */
         qsort(lay->changes, lay->change_count, sizeof *lay->changes, compare_changes);
-    mark_walk walk = {{0}, 0};
-    static const commit_walker marker = {mark_copy, mark_make};
-    size_t new_count = 0;
+    /* A change adds three marks at most (where its characters go, where the
+       old ones after them go, and after an insertion where the next old
+       character goes), so that writing the new marks from the front never
+       overtakes reading the old ones (the one before a run included) when
+       these are first moved that far up. */
+    errata_layout_marks *marks = &lay->marks;
+    mark_walk walk = {3 * lay->change_count + 2, marks->count, 0, 0};
     int rc = reserve_made(lay);
-    if (!rc) /* a mark where each change's characters go and one after */
-        rc = reserve_marks(&walk.marks, lay->marks.count + 2 * lay->change_count + 1);
     if (!rc)
+        rc = reserve_marks(marks, walk.shift);
+    size_t new_count = 0;
+    if (!rc) {
+        memmove(marks->at + walk.shift, marks->at, marks->count * sizeof *marks->at);
+        memmove(marks->start + walk.shift, marks->start, marks->count * sizeof *marks->start);
+        static const commit_walker marker = {mark_copy, mark_make};
         rc = walk_commit(lay, &marker, &walk, &new_count);
+        marks->count = walk.count;
+        marks->hint = 0;
+    }
     if (!rc)
         rc = move_view(lay, new_count);
-    if (rc) {
-        free_marks(&walk.marks);
-    } else {
-        free_marks(&lay->marks);
-        lay->marks = walk.marks;
-    }
     lay->change_count = 0;
     return rc;
 }
