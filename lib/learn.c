@@ -1050,6 +1050,22 @@ static void collect_sharing_fillers(errata_learner *l, const uint32_t form[2], f
     }
 }
 
+/* The first of count sorted items (each size bytes) that cmp does not
+   order before key: where key would be inserted. */
+static size_t lower_bound(const void *items, size_t count, size_t size, const void *key,
+                          int (*cmp)(const void *, const void *))
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp((const char *)items + mid * size, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int by_character(const void *pa, const void *pb)
 {
     const batch_word *a = pa, *b = pb;
@@ -1092,14 +1108,8 @@ static void collect_batch_fillers(errata_learner *l, const word_stats *w, filler
     const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
     for (size_t k = 0; k < 2; k++) {
         batch_word probe = {form[k], {0, 0}};
-        size_t lo = 0, hi = l->batch_word_count;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (by_character(&l->batch_words[mid], &probe) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t lo = lower_bound(l->batch_words, l->batch_word_count, sizeof *l->batch_words,
+                                &probe, by_character);
         for (size_t i = lo; i < l->batch_word_count && l->batch_words[i].character == form[k];
              i++) {
             const uint32_t *y = l->batch_words[i].word;
@@ -1672,14 +1682,7 @@ static int drop_chained(errata_learner *l)
     for (size_t i = 0; i < l->pair_count; i++) {
         errata_learned_pair *p = &l->pairs[i];
         errata_learned_pair first = {.corrupted = p->original, .original = ""};
-        size_t lo = 0, hi = l->pair_count;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (by_words(&l->pairs[mid], &first) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t lo = lower_bound(l->pairs, l->pair_count, sizeof *l->pairs, &first, by_words);
         for (size_t j = lo; j < l->pair_count && strcmp(l->pairs[j].corrupted, p->original) == 0;
              j++)
             if (l->pairs[j].confidence > p->confidence)
