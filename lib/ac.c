@@ -562,10 +562,7 @@ int errata_ac_image(const errata_ac *ac, uint32_t keys_checksum, unsigned char *
     uint32_t order = AC_BYTE_ORDER;
     memcpy(img + 44, &order, 4);
     store_u32(img + 48, (uint32_t)ac->skips);
-    uint32_t h = 0x811C9DC5u; /* FNV-1a of the header before its checksum */
-    for (size_t i = 0; i + 4 < AC_HEADER_SIZE; i++)
-        h = (h ^ img[i]) * 0x01000193u;
-    store_u32(img + AC_HEADER_SIZE - 4, h);
+    store_u32(img + AC_HEADER_SIZE - 4, errata_image_header_checksum(img, AC_HEADER_SIZE));
     memcpy(img + l.byte_class, ac->byte_class, 256);
     memcpy(img + l.char_sets, ac->first_chars, 2 * AC_CHAR_SET_WORDS * sizeof(uint64_t));
     memcpy(img + l.pattern, ac->pattern, ac->state_count * sizeof(int32_t));

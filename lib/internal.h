@@ -29,6 +29,9 @@ typedef struct {
     const char *kind; /* "language model", named in the messages */
 } errata_image_format;
 
+/* The checksum in a header's last four bytes: of the bytes before them. */
+uint32_t errata_image_header_checksum(const unsigned char *header, uint32_t header_size);
+
 /* ERRATA_EFORMAT naming the file and what is wrong (empty, bad magic,
    truncated, other version, corrupted header, size) unless the image's
    header is sound. */

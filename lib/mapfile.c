@@ -42,6 +42,14 @@ static uint32_t header_u32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+uint32_t errata_image_header_checksum(const unsigned char *header, uint32_t header_size)
+{
+    uint32_t h = 0x811C9DC5u; /* FNV-1a */
+    for (size_t i = 0; i + 4 < header_size; i++)
+        h = (h ^ header[i]) * 0x01000193u;
+    return h;
+}
+
 int errata_check_image_header(const unsigned char *data, size_t size, const char *name,
                               const errata_image_format *format)
 {
@@ -60,10 +68,7 @@ int errata_check_image_header(const unsigned char *data, size_t size, const char
     if (header_u32(data + 12) != header_size)
         return errata_fail(ERRATA_EFORMAT, "%s: header size %u, expected %u", name,
                            header_u32(data + 12), header_size);
-    uint32_t h = 0x811C9DC5u; /* FNV-1a of the header before its checksum */
-    for (size_t i = 0; i + 4 < header_size; i++)
-        h = (h ^ data[i]) * 0x01000193u;
-    if (h != header_u32(data + header_size - 4))
+    if (errata_image_header_checksum(data, header_size) != header_u32(data + header_size - 4))
         return errata_fail(ERRATA_EFORMAT, "%s: header checksum mismatch (corrupted header)", name);
     uint64_t declared = (uint64_t)header_u32(data + 16) | (uint64_t)header_u32(data + 20) << 32;
     if (declared != size)
