@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """make bench's Dask row: errata.dask on a local cluster of N worker
-processes (one thread each, as python3 -m errata.dask starts it) against
+processes (one thread each, its client fetching results from the workers
+directly, as python3 -m errata.dask starts it) against
 errata fix -r -j N --output-dir on the same folder, RUNS times each,
 interleaved (command, job, command, job, ...) so that both see the same
 load on a shared machine.  Every run writes into
@@ -55,7 +56,7 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="errata-bench-dask.")
     command, job = [], []
     try:
-        with errata.dask.local_cluster(workers) as cluster, Client(cluster) as client:
+        with errata.dask.local_cluster(workers) as cluster, Client(cluster, direct_to_workers=True) as client:
             warm = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".txt"))
             errata.dask.run(client, warm[:4 * workers], os.path.join(scratch, "warm"))
             for run in range(runs):

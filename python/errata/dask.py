@@ -260,9 +260,12 @@ def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
     return result
 
 
-def fix_batch(shards: list, settings: Settings, out_dir: str) -> list:
-    """The task: fix_shard() for each shard of a batch."""
-    return [fix_shard(shard, settings, out_dir) for shard in shards]
+def fix_batch(shards: list, settings: Settings, out_dir: str) -> str:
+    """The task: fix_shard() for each shard of a batch, their results as
+    one JSON array.  One string goes back in one piece; a list of dicts
+    would be serialized dict by dict."""
+    return json.dumps([fix_shard(shard, settings, out_dir) for shard in shards],
+                      ensure_ascii=False)
 
 
 # ------------------------------------------------------------ on the client
@@ -396,14 +399,16 @@ def run(client, operands: Iterable[str], out_dir: str, settings: Settings = Sett
     # All batches in one map, not a submit each: the client reads the source
     # of its caller's function for every graph it sends (25 ms each, 1 s of
     # processor time for the 40 batches of the law texts, taken from the
-    # workers of a local cluster).
+    # workers of a local cluster).  Every argument is positional: a task
+    # with keyword arguments is serialized object by object (a pickle for
+    # each shard) instead of in one pickle.
     submitted = client.map(fix_batch, [[shard for shard, _ in batch] for batch in batches],
-                           settings=settings, out_dir=out_dir, pure=False)
+                           [settings] * len(batches), [out_dir] * len(batches), pure=False)
     futures = {future: [stamp for _, stamp in batch]
                for future, batch in zip(submitted, batches)}
     with open(os.path.join(out_dir, MANIFEST), "a", encoding="utf-8") as manifest:
         for future in as_completed(futures):
-            for stamp, result in zip(futures[future], future.result()):
+            for stamp, result in zip(futures[future], json.loads(future.result())):
                 _record(summary, manifest, stamp, result, notes)
             manifest.flush()
             os.fsync(manifest.fileno())
@@ -522,7 +527,10 @@ def main(argv: Optional[list] = None) -> int:
         raise SystemExit(f"errata.dask: {e}") from None
     from distributed import Client
 
-    client = Client(args.scheduler) if args.scheduler else Client(local_cluster(args.workers))
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:  # results fetched from the workers, not relayed by the scheduler
+        client = Client(local_cluster(args.workers), direct_to_workers=True)
     with client:
         try:
             summary = run(client, args.inputs, args.out, settings)
