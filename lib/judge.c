@@ -493,6 +493,18 @@ static int original_outnumbers_damage(const doc_evidence *ev, size_t entry, int 
                          : ev->originals_seen[entry] > ev->forms_seen[entry];
 }
 
+/* Whether the form is used legitimately so often in the document that a
+   repair needs more evidence: more often than the pair is confirmed there,
+   and, for a pair the document never confirms, in at least half of the
+   form's occurrences (one protected 工程质量 among five 工程 says little
+   about the other four). */
+static int mostly_legitimate(const doc_evidence *ev, size_t entry)
+{
+    if (ev->legitimate[entry] <= ev->confirmed[entry])
+        return 0;
+    return ev->confirmed[entry] > 0 || 2 * ev->legitimate[entry] >= ev->forms_seen[entry];
+}
+
 static double required_margin(const errata_entry *e, const doc_evidence *ev, size_t entry,
                               const errata_check_options *opts, int original_in_context)
 {
@@ -504,7 +516,7 @@ static double required_margin(const errata_entry *e, const doc_evidence *ev, siz
         margin += MARGIN_OTHER_FAMILY;
     if (single_marker)
         margin += MARGIN_SINGLE_MARKER;
-    if (ev->legitimate[entry] > ev->confirmed[entry])
+    if (mostly_legitimate(ev, entry))
         margin += MARGIN_LEGITIMATE_USE;
     if (!ev->confirmed[entry] && original_outnumbers_damage(ev, entry, single_marker))
         margin += MARGIN_ORIGINAL_SURVIVES;
