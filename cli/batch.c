@@ -590,7 +590,7 @@ static void process_job(worker *w, batch_job *job)
     job->report.path = job->path;
     const char *format = NULL;
     if (status == ERRATA_BATCH_READ_OK && !job->data_too &&
-        (format = errata_batch_data_format(doc.text, doc.len)) != NULL) {
+        (format = errata_data_format(doc.text, doc.len)) != NULL) {
         errata_batch_skip_note(&run->console, errata_cli_display_name(job->path),
                                "skipped: %s, not a document (--include takes it)", format);
         stats->skipped++;

@@ -46,9 +46,6 @@ typedef enum {
    the walked directory (cli/batch_select.c). */
 errata_batch_selection errata_batch_select(const errata_batch_options *o, const char *relative,
                                            int is_directory);
-/* The data format the text starts as ("JSON", "XML", "HTML", "a script"),
-   or NULL for what may be a document. */
-const char *errata_batch_data_format(const char *text, size_t len);
 
 /* ------------------------------------------------------------ statistics */
 

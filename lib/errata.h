@@ -345,6 +345,18 @@ ERRATA_API int errata_decode_unchanged(const char *data, size_t len, errata_enco
 ERRATA_API int errata_encode(const char *text, size_t len, errata_encoding encoding, char **out,
                              size_t *out_len);
 
+/* ------------------------------------------------------------ documents */
+
+/* How a batch tool tells documents from the other text files of a folder,
+   as errata fix -r does.  1 when a file name (the part after its last '/')
+   has the extension of a data, markup or code format (.json, .csv, .xml,
+   .yaml, .html, .c, .py, .sh ...), else 0. */
+ERRATA_API int errata_is_data_file_name(const char *name);
+/* The data format that decoded text starts as, whatever its file's name:
+   "JSON" (an object or array), "XML", "HTML" or "a script" (a #! line);
+   NULL for text that may be a document. */
+ERRATA_API const char *errata_data_format(const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

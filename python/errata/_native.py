@@ -157,6 +157,8 @@ def _load() -> ctypes.CDLL:
         "errata_decode_unchanged": (c.c_int, [c.c_char_p, c.c_size_t, c.c_int]),
         "errata_encode": (c.c_int, [c.c_char_p, c.c_size_t, c.c_int, P(c.c_void_p),
                                     P(c.c_size_t)]),
+        "errata_is_data_file_name": (c.c_int, [c.c_char_p]),
+        "errata_data_format": (c.c_char_p, [c.c_char_p, c.c_size_t]),
     }
     for name, (restype, argtypes) in prototypes.items():
         function = getattr(lib, name)

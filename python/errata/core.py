@@ -75,6 +75,20 @@ def decode_utf8(data: bytes, encoding: str = "auto") -> tuple[bytes, str]:
     return _native.take_buffer(out, out_len), lib.errata_encoding_name(detected.value).decode()
 
 
+def is_data_file_name(name: str) -> bool:
+    """Whether a walk of a folder leaves this file alone by its name, as
+    errata fix -r does: the extension of a data, markup or code format
+    (.json, .csv, .html, .py ...)."""
+    return bool(lib.errata_is_data_file_name(os.fsencode(name)))
+
+
+def data_format(raw: bytes) -> Optional[str]:
+    """The data format decoded text (UTF-8 bytes) starts as ("JSON", "XML",
+    "HTML", "a script"), or None for text that may be a document."""
+    found = lib.errata_data_format(raw, len(raw))
+    return found.decode() if found else None
+
+
 def decode_detected(data: bytes, encoding: str = "auto") -> tuple[str, str]:
     """decode(), also returning the encoding read ("UTF-8", "GB18030", ...)."""
     text, detected = decode_utf8(data, encoding)

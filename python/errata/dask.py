@@ -75,6 +75,7 @@ class Shard:
     path: str    # the input
     output: str  # relative to the output directory
     kind: str    # "jsonl" or "text"
+    named: bool = True  # named as an operand: repaired whatever its text looks like
 
 
 # ------------------------------------------------------------ on the workers
@@ -227,6 +228,11 @@ def _fix_text(engine: core.Engine, shard: Shard, settings: Settings,
         counts.notes.append(f"{shard.path}: skipped: not a text file "
                             f"(byte 0x{data[at]:02X} at offset {at})")
         return counts, False
+    data_format = None if shard.named else core.data_format(text)
+    if data_format:
+        counts.skipped = 1
+        counts.notes.append(f"{shard.path}: skipped: {data_format}, not a document")
+        return counts, False
     counts.read = 1
     opts = core.check_options(settings.threshold, settings.disable)
     fixed, counts.rules = engine.fix_utf8(text, opts, settings.all)
@@ -270,18 +276,23 @@ def fix_batch(shards: list, settings: Settings, out_dir: str) -> str:
 
 # ------------------------------------------------------------ on the client
 
-def find_shards(operands: Iterable[str]) -> list:
+def find_shards(operands: Iterable[str], out_dir: Optional[str] = None) -> tuple[list, int]:
     """The shards of the operands (globs, files, directories walked as
-    errata fix -r walks them: hidden names and symbolic links left out),
-    each with its place under the output directory."""
-    shards = []
+    errata fix -r walks them), each with its place under the output
+    directory, and how many files the walks left out.  A walk leaves out
+    hidden names, symbolic links, out_dir and, by their names, data, markup
+    and code files (as errata fix -r does), but takes JSON Lines shards."""
+    shards, left_out = [], 0
+    skip = os.path.abspath(out_dir) if out_dir else None
     for operand in operands:
         paths = sorted(glob.glob(operand)) if glob.has_magic(operand) else [operand]
         if not paths:
             raise FileNotFoundError(f"{operand}: no such file")
         for path in paths:
             if os.path.isdir(path):
-                shards += [_shard(p, output) for p, output in _walk(os.path.abspath(path), "")]
+                found, left = _walk(os.path.abspath(path), "", skip)
+                shards += [_shard(p, output, named=False) for p, output in found]
+                left_out += left
             elif os.path.isfile(path):
                 shards.append(_shard(path, os.path.basename(path)))
             else:
@@ -292,26 +303,35 @@ def find_shards(operands: Iterable[str]) -> list:
             raise ValueError(f"{outputs[shard.output]} and {shard.path} would both be written "
                              f"to {shard.output}")
         outputs[shard.output] = shard.path
-    return shards
+    return shards, left_out
 
 
-def _walk(directory: str, relative: str) -> list:
-    """(path, path relative to the walk's root) of each file under
-    directory, an absolute path, whose path relative to the root is relative."""
-    found = []
+def _walk(directory: str, relative: str, skip: Optional[str]) -> tuple[list, int]:
+    """(path, path relative to the walk's root) of each file taken under
+    directory, an absolute path, whose path relative to the root is
+    relative; and how many files were left out (skip, a directory, is not
+    walked)."""
+    found, left_out = [], 0
     for entry in sorted(os.scandir(directory), key=lambda e: e.name.encode()):
         if entry.name.startswith(".") or entry.is_symlink():
             continue
         if entry.is_dir():
-            found += _walk(entry.path, relative + entry.name + os.sep)
-        elif entry.is_file():
+            if entry.path != skip:
+                files, left = _walk(entry.path, relative + entry.name + os.sep, skip)
+                found += files
+                left_out += left
+        elif not entry.is_file():
+            continue
+        elif entry.name.endswith(JSONL_SUFFIXES) or not core.is_data_file_name(entry.name):
             found.append((entry.path, relative + entry.name))
-    return found
+        else:
+            left_out += 1
+    return found, left_out
 
 
-def _shard(path: str, output: str) -> Shard:
+def _shard(path: str, output: str, named: bool = True) -> Shard:
     kind = "jsonl" if path.endswith(JSONL_SUFFIXES) else "text"
-    return Shard(path if os.path.isabs(path) else os.path.abspath(path), output, kind)
+    return Shard(path if os.path.isabs(path) else os.path.abspath(path), output, kind, named)
 
 
 def _stamp(shard: Shard, settings_digest: str) -> dict:
@@ -379,11 +399,12 @@ def run(client, operands: Iterable[str], out_dir: str, settings: Settings = Sett
     from distributed import as_completed
 
     started = time.monotonic()
-    shards = find_shards(operands)
+    shards, left_out = find_shards(operands, out_dir)
     os.makedirs(out_dir, exist_ok=True)
     out_dir = os.path.abspath(out_dir)
     done = read_manifest(out_dir)
     summary = Summary(shards=len(shards))
+    summary.counts.skipped = left_out
     todo = []
     digest = settings.digest()
     for shard in shards:
@@ -522,7 +543,7 @@ def main(argv: Optional[list] = None) -> int:
                         all=args.all, field=args.field, attach_edits=args.attach_edits,
                         strict=args.strict)
     try:
-        find_shards(args.inputs)  # before a cluster is started for nothing
+        find_shards(args.inputs, args.out)  # before a cluster is started for nothing
     except (OSError, ValueError) as e:
         raise SystemExit(f"errata.dask: {e}") from None
     from distributed import Client

@@ -184,6 +184,10 @@ def test_text_files_as_errata_fix_r_writes_them(cluster, tmp_path, cli):
     (tree / "binary.dat").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x03\x00\x3e\x00")
     (tree / ".hidden.txt").write_text("坚持原那么", encoding="utf-8")
     (tree / "undecodable.txt").write_bytes(b"abc\xff\xfe\x80\x81")
+    # Data, not documents: left out by name, or skipped by what they hold.
+    (tree / "gold.json").write_text('{"edits": ["原那么"]}', encoding="utf-8")
+    (tree / "sub" / "convert.py").write_text("# 坚持原那么\n", encoding="utf-8")
+    (tree / "sub" / "records.txt").write_text('[{"text": "坚持原那么"}]', encoding="utf-8")
     reference = tmp_path / "reference"
     done = subprocess.run([cli, "fix", "-q", "-r", "--output-dir", str(reference), str(tree)])
     assert done.returncode == 2
@@ -198,6 +202,8 @@ def test_text_files_as_errata_fix_r_writes_them(cluster, tmp_path, cli):
     assert sorted(want) == ["a.txt", "clean.txt", "sub/b.txt", "sub/c.txt"]
     assert got == want
     assert f"errata: {tree}/binary.dat: skipped: not a text file (byte 0x02 at offset 4)" in err
+    assert f"errata: {tree}/sub/records.txt: skipped: JSON, not a document" in err
+    assert "documents read, 3 changed, 4 skipped, 1 failed" in err
 
 
 @pytest.mark.parametrize("inputs, message", [
