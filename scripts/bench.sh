@@ -288,6 +288,19 @@ else
     echo "Dask: skipped, no python3-distributed"
 fi
 
+# The Python package (python/errata): Engine.fix over the same texts held
+# in memory, on 1 thread and on 2 threads sharing the engine
+# (scripts/bench_python.py), and a call's cost on a 100-character text.
+read -r tp1 tp2 us_call us_joined < <(PYTHONPATH=python \
+    ERRATA_LIBRARY="$(dirname "$errata")/liberrata.so" \
+    /usr/bin/python3 scripts/bench_python.py "$dask_input" 2 "$runs")
+echo "Python ($(basename "$dask_input"), texts in memory, one engine):"
+row "Engine.fix, 1 thread" "$(rate "$dask_bytes" "$tp1")" "MB/s" "" ""
+row "Engine.fix, 2 threads" "$(rate "$dask_bytes" "$tp2")" "MB/s" "" ""
+row "  2 threads over 1" "$(ratio "$tp1" "$tp2")x" "" "" ""
+row "Engine.fix of a 100-character text" "$us_call" "us" "" \
+    "($us_joined us a 100 characters joined into one text)"
+
 # One huge document: corpus text repeated to $huge_mb MB on a single line
 # (issue 12), fix and check each run once; the target is peak memory within
 # twice its size + 100 MB.  (Not counted in the peak memory below.)
