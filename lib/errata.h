@@ -253,13 +253,15 @@ typedef struct {
     size_t supported;                 /* occurrences of X where Y fits and X does not */
     double expected;                  /* of those, how many Y stood in, by the models */
     double dominance;                 /* 0..1: Y's expected replacements against
-                                         those of the best word filling X's contexts */
+                                         those of the best word filling X's contexts
+                                         that the batch holds in two of them */
     size_t supported_documents;       /* documents holding them (near-copies of one
                                          text counted once; up to 256 per word) */
     size_t marked_documents;          /* of those, documents with known swap damage */
     size_t contexts;                  /* distinct contexts of the supported occurrences */
     size_t lm_agreeing;               /* of those, where the trigram model prefers Y too */
     size_t survived_contexts;         /* of those, where the batch holds Y itself too */
+    size_t confirmed_contexts;        /* of those, where either holds */
     double substitutability;          /* 0..1: how alike X and Y are used in clean text */
     int shares_character;             /* X and Y have a character in common */
     double mean_gain;                 /* character model, log10, Y over X, per context */

@@ -56,9 +56,13 @@
    swap table pairs near-synonyms, and a generic word (快速处理 beside
    快速反应 for 快速反响) should not take the context from one. */
 #define ALIKE_PRIOR 1.0
-/* The trigram model's agreement scales the confidence down to this at
-   the least: it segments both near-synonyms as words and often has no
-   preference between them. */
+/* The agreement of a second witness besides the character model scales
+   the confidence down to this at the least.  A context is confirmed when
+   the trigram model prefers the original there too, or when the batch
+   itself holds the original between the same neighbours: the trigram
+   model segments both near-synonyms as words and often has no preference
+   between them (回忆/回顾 in 回忆一年来的工作), while the batch's own use
+   is direct evidence. */
 #define LM_AGREE_FLOOR 0.25
 /* Characters of the repaired text kept either side of an example. */
 #define SNIPPET_CHARS 6
@@ -1192,8 +1196,9 @@ typedef struct {
     double gain_sum;
     size_t lm_agree; /* contexts where the trigram model prefers the filler too */
     size_t survived; /* contexts where the batch holds the filler too */
+    size_t confirmed; /* contexts with either (see LM_AGREE_FLOOR) */
     double expected; /* occurrences replaced, by the shares */
-    double dominance; /* its expected replacements against the best filler's */
+    double dominance; /* its expected replacements against the best rival's */
 } candidate;
 
 static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
@@ -1241,8 +1246,9 @@ static void count_docs(const word_stats *w, uint64_t mask, size_t *docs, size_t 
    some of those contexts (a swap table replaces only part of the
    occurrences, while a word that is merely unusual there is used the same
    way throughout); then how many replacements the models expect, whether
-   the trigram model agrees, how much X is over-represented against Y, and
-   how Y compares with the best other filler of X's contexts, and whether
+   a second witness confirms the contexts (see LM_AGREE_FLOOR), how much X
+   is over-represented against Y, and how Y compares with the best rival
+   filler of X's contexts (see best_rival), and whether
    X and Y share a character (the near-synonyms of swap tables often do:
    状况/情况, 设备/设施, 依照/按照), what share of X's occurrences
    stand where Y belongs, and what share of Y's places X took;
@@ -1255,7 +1261,7 @@ static double pair_confidence(const errata_learned_pair *p)
                       : p->survived_contexts ? 0.3
                                              : 0.1;
     double support = 1 - exp(-p->expected / 3);
-    double agree = LM_AGREE_FLOOR + (1 - LM_AGREE_FLOOR) * ((double)p->lm_agreeing + 1) /
+    double agree = LM_AGREE_FLOOR + (1 - LM_AGREE_FLOOR) * ((double)p->confirmed_contexts + 1) /
                                         ((double)p->contexts + 1);
     double inflated = p->inflation / (p->inflation + INFLATION_HALF);
     double damaged = p->supported_documents
@@ -1401,6 +1407,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->contexts = c->contexts;
     p->lm_agreeing = c->lm_agree;
     p->survived_contexts = c->survived;
+    p->confirmed_contexts = c->confirmed;
     p->expected = c->expected;
     p->dominance = c->dominance;
     p->substitutability = substitutability(l->cm, (const uint32_t[]){(uint32_t)(w->key >> 32),
@@ -1515,6 +1522,7 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         c->gain_sum += sc->gain;
         c->lm_agree += sc->lm_agrees;
         c->survived += sc->survived;
+        c->confirmed += sc->lm_agrees || sc->survived;
     }
     return ERRATA_OK;
 }
@@ -1564,6 +1572,22 @@ static void choose_ranking_contexts(const word_stats *w, filler_pool *pool)
     }
 }
 
+/* The expected replacements of the best rival filler of a word: the best
+   of those the batch itself holds in MIN_SURVIVED of the word's contexts
+   (0 if none).  A filler only the models propose is often a generic word
+   that fits the word's legitimate uses (以及 in 起重吊装作业时, 或者 in
+   the law texts' 实行) and says nothing against the original its
+   swapped places call for; and a pair with fewer such contexts gets
+   little confidence anyway (see pair_confidence). */
+static double best_rival(const candidate *cands, size_t count)
+{
+    double best = 0;
+    for (size_t i = 0; i < count; i++)
+        if (cands[i].survived >= MIN_SURVIVED)
+            best = fmax(best, cands[i].expected);
+    return best;
+}
+
 /* Find the pairs of one word: the fillers of all its misfit contexts are
    tried in each, and each context counts for the one that fills it best. */
 static int learn_word(errata_learner *l, const word_stats *w)
@@ -1599,15 +1623,13 @@ static int learn_word(errata_learner *l, const word_stats *w)
     for (size_t k = 0; k < w->context_count && !rc; k++)
         rc = judge_context(l, w, k, &pool, cands, scores);
     free(scores);
-    double expected_best = 0;
-    for (size_t i = 0; i < pool.count; i++)
-        expected_best = fmax(expected_best, cands[i].expected);
+    double expected_best = best_rival(cands, pool.count);
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
         if (c->occurrences < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
             one_phrase(w, c->context_mask))
             continue;
-        c->dominance = c->expected / expected_best;
+        c->dominance = c->expected / fmax(c->expected, expected_best);
         c->filler[0] = pool.items[i][0];
         c->filler[1] = pool.items[i][1];
         char *original = symbols_text(l->cm, pool.items[i], 2);

@@ -118,6 +118,7 @@ static void the_swapped_pair_is_found_with_its_evidence(void **state)
     assert_int_equal(p->contexts, 9);
     assert_int_equal(p->survived_contexts, 4);
     assert_int_equal(p->lm_agreeing, 9);
+    assert_int_equal(p->confirmed_contexts, 9);
     assert_true(p->shares_character);
     assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
     assert_int_equal(p->marked_documents, DAMAGED_DOCUMENTS);
@@ -310,8 +311,9 @@ static void a_pair_needs_a_share_of_the_originals_places(void **state)
 }
 
 /* Learn from the six documents damaged as by learn(), each damaged one
-   ending with `phrases` sentences 贯彻新开展理念。 */
-static errata_learner *learn_with_phrase(const errata_engine *engine, size_t phrases)
+   ending with `phrases` times the sentence phrase. */
+static errata_learner *learn_with_phrase(const errata_engine *engine, const char *phrase,
+                                         size_t phrases)
 {
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
@@ -320,7 +322,7 @@ static errata_learner *learn_with_phrase(const errata_engine *engine, size_t phr
         if (i < DAMAGED_DOCUMENTS) {
             replace_all(text, "发展", "开展");
             for (size_t k = 0; k < phrases; k++)
-                strcat(text, "贯彻新开展理念。");
+                strcat(text, phrase);
         }
         replace_all(text, "基础", "根底");
         assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
@@ -340,7 +342,7 @@ static void a_pair_in_one_phrase_is_not_learnt(void **state)
     (void)state;
     errata_engine *engine = engine_with(marker_dictionary);
     for (size_t phrases = 6; phrases <= 10; phrases += 4) {
-        errata_learner *learner = learn_with_phrase(engine, phrases);
+        errata_learner *learner = learn_with_phrase(engine, "贯彻新开展理念。", phrases);
         const errata_learned_pair *p = find_pair(learner, "开展", "发展");
         if (phrases == 6) {
             assert_non_null(p);
@@ -351,6 +353,83 @@ static void a_pair_in_one_phrase_is_not_learnt(void **state)
         }
         errata_learner_free(learner);
     }
+    errata_engine_free(engine);
+}
+
+/* Learn from the six documents damaged as by learn(), each damaged one
+   ending with the sentence 全体同志开展学习。 six times: there 开展 is
+   legitimate, but clean text lacks it between 志 and 学, and 或者 fills
+   that context best (24 places, 19 of them by the models' shares), far
+   more than 发展 fills the nine places the swap took (7.8).  The batch
+   never holds 或者 there, and such a generic filler of a word's
+   legitimate uses says nothing against the original of its swapped
+   places: 发展 is the best rival that counts, dominance 1 (0.41 against
+   the best filler of all, confidence 0.56, not learnt). */
+static void a_rival_the_batch_does_not_hold_does_not_count(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn_with_phrase(engine, "全体同志开展学习。", 6);
+    const errata_learned_pair *p = find_pair(learner, "开展", "发展");
+    assert_non_null(p);
+    assert_int_equal(p->occurrences, 41);
+    assert_int_equal(p->supported, 9);
+    assert_int_equal(p->survived_contexts, 4);
+    assert_true(p->dominance == 1.0);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+/* Learn from the six documents, 基础 made 根底 in all, each ending with
+   its sentence of endings; in the first four 回顾 made 回忆. */
+static errata_learner *learn_with_endings(const errata_engine *engine,
+                                          const char *const endings[DOCUMENTS])
+{
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        strcat(text, endings[i]);
+        if (i < DAMAGED_DOCUMENTS)
+            replace_all(text, "回顾", "回忆");
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
+/* The trigram model prefers 回忆 to 回顾 in all three contexts of the
+   swapped 回忆 (回忆一年来, 回忆过去, 认真回忆半年来); where the two
+   undamaged documents hold 回顾 in them, the batch confirms the contexts
+   instead, and the pair is learnt (confidence 0.66; 0.29 with the trigram
+   model's word alone).  学习, which the models prefer in two of the
+   contexts, has 回顾 as its rival: the batch holds 回顾 in three of
+   回忆's contexts, expected in 4 places against 学习's 3 (dominance
+   0.75). */
+static void the_batch_confirms_what_the_word_model_doubts(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *held[DOCUMENTS] = {
+        "回顾一年来的工作，成绩来之不易。", "回顾过去五年，我们深受鼓舞。",
+        "认真回顾半年来的工作。", "回顾一年来的工作，我们倍感振奋。",
+        "回顾一年来的工作，认真回顾半年来的工作。", "回顾过去五年，倍感振奋。"};
+    errata_learner *learner = learn_with_endings(engine, held);
+    const errata_learned_pair *p = find_pair(learner, "回忆", "回顾");
+    assert_non_null(p);
+    assert_int_equal(p->contexts, 3);
+    assert_int_equal(p->lm_agreeing, 0);
+    assert_int_equal(p->survived_contexts, 3);
+    assert_int_equal(p->confirmed_contexts, 3);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    const errata_learned_pair *q = find_pair(learner, "回忆", "学习");
+    assert_non_null(q);
+    assert_int_equal(q->survived_contexts, 0);
+    assert_true(q->dominance > 0.749 && q->dominance < 0.751);
+    errata_learner_free(learner);
     errata_engine_free(engine);
 }
 
@@ -386,6 +465,8 @@ int main(void)
         cmocka_unit_test(an_unlike_pair_needs_more_documents),
         cmocka_unit_test(a_pair_needs_a_share_of_the_originals_places),
         cmocka_unit_test(a_pair_in_one_phrase_is_not_learnt),
+        cmocka_unit_test(a_rival_the_batch_does_not_hold_does_not_count),
+        cmocka_unit_test(the_batch_confirms_what_the_word_model_doubts),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
