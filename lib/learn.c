@@ -1575,10 +1575,10 @@ static void choose_ranking_contexts(const word_stats *w, filler_pool *pool)
 /* The expected replacements of the best rival filler of a word: the best
    of those the batch itself holds in MIN_SURVIVED of the word's contexts
    (0 if none).  A filler only the models propose is often a generic word
-   that fits the word's legitimate uses (以及 in 起重吊装作业时, 或者 in
-   the law texts' 实行) and says nothing against the original its
-   swapped places call for; and a pair with fewer such contexts gets
-   little confidence anyway (see pair_confidence). */
+   that fits the word's legitimate uses (以及 for 作业 in 起重吊装作业时,
+   或者 for the 实行 of rules and regulations) and says nothing against
+   the original its swapped places call for; and a pair with fewer such
+   contexts gets little confidence anyway (see pair_confidence). */
 static double best_rival(const candidate *cands, size_t count)
 {
     double best = 0;
