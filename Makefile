@@ -64,23 +64,24 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 $(DEP_FILES):
 include $(wildcard $(DEP_FILES))
 
-$(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED) $(BUILD)/automaton.bin
+$(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED) $(BUILD)/automaton.bin $(BUILD)/dictionary.bin
 	@mkdir -p $(dir $@)
-	$(CC) -DERRATA_AUTOMATON_IMAGE='"$(BUILD)/automaton.bin"' -c $< -o $@
+	$(CC) -DERRATA_AUTOMATON_IMAGE='"$(BUILD)/automaton.bin"' \
+	    -DERRATA_DICTIONARY_IMAGE='"$(BUILD)/dictionary.bin"' -c $< -o $@
 
-# The built-in dictionary's automaton, built once here instead of at every
-# start-up, by a program linked against the library without it.
+# The built-in dictionary, parsed, and its automaton, made once here instead
+# of at every start-up, by a program linked against the library without them.
 $(BUILD)/obj/lib/embedded-base.o: lib/embedded.S $(EMBEDDED)
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
 
-$(BUILD)/tools/build-automaton: tools/build-automaton.c $(filter-out %/embedded.o,$(LIB_OBJS)) \
-                                $(BUILD)/obj/lib/embedded-base.o
+$(BUILD)/tools/build-images: tools/build-images.c $(filter-out %/embedded.o,$(LIB_OBJS)) \
+                             $(BUILD)/obj/lib/embedded-base.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDSAN)
 
-$(BUILD)/automaton.bin: $(BUILD)/tools/build-automaton
-	$< $@.tmp && mv $@.tmp $@
+$(BUILD)/automaton.bin $(BUILD)/dictionary.bin: $(BUILD)/%.bin: $(BUILD)/tools/build-images
+	$< $* $@.tmp && mv $@.tmp $@
 
 # The review and report pages' style sheets, skeleton and script.
 $(BUILD)/obj/cli/html_assets.o: cli/html_assets.S $(wildcard cli/html/*)

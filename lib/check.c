@@ -79,14 +79,15 @@ static int is_protected(const errata_engine *engine, const match_list *matches, 
 }
 
 /* Judge one entry at one occurrence by its context rules. */
-static errata_verdict judge_by_rules(const errata_entry *e, const char *text, size_t len,
-                                     size_t start, size_t end, const char **context)
+static errata_verdict judge_by_rules(const errata_dictionary *d, const errata_entry *e,
+                                     const char *text, size_t len, size_t start, size_t end,
+                                     const char **context)
 {
-    if (errata_strings_match_before(&e->keep_prev, text, start) ||
-        errata_strings_match_at(&e->keep_next, text, len, end))
+    if (errata_strings_match_before(d, &e->keep_prev, text, start) ||
+        errata_strings_match_at(d, &e->keep_next, text, len, end))
         return ERRATA_VERDICT_KEEP;
-    if ((*context = errata_strings_match_before(&e->fix_prev, text, start)) ||
-        (*context = errata_strings_match_at(&e->fix_next, text, len, end)))
+    if ((*context = errata_strings_match_before(d, &e->fix_prev, text, start)) ||
+        (*context = errata_strings_match_at(d, &e->fix_next, text, len, end)))
         return ERRATA_VERDICT_FIX_RULE;
     if (e->cls == ERRATA_CLASS_UNAMBIGUOUS)
         return ERRATA_VERDICT_UNAMBIGUOUS;
@@ -110,8 +111,8 @@ static void make_candidate(const errata_engine *engine, const key_match *m, cons
     for (size_t i = 0; i < key->entry_count; i++) {
         size_t entry = engine->key_entries[key->first_entry + i];
         const char *context = NULL;
-        errata_verdict v = judge_by_rules(&engine->dict.entries[entry], text, len, m->start,
-                                          m->end, &context);
+        errata_verdict v = judge_by_rules(&engine->dict, &engine->dict.entries[entry], text, len,
+                                          m->start, m->end, &context);
         if (v == ERRATA_VERDICT_KEEP) {
             if (out->verdict == ERRATA_VERDICT_KEEP)
                 out->entry = entry; /* a legitimate use of this pair's form */

@@ -44,80 +44,70 @@ static void note_item_bytes(errata_strings *list, const char *s, size_t n)
         list->has_short_item = 1;
 }
 
-/* Room for at least cap items. */
-static int strings_reserve(errata_strings *list, size_t cap)
+/* Add s[0..n) and a NUL to the dictionary's text: *offset is where. */
+static int add_text(errata_dictionary *d, const char *s, size_t n, uint32_t *offset)
 {
-    if (cap <= list->cap)
-        return ERRATA_OK;
-    char **grown = realloc(list->items, cap * sizeof *grown);
-    if (grown)
-        list->items = grown;
-    size_t *lens = realloc(list->lens, cap * sizeof *lens);
-    if (lens)
-        list->lens = lens;
-    if (!grown || !lens)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    list->cap = cap;
-    return ERRATA_OK;
-}
-
-/* Add item (s[0..n), which the list owns unless it is borrowed). */
-static int strings_push(errata_strings *list, char *item, const char *s, size_t n)
-{
-    /* room for a few more: most lists are short */
-    if (list->count == list->cap && strings_reserve(list, list->cap ? 2 * list->cap : 4))
+    if (d->text_len + n + 1 > UINT32_MAX)
+        return errata_fail(ERRATA_ENOMEM, "dictionaries too large: more than 4 GB of strings");
+    if (errata_grow((void **)&d->text, &d->text_cap, d->text_len + n + 1, 1))
         return ERRATA_ENOMEM;
-    list->items[list->count] = item;
-    int is_digit = n == strlen(DIGIT_ITEM) && memcmp(s, DIGIT_ITEM, n) == 0;
-    list->lens[list->count++] = is_digit ? 0 : n;
-    note_item_bytes(list, is_digit ? "" : s, is_digit ? 0 : n);
+    memcpy(d->text + d->text_len, s, n);
+    d->text[d->text_len + n] = '\0';
+    *offset = (uint32_t)d->text_len;
+    d->text_len += n + 1;
     return ERRATA_OK;
 }
 
-/* Add a copy of s[0..n). */
-static int strings_add(errata_strings *list, const char *s, size_t n)
+static int add_item(errata_dictionary *d, uint32_t offset, uint32_t len)
 {
-    char *copy = errata_strndup(s, n);
-    if (!copy)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    int rc = strings_push(list, copy, s, n);
-    if (rc)
-        free(copy);
-    return rc;
+    size_t cap = d->item_cap;
+    if (errata_grow((void **)&d->item_offsets, &cap, d->item_count + 1, sizeof *d->item_offsets) ||
+        errata_grow((void **)&d->item_lens, &d->item_cap, d->item_count + 1, sizeof *d->item_lens))
+        return ERRATA_ENOMEM;
+    d->item_offsets[d->item_count] = offset;
+    d->item_lens[d->item_count++] = len;
+    return ERRATA_OK;
 }
 
-static void strings_clear(errata_strings *list)
+/* A list's items must lie together at the end of the item arrays before
+   more are added (an attribute given twice in one entry). */
+static int move_list_to_end(errata_dictionary *d, errata_strings *list)
 {
-    for (size_t i = 0; !list->borrowed && i < list->count; i++)
-        free(list->items[i]);
-    free(list->items);
-    free(list->lens);
-    memset(list, 0, sizeof *list);
+    if (list->count == 0 || list->first + list->count == d->item_count)
+        return ERRATA_OK;
+    size_t first = d->item_count;
+    for (uint32_t i = 0; i < list->count; i++)
+        if (add_item(d, d->item_offsets[list->first + i], d->item_lens[list->first + i]))
+            return ERRATA_ENOMEM;
+    list->first = (uint32_t)first;
+    return ERRATA_OK;
 }
 
-/* Split a comma-separated context list (in the entry's line, which it
-   cuts up) into list, whose items point into the line. */
-static int parse_context_list(const parse_state *st, errata_strings *list, char *value)
+/* Split a comma-separated context list into items of list. */
+static int parse_context_list(const parse_state *st, errata_strings *list, const char *value)
 {
+    errata_dictionary *d = st->dict;
     if (!*value)
         return syntax_error(st, "empty context list");
-    size_t items = 1;
-    for (const char *c = value; (c = strchr(c, ',')); c++)
-        items++;
-    if (strings_reserve(list, list->count + items))
+    uint32_t at;
+    if (move_list_to_end(d, list) || add_text(d, value, strlen(value), &at))
         return ERRATA_ENOMEM;
-    list->borrowed = 1;
-    while (*value) {
-        char *comma = strchr(value, ',');
-        size_t n = comma ? (size_t)(comma - value) : strlen(value);
+    if (list->count == 0)
+        list->first = (uint32_t)d->item_count;
+    while (d->text[at]) {
+        char *item = d->text + at;
+        char *comma = strchr(item, ',');
+        size_t n = comma ? (size_t)(comma - item) : strlen(item);
         if (n == 0)
             return syntax_error(st, "empty item in a context list");
         if (comma)
             *comma = '\0';
-        int rc = strings_push(list, value, value, n);
-        if (rc)
-            return rc;
-        value += n + (comma ? 1 : 0);
+        int is_digit = n == strlen(DIGIT_ITEM) && memcmp(item, DIGIT_ITEM, n) == 0;
+        note_item_bytes(list, item, is_digit ? 0 : n);
+        if (add_item(d, at, is_digit ? 0 : (uint32_t)n))
+            return ERRATA_ENOMEM;
+        list->count++;
+        at += (uint32_t)n + (comma ? 1 : 0);
     }
     return ERRATA_OK;
 }
@@ -152,11 +142,11 @@ static int parse_fix_example(const parse_state *st, const errata_entry *e, const
     char *text = errata_strndup(value, text_len);
     if (!text)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    int has_corrupted = strstr(text, e->corrupted) != NULL;
+    int has_corrupted = strstr(text, errata_dict_string(st->dict, e->corrupted)) != NULL;
     free(text);
     if (!has_corrupted)
         return syntax_error(st, "the fix example does not contain the corrupted form");
-    if (!strstr(arrow + 1, e->original))
+    if (!strstr(arrow + 1, errata_dict_string(st->dict, e->original)))
         return syntax_error(st, "the expected text of the fix example does not contain the original");
     return add_example(st, value, text_len, arrow + 1, strlen(arrow + 1));
 }
@@ -207,20 +197,25 @@ static int parse_family(const char *s, errata_family *out)
     return 0;
 }
 
-static void entry_clear(errata_entry *e)
+/* The rule name of the entry, "swap/开展>发展", added to the text. */
+static int add_rule(errata_dictionary *d, errata_entry *e)
 {
-    free(e->corrupted);
-    free(e->original);
-    free(e->rule);
-    strings_clear(&e->fix_prev);
-    strings_clear(&e->fix_next);
-    strings_clear(&e->keep_prev);
-    strings_clear(&e->keep_next);
-    free(e->line);
+    const char *corrupted = errata_dict_string(d, e->corrupted);
+    const char *original = errata_dict_string(d, e->original);
+    const char *kind = e->family == ERRATA_FAMILY_LOOKALIKE ? "lookalike" : "swap";
+    size_t len = strlen(kind) + strlen(corrupted) + strlen(original) + 2;
+    char *rule = malloc(len + 1);
+    if (!rule)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    snprintf(rule, len + 1, "%s/%s>%s", kind, corrupted, original);
+    int rc = add_text(d, rule, len, &e->rule);
+    free(rule);
+    return rc;
 }
 
 static int fill_entry(const parse_state *st, errata_entry *e, char **fields, size_t n)
 {
+    errata_dictionary *d = st->dict;
     if (!*fields[0] || !*fields[1])
         return syntax_error(st, "empty corrupted form or original");
     if (strcmp(fields[0], fields[1]) == 0)
@@ -234,14 +229,9 @@ static int fill_entry(const parse_state *st, errata_entry *e, char **fields, siz
             return syntax_error(st, "unknown class (U, C or G)");
         e->cls = (errata_class)fields[3][0];
     }
-    e->corrupted = strdup(fields[0]);
-    e->original = strdup(fields[1]);
-    size_t rule_len = strlen(fields[0]) + strlen(fields[1]) + 16;
-    e->rule = malloc(rule_len);
-    if (!e->corrupted || !e->original || !e->rule)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    snprintf(e->rule, rule_len, "%s/%s>%s",
-             e->family == ERRATA_FAMILY_LOOKALIKE ? "lookalike" : "swap", e->corrupted, e->original);
+    if (add_text(d, fields[0], strlen(fields[0]), &e->corrupted) ||
+        add_text(d, fields[1], strlen(fields[1]), &e->original) || add_rule(d, e))
+        return ERRATA_ENOMEM;
     for (size_t i = 4; i < n; i++) {
         int rc = parse_attribute(st, e, fields[i]);
         if (rc)
@@ -250,8 +240,9 @@ static int fill_entry(const parse_state *st, errata_entry *e, char **fields, siz
     return ERRATA_OK;
 }
 
-/* An entry of the fields of line (which it takes on success: *line NULL). */
-static int parse_entry(const parse_state *st, char **line, char **fields, size_t n)
+/* An entry of the fields of a line.  A refused entry's strings stay in the
+   dictionary's text, unused: a refusal fails the whole load. */
+static int parse_entry(const parse_state *st, char **fields, size_t n)
 {
     if (n == 3)
         return syntax_error(st, "an entry has 2 fields (corrupted, original) or at least 4 "
@@ -262,20 +253,22 @@ static int parse_entry(const parse_state *st, char **line, char **fields, size_t
     errata_entry *e = &d->entries[d->entry_count];
     memset(e, 0, sizeof *e);
     int rc = fill_entry(st, e, fields, n);
-    if (rc) {
-        entry_clear(e);
-        return rc;
-    }
-    e->line = *line;
-    *line = NULL;
-    d->entry_count++;
-    return ERRATA_OK;
+    if (!rc)
+        d->entry_count++;
+    return rc;
 }
 
-/* One line, a private copy that an entry takes (*line_copy NULL then). */
-static int parse_line(parse_state *st, char **line_copy, int *seen_header)
+static int add_keep_word(errata_dictionary *d, const char *word)
 {
-    char *line = *line_copy;
+    if (errata_grow((void **)&d->keep_words, &d->keep_word_cap, d->keep_word_count + 1,
+                    sizeof *d->keep_words))
+        return ERRATA_ENOMEM;
+    return add_text(d, word, strlen(word), &d->keep_words[d->keep_word_count++]);
+}
+
+/* One line, cut up in place. */
+static int parse_line(parse_state *st, char *line, int *seen_header)
+{
     size_t n = strlen(line);
     if (n && line[n - 1] == '\r')
         line[--n] = '\0';
@@ -300,39 +293,55 @@ static int parse_line(parse_state *st, char **line_copy, int *seen_header)
     if (strcmp(fields[0], "!keep") == 0) {
         if (count != 2 || !*fields[1])
             return syntax_error(st, "a keep line is written !keep<TAB>word");
-        return strings_add(&st->dict->keep_words, fields[1], strlen(fields[1]));
+        return add_keep_word(st->dict, fields[1]);
     }
     if (count < 2)
         return syntax_error(st, "expected fields separated by TAB: corrupted, original, kind, class");
-    return parse_entry(st, line_copy, fields, count);
+    return parse_entry(st, fields, count);
+}
+
+static int add_source(errata_dictionary *d, const char *source)
+{
+    if (errata_grow((void **)&d->sources, &d->source_cap, d->source_count + 1, sizeof *d->sources))
+        return ERRATA_ENOMEM;
+    d->sources[d->source_count] = strdup(source);
+    if (!d->sources[d->source_count])
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    d->source_count++;
+    return ERRATA_OK;
 }
 
 int errata_dictionary_parse(errata_dictionary *dict, const char *text, size_t len,
                             const char *source)
 {
+    if (dict->in_place)
+        return errata_fail(ERRATA_EINVAL, "%s: the dictionary is read in place from an image",
+                           source);
     size_t bad = errata_utf8_invalid_offset(text, len);
     if (bad < len)
         return errata_fail(ERRATA_EFORMAT, "%s: invalid UTF-8 at byte offset %zu", source, bad);
-    int rc = strings_add(&dict->sources, source, strlen(source));
+    int rc = add_source(dict, source);
     if (rc)
         return rc;
-    parse_state st = {dict, dict->sources.items[dict->sources.count - 1], 0};
+    parse_state st = {dict, dict->sources[dict->source_count - 1], 0};
     int seen_header = 0;
-    size_t pos = 0;
+    char *line = NULL; /* a copy of each line in turn, cut up by the parse */
+    size_t line_cap = 0, pos = 0;
     while (pos < len && !rc) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
         st.line++;
-        char *line = errata_strndup(text + pos, end - pos);
-        if (!line)
-            return errata_fail(ERRATA_ENOMEM, "out of memory");
+        if ((rc = errata_grow((void **)&line, &line_cap, end - pos + 1, 1)))
+            break;
+        memcpy(line, text + pos, end - pos);
+        line[end - pos] = '\0';
         if (memchr(text + pos, '\0', end - pos))
             rc = syntax_error(&st, "NUL byte in the line");
         else
-            rc = parse_line(&st, &line, &seen_header);
-        free(line);
+            rc = parse_line(&st, line, &seen_header);
         pos = end + 1;
     }
+    free(line);
     if (!rc && !seen_header)
         rc = errata_fail(ERRATA_EFORMAT, "%s: no header line '" DICT_HEADER "'", source);
     return rc;
@@ -366,16 +375,21 @@ int errata_dictionary_load_file(errata_dictionary *dict, const char *path)
 
 void errata_dictionary_clear(errata_dictionary *dict)
 {
-    for (size_t i = 0; i < dict->entry_count; i++)
-        entry_clear(&dict->entries[i]);
-    free(dict->entries);
-    for (size_t i = 0; i < dict->example_count; i++) {
-        free((char *)dict->examples[i].text);
-        free((char *)dict->examples[i].expected);
+    if (!dict->in_place) {
+        free(dict->text);
+        free(dict->entries);
+        free(dict->item_offsets);
+        free(dict->item_lens);
+        for (size_t i = 0; i < dict->example_count; i++) {
+            free((char *)dict->examples[i].text);
+            free((char *)dict->examples[i].expected);
+        }
     }
+    free(dict->keep_words);
     free(dict->examples);
-    strings_clear(&dict->keep_words);
-    strings_clear(&dict->sources);
+    for (size_t i = 0; i < dict->source_count; i++)
+        free(dict->sources[i]);
+    free(dict->sources);
     memset(dict, 0, sizeof *dict);
 }
 
@@ -408,15 +422,15 @@ static int bytes_match(const char *a, const char *b, size_t n)
     return a[0] == b[0] && a[n - 1] == b[n - 1] && memcmp(a, b, n) == 0;
 }
 
-const char *errata_strings_match_at(const errata_strings *list, const char *text, size_t len,
-                                   size_t pos)
+const char *errata_strings_match_at(const errata_dictionary *dict, const errata_strings *list,
+                                    const char *text, size_t len, size_t pos)
 {
     if (!list->has_short_item &&
         (pos + 3 > len || !has_byte(list->third_bytes, (unsigned char)text[pos + 2])))
         return NULL; /* every item has three bytes or more, none the byte found third */
-    for (size_t i = 0; i < list->count; i++) {
-        const char *s = list->items[i];
-        size_t n = list->lens[i];
+    for (size_t i = list->first; i < (size_t)list->first + list->count; i++) {
+        const char *s = dict->text + dict->item_offsets[i];
+        size_t n = dict->item_lens[i];
         if (n == 0 ? digit_at(text, len, pos) > 0
                    : pos + n <= len && bytes_match(text + pos, s, n))
             return s;
@@ -424,13 +438,14 @@ const char *errata_strings_match_at(const errata_strings *list, const char *text
     return NULL;
 }
 
-const char *errata_strings_match_before(const errata_strings *list, const char *text, size_t end)
+const char *errata_strings_match_before(const errata_dictionary *dict, const errata_strings *list,
+                                        const char *text, size_t end)
 {
     if (end == 0 || !has_byte(list->last_bytes, (unsigned char)text[end - 1]))
         return NULL; /* no item ends with the byte before end */
-    for (size_t i = 0; i < list->count; i++) {
-        const char *s = list->items[i];
-        size_t n = list->lens[i];
+    for (size_t i = list->first; i < (size_t)list->first + list->count; i++) {
+        const char *s = dict->text + dict->item_offsets[i];
+        size_t n = dict->item_lens[i];
         if (n == 0 ? digit_before(text, end) > 0
                    : n <= end && bytes_match(text + end - n, s, n))
             return s;

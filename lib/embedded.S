@@ -17,18 +17,23 @@ EMBED(errata_embedded_model, "dictionaries/zh-lm.bin")
 EMBED(errata_embedded_char_model, "dictionaries/zh-formal-chars.bin")
 EMBED(errata_embedded_lookalike, "dictionaries/lookalike.tsv")
 
-/* The built-in dictionary's automaton, built by tools/build-automaton.c;
-   that program links this file without it. */
+/* The built-in dictionary's automaton and the dictionary parsed, made by
+   tools/build-images.c; that program links this file without them. */
+#define EMPTY(name)                  \
+    .section .rodata;                \
+    .globl name;                     \
+    .hidden name;                    \
+    .globl name##_end;               \
+    .hidden name##_end;              \
+name:                                \
+name##_end:
+
 #ifdef ERRATA_AUTOMATON_IMAGE
 EMBED(errata_embedded_automaton, ERRATA_AUTOMATON_IMAGE)
+EMBED(errata_embedded_dictionary, ERRATA_DICTIONARY_IMAGE)
 #else
-    .section .rodata
-    .globl errata_embedded_automaton
-    .hidden errata_embedded_automaton
-    .globl errata_embedded_automaton_end
-    .hidden errata_embedded_automaton_end
-errata_embedded_automaton:
-errata_embedded_automaton_end:
+EMPTY(errata_embedded_automaton)
+EMPTY(errata_embedded_dictionary)
 #endif
 
     .section .note.GNU-stack,"",@progbits

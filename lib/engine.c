@@ -10,16 +10,30 @@
 #include "lm.h"
 #include "lookalike.h"
 
-static int load_dictionaries(errata_engine *engine, const errata_engine_options *opts)
+/* Whether the built-in dictionary is used alone: its image is read then. */
+static int built_in_alone(const errata_engine_options *opts)
+{
+    return !opts->no_default_dictionaries && opts->dictionary_count == 0;
+}
+
+#define BUILT_IN_SOURCE "built-in:swaps.dict"
+
+static int parse_dictionaries(errata_engine *engine, const errata_engine_options *opts)
 {
     int rc = ERRATA_OK;
     if (!opts->no_default_dictionaries)
         rc = errata_dictionary_parse(&engine->dict, errata_embedded_swaps,
                                      (size_t)(errata_embedded_swaps_end - errata_embedded_swaps),
-                                     "built-in:swaps.dict");
+                                     BUILT_IN_SOURCE);
     for (size_t i = 0; !rc && i < opts->dictionary_count; i++)
         rc = errata_dictionary_load_file(&engine->dict, opts->dictionary_paths[i]);
     return rc;
+}
+
+uint32_t errata_built_in_dictionary_checksum(void)
+{
+    return errata_image_checksum(errata_embedded_swaps,
+                                 (size_t)(errata_embedded_swaps_end - errata_embedded_swaps));
 }
 
 /* What a string is to the dictionary, before equal strings are merged. */
@@ -27,8 +41,9 @@ typedef enum { ROLE_CORRUPTED, ROLE_ORIGINAL, ROLE_KEEP } key_role;
 
 typedef struct {
     const char *text;
+    uint32_t offset; /* of text in the dictionary's text */
     key_role role;
-    size_t entry;
+    uint32_t entry;
 } key_item;
 
 /* By text, then role and entry, so that a key lists its entries in
@@ -48,10 +63,11 @@ static int compare_key_items(const void *pa, const void *pb)
    the corrupted form or the original of. */
 static void merge_key_items(errata_engine *engine, const key_item *items, size_t total)
 {
-    size_t n = 0, corrupted = 0, originals = 0;
+    size_t n = 0;
+    uint32_t corrupted = 0, originals = 0;
     for (size_t i = 0; i < total; i++) {
-        if (n == 0 || strcmp(engine->keys[n - 1].text, items[i].text) != 0)
-            engine->keys[n++] = (errata_key){items[i].text, corrupted, 0, originals, 0, 0};
+        if (n == 0 || strcmp(items[i - 1].text, items[i].text) != 0)
+            engine->keys[n++] = (errata_key){items[i].offset, corrupted, 0, originals, 0, 0};
         errata_key *k = &engine->keys[n - 1];
         switch (items[i].role) {
         case ROLE_CORRUPTED:
@@ -73,7 +89,7 @@ static void merge_key_items(errata_engine *engine, const key_item *items, size_t
 static int collect_keys(errata_engine *engine)
 {
     const errata_dictionary *d = &engine->dict;
-    size_t total = 2 * d->entry_count + d->keep_words.count;
+    size_t total = 2 * d->entry_count + d->keep_word_count;
     key_item *items = malloc((total + 1) * sizeof *items);
     engine->keys = malloc((total + 1) * sizeof *engine->keys);
     engine->key_entries = malloc((d->entry_count + 1) * sizeof *engine->key_entries);
@@ -83,23 +99,39 @@ static int collect_keys(errata_engine *engine)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     }
     size_t n = 0;
-    for (size_t i = 0; i < d->entry_count; i++) {
-        items[n++] = (key_item){d->entries[i].corrupted, ROLE_CORRUPTED, i};
-        items[n++] = (key_item){d->entries[i].original, ROLE_ORIGINAL, i};
+    for (uint32_t i = 0; i < d->entry_count; i++) {
+        const errata_entry *e = &d->entries[i];
+        items[n++] = (key_item){errata_dict_string(d, e->corrupted), e->corrupted, ROLE_CORRUPTED, i};
+        items[n++] = (key_item){errata_dict_string(d, e->original), e->original, ROLE_ORIGINAL, i};
     }
-    for (size_t i = 0; i < d->keep_words.count; i++)
-        items[n++] = (key_item){d->keep_words.items[i], ROLE_KEEP, 0};
+    for (size_t i = 0; i < d->keep_word_count; i++)
+        items[n++] = (key_item){errata_dict_string(d, d->keep_words[i]), d->keep_words[i], ROLE_KEEP, 0};
     qsort(items, total, sizeof *items, compare_key_items);
     merge_key_items(engine, items, total);
     free(items);
     return ERRATA_OK;
 }
 
+/* The built-in dictionary alone is read in place from the image built with
+   the library; other dictionaries are parsed and their keys collected here. */
+static int load_dictionaries(errata_engine *engine, const errata_engine_options *opts)
+{
+    size_t image_size = (size_t)(errata_embedded_dictionary_end - errata_embedded_dictionary);
+    if (built_in_alone(opts) && image_size > 0)
+        return errata_dictionary_open_image(engine, errata_embedded_dictionary, image_size,
+                                            "built-in dictionary image", BUILT_IN_SOURCE,
+                                            errata_built_in_dictionary_checksum());
+    int rc = parse_dictionaries(engine, opts);
+    return rc ? rc : collect_keys(engine);
+}
+
 uint32_t errata_engine_keys_checksum(const errata_engine *engine)
 {
     uint32_t h = 0x811C9DC5u;
     for (size_t i = 0; i < engine->key_count; i++)
-        for (const unsigned char *b = (const unsigned char *)engine->keys[i].text;; b++) {
+        for (const unsigned char *b =
+                 (const unsigned char *)errata_dict_string(&engine->dict, engine->keys[i].text);
+             ; b++) {
             h = (h ^ *b) * 0x01000193u;
             if (!*b)
                 break;
@@ -112,14 +144,14 @@ uint32_t errata_engine_keys_checksum(const errata_engine *engine)
 static int build_automaton(errata_engine *engine, const errata_engine_options *opts)
 {
     size_t image_size = (size_t)(errata_embedded_automaton_end - errata_embedded_automaton);
-    if (!opts->no_default_dictionaries && opts->dictionary_count == 0 && image_size > 0)
+    if (built_in_alone(opts) && image_size > 0)
         return errata_ac_open_image(&engine->automaton, errata_embedded_automaton, image_size,
                                     "built-in automaton", errata_engine_keys_checksum(engine));
     const char **patterns = malloc((engine->key_count + 1) * sizeof *patterns);
     if (!patterns)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; i < engine->key_count; i++)
-        patterns[i] = engine->keys[i].text;
+        patterns[i] = errata_dict_string(&engine->dict, engine->keys[i].text);
     int rc = errata_ac_build(&engine->automaton, patterns, engine->key_count);
     free(patterns);
     return rc;
@@ -192,8 +224,6 @@ int errata_engine_new(errata_engine **out, const errata_engine_options *caller_o
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     rc = load_dictionaries(engine, opts);
     if (!rc)
-        rc = collect_keys(engine);
-    if (!rc)
         rc = build_automaton(engine, opts);
     if (!rc)
         rc = load_model(engine, opts);
@@ -218,9 +248,11 @@ void errata_engine_free(errata_engine *engine)
     errata_lookalike_source_free(engine->lookalikes);
     errata_latin_speller_free(engine->speller);
     errata_ac_free(engine->automaton);
-    free(engine->keys);
-    free(engine->key_entries);
-    free(engine->key_originals);
+    if (!engine->dict.in_place) {
+        free(engine->keys);
+        free(engine->key_entries);
+        free(engine->key_originals);
+    }
     errata_dictionary_clear(&engine->dict);
     free(engine);
 }

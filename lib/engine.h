@@ -14,18 +14,20 @@ struct errata_latin_speller;
    entries, the original of others (counted as document evidence), a word
    that must never change, or several of these at once. */
 typedef struct {
-    const char *text;
-    size_t first_entry, entry_count;       /* corrupted form of: errata_engine.key_entries */
-    size_t first_original, original_count; /* original of: errata_engine.key_originals */
-    int is_keep_word;
+    uint32_t text;                           /* offset in the dictionary's text */
+    uint32_t first_entry, entry_count;       /* corrupted form of: errata_engine.key_entries */
+    uint32_t first_original, original_count; /* original of: errata_engine.key_originals */
+    uint32_t is_keep_word;
 } errata_key;
 
 struct errata_engine {
     errata_dictionary dict;
+    /* The keys and their entry lists (entry_count each) lie in the built-in
+       dictionary's image when dict.in_place. */
     errata_key *keys;
     size_t key_count;
-    size_t *key_entries;   /* entry indices, grouped by key */
-    size_t *key_originals; /* entry indices, grouped by key */
+    uint32_t *key_entries;   /* entry indices, grouped by key */
+    uint32_t *key_originals; /* entry indices, grouped by key */
     errata_ac *automaton;
     struct errata_lm *lm; /* NULL without a model */
     struct errata_cm *cm; /* the character model of formal text; NULL without one */
@@ -36,5 +38,23 @@ struct errata_engine {
 /* FNV-1a of the keys' texts in order, each with its NUL: which keys an
    automaton image was built from. */
 uint32_t errata_engine_keys_checksum(const errata_engine *engine);
+
+/* errata_image_checksum of the built-in dictionary's text, which its image
+   was parsed from. */
+uint32_t errata_built_in_dictionary_checksum(void);
+
+/* The engine's dictionary and keys as an image (*out: malloc'd, *out_len
+   bytes) that errata_dictionary_open_image reads in place; source_checksum
+   tells which dictionary text they were parsed from. */
+int errata_dictionary_image(const errata_engine *engine, uint32_t source_checksum,
+                            unsigned char **out, size_t *out_len);
+
+/* The dictionary and keys of engine (which has none yet) read in place
+   from the image at data (8-byte aligned, size bytes, left in place while
+   the engine lives); the examples name source.  ERRATA_EFORMAT naming name
+   and what is wrong when the image is truncated, corrupted, or parsed from
+   another text than the one source_checksum stands for. */
+int errata_dictionary_open_image(errata_engine *engine, const void *data, size_t size,
+                                 const char *name, const char *source, uint32_t source_checksum);
 
 #endif

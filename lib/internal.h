@@ -32,6 +32,10 @@ typedef struct {
 /* The checksum in a header's last four bytes: of the bytes before them. */
 uint32_t errata_image_header_checksum(const unsigned char *header, uint32_t header_size);
 
+/* A checksum of len bytes that reads them eight at a time, in the host's
+   byte order: for images, which are in it too. */
+uint32_t errata_image_checksum(const void *data, size_t len);
+
 /* ERRATA_EFORMAT naming the file and what is wrong (empty, bad magic,
    truncated, other version, corrupted header, size) unless the image's
    header is sound. */
@@ -131,8 +135,10 @@ extern const char errata_embedded_swaps[], errata_embedded_swaps_end[];
 extern const char errata_embedded_model[], errata_embedded_model_end[];
 extern const char errata_embedded_char_model[], errata_embedded_char_model_end[];
 extern const char errata_embedded_lookalike[], errata_embedded_lookalike_end[];
-/* The automaton of the built-in dictionary (lib/ac.c's image; empty in the
-   program that builds it, tools/build-automaton.c). */
+/* The built-in dictionary's automaton (lib/ac.c's image) and the dictionary
+   itself, parsed (lib/dict_image.c's image); both empty in the program that
+   builds them, tools/build-images.c. */
 extern const char errata_embedded_automaton[], errata_embedded_automaton_end[];
+extern const char errata_embedded_dictionary[], errata_embedded_dictionary_end[];
 
 #endif

@@ -124,22 +124,25 @@ static int add_certain_edit(const errata_engine *engine, const char *text, const
                             errata_edit_list *edits)
 {
     const errata_entry *e = &engine->dict.entries[c->entry];
+    const char *corrupted = errata_dict_string(&engine->dict, e->corrupted);
+    const char *original = errata_dict_string(&engine->dict, e->original);
+    const char *rule = errata_dict_string(&engine->dict, e->rule);
     switch (c->verdict) {
     case ERRATA_VERDICT_FIX_RULE:
-        return errata_edit_list_add(edits, text, c->start, c->end, e->original, e->rule, entry_kind(e),
+        return errata_edit_list_add(edits, text, c->start, c->end, original, rule, entry_kind(e),
                                     CONFIDENCE_FIX_RULE,
                                     "context rule: next to \"%s\", \"%s\" stands for \"%s\"",
-                                    c->rule_context, e->corrupted, e->original);
+                                    c->rule_context, corrupted, original);
     case ERRATA_VERDICT_UNAMBIGUOUS:
-        return errata_edit_list_add(edits, text, c->start, c->end, e->original, e->rule, entry_kind(e),
+        return errata_edit_list_add(edits, text, c->start, c->end, original, rule, entry_kind(e),
                                     CONFIDENCE_UNAMBIGUOUS,
                                     "\"%s\" is almost never legitimate: a damaged \"%s\"",
-                                    e->corrupted, e->original);
+                                    corrupted, original);
     default:
-        return errata_edit_list_add(edits, text, c->start, c->end, e->original, e->rule, entry_kind(e),
+        return errata_edit_list_add(edits, text, c->start, c->end, original, rule, entry_kind(e),
                                     CONFIDENCE_GUARDED,
                                     "\"%s\" is a damaged \"%s\" (no word boundary guard applies)",
-                                    e->corrupted, e->original);
+                                    corrupted, original);
     }
 }
 
@@ -461,7 +464,7 @@ static int has_original_context(const errata_candidate_list *cands, size_t entry
 /* Whether the entry's original occurs next to before or after (Han
    characters, 0 for none); the original in that context into out, as
    "项目部", unless out is NULL. */
-static int original_in_context(const errata_candidate_list *cands, const errata_entry *e,
+static int original_in_context(const errata_candidate_list *cands, const char *original,
                                size_t entry, uint32_t before, uint32_t after, char *out,
                                size_t size)
 {
@@ -469,14 +472,14 @@ static int original_in_context(const errata_candidate_list *cands, const errata_
     if (before && has_original_context(cands, entry, 0, before)) {
         if (out) {
             ch[errata_utf8_encode(before, ch)] = '\0';
-            snprintf(out, size, "%s%s", ch, e->original);
+            snprintf(out, size, "%s%s", ch, original);
         }
         return 1;
     }
     if (after && has_original_context(cands, entry, 1, after)) {
         if (out) {
             ch[errata_utf8_encode(after, ch)] = '\0';
-            snprintf(out, size, "%s%s", e->original, ch);
+            snprintf(out, size, "%s%s", original, ch);
         }
         return 1;
     }
@@ -636,7 +639,9 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, si
 {
     size_t entry = c->alternatives[choice - 1];
     const errata_entry *e = &engine->dict.entries[entry];
-    if (!errata_rule_enabled(opts, e->rule))
+    const char *original = errata_dict_string(&engine->dict, e->original);
+    const char *rule = errata_dict_string(&engine->dict, e->rule);
+    if (!errata_rule_enabled(opts, rule))
         return ERRATA_OK;
     char survivor[64] = "";
     size_t before_start;
@@ -644,7 +649,7 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, si
     uint32_t before = s->start > 0 ? code_point_before(text, s->start, &before_start) : 0;
     uint32_t after = s->end < len ? errata_utf8_next(text, len, &after_pos) : 0;
     /* the survivor's text only for a reason: formatting it costs more than the lookup */
-    int in_context = original_in_context(cands, e, entry, errata_is_han(before) ? before : 0,
+    int in_context = original_in_context(cands, original, entry, errata_is_han(before) ? before : 0,
                                          errata_is_han(after) ? after : 0,
                                          edits->no_reasons ? NULL : survivor, sizeof survivor);
     double required = required_margin(e, ev, entry, opts, in_context);
@@ -653,16 +658,16 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, si
         return ERRATA_OK; /* errata_edit_list_finish() would drop it */
     char evidence[4 * EVIDENCE_BYTES + 64] = "";
     if (!edits->no_reasons) /* counting the evidence is a third of the model's cost */
-        formal_text_evidence(engine->cm, text, len, s, e->original, evidence, sizeof evidence);
+        formal_text_evidence(engine->cm, text, len, s, original, evidence, sizeof evidence);
     char in_document[sizeof survivor + 64] = "";
     if (in_context)
         snprintf(in_document, sizeof in_document, "; \"%s\" occurs in the document", survivor);
-    return errata_edit_list_add(edits, text, s->start, s->end, e->original, e->rule, entry_kind(e),
+    return errata_edit_list_add(edits, text, s->start, s->end, original, rule, entry_kind(e),
                                 confidence,
                                 "%s%s prefers \"%s\" by %.2f (log10; %.1f needed): "
                                 "%zu swap markers in the document; this pair confirmed %u times, "
                                 "legitimate %u times%s",
-                                evidence, engine->cm ? "context" : "language model", e->original,
+                                evidence, engine->cm ? "context" : "language model", original,
                                 margin, required, ev->markers, ev->confirmed[entry],
                                 ev->legitimate[entry], in_document);
 }
@@ -676,11 +681,13 @@ static void add_slot(window *w, const errata_engine *engine, const errata_candid
     s->options[0] = NULL;
     s->option_count = 1;
     if (c->verdict > ERRATA_VERDICT_CONTEXTUAL) {
-        s->options[s->option_count++] = engine->dict.entries[c->entry].original;
+        s->options[s->option_count++] =
+            errata_dict_string(&engine->dict, engine->dict.entries[c->entry].original);
         return;
     }
     for (size_t a = 0; a < c->alternative_count; a++)
-        s->options[s->option_count++] = engine->dict.entries[c->alternatives[a]].original;
+        s->options[s->option_count++] =
+            errata_dict_string(&engine->dict, engine->dict.entries[c->alternatives[a]].original);
 }
 
 /* The cluster of contextual candidates starting at first; returns one past its last. */
@@ -808,7 +815,8 @@ int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch
     for (size_t i = 0; !rc && i < cands->count; i++) {
         const errata_candidate *c = &cands->items[i];
         if (c->verdict > ERRATA_VERDICT_CONTEXTUAL &&
-            errata_rule_enabled(opts, engine->dict.entries[c->entry].rule))
+            errata_rule_enabled(opts, errata_dict_string(&engine->dict,
+                                                         engine->dict.entries[c->entry].rule)))
             rc = add_certain_edit(engine, text, c, edits);
     }
     /* Contextual pairs fire only in a document that shows swap damage, and

@@ -1211,9 +1211,10 @@ static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
 /* Whether the dictionaries already hold corrupted -> original. */
 static int known_pair(const errata_engine *engine, const char *corrupted, const char *original)
 {
-    for (size_t i = 0; i < engine->dict.entry_count; i++)
-        if (strcmp(engine->dict.entries[i].corrupted, corrupted) == 0 &&
-            strcmp(engine->dict.entries[i].original, original) == 0)
+    const errata_dictionary *d = &engine->dict;
+    for (size_t i = 0; i < d->entry_count; i++)
+        if (strcmp(errata_dict_string(d, d->entries[i].corrupted), corrupted) == 0 &&
+            strcmp(errata_dict_string(d, d->entries[i].original), original) == 0)
             return 1;
     return 0;
 }

@@ -50,6 +50,21 @@ uint32_t errata_image_header_checksum(const unsigned char *header, uint32_t head
     return h;
 }
 
+uint32_t errata_image_checksum(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xCBF29CE484222325u; /* FNV-1a's 64-bit basis and prime, eight bytes a step */
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, 8);
+        h = (h ^ word) * 0x100000001B3u;
+    }
+    for (; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001B3u;
+    return (uint32_t)(h ^ h >> 32);
+}
+
 int errata_check_image_header(const unsigned char *data, size_t size, const char *name,
                               const errata_image_format *format)
 {

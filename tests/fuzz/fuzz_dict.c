@@ -15,18 +15,21 @@ static void check_entries(const errata_dictionary *d)
 {
     for (size_t i = 0; i < d->entry_count; i++) {
         const errata_entry *e = &d->entries[i];
-        FUZZ_CHECK(*e->corrupted && *e->original && strcmp(e->corrupted, e->original) != 0,
-                   "entry %zu: '%s' -> '%s'", i, e->corrupted, e->original);
-        FUZZ_CHECK(fuzz_is_utf8(e->corrupted, strlen(e->corrupted)) &&
-                       fuzz_is_utf8(e->original, strlen(e->original)),
+        const char *corrupted = errata_dict_string(d, e->corrupted);
+        const char *original = errata_dict_string(d, e->original);
+        const char *rule = errata_dict_string(d, e->rule);
+        FUZZ_CHECK(*corrupted && *original && strcmp(corrupted, original) != 0,
+                   "entry %zu: '%s' -> '%s'", i, corrupted, original);
+        FUZZ_CHECK(fuzz_is_utf8(corrupted, strlen(corrupted)) &&
+                       fuzz_is_utf8(original, strlen(original)),
                    "entry %zu is not UTF-8", i);
-        FUZZ_CHECK(strstr(e->rule, e->corrupted) && strstr(e->rule, e->original),
-                   "rule '%s' of entry %zu", e->rule, i);
+        FUZZ_CHECK(strstr(rule, corrupted) && strstr(rule, original), "rule '%s' of entry %zu",
+                   rule, i);
     }
-    for (size_t i = 0; i < d->keep_words.count; i++)
-        FUZZ_CHECK(d->keep_words.lens[i] == strlen(d->keep_words.items[i]) ||
-                       d->keep_words.lens[i] == 0,
-                   "keep word %zu length", i);
+    for (size_t i = 0; i < d->item_count; i++)
+        FUZZ_CHECK(d->item_lens[i] == strlen(errata_dict_string(d, d->item_offsets[i])) ||
+                       d->item_lens[i] == 0,
+                   "context item %zu length", i);
 }
 
 static void check_examples(const errata_engine *engine, const errata_dictionary *d)

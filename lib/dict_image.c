@@ -1,0 +1,207 @@
+/* The built-in dictionary, parsed and merged into keys once when the
+   library is built (tools/build-images.c), as an image read in place at
+   start-up instead of parsing the text every time.
+
+   After the header (integers little-endian, checked by
+   errata_check_image_header), each section 8-byte aligned, as the host
+   lays the engine's structures out (the image is built on the machine that
+   builds the library; the header records the byte order and the structures'
+   sizes): text (the dictionary's strings, then the examples'), entries
+   (errata_entry), item_offsets and item_lens (u32 per item), keys
+   (errata_key), key_entries and key_originals (u32 per entry), examples
+   (u32 text, expected and line each). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define DI_MAGIC "ERRATADI"
+#define DI_VERSION 1
+#define DI_HEADER_SIZE 72
+#define DI_BYTE_ORDER 0x01020304u /* as the host stores it, at offset 24 */
+
+static const errata_image_format di_format = {DI_MAGIC, DI_VERSION, DI_HEADER_SIZE,
+                                              "dictionary image"};
+
+enum { EXAMPLE_TEXT, EXAMPLE_EXPECTED, EXAMPLE_LINE, EXAMPLE_FIELDS };
+
+typedef struct {
+    size_t text_len, entries, items, keys, examples;
+} image_counts;
+
+/* Offsets of the sections (and, last, the image's size) for these counts. */
+typedef struct {
+    size_t text, entries, item_offsets, item_lens, keys, key_entries, key_originals, examples,
+        size;
+} image_layout;
+
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static image_layout layout_of(const image_counts *c)
+{
+    image_layout l;
+    l.text = DI_HEADER_SIZE;
+    l.entries = align8(l.text + c->text_len);
+    l.item_offsets = align8(l.entries + c->entries * sizeof(errata_entry));
+    l.item_lens = align8(l.item_offsets + c->items * sizeof(uint32_t));
+    l.keys = align8(l.item_lens + c->items * sizeof(uint32_t));
+    l.key_entries = align8(l.keys + c->keys * sizeof(errata_key));
+    l.key_originals = align8(l.key_entries + c->entries * sizeof(uint32_t));
+    l.examples = align8(l.key_originals + c->entries * sizeof(uint32_t));
+    l.size = align8(l.examples + c->examples * EXAMPLE_FIELDS * sizeof(uint32_t));
+    return l;
+}
+
+static void store_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t load_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The examples' strings after the dictionary's text, their offsets in
+   records (EXAMPLE_FIELDS each); *text_len grows by their bytes. */
+static void put_examples(const errata_dictionary *d, unsigned char *text, size_t *text_len,
+                         uint32_t *records)
+{
+    for (size_t i = 0; i < d->example_count; i++) {
+        const errata_example *ex = &d->examples[i];
+        const char *strings[] = {ex->text, ex->expected};
+        for (int f = EXAMPLE_TEXT; f <= EXAMPLE_EXPECTED; f++) {
+            size_t n = strlen(strings[f]) + 1;
+            memcpy(text + *text_len, strings[f], n);
+            records[EXAMPLE_FIELDS * i + f] = (uint32_t)*text_len;
+            *text_len += n;
+        }
+        records[EXAMPLE_FIELDS * i + EXAMPLE_LINE] = (uint32_t)ex->line;
+    }
+}
+
+static void put_header(unsigned char *img, const image_counts *c, size_t size,
+                       uint32_t source_checksum)
+{
+    memcpy(img, DI_MAGIC, 8);
+    store_u32(img + 8, DI_VERSION);
+    store_u32(img + 12, DI_HEADER_SIZE);
+    store_u32(img + 16, (uint32_t)size);
+    store_u32(img + 20, (uint32_t)((uint64_t)size >> 32));
+    uint32_t order = DI_BYTE_ORDER;
+    memcpy(img + 24, &order, 4);
+    store_u32(img + 28, (uint32_t)sizeof(errata_entry));
+    store_u32(img + 32, (uint32_t)sizeof(errata_key));
+    store_u32(img + 36, source_checksum);
+    store_u32(img + 40, errata_image_checksum(img + DI_HEADER_SIZE, size - DI_HEADER_SIZE));
+    store_u32(img + 44, (uint32_t)c->text_len);
+    store_u32(img + 48, (uint32_t)c->entries);
+    store_u32(img + 52, (uint32_t)c->items);
+    store_u32(img + 56, (uint32_t)c->keys);
+    store_u32(img + 60, (uint32_t)c->examples);
+    store_u32(img + DI_HEADER_SIZE - 4, errata_image_header_checksum(img, DI_HEADER_SIZE));
+}
+
+int errata_dictionary_image(const errata_engine *engine, uint32_t source_checksum,
+                            unsigned char **out, size_t *out_len)
+{
+    const errata_dictionary *d = &engine->dict;
+    image_counts c = {d->text_len, d->entry_count, d->item_count, engine->key_count,
+                      d->example_count};
+    for (size_t i = 0; i < d->example_count; i++)
+        c.text_len += strlen(d->examples[i].text) + strlen(d->examples[i].expected) + 2;
+    if (c.text_len > UINT32_MAX)
+        return errata_fail(ERRATA_ENOMEM, "dictionary image: more than 4 GB of strings");
+    image_layout l = layout_of(&c);
+    unsigned char *img = calloc(1, l.size);
+    if (!img)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    memcpy(img + l.text, d->text, d->text_len);
+    size_t text_len = d->text_len;
+    put_examples(d, img + l.text, &text_len, (uint32_t *)(void *)(img + l.examples));
+    memcpy(img + l.entries, d->entries, c.entries * sizeof(errata_entry));
+    memcpy(img + l.item_offsets, d->item_offsets, c.items * sizeof(uint32_t));
+    memcpy(img + l.item_lens, d->item_lens, c.items * sizeof(uint32_t));
+    memcpy(img + l.keys, engine->keys, c.keys * sizeof(errata_key));
+    memcpy(img + l.key_entries, engine->key_entries, c.entries * sizeof(uint32_t));
+    memcpy(img + l.key_originals, engine->key_originals, c.entries * sizeof(uint32_t));
+    put_header(img, &c, l.size, source_checksum);
+    *out = img;
+    *out_len = l.size;
+    return ERRATA_OK;
+}
+
+/* The counts of a sound image, made from the expected source. */
+static int check_image(const unsigned char *data, size_t size, const char *name,
+                       uint32_t source_checksum, image_counts *c)
+{
+    int rc = errata_check_image_header(data, size, name, &di_format);
+    if (rc)
+        return rc;
+    uint32_t order;
+    memcpy(&order, data + 24, 4);
+    if (order != DI_BYTE_ORDER || load_u32(data + 28) != sizeof(errata_entry) ||
+        load_u32(data + 32) != sizeof(errata_key))
+        return errata_fail(ERRATA_EFORMAT, "%s: built for another byte order or structure layout",
+                           name);
+    if (load_u32(data + 36) != source_checksum)
+        return errata_fail(ERRATA_EFORMAT,
+                           "%s: made from another dictionary text (checksum %08x, the text's %08x)",
+                           name, load_u32(data + 36), source_checksum);
+    *c = (image_counts){load_u32(data + 44), load_u32(data + 48), load_u32(data + 52),
+                        load_u32(data + 56), load_u32(data + 60)};
+    if (layout_of(c).size != size)
+        return errata_fail(ERRATA_EFORMAT, "%s: %zu bytes, its counts make %zu", name, size,
+                           layout_of(c).size);
+    if (errata_image_checksum(data + DI_HEADER_SIZE, size - DI_HEADER_SIZE) != load_u32(data + 40))
+        return errata_fail(ERRATA_EFORMAT, "%s: checksum mismatch (corrupted contents)", name);
+    return ERRATA_OK;
+}
+
+/* The public examples, pointing into the image's text. */
+static int open_examples(errata_dictionary *d, const uint32_t *records, size_t count,
+                         const char *source)
+{
+    d->sources = malloc(sizeof *d->sources);
+    d->examples = malloc((count + 1) * sizeof *d->examples);
+    if (!d->sources || !d->examples || !(d->sources[0] = strdup(source)))
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    d->source_count = d->source_cap = 1;
+    for (size_t i = 0; i < count; i++) {
+        const uint32_t *r = records + EXAMPLE_FIELDS * i;
+        d->examples[i] = (errata_example){d->text + r[EXAMPLE_TEXT], d->text + r[EXAMPLE_EXPECTED],
+                                          d->sources[0], r[EXAMPLE_LINE]};
+    }
+    d->example_count = d->example_cap = count;
+    return ERRATA_OK;
+}
+
+int errata_dictionary_open_image(errata_engine *engine, const void *data, size_t size,
+                                 const char *name, const char *source, uint32_t source_checksum)
+{
+    const unsigned char *bytes = data;
+    if ((uintptr_t)bytes % 8 != 0)
+        return errata_fail(ERRATA_EINVAL, "%s: not 8-byte aligned in memory", name);
+    image_counts c;
+    int rc = check_image(bytes, size, name, source_checksum, &c);
+    if (rc)
+        return rc;
+    image_layout l = layout_of(&c);
+    errata_dictionary *d = &engine->dict;
+    /* The image is read in place: its sections are never written. */
+    d->in_place = 1;
+    d->text = (char *)(uintptr_t)(bytes + l.text);
+    d->text_len = d->text_cap = c.text_len;
+    d->entries = (errata_entry *)(uintptr_t)(bytes + l.entries);
+    d->entry_count = d->entry_cap = c.entries;
+    d->item_offsets = (uint32_t *)(uintptr_t)(bytes + l.item_offsets);
+    d->item_lens = (uint32_t *)(uintptr_t)(bytes + l.item_lens);
+    d->item_count = d->item_cap = c.items;
+    engine->keys = (errata_key *)(uintptr_t)(bytes + l.keys);
+    engine->key_count = c.keys;
+    engine->key_entries = (uint32_t *)(uintptr_t)(bytes + l.key_entries);
+    engine->key_originals = (uint32_t *)(uintptr_t)(bytes + l.key_originals);
+    return open_examples(d, (const uint32_t *)(const void *)(bytes + l.examples), c.examples,
+                         source);
+}
