@@ -64,13 +64,16 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 $(DEP_FILES):
 include $(wildcard $(DEP_FILES))
 
-$(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED) $(BUILD)/automaton.bin $(BUILD)/dictionary.bin
+IMAGES := $(BUILD)/automaton.bin $(BUILD)/dictionary.bin $(BUILD)/char-tables.bin
+$(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED) $(IMAGES)
 	@mkdir -p $(dir $@)
 	$(CC) -DERRATA_AUTOMATON_IMAGE='"$(BUILD)/automaton.bin"' \
-	    -DERRATA_DICTIONARY_IMAGE='"$(BUILD)/dictionary.bin"' -c $< -o $@
+	    -DERRATA_DICTIONARY_IMAGE='"$(BUILD)/dictionary.bin"' \
+	    -DERRATA_CHAR_TABLES_IMAGE='"$(BUILD)/char-tables.bin"' -c $< -o $@
 
-# The built-in dictionary, parsed, and its automaton, made once here instead
-# of at every start-up, by a program linked against the library without them.
+# The built-in dictionary, parsed, its automaton and the character model's
+# tables, made once here instead of at every start-up, by a program linked
+# against the library without them.
 $(BUILD)/obj/lib/embedded-base.o: lib/embedded.S $(EMBEDDED)
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
@@ -80,7 +83,7 @@ $(BUILD)/tools/build-images: tools/build-images.c $(filter-out %/embedded.o,$(LI
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDSAN)
 
-$(BUILD)/automaton.bin $(BUILD)/dictionary.bin: $(BUILD)/%.bin: $(BUILD)/tools/build-images
+$(IMAGES): $(BUILD)/%.bin: $(BUILD)/tools/build-images
 	$< $* $@.tmp && mv $@.tmp $@
 
 # The review and report pages' style sheets, skeleton and script.

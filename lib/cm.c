@@ -35,15 +35,27 @@ static const char *const section_names[SEC_COUNT] = {"VOCAB",  "UNIGRAM", "INDEX
 #define HDR_SECTIONS 56
 #define HDR_SIZE (HDR_SECTIONS + 16 * SEC_COUNT + 4)
 
+#define COMMON_SYMBOLS (COMMON_LAST - COMMON_FIRST + 1)
+
+/* What a model's tables derive at open: the count each count code stands
+   for, and the symbol of each code point from COMMON_FIRST to COMMON_LAST,
+   where nearly all Han text lies.  The built-in model's are made when the
+   library is built (errata_cm_tables_image) and read in place. */
+typedef struct {
+    uint32_t counts[CM_CODES];
+    uint16_t common[COMMON_SYMBOLS];
+} cm_tables;
+
 struct errata_cm {
     const unsigned char *sec[SEC_COUNT];
     uint32_t symbols;                   /* boundary, unknown, vocabulary */
     uint32_t entries[ERRATA_CM_ORDER + 1]; /* n-grams per order (2..4) */
     uint64_t total;                     /* symbols in the training text */
     double unigram_denominator;         /* total + symbols: add-one smoothing's */
-    uint16_t *common;                   /* the symbol of each code point from COMMON_FIRST
-                                           to COMMON_LAST, where nearly all Han text lies */
-    uint32_t counts[CM_CODES];          /* the count each count code stands for */
+    const cm_tables *tables;            /* own_tables, or an image's (read in place) */
+    cm_tables *own_tables;
+    const unsigned char *data;          /* the model image */
+    size_t index_end;                   /* its bytes up to the end of INDEX2 */
     unsigned bigram_bits;               /* the bigram hash table has 2^bigram_bits slots */
     void *mapping;                      /* the mmap()ed file, or NULL */
     size_t mapping_size;
@@ -83,13 +95,13 @@ static inline uint32_t symbol_at(const errata_cm *cm, size_t order, size_t i)
     return load_u32(entry + entry_bytes(order) - 4) >> (32 - CM_SYMBOL_BITS);
 }
 
-static void fill_counts(errata_cm *cm)
+static void fill_counts(cm_tables *t)
 {
     for (uint32_t code = 0; code < CM_EXACT_COUNTS; code++)
-        cm->counts[code] = code;
+        t->counts[code] = code;
     for (uint32_t code = CM_EXACT_COUNTS; code < CM_CODES; code++) {
         double c = CM_EXACT_COUNTS * exp2((double)(code - CM_EXACT_COUNTS) / CM_CODES_PER_OCTAVE);
-        cm->counts[code] = (uint32_t)(c + 0.5);
+        t->counts[code] = (uint32_t)(c + 0.5);
     }
 }
 
@@ -182,23 +194,115 @@ static int check_indexes(const errata_cm *cm, const char *name)
 
 static uint32_t search_vocabulary(const errata_cm *cm, uint32_t cp);
 
-static int fill_common_symbols(errata_cm *cm)
+static void fill_common_symbols(const errata_cm *cm, cm_tables *t)
 {
-    cm->common = malloc((COMMON_LAST - COMMON_FIRST + 1) * sizeof *cm->common);
-    if (!cm->common)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (uint32_t cp = COMMON_FIRST; cp <= COMMON_LAST; cp++)
-        cm->common[cp - COMMON_FIRST] =
+        t->common[cp - COMMON_FIRST] =
             (uint16_t)(errata_is_han(cp) ? ERRATA_CM_UNKNOWN : ERRATA_CM_BOUNDARY);
     for (uint32_t s = 2; s < cm->symbols; s++) {
         uint32_t cp = vocab_code_point(cm, s);
         if (cp >= COMMON_FIRST && cp <= COMMON_LAST && errata_is_han(cp))
-            cm->common[cp - COMMON_FIRST] = (uint16_t)s;
+            t->common[cp - COMMON_FIRST] = (uint16_t)s;
     }
+}
+
+/* The tables of a model whose indexes are checked here. */
+static int make_tables(errata_cm *cm, const char *name)
+{
+    int rc = check_indexes(cm, name);
+    if (rc)
+        return rc;
+    cm->own_tables = malloc(sizeof *cm->own_tables);
+    if (!cm->own_tables)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    fill_counts(cm->own_tables);
+    fill_common_symbols(cm, cm->own_tables);
+    cm->tables = cm->own_tables;
     return ERRATA_OK;
 }
 
-static int open_image(errata_cm **out, const void *data, size_t size, const char *name)
+/* ------------------------------------------------------------ tables image */
+
+/* The header (integers little-endian, checked by errata_check_image_header)
+   and then cm_tables as the host lays it out, which builds it with the
+   library: magic, u32 version, header size, u64 image size, u32 byte
+   order, checksum of the model up to the end of INDEX2 (all the tables
+   derive from, and all check_indexes() reads: a sound image stands for
+   that check), symbols, count codes, first and last common code point,
+   zeros, header checksum. */
+#define CT_MAGIC "ERRATACT"
+#define CT_VERSION 1u
+#define CT_HEADER_SIZE 64
+#define CT_BYTE_ORDER 0x01020304u
+
+static const errata_image_format ct_format = {CT_MAGIC, CT_VERSION, CT_HEADER_SIZE,
+                                              "character model tables image"};
+
+static void store_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* What a tables image's header says after its byte order, for this model. */
+static void table_facts(const errata_cm *cm, uint32_t facts[5])
+{
+    facts[0] = errata_image_checksum(cm->data, cm->index_end);
+    facts[1] = cm->symbols;
+    facts[2] = CM_CODES;
+    facts[3] = COMMON_FIRST;
+    facts[4] = COMMON_LAST;
+}
+
+int errata_cm_tables_image(const errata_cm *cm, unsigned char **out, size_t *out_len)
+{
+    size_t size = CT_HEADER_SIZE + sizeof(cm_tables);
+    unsigned char *img = calloc(1, size);
+    if (!img)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    memcpy(img, CT_MAGIC, 8);
+    store_u32(img + 8, CT_VERSION);
+    store_u32(img + 12, CT_HEADER_SIZE);
+    store_u32(img + 16, (uint32_t)size);
+    uint32_t order = CT_BYTE_ORDER, facts[5];
+    memcpy(img + 24, &order, 4);
+    table_facts(cm, facts);
+    for (int i = 0; i < 5; i++)
+        store_u32(img + 28 + 4 * i, facts[i]);
+    store_u32(img + CT_HEADER_SIZE - 4, errata_image_header_checksum(img, CT_HEADER_SIZE));
+    memcpy(img + CT_HEADER_SIZE, cm->tables, sizeof(cm_tables));
+    *out = img;
+    *out_len = size;
+    return ERRATA_OK;
+}
+
+/* The tables of a tables image made from this very model, read in place. */
+static int use_tables(errata_cm *cm, const unsigned char *image, size_t size, const char *name)
+{
+    if ((uintptr_t)image % 8 != 0)
+        return errata_fail(ERRATA_EINVAL, "%s: not 8-byte aligned in memory", name);
+    int rc = errata_check_image_header(image, size, name, &ct_format);
+    if (rc)
+        return rc;
+    if (size != CT_HEADER_SIZE + sizeof(cm_tables))
+        return errata_fail(ERRATA_EFORMAT, "%s: %zu bytes, expected %zu", name, size,
+                           CT_HEADER_SIZE + sizeof(cm_tables));
+    uint32_t order, facts[5];
+    memcpy(&order, image + 24, 4);
+    if (order != CT_BYTE_ORDER)
+        return errata_fail(ERRATA_EFORMAT, "%s: built for another byte order", name);
+    table_facts(cm, facts);
+    for (int i = 0; i < 5; i++)
+        if (load_u32(image + 28 + 4 * i) != facts[i])
+            return errata_fail(ERRATA_EFORMAT, "%s: made from another character model", name);
+    cm->tables = (const cm_tables *)(const void *)(image + CT_HEADER_SIZE);
+    return ERRATA_OK;
+}
+
+/* tables: a tables image (tables_size bytes) to read in place, or NULL to
+   make them. */
+static int open_image(errata_cm **out, const void *data, size_t size, const char *name,
+                      const void *tables, size_t tables_size, const char *tables_name)
 {
     const unsigned char *bytes = data;
     *out = NULL;
@@ -213,12 +317,12 @@ static int open_image(errata_cm **out, const void *data, size_t size, const char
         cm->entries[order] = load_u32(bytes + 36 + 4 * (order - 2));
     cm->total = load_u64(bytes + 48);
     cm->unigram_denominator = (double)cm->total + cm->symbols;
-    fill_counts(cm);
     rc = check_sections(cm, bytes, size, name);
-    if (!rc)
-        rc = check_indexes(cm, name);
-    if (!rc)
-        rc = fill_common_symbols(cm);
+    if (!rc) {
+        cm->data = bytes;
+        cm->index_end = (size_t)(cm->sec[SEC_INDEX2] - bytes) + expected_size(cm, SEC_INDEX2);
+        rc = tables ? use_tables(cm, tables, tables_size, tables_name) : make_tables(cm, name);
+    }
     if (rc) {
         errata_cm_free(cm);
         return rc;
@@ -231,7 +335,17 @@ int errata_cm_open_memory(errata_cm **out, const void *data, size_t size)
 {
     if (!out || (!data && size))
         return errata_fail(ERRATA_EINVAL, "errata_cm_open_memory: NULL argument");
-    return open_image(out, data, size, "character model in memory");
+    return open_image(out, data, size, "character model in memory", NULL, 0, NULL);
+}
+
+int errata_cm_open_memory_with_tables(errata_cm **out, const void *data, size_t size,
+                                      const void *tables, size_t tables_size,
+                                      const char *tables_name)
+{
+    if (!out || (!data && size) || !tables || !tables_name)
+        return errata_fail(ERRATA_EINVAL, "errata_cm_open_memory_with_tables: NULL argument");
+    return open_image(out, data, size, "character model in memory", tables, tables_size,
+                      tables_name);
 }
 
 int errata_cm_open_file(errata_cm **out, const char *path)
@@ -243,7 +357,7 @@ int errata_cm_open_file(errata_cm **out, const char *path)
     size_t size;
     int rc = errata_map_file(path, &map, &size);
     if (!rc)
-        rc = open_image(out, map, size, path);
+        rc = open_image(out, map, size, path, NULL, 0, NULL);
     if (rc) {
         if (map)
             munmap(map, size);
@@ -260,7 +374,7 @@ void errata_cm_free(errata_cm *cm)
         return;
     if (cm->mapping)
         munmap(cm->mapping, cm->mapping_size);
-    free(cm->common);
+    free(cm->own_tables);
     free(cm);
 }
 
@@ -269,7 +383,7 @@ void errata_cm_free(errata_cm *cm)
 uint32_t errata_cm_symbol(const errata_cm *cm, uint32_t cp)
 {
     if (cp >= COMMON_FIRST && cp <= COMMON_LAST)
-        return cm->common[cp - COMMON_FIRST];
+        return cm->tables->common[cp - COMMON_FIRST];
     return errata_is_han(cp) ? search_vocabulary(cm, cp) : ERRATA_CM_BOUNDARY;
 }
 
@@ -341,11 +455,11 @@ static inline gram_info entry_info(const errata_cm *cm, size_t order, size_t i)
 {
     gram_info info = {0, 0, 0};
     if (order == ERRATA_CM_ORDER) {
-        info.count = cm->counts[load_u32(cm->sec[SEC_TABLE4] + 4 * i) & (CM_CODES - 1)];
+        info.count = cm->tables->counts[load_u32(cm->sec[SEC_TABLE4] + 4 * i) & (CM_CODES - 1)];
         return info;
     }
     uint64_t entry = load_u64(cm->sec[SEC_TABLE2 + (order - 2)] + 8 * i);
-    info.count = cm->counts[entry & (CM_CODES - 1)];
+    info.count = cm->tables->counts[entry & (CM_CODES - 1)];
     info.types = (uint32_t)(entry >> CM_COUNT_BITS) & ((1u << CM_TYPES_BITS) - 1);
     info.first = (uint32_t)(entry >> (CM_COUNT_BITS + CM_TYPES_BITS)) & ((1u << CM_FIRST_BITS) - 1);
     return info;

@@ -24,6 +24,20 @@ typedef struct errata_cm errata_cm;
    are checked; a malformed image fails with ERRATA_EFORMAT. */
 int errata_cm_open_memory(errata_cm **out, const void *data, size_t size);
 
+/* The same, with the tables that opening a model derives from it read in
+   place from an image that errata_cm_tables_image made of this model
+   (8-byte aligned, left in place until errata_cm_free()) instead of being
+   made, and the indexes it checked not checked again.  ERRATA_EFORMAT
+   naming tables_name and what is wrong when the tables image is truncated,
+   corrupted or made of another model. */
+int errata_cm_open_memory_with_tables(errata_cm **out, const void *data, size_t size,
+                                      const void *tables, size_t tables_size,
+                                      const char *tables_name);
+
+/* The tables of an open model as an image (*out: malloc'd, *out_len bytes)
+   for errata_cm_open_memory_with_tables. */
+int errata_cm_tables_image(const errata_cm *cm, unsigned char **out, size_t *out_len);
+
 /* Map the model file at path read-only (ERRATA_EIO if it cannot be opened
    or mapped, ERRATA_EFORMAT if it is malformed). */
 int errata_cm_open_file(errata_cm **out, const char *path);

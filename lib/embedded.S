@@ -17,8 +17,9 @@ EMBED(errata_embedded_model, "dictionaries/zh-lm.bin")
 EMBED(errata_embedded_char_model, "dictionaries/zh-formal-chars.bin")
 EMBED(errata_embedded_lookalike, "dictionaries/lookalike.tsv")
 
-/* The built-in dictionary's automaton and the dictionary parsed, made by
-   tools/build-images.c; that program links this file without them. */
+/* The built-in dictionary's automaton, the dictionary parsed and the
+   character model's tables, made by tools/build-images.c; that program
+   links this file without them. */
 #define EMPTY(name)                  \
     .section .rodata;                \
     .globl name;                     \
@@ -31,9 +32,11 @@ name##_end:
 #ifdef ERRATA_AUTOMATON_IMAGE
 EMBED(errata_embedded_automaton, ERRATA_AUTOMATON_IMAGE)
 EMBED(errata_embedded_dictionary, ERRATA_DICTIONARY_IMAGE)
+EMBED(errata_embedded_char_tables, ERRATA_CHAR_TABLES_IMAGE)
 #else
 EMPTY(errata_embedded_automaton)
 EMPTY(errata_embedded_dictionary)
+EMPTY(errata_embedded_char_tables)
 #endif
 
     .section .note.GNU-stack,"",@progbits

@@ -173,8 +173,13 @@ static int load_char_model(errata_engine *engine, const errata_engine_options *o
         return ERRATA_OK;
     if (opts->char_model_path)
         return errata_cm_open_file(&engine->cm, opts->char_model_path);
-    return errata_cm_open_memory(&engine->cm, errata_embedded_char_model,
-                                 (size_t)(errata_embedded_char_model_end - errata_embedded_char_model));
+    size_t size = (size_t)(errata_embedded_char_model_end - errata_embedded_char_model);
+    size_t tables_size = (size_t)(errata_embedded_char_tables_end - errata_embedded_char_tables);
+    if (tables_size == 0)
+        return errata_cm_open_memory(&engine->cm, errata_embedded_char_model, size);
+    return errata_cm_open_memory_with_tables(&engine->cm, errata_embedded_char_model, size,
+                                             errata_embedded_char_tables, tables_size,
+                                             "built-in character model tables");
 }
 
 /* The caller's options (NULL: the defaults) as the current version; a

@@ -135,10 +135,12 @@ extern const char errata_embedded_swaps[], errata_embedded_swaps_end[];
 extern const char errata_embedded_model[], errata_embedded_model_end[];
 extern const char errata_embedded_char_model[], errata_embedded_char_model_end[];
 extern const char errata_embedded_lookalike[], errata_embedded_lookalike_end[];
-/* The built-in dictionary's automaton (lib/ac.c's image) and the dictionary
-   itself, parsed (lib/dict_image.c's image); both empty in the program that
-   builds them, tools/build-images.c. */
+/* The built-in dictionary's automaton (lib/ac.c's image), the dictionary
+   itself, parsed (lib/dict_image.c's image), and the tables of the built-in
+   character model (lib/cm.c's); all empty in the program that builds them,
+   tools/build-images.c. */
 extern const char errata_embedded_automaton[], errata_embedded_automaton_end[];
 extern const char errata_embedded_dictionary[], errata_embedded_dictionary_end[];
+extern const char errata_embedded_char_tables[], errata_embedded_char_tables_end[];
 
 #endif

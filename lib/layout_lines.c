@@ -423,12 +423,22 @@ static const char *const title_words[] = {
     "批复", "条例",
 };
 
-/* Whether a title word ends at view position end. */
+/* Whether a title word ends at view position end.  The character before
+   end is compared with each word's last one first: this is asked for every
+   position of a text's opening, and most words end otherwise. */
 static int title_word_ends(const errata_layout *lay, size_t end)
 {
+    if (end == 0)
+        return 0;
+    char last[4];
+    size_t last_len = errata_utf8_encode(errata_layout_cp(lay, end - 1), last);
     for (size_t w = 0; w < sizeof title_words / sizeof *title_words; w++) {
-        size_t n = errata_layout_strlen(title_words[w]);
-        if (end >= n && errata_layout_matches(lay, end - n, title_words[w]))
+        const char *word = title_words[w];
+        size_t bytes = strlen(word);
+        if (bytes < last_len || memcmp(word + bytes - last_len, last, last_len) != 0)
+            continue;
+        size_t n = errata_layout_strlen(word);
+        if (end >= n && errata_layout_matches(lay, end - n, word))
             return 1;
     }
     return 0;

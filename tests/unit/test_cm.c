@@ -1,5 +1,5 @@
 /* The character model of formal text: loading and validation, counts,
-   continuations and scores of the embedded model. */
+   continuations and scores of the embedded model; its tables image. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -226,6 +226,73 @@ static void corrupted_entries_give_wrong_counts_only(void **state)
     free(copy);
 }
 
+/* ------------------------------------------------------------ tables image */
+
+static void assert_tables_refused(const unsigned char *model_data, const unsigned char *tables,
+                                  size_t size, const char *message)
+{
+    errata_cm *cm = (errata_cm *)0x1;
+    assert_int_equal(errata_cm_open_memory_with_tables(&cm, model_data, embedded_size(), tables,
+                                                       size, "tables.bin"),
+                     ERRATA_EFORMAT);
+    assert_null(cm);
+    assert_string_equal(errata_error_message(), message);
+}
+
+/* A model opened with the image of its own tables counts and scores as
+   the model opened alone; the built-in tables are those of the built-in
+   model. */
+static void tables_image_serves_its_model(void **state)
+{
+    (void)state;
+    unsigned char *image = NULL;
+    size_t len = 0;
+    assert_int_equal(errata_cm_tables_image(model, &image, &len), ERRATA_OK);
+    size_t built_in = (size_t)(errata_embedded_char_tables_end - errata_embedded_char_tables);
+    assert_int_equal(len, built_in);
+    assert_memory_equal(image, errata_embedded_char_tables, len);
+    errata_cm *cm = NULL;
+    assert_int_equal(errata_cm_open_memory_with_tables(&cm, embedded(), embedded_size(), image, len,
+                                                       "tables.bin"),
+                     ERRATA_OK);
+    const char *text = "，投资项目按照规定。㐀𠀀";
+    assert_true(errata_cm_score(cm, text, strlen(text)) == errata_cm_score(model, text, strlen(text)));
+    assert_int_equal(errata_cm_count_text(cm, "投资项目", strlen("投资项目")), 497);
+    for (uint32_t cp = 0x3400; cp <= 0x9FFF; cp++)
+        assert_int_equal(errata_cm_symbol(cm, cp), errata_cm_symbol(model, cp));
+    errata_cm_free(cm);
+    free(image);
+}
+
+/* A truncated or corrupted tables image, or one of another model, is
+   refused, each with its own message. */
+static void unsound_tables_image_is_refused(void **state)
+{
+    (void)state;
+    const unsigned char *data = (const unsigned char *)embedded();
+    unsigned char *image = NULL;
+    size_t len = 0;
+    assert_int_equal(errata_cm_tables_image(model, &image, &len), ERRATA_OK);
+    char expected[200];
+    snprintf(expected, sizeof expected, "tables.bin: truncated: %zu bytes, the header says %zu",
+             len - 8, len);
+    assert_tables_refused(data, image, len - 8, expected);
+    assert_tables_refused(data, image, 40, "tables.bin: truncated: 40 bytes, the header alone needs 64");
+    image[32] ^= 1; /* the symbol count */
+    assert_tables_refused(data, image, len, "tables.bin: header checksum mismatch (corrupted header)");
+    image[32] ^= 1;
+    memcpy(image, "ERRATACM", 8);
+    assert_tables_refused(data, image, len,
+                          "tables.bin: not an errata character model tables image (bad magic)");
+    memcpy(image, "ERRATACT", 8);
+    /* a model whose vocabulary differs by one code point */
+    unsigned char *copy = copy_of_model();
+    copy[section_offset(copy, 0) + 4 * 100] ^= 1;
+    assert_tables_refused(copy, image, len, "tables.bin: made from another character model");
+    free(copy);
+    free(image);
+}
+
 static void a_missing_file_is_an_io_error(void **state)
 {
     (void)state;
@@ -247,6 +314,8 @@ int main(void)
         cmocka_unit_test(scores_through_a_memo_are_exact),
         cmocka_unit_test(truncated_and_corrupted_images_are_refused),
         cmocka_unit_test(corrupted_entries_give_wrong_counts_only),
+        cmocka_unit_test(tables_image_serves_its_model),
+        cmocka_unit_test(unsound_tables_image_is_refused),
         cmocka_unit_test(a_missing_file_is_an_io_error),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
