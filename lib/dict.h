@@ -54,6 +54,10 @@ typedef struct {
     size_t keep_word_count, keep_word_cap;
     errata_example *examples; /* their strings are their own (or in an image) */
     size_t example_count, example_cap;
+    /* An image's examples, (text, expected, line) each, that examples is
+       made from when they are first asked for (errata_engine_example):
+       a start-up that never lists them does not write them. */
+    const uint32_t *example_records;
     char **sources; /* names the examples point at */
     size_t source_count, source_cap;
     int in_place; /* text, entries and the item arrays lie in an image: never freed */

@@ -159,21 +159,20 @@ static int check_image(const unsigned char *data, size_t size, const char *name,
     return ERRATA_OK;
 }
 
-/* The public examples, pointing into the image's text. */
-static int open_examples(errata_dictionary *d, const uint32_t *records, size_t count,
-                         const char *source)
+int errata_dictionary_make_examples(errata_dictionary *d)
 {
-    d->sources = malloc(sizeof *d->sources);
-    d->examples = malloc((count + 1) * sizeof *d->examples);
-    if (!d->sources || !d->examples || !(d->sources[0] = strdup(source)))
+    if (d->examples || d->example_count == 0)
+        return ERRATA_OK;
+    errata_example *examples = malloc(d->example_count * sizeof *examples);
+    if (!examples)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    d->source_count = d->source_cap = 1;
-    for (size_t i = 0; i < count; i++) {
-        const uint32_t *r = records + EXAMPLE_FIELDS * i;
-        d->examples[i] = (errata_example){d->text + r[EXAMPLE_TEXT], d->text + r[EXAMPLE_EXPECTED],
-                                          d->sources[0], r[EXAMPLE_LINE]};
+    for (size_t i = 0; i < d->example_count; i++) {
+        const uint32_t *r = d->example_records + EXAMPLE_FIELDS * i;
+        examples[i] = (errata_example){d->text + r[EXAMPLE_TEXT], d->text + r[EXAMPLE_EXPECTED],
+                                       d->sources[0], r[EXAMPLE_LINE]};
     }
-    d->example_count = d->example_cap = count;
+    d->examples = examples;
+    d->example_cap = d->example_count;
     return ERRATA_OK;
 }
 
@@ -202,6 +201,11 @@ int errata_dictionary_open_image(errata_engine *engine, const void *data, size_t
     engine->key_count = c.keys;
     engine->key_entries = (uint32_t *)(uintptr_t)(bytes + l.key_entries);
     engine->key_originals = (uint32_t *)(uintptr_t)(bytes + l.key_originals);
-    return open_examples(d, (const uint32_t *)(const void *)(bytes + l.examples), c.examples,
-                         source);
+    d->example_records = (const uint32_t *)(const void *)(bytes + l.examples);
+    d->example_count = c.examples;
+    d->sources = malloc(sizeof *d->sources);
+    if (!d->sources || !(d->sources[0] = strdup(source)))
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    d->source_count = d->source_cap = 1;
+    return ERRATA_OK;
 }

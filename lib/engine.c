@@ -1,6 +1,7 @@
 /* The engine: dictionaries, their automaton and the model, loaded once,
    then read-only and shared between threads. */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,6 +228,7 @@ int errata_engine_new(errata_engine **out, const errata_engine_options *caller_o
     errata_engine *engine = calloc(1, sizeof *engine);
     if (!engine)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
+    pthread_mutex_init(&engine->examples_lock, NULL);
     rc = load_dictionaries(engine, opts);
     if (!rc)
         rc = build_automaton(engine, opts);
@@ -259,6 +261,7 @@ void errata_engine_free(errata_engine *engine)
         free(engine->key_originals);
     }
     errata_dictionary_clear(&engine->dict);
+    pthread_mutex_destroy(&engine->examples_lock);
     free(engine);
 }
 
@@ -276,5 +279,10 @@ const errata_example *errata_engine_example(const errata_engine *engine, size_t 
 {
     if (!engine || index >= engine->dict.example_count)
         return NULL;
-    return &engine->dict.examples[index];
+    /* the only change to a loaded engine: its examples made once, locked */
+    errata_engine *e = (errata_engine *)(uintptr_t)engine;
+    pthread_mutex_lock(&e->examples_lock);
+    int rc = errata_dictionary_make_examples(&e->dict);
+    pthread_mutex_unlock(&e->examples_lock);
+    return rc ? NULL : &engine->dict.examples[index];
 }

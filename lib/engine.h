@@ -2,6 +2,8 @@
 #ifndef ERRATA_ENGINE_H
 #define ERRATA_ENGINE_H
 
+#include <pthread.h>
+
 #include "ac.h"
 #include "dict.h"
 
@@ -33,6 +35,7 @@ struct errata_engine {
     struct errata_cm *cm; /* the character model of formal text; NULL without one */
     struct errata_lookalike_source *lookalikes;
     struct errata_latin_speller *speller; /* NULL without hunspell's English dictionary */
+    pthread_mutex_t examples_lock; /* an image's examples are made when first asked for */
 };
 
 /* FNV-1a of the keys' texts in order, each with its NUL: which keys an
@@ -56,5 +59,9 @@ int errata_dictionary_image(const errata_engine *engine, uint32_t source_checksu
    another text than the one source_checksum stands for. */
 int errata_dictionary_open_image(errata_engine *engine, const void *data, size_t size,
                                  const char *name, const char *source, uint32_t source_checksum);
+
+/* The examples of an image's dictionary, made from its records unless made
+   already (the caller holds errata_engine.examples_lock). */
+int errata_dictionary_make_examples(errata_dictionary *dict);
 
 #endif

@@ -140,11 +140,19 @@ static void joins_a_context_list_given_twice(void **state)
     "进展\t发展\tswap-b\tC\tfix-next=观\n"                                                           \
     "!keep\t平安浙江\n"
 
+/* An engine with nothing loaded yet, as errata_engine_new starts one. */
+static errata_engine *empty_engine(void)
+{
+    errata_engine *engine = calloc(1, sizeof *engine);
+    assert_non_null(engine);
+    pthread_mutex_init(&engine->examples_lock, NULL);
+    return engine;
+}
+
 /* An engine that reads an image of engine's dictionary in place. */
 static errata_engine *engine_on_image(const unsigned char *image, size_t len)
 {
-    errata_engine *read = calloc(1, sizeof *read);
-    assert_non_null(read);
+    errata_engine *read = empty_engine();
     assert_int_equal(errata_dictionary_open_image(read, image, len, "dict.bin", "test.dict", 42),
                      ERRATA_OK);
     return read;
@@ -170,6 +178,7 @@ static void image_reads_back_the_dictionary(void **state)
                             errata_dict_string(&engine->dict, engine->keys[k].text));
     assert_int_equal(errata_engine_keys_checksum(read), errata_engine_keys_checksum(engine));
     assert_int_equal(errata_engine_example_count(read), 2);
+    assert_null(d->examples); /* made when first asked for */
     const errata_example *ex = errata_engine_example(read, 0);
     assert_string_equal(ex->text, "科学开展观");
     assert_string_equal(ex->expected, "科学发展观");
@@ -183,8 +192,7 @@ static void image_reads_back_the_dictionary(void **state)
 static void expect_refusal(const unsigned char *image, size_t len, uint32_t checksum,
                            const char *message)
 {
-    errata_engine *read = calloc(1, sizeof *read);
-    assert_non_null(read);
+    errata_engine *read = empty_engine();
     assert_int_equal(errata_dictionary_open_image(read, image, len, "dict.bin", "test.dict",
                                                   checksum),
                      ERRATA_EFORMAT);
