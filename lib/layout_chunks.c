@@ -11,7 +11,6 @@
 
 #define MIN_MEAN_CHUNK 80   /* code points: list items are shorter */
 #define UNIFORM_SLACK 4     /* the site's chunks have (nearly) equal lengths */
-#define MAX_MARKER 9999     /* chunk numbers have at most four digits */
 
 typedef struct {
     size_t line_start;   /* the line break before the marker (or the marker at the top) */
@@ -162,18 +161,31 @@ static int remove_chain(errata_layout *lay, const marker_list *markers, size_t l
     return ERRATA_OK;
 }
 
+/* best_chain()'s table, for values up to the markers' largest, with the
+   slots it reads set: a table for every possible value (80 KB, cleared)
+   cost a small document more than the rest of the pass. */
+static size_t *best_by_value_table(const marker_list *markers)
+{
+    long largest = 0;
+    for (size_t c = 0; c < markers->count; c++)
+        if (markers->items[c].value > largest)
+            largest = markers->items[c].value;
+    size_t *table = malloc(((size_t)largest + 1) * sizeof *table);
+    for (size_t c = 0; table && c < markers->count; c++) {
+        table[markers->items[c].value] = SIZE_MAX;
+        table[markers->items[c].value - 1] = SIZE_MAX;
+    }
+    return table;
+}
+
 int errata_layout_chunk_markers(errata_layout *lay)
 {
     marker_list markers = {0};
-    size_t *best_by_value = malloc((MAX_MARKER + 1) * sizeof *best_by_value);
-    int rc = best_by_value ? collect_markers(lay, &markers) : errata_fail(ERRATA_ENOMEM, "out of memory");
-    /* Only the slots best_chain() reads are set: clearing all 80 KB cost a
-       small document more than the rest of the pass. */
-    for (size_t c = 0; !rc && c < markers.count; c++) {
-        best_by_value[markers.items[c].value] = SIZE_MAX;
-        best_by_value[markers.items[c].value - 1] = SIZE_MAX;
-    }
-    size_t last = rc ? SIZE_MAX : best_chain(&markers, best_by_value);
+    size_t *best_by_value = NULL;
+    int rc = collect_markers(lay, &markers);
+    if (!rc && markers.count > 0 && !(best_by_value = best_by_value_table(&markers)))
+        rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t last = rc || !best_by_value ? SIZE_MAX : best_chain(&markers, best_by_value);
     if (last != SIZE_MAX) {
         chain_shape shape = measure_chain(lay, &markers, last);
         double confidence = chain_confidence(&shape);
