@@ -83,7 +83,8 @@ int errata_batch_stats_add_edits(errata_batch_stats *stats, const errata_cli_com
                                  const errata_result *result)
 {
     for (size_t i = 0; i < errata_result_count(result); i++) {
-        const errata_edit *edit = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *edit = errata_cli_result_edit(result, i, &slot);
         if (errata_cli_edit_applies(common, edit) && count_rule(&stats->rules, edit->rule, 1))
             return out_of_memory();
     }

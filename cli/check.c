@@ -220,7 +220,8 @@ static int check_one(const check_run *run, const char *path)
     int failed = run->options->html && !run->common->quiet &&
                  errata_html_review_page(stdout, path, &in, result) != 0;
     for (size_t i = 0; i < count && !run->common->quiet && !run->options->html; i++) {
-        const errata_edit *edit = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *edit = errata_cli_result_edit(result, i, &slot);
         if (run->options->jsonl)
             print_json_edit(stdout, path, edit);
         else

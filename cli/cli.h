@@ -245,6 +245,11 @@ errata_check_options errata_cli_check_options(const errata_cli_common *common);
 
 /* Whether an edit is applied: action apply, or a proposal under --all. */
 int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *edit);
+/* Edit i of result, copied into *slot: errata_result_read_edit(), which
+   makes no array of whole edits (that of a huge document would take more
+   memory than its text). */
+const errata_edit *errata_cli_result_edit(const errata_result *result, size_t i,
+                                          errata_edit *slot);
 
 /* Check options for a repair that is only applied: no reasons, no
    code-point positions. */

@@ -843,6 +843,14 @@ int errata_cli_edit_applies(const errata_cli_common *common, const errata_edit *
            (common->apply_all && edit->action == ERRATA_ACTION_PROPOSE);
 }
 
+const errata_edit *errata_cli_result_edit(const errata_result *result, size_t i,
+                                          errata_edit *slot)
+{
+    if (errata_result_read_edit(result, i, slot) != ERRATA_OK)
+        memset(slot, 0, sizeof *slot); /* i out of range: a caller's bug */
+    return slot;
+}
+
 errata_check_options errata_cli_fix_options(const errata_cli_common *common)
 {
     errata_check_options opts = errata_cli_check_options(common);
@@ -858,8 +866,11 @@ int errata_cli_apply_selected(const errata_cli_common *common, const errata_resu
     unsigned char *selected = malloc(count ? count : 1);
     if (!selected)
         return ERRATA_ENOMEM;
-    for (size_t i = 0; i < count; i++)
-        selected[i] = (unsigned char)errata_cli_edit_applies(common, errata_result_edit(result, i));
+    for (size_t i = 0; i < count; i++) {
+        errata_edit slot;
+        selected[i] = (unsigned char)errata_cli_edit_applies(
+            common, errata_cli_result_edit(result, i, &slot));
+    }
     int rc = errata_result_apply(result, text, len, selected, fixed, fixed_len);
     free(selected);
     return rc;

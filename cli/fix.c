@@ -99,7 +99,8 @@ static void note_proposals(const errata_cli_common *common, const char *path,
 {
     size_t left = 0;
     for (size_t i = 0; i < errata_result_count(result); i++) {
-        const errata_edit *edit = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *edit = errata_cli_result_edit(result, i, &slot);
         left += edit->action == ERRATA_ACTION_PROPOSE && !errata_cli_edit_applies(common, edit);
     }
     if (left && !common->quiet)
@@ -134,7 +135,8 @@ static int edit_changes(const errata_cli_document *doc, const errata_edit *edit)
 static int text_changes(const errata_cli_common *common, const repaired_input *r)
 {
     for (size_t i = 0; i < errata_result_count(r->result); i++) {
-        const errata_edit *edit = errata_result_edit(r->result, i);
+        errata_edit slot;
+        const errata_edit *edit = errata_cli_result_edit(r->result, i, &slot);
         if (errata_cli_edit_applies(common, edit) && edit_changes(&r->doc, edit))
             return 1;
     }
@@ -261,7 +263,8 @@ static int stage_repaired(const errata_cli_common *common, const repaired_input 
 {
     size_t at = 0;
     for (size_t i = 0; i < errata_result_count(r->result); i++) {
-        const errata_edit *edit = errata_result_edit(r->result, i);
+        errata_edit slot;
+        const errata_edit *edit = errata_cli_result_edit(r->result, i, &slot);
         if (!errata_cli_edit_applies(common, edit))
             continue;
         int rc = stage(w, r->doc.text + at, edit->byte_start - at);

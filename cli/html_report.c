@@ -25,7 +25,8 @@ static int record_edits(const errata_cli_common *common, const errata_result *re
 {
     size_t count = errata_result_count(result);
     for (size_t i = 0; i < count; i++) {
-        const errata_edit *e = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *e = errata_cli_result_edit(result, i, &slot);
         if (e->action == ERRATA_ACTION_FLAG) {
             size_t cap = r->flag_count; /* grown one at a time: flags are few */
             errata_batch_flag *more = realloc(r->flags, (cap + 1) * sizeof *more);

@@ -35,7 +35,8 @@ static void put_gaps(page *p, const errata_cli_document *doc, const errata_resul
     size_t count = errata_result_count(result), at = 0;
     fputs("\"gaps\":[", p->out);
     for (size_t i = 0; i < count; i++) {
-        const errata_edit *e = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *e = errata_cli_result_edit(result, i, &slot);
         put_json(p, doc->text + at, e->byte_start - at);
         fputc(',', p->out);
         at = e->byte_end;
@@ -102,7 +103,8 @@ static void put_edits(page *p, const errata_result *result, string_table *string
     size_t count = errata_result_count(result);
     fputs("\"edits\":[", out);
     for (size_t i = 0; i < count; i++) {
-        const errata_edit *e = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *e = errata_cli_result_edit(result, i, &slot);
         fprintf(out, "%s\n[%zu,%zu,%zu,%zu,%zu,%zu,", i ? "," : "", e->line, e->column,
                 e->byte_start, e->byte_end, e->cp_start, e->cp_end);
         put_string(p, e->old_text);

@@ -148,7 +148,8 @@ static int rewrite_field(stream *st, const char *raw, size_t raw_len, int ascii_
     int rc = 0;
     b->len = 0;
     for (size_t i = 0; i < errata_result_count(result) && !rc; i++) {
-        const errata_edit *edit = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *edit = errata_cli_result_edit(result, i, &slot);
         if (!errata_cli_edit_applies(st->common, edit))
             continue;
         for (json_unit u; text_pos < edit->byte_start; raw_pos += u.raw_len)
@@ -174,7 +175,8 @@ static int make_edits_array(stream *st, const errata_result *result, const char 
     errata_json_writer w = errata_json_to_buffer(b, ascii_only);
     errata_json_begin_array(&w);
     for (size_t i = 0; i < errata_result_count(result) && !w.failed; i++) {
-        const errata_edit *e = errata_result_edit(result, i);
+        errata_edit slot;
+        const errata_edit *e = errata_cli_result_edit(result, i, &slot);
         if (!errata_cli_edit_applies(st->common, e))
             continue;
         char confidence[32];

@@ -15,9 +15,10 @@
 static void print_edits(const errata_result *result)
 {
     for (size_t i = 0; i < errata_result_count(result); i++) {
-        const errata_edit *e = errata_result_edit(result, i);
-        printf("  column %zu: %s -> %s  (%s, %s)\n", e->column, e->old_text, e->new_text,
-               e->rule, errata_action_name(e->action));
+        errata_edit e;
+        errata_result_read_edit(result, i, &e);
+        printf("  column %zu: %s -> %s  (%s, %s)\n", e.column, e.old_text, e.new_text, e.rule,
+               errata_action_name(e.action));
     }
 }
 

@@ -45,6 +45,7 @@ static char *string_space(errata_edit_list *list, size_t n)
 struct errata_stored_string {
     const char *s; /* NUL-terminated, in the list's blocks */
     size_t n;
+    uint32_t number; /* in the list's string_at */
 };
 
 static size_t bytes_hash(const char *s, size_t n) /* FNV-1a */
@@ -84,38 +85,77 @@ static int grow_stored(errata_edit_list *list)
     return ERRATA_OK;
 }
 
-/* s[0..n) NUL-terminated in the list's blocks: the equal string stored
-   before, or a copy; NULL when out of memory. */
-static const char *store_string(errata_edit_list *list, const char *s, size_t n)
+/* s[0..n) NUL-terminated in the list's blocks, numbered in string_at: the
+   number of the equal string stored before, or of a copy.  0 or
+   ERRATA_ENOMEM. */
+static int store_string(errata_edit_list *list, const char *s, size_t n, uint32_t *number)
 {
     if (grow_stored(list))
-        return NULL;
+        return ERRATA_ENOMEM;
     struct errata_stored_string *slot = stored_slot(list->stored, list->stored_slots, s, n);
-    if (slot->s)
-        return slot->s;
+    if (slot->s) {
+        *number = slot->number;
+        return ERRATA_OK;
+    }
+    if (list->string_count == UINT32_MAX ||
+        errata_grow((void **)&list->string_at, &list->string_cap, list->string_count + 1,
+                    sizeof *list->string_at))
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
     char *copy = string_space(list, n + 1);
     if (!copy)
-        return NULL;
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
     memcpy(copy, s, n);
     copy[n] = '\0';
+    *number = (uint32_t)list->string_count;
+    list->string_at[list->string_count++] = copy;
     if (2 * (list->stored_count + 1) <= list->stored_slots) {
-        *slot = (struct errata_stored_string){copy, n};
+        *slot = (struct errata_stored_string){copy, n, *number};
         list->stored_count++;
     }
-    return copy;
+    return ERRATA_OK;
 }
 
 /* Store e's strings in the list's blocks. */
-static int set_edit_strings(errata_edit_list *list, errata_edit *e, const char *old_text,
+static int set_edit_strings(errata_edit_list *list, errata_edit_record *e, const char *old_text,
                             size_t old_len, const char *new_text, const char *rule,
                             const char *reason)
 {
-    if (!(e->old_text = store_string(list, old_text, old_len)) ||
-        !(e->new_text = store_string(list, new_text, strlen(new_text))) ||
-        !(e->rule = store_string(list, rule, strlen(rule))) ||
-        !(e->reason = store_string(list, reason, strlen(reason))))
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    return ERRATA_OK;
+    int rc = store_string(list, old_text, old_len, &e->old_text);
+    if (!rc)
+        rc = store_string(list, new_text, strlen(new_text), &e->new_text);
+    if (!rc)
+        rc = store_string(list, rule, strlen(rule), &e->rule);
+    if (!rc)
+        rc = store_string(list, reason, strlen(reason), &e->reason);
+    return rc;
+}
+
+static size_t record_end(const errata_edit_record *e) { return e->byte_start + e->length; }
+
+void errata_edit_list_get(const errata_edit_list *list, size_t i, errata_edit *out)
+{
+    const errata_edit_record *e = &list->items[i];
+    const errata_edit_position *p = list->positions ? &list->positions[i] : NULL;
+    *out = (errata_edit){
+        .byte_start = e->byte_start,
+        .byte_end = record_end(e),
+        .cp_start = p ? p->cp_start : 0,
+        .cp_end = p ? p->cp_end : 0,
+        .line = p ? p->line : 0,
+        .column = p ? p->column : 0,
+        .old_text = list->string_at[e->old_text],
+        .new_text = list->string_at[e->new_text],
+        .rule = list->string_at[e->rule],
+        .kind = (errata_kind)e->kind,
+        .action = (errata_action)e->action,
+        .confidence = e->confidence,
+        .reason = list->string_at[e->reason],
+    };
+}
+
+const char *errata_edit_list_new_text(const errata_edit_list *list, size_t i)
+{
+    return list->string_at[list->items[i].new_text];
 }
 
 int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_start,
@@ -133,11 +173,14 @@ int errata_edit_list_add(errata_edit_list *list, const char *text, size_t byte_s
         va_end(ap);
     }
 
-    errata_edit *e = &list->items[list->count];
+    if (byte_end - byte_start > UINT32_MAX)
+        return errata_fail(ERRATA_EINVAL, "an edit of %zu bytes at byte %zu is too long",
+                           byte_end - byte_start, byte_start);
+    errata_edit_record *e = &list->items[list->count];
     memset(e, 0, sizeof *e);
     e->byte_start = byte_start;
-    e->byte_end = byte_end;
-    e->kind = kind;
+    e->length = (uint32_t)(byte_end - byte_start);
+    e->kind = (unsigned char)kind;
     e->confidence = confidence;
     int rc = set_edit_strings(list, e, text + byte_start, byte_end - byte_start, new_text, rule, reason);
     if (rc)
@@ -154,64 +197,69 @@ void errata_edit_list_clear(errata_edit_list *list)
         list->strings = next;
     }
     free(list->items);
+    free(list->positions);
     free(list->stored);
+    free(list->string_at);
     memset(list, 0, sizeof *list);
 }
 
 /* Text order; at one position insertions come first, then the more confident. */
-static int compare_edits(const void *pa, const void *pb)
+static int compare_edits(const errata_edit_list *list, const errata_edit_record *a,
+                         const errata_edit_record *b)
 {
-    const errata_edit *a = pa, *b = pb;
     if (a->byte_start != b->byte_start)
         return a->byte_start < b->byte_start ? -1 : 1;
-    int a_insert = a->byte_end == a->byte_start, b_insert = b->byte_end == b->byte_start;
+    int a_insert = a->length == 0, b_insert = b->length == 0;
     if (a_insert != b_insert)
         return a_insert ? -1 : 1;
     if (a->confidence != b->confidence)
         return a->confidence > b->confidence ? -1 : 1;
-    return strcmp(a->rule, b->rule);
+    return a->rule == b->rule ? 0 : strcmp(list->string_at[a->rule], list->string_at[b->rule]);
 }
 
-/* The edits are large: sort_edits() orders their indexes, then moves each
-   edit once, instead of merging the edits through a second array as large
-   as the list. */
+/* sort_edits() orders the edits' indexes, then moves each edit once,
+   instead of merging the edits through a second array as large as the
+   list. */
 
-static int edits_in_order(const errata_edit *items, size_t n)
+static int edits_in_order(const errata_edit_list *list)
 {
-    for (size_t i = 1; i < n; i++)
-        if (compare_edits(&items[i - 1], &items[i]) > 0)
+    for (size_t i = 1; i < list->count; i++)
+        if (compare_edits(list, &list->items[i - 1], &list->items[i]) > 0)
             return 0;
     return 1;
 }
 
 /* Length of the run of indexes whose edits are in order, from idx[from]. */
-static size_t run_length(const errata_edit *items, const size_t *idx, size_t from, size_t count)
+static size_t run_length(const errata_edit_list *list, const size_t *idx, size_t from,
+                         size_t count)
 {
+    const errata_edit_record *items = list->items;
     size_t end = from + 1;
-    while (end < count && compare_edits(&items[idx[end - 1]], &items[idx[end]]) <= 0)
+    while (end < count && compare_edits(list, &items[idx[end - 1]], &items[idx[end]]) <= 0)
         end++;
     return end - from;
 }
 
 /* Merge the runs a[0..na) and b[0..nb) into out; a's edits come first among equals. */
-static void merge_runs(const errata_edit *items, const size_t *a, size_t na, const size_t *b,
+static void merge_runs(const errata_edit_list *list, const size_t *a, size_t na, const size_t *b,
                        size_t nb, size_t *out)
 {
+    const errata_edit_record *items = list->items;
     size_t i = 0, j = 0;
     while (i < na && j < nb)
-        *out++ = compare_edits(&items[b[j]], &items[a[i]]) < 0 ? b[j++] : a[i++];
+        *out++ = compare_edits(list, &items[b[j]], &items[a[i]]) < 0 ? b[j++] : a[i++];
     memcpy(out, a + i, (na - i) * sizeof *a);
     memcpy(out + (na - i), b + j, (nb - j) * sizeof *b);
 }
 
 /* Put items[order[k]] at k for every k, following the permutation's cycles
    (order is left as the identity). */
-static void permute(errata_edit *items, size_t *order, size_t n)
+static void permute(errata_edit_record *items, size_t *order, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (order[k] == k)
             continue;
-        errata_edit saved = items[k];
+        errata_edit_record saved = items[k];
         size_t j = k;
         while (order[j] != k) {
             size_t source = order[j];
@@ -230,7 +278,7 @@ static void permute(errata_edit *items, size_t *order, size_t n)
 static int sort_edits(errata_edit_list *list)
 {
     size_t n = list->count, runs;
-    if (edits_in_order(list->items, n))
+    if (edits_in_order(list))
         return ERRATA_OK;
     size_t *from = malloc(n * sizeof *from), *to = from ? malloc(n * sizeof *to) : NULL;
     if (!to) {
@@ -242,9 +290,9 @@ static int sort_edits(errata_edit_list *list)
     do {
         runs = 0;
         for (size_t start = 0; start < n; runs++) {
-            size_t na = run_length(list->items, from, start, n);
-            size_t nb = start + na < n ? run_length(list->items, from, start + na, n) : 0;
-            merge_runs(list->items, from + start, na, from + start + na, nb, to + start);
+            size_t na = run_length(list, from, start, n);
+            size_t nb = start + na < n ? run_length(list, from, start + na, n) : 0;
+            merge_runs(list, from + start, na, from + start + na, nb, to + start);
             start += na + nb;
         }
         size_t *merged = to;
@@ -257,11 +305,11 @@ static int sort_edits(errata_edit_list *list)
     return ERRATA_OK;
 }
 
-static int edits_conflict(const errata_edit *a, const errata_edit *b)
+static int edits_conflict(const errata_edit_record *a, const errata_edit_record *b)
 {
-    if (a->byte_start == b->byte_start && a->byte_end == a->byte_start && b->byte_end == b->byte_start)
+    if (a->byte_start == b->byte_start && a->length == 0 && b->length == 0)
         return 1; /* two insertions at one point */
-    return a->byte_start < b->byte_end && b->byte_start < a->byte_end;
+    return a->byte_start < record_end(b) && b->byte_start < record_end(a);
 }
 
 /* Keep the edits to report: flags (see drop_overlapping_flags()), changes
@@ -272,12 +320,12 @@ static void select_edits(errata_edit_list *list, const errata_check_options *opt
     size_t kept = 0;
     ssize_t last_change = -1; /* index (in kept) of the last non-flag edit */
     for (size_t i = 0; i < list->count; i++) {
-        errata_edit *e = &list->items[i];
+        errata_edit_record *e = &list->items[i];
         int is_flag = e->kind == ERRATA_KIND_FLAG;
         if (!is_flag && e->confidence < opts->propose_threshold)
             continue;
         if (!is_flag && last_change >= 0 && edits_conflict(&list->items[last_change], e)) {
-            errata_edit *prev = &list->items[last_change];
+            errata_edit_record *prev = &list->items[last_change];
             if (e->confidence <= prev->confidence)
                 continue;
             memmove(prev, prev + 1, (kept - (size_t)last_change - 1) * sizeof *prev);
@@ -303,7 +351,7 @@ static void drop_overlapping_flags(errata_edit_list *list)
 {
     size_t kept = 0;
     for (size_t i = 0; i < list->count; i++) {
-        const errata_edit *e = &list->items[i];
+        const errata_edit_record *e = &list->items[i];
         if (e->kind == ERRATA_KIND_FLAG) {
             if (kept > 0 && edits_conflict(&list->items[kept - 1], e))
                 continue;
@@ -345,19 +393,24 @@ static void cursor_move(text_cursor *c, const char *text, size_t len, size_t tar
     }
 }
 
-static void fill_positions(errata_edit_list *list, const char *text, size_t len)
+static int fill_positions(errata_edit_list *list, const char *text, size_t len)
 {
+    list->positions = malloc((list->count + 1) * sizeof *list->positions);
+    if (!list->positions)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
     text_cursor c = {0, 0, 1, 1};
     for (size_t i = 0; i < list->count; i++) {
-        errata_edit *e = &list->items[i];
+        const errata_edit_record *e = &list->items[i];
+        errata_edit_position *p = &list->positions[i];
         cursor_move(&c, text, len, e->byte_start);
-        e->cp_start = c.cp;
-        e->line = c.line;
-        e->column = c.column;
+        p->cp_start = c.cp;
+        p->line = c.line;
+        p->column = c.column;
         text_cursor end = c;
-        cursor_move(&end, text, len, e->byte_end);
-        e->cp_end = end.cp;
+        cursor_move(&end, text, len, record_end(e));
+        p->cp_end = end.cp;
     }
+    return ERRATA_OK;
 }
 
 int errata_edit_list_finish(errata_edit_list *list, const char *text, size_t len,
@@ -368,15 +421,16 @@ int errata_edit_list_finish(errata_edit_list *list, const char *text, size_t len
         return rc;
     select_edits(list, opts);
     drop_overlapping_flags(list);
-    if (!opts->no_positions)
-        fill_positions(list, text, len);
+    if (!opts->no_positions && (rc = fill_positions(list, text, len)) != ERRATA_OK)
+        return rc;
     for (size_t i = 0; i < list->count; i++) {
-        errata_edit *e = &list->items[i];
+        errata_edit_record *e = &list->items[i];
         if (e->kind == ERRATA_KIND_FLAG)
             e->action = ERRATA_ACTION_FLAG;
         else
-            e->action = e->confidence >= opts->apply_threshold ? ERRATA_ACTION_APPLY
-                                                               : ERRATA_ACTION_PROPOSE;
+            e->action = (unsigned char)(e->confidence >= opts->apply_threshold
+                                            ? ERRATA_ACTION_APPLY
+                                            : ERRATA_ACTION_PROPOSE);
     }
     return ERRATA_OK;
 }
@@ -401,16 +455,54 @@ void errata_result_free(errata_result *result)
     if (!result)
         return;
     errata_edit_list_clear(&result->edits);
+    free(atomic_load(&result->full));
     free(result);
 }
 
 size_t errata_result_count(const errata_result *result) { return result ? result->edits.count : 0; }
 
+int errata_result_read_edit(const errata_result *result, size_t index, errata_edit *out)
+{
+    if (!result || !out)
+        return errata_fail(ERRATA_EINVAL, "errata_result_read_edit: NULL argument");
+    if (index >= result->edits.count)
+        return errata_fail(ERRATA_EINVAL, "errata_result_read_edit: edit %zu of %zu", index,
+                           result->edits.count);
+    errata_edit_list_get(&result->edits, index, out);
+    return ERRATA_OK;
+}
+
+/* The edits as errata_edit structs, made once for the result's life.  The
+   result is const to its callers but was allocated writable: the copies
+   are a cache, set once with a compare-and-swap (a thread that loses the
+   race frees its own). */
+static const errata_edit *full_edits(const errata_result *result)
+{
+    errata_result *writable = (errata_result *)result;
+    errata_edit *full = atomic_load(&writable->full);
+    if (full)
+        return full;
+    const errata_edit_list *list = &result->edits;
+    errata_edit *made = malloc(list->count * sizeof *made);
+    if (!made) {
+        errata_fail(ERRATA_ENOMEM, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < list->count; i++)
+        errata_edit_list_get(list, i, &made[i]);
+    errata_edit *expected = NULL;
+    if (atomic_compare_exchange_strong(&writable->full, &expected, made))
+        return made;
+    free(made);
+    return expected;
+}
+
 const errata_edit *errata_result_edit(const errata_result *result, size_t index)
 {
     if (!result || index >= result->edits.count)
         return NULL;
-    return &result->edits.items[index];
+    const errata_edit *full = full_edits(result);
+    return full ? &full[index] : NULL;
 }
 
 const char *errata_kind_name(errata_kind kind)
@@ -480,27 +572,70 @@ int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t 
     return ERRATA_OK;
 }
 
+static int takes(const errata_edit_record *e, const unsigned char *selected, size_t i)
+{
+    if (e->kind == ERRATA_KIND_FLAG)
+        return 0;
+    return selected ? selected[i] != 0 : e->action == ERRATA_ACTION_APPLY;
+}
+
+/* The size of the text with the chosen edits applied, checking that they
+   fit in it (a caller may pass another text than the one checked). */
+static int applied_size(const errata_edit_list *all, size_t len, const unsigned char *selected,
+                        size_t *size)
+{
+    size_t n = 0;
+    *size = len;
+    for (size_t i = 0; i < all->count; i++) {
+        const errata_edit_record *e = &all->items[i];
+        if (!takes(e, selected, i))
+            continue;
+        if (record_end(e) > len)
+            return errata_fail(ERRATA_EINVAL, "edit %zu: span %zu..%zu is outside the text (%zu bytes)",
+                               n, e->byte_start, record_end(e), len);
+        *size += strlen(all->string_at[e->new_text]);
+        n++;
+    }
+    return ERRATA_OK;
+}
+
+/* Like errata_apply(), from the list's records. */
 int errata_result_apply(const errata_result *result, const char *text, size_t len,
                         const unsigned char *selected, char **out, size_t *out_len)
 {
-    if (!result || !out || !out_len)
+    if (!result || !out || !out_len || (!text && len))
         return errata_fail(ERRATA_EINVAL, "errata_result_apply: NULL argument");
     *out = NULL; /* on every failure below */
     *out_len = 0;
+    if (!text)
+        text = ""; /* len is 0: memcpy() below must not see NULL, even for no bytes */
     const errata_edit_list *all = &result->edits;
-    errata_edit *chosen = malloc((all->count + 1) * sizeof *chosen);
-    if (!chosen)
+    size_t size;
+    int rc = applied_size(all, len, selected, &size);
+    if (rc)
+        return rc;
+    char *buffer = malloc(size + 1);
+    if (!buffer)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    size_t n = 0;
+    size_t from = 0, to = 0;
     for (size_t i = 0; i < all->count; i++) {
-        const errata_edit *e = &all->items[i];
-        int take = selected ? selected[i] != 0 : e->action == ERRATA_ACTION_APPLY;
-        if (take && e->kind != ERRATA_KIND_FLAG)
-            chosen[n++] = *e;
+        const errata_edit_record *e = &all->items[i];
+        if (!takes(e, selected, i))
+            continue;
+        memcpy(buffer + to, text + from, e->byte_start - from);
+        to += e->byte_start - from;
+        const char *new_text = all->string_at[e->new_text];
+        size_t n = strlen(new_text);
+        memcpy(buffer + to, new_text, n);
+        to += n;
+        from = record_end(e);
     }
-    int rc = errata_apply(text, len, chosen, n, out, out_len);
-    free(chosen);
-    return rc;
+    memcpy(buffer + to, text + from, len - from);
+    to += len - from;
+    buffer[to] = '\0';
+    *out = buffer;
+    *out_len = to;
+    return ERRATA_OK;
 }
 
 /* ------------------------------------------------------------ rule counts */
@@ -510,7 +645,7 @@ static int by_rule(const void *a, const void *b)
     return strcmp(((const errata_rule_count *)a)->rule, ((const errata_rule_count *)b)->rule);
 }
 
-static int counts_as_applied(const errata_edit *e, int include_proposed)
+static int counts_as_applied(const errata_edit_record *e, int include_proposed)
 {
     if (e->kind == ERRATA_KIND_FLAG)
         return 0;
@@ -546,16 +681,17 @@ int errata_result_rule_counts(const errata_result *result, int include_proposed,
     }
     size_t distinct = 0;
     for (size_t i = 0; i < all->count; i++) {
-        const errata_edit *e = &all->items[i];
+        const errata_edit_record *e = &all->items[i];
         if (!counts_as_applied(e, include_proposed))
             continue;
-        size_t h = bytes_hash(e->rule, strlen(e->rule)) & (slots - 1);
-        while (slot_of[h] && strcmp(rules[slot_of[h] - 1].rule, e->rule) != 0)
+        const char *rule = all->string_at[e->rule];
+        size_t h = bytes_hash(rule, strlen(rule)) & (slots - 1);
+        while (slot_of[h] && strcmp(rules[slot_of[h] - 1].rule, rule) != 0)
             h = (h + 1) & (slots - 1);
         if (slot_of[h]) {
             rules[slot_of[h] - 1].count++;
         } else {
-            rules[distinct] = (errata_rule_count){e->rule, 1};
+            rules[distinct] = (errata_rule_count){rule, 1};
             slot_of[h] = ++distinct;
         }
     }

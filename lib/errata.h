@@ -180,6 +180,16 @@ ERRATA_API void errata_result_free(errata_result *result);
 
 /* Edits in text order, none overlapping. */
 ERRATA_API size_t errata_result_count(const errata_result *result);
+/* Copy edit index into *out (its strings stay the result's, valid while the
+   result lives).  ERRATA_EINVAL for an index out of range.  A result keeps
+   its edits compactly (about 40 bytes each, positions apart): this is the
+   way to read those of a huge document. */
+ERRATA_API int errata_result_read_edit(const errata_result *result, size_t index,
+                                       errata_edit *out);
+/* Edit index, or NULL when out of range (or out of memory).  The first call
+   makes an errata_edit array of all the result's edits (104 bytes each on a
+   64-bit system), kept until errata_result_free(), so that the pointers stay
+   valid and consecutive; errata_result_read_edit() needs none. */
 ERRATA_API const errata_edit *errata_result_edit(const errata_result *result, size_t index);
 
 /* ----------------------------------------------------------------- apply */

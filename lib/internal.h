@@ -5,6 +5,7 @@
 #define ERRATA_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,15 +87,41 @@ size_t errata_utf8_encode(uint32_t cp, char *buf);
 
 /* ------------------------------------------------------------ edit lists */
 
+/* An edit as a list keeps it: a huge document has millions, so it takes 40
+   bytes instead of errata_edit's 104.  The strings are numbered in the list
+   (a repeated one is stored once), the span is a start and a length, and the
+   positions in code points and lines, wanted by some callers only, are kept
+   apart (errata_edit_position). */
+typedef struct {
+    size_t byte_start;
+    double confidence;
+    uint32_t length; /* byte_end - byte_start */
+    uint32_t old_text, new_text, rule, reason; /* numbers of the list's strings */
+    unsigned char kind, action; /* errata_kind, errata_action */
+} errata_edit_record;
+
+typedef struct {
+    size_t cp_start, cp_end, line, column;
+} errata_edit_position;
+
 /* A growing list of edits whose strings it owns. */
 typedef struct {
-    errata_edit *items;
+    errata_edit_record *items;
     size_t count, cap;
+    errata_edit_position *positions; /* one per edit once finished, unless
+                                        the options ask for none (NULL) */
     int no_reasons; /* leave reasons empty (errata_check_options.no_reasons) */
     struct errata_string_block *strings; /* where the edits' strings are kept (edits.c) */
     struct errata_stored_string *stored; /* a table of the strings, to store repeats once */
     size_t stored_slots, stored_count;
+    const char **string_at; /* a string's number -> the string */
+    size_t string_count, string_cap;
 } errata_edit_list;
+
+/* Edit i of the list as the public API shows it. */
+void errata_edit_list_get(const errata_edit_list *list, size_t i, errata_edit *out);
+/* The replacement text of edit i. */
+const char *errata_edit_list_new_text(const errata_edit_list *list, size_t i);
 
 /* Add an edit replacing text[byte_start, byte_end) by new_text.  The list
    copies old_text from text, and copies new_text, rule and the formatted
@@ -115,6 +142,9 @@ void errata_edit_list_clear(errata_edit_list *list);
 /* What errata_check() hands out. */
 struct errata_result {
     errata_edit_list edits;
+    /* The edits as errata_edit structs, made on errata_result_edit()'s
+       first call (by whichever thread comes first). */
+    _Atomic(errata_edit *) full;
 };
 
 /* Whether the rule (e.g. "layout/chunk-marker") is switched on: opts'

@@ -267,7 +267,7 @@ static int record_change(errata_layout *lay, size_t from, size_t to, errata_layo
         return ERRATA_ENOMEM;
     const char *new_text = NULL;
     if (confidence >= lay->opts->apply_threshold)
-        new_text = lay->list->items[edit].new_text;
+        new_text = errata_edit_list_new_text(lay->list, edit);
     size_t length = new_text ? errata_layout_strlen(new_text) : to - from;
     lay->changes[lay->change_count++] = (errata_layout_change){from, to, bytes, new_text, length};
     return ERRATA_OK;

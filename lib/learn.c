@@ -656,13 +656,14 @@ static int written_spans(const errata_result *result, repaired_spans *spans)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     size_t shift = 0; /* bytes added before the edit, modulo 2^N */
     for (size_t i = 0; i < n; i++) {
-        const errata_edit *e = errata_result_edit(result, i);
-        if (e->action != ERRATA_ACTION_APPLY)
+        errata_edit e;
+        errata_edit_list_get(&result->edits, i, &e);
+        if (e.action != ERRATA_ACTION_APPLY)
             continue;
-        size_t written = strlen(e->new_text);
-        spans->start[spans->count] = e->byte_start + shift;
-        spans->end[spans->count++] = e->byte_start + shift + written;
-        shift += written - (e->byte_end - e->byte_start);
+        size_t written = strlen(e.new_text);
+        spans->start[spans->count] = e.byte_start + shift;
+        spans->end[spans->count++] = e.byte_start + shift + written;
+        shift += written - (e.byte_end - e.byte_start);
     }
     return ERRATA_OK;
 }
@@ -681,9 +682,10 @@ static int repair(errata_learner *l, const char *text, size_t len, char **fixed,
         return rc;
     *markers = 0;
     for (size_t i = 0; i < errata_result_count(result); i++) {
-        const errata_edit *e = errata_result_edit(result, i);
-        *markers += e->kind == ERRATA_KIND_SWAP && e->action == ERRATA_ACTION_APPLY &&
-                    e->confidence >= MARKER_CONFIDENCE;
+        errata_edit e;
+        errata_edit_list_get(&result->edits, i, &e);
+        *markers += e.kind == ERRATA_KIND_SWAP && e.action == ERRATA_ACTION_APPLY &&
+                    e.confidence >= MARKER_CONFIDENCE;
     }
     rc = written_spans(result, spans);
     if (!rc)

@@ -85,6 +85,43 @@ static void spans_count_bytes_code_points_lines_and_columns(void **state)
     errata_engine_free(engine);
 }
 
+/* errata_result_read_edit() copies what errata_result_edit() points at;
+   the latter's edits lie in one array, as the Python package reads them. */
+static void read_edit_copies_each_edit(void **state)
+{
+    (void)state;
+    errata_engine *engine = rules_only_engine();
+    const char *text = "ab 根底\nx效劳y 科学开展观";
+    errata_result *result = NULL;
+    assert_int_equal(errata_check(engine, text, strlen(text), NULL, &result), ERRATA_OK);
+    errata_edit copy;
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(errata_result_read_edit(result, i, &copy), ERRATA_OK);
+        const errata_edit *e = errata_result_edit(result, i);
+        assert_ptr_equal(e, errata_result_edit(result, 0) + i);
+        assert_int_equal(copy.byte_start, e->byte_start);
+        assert_int_equal(copy.byte_end, e->byte_end);
+        assert_int_equal(copy.cp_start, e->cp_start);
+        assert_int_equal(copy.cp_end, e->cp_end);
+        assert_int_equal(copy.line, e->line);
+        assert_int_equal(copy.column, e->column);
+        assert_ptr_equal(copy.old_text, e->old_text);
+        assert_ptr_equal(copy.new_text, e->new_text);
+        assert_ptr_equal(copy.rule, e->rule);
+        assert_int_equal(copy.kind, e->kind);
+        assert_int_equal(copy.action, e->action);
+        assert_true(copy.confidence == e->confidence);
+        assert_ptr_equal(copy.reason, e->reason);
+    }
+    assert_int_equal(errata_result_read_edit(result, 1, &copy), ERRATA_OK);
+    assert_string_equal(copy.old_text, "效劳");
+    assert_int_equal(errata_result_read_edit(result, 3, &copy), ERRATA_EINVAL);
+    assert_string_equal(errata_error_message(), "errata_result_read_edit: edit 3 of 3");
+    assert_int_equal(errata_result_read_edit(NULL, 0, &copy), ERRATA_EINVAL);
+    errata_result_free(result);
+    errata_engine_free(engine);
+}
+
 static void rules_decide_without_a_model(void **state)
 {
     (void)state;
@@ -447,6 +484,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spans_count_bytes_code_points_lines_and_columns),
+        cmocka_unit_test(read_edit_copies_each_edit),
         cmocka_unit_test(rules_decide_without_a_model),
         cmocka_unit_test(rules_can_be_switched_off),
         cmocka_unit_test(thresholds_turn_edits_into_proposals),

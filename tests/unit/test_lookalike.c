@@ -75,14 +75,22 @@ static void check_latin(const char *text, const char *disabled, errata_edit_list
     assert_int_equal(errata_edit_list_finish(list, text, strlen(text), &opts), ERRATA_OK);
 }
 
+/* Edit i (< 16) of a list, as the API shows it. */
+static const errata_edit *item(const errata_edit_list *list, size_t i)
+{
+    static errata_edit copies[16];
+    errata_edit_list_get(list, i, &copies[i]);
+    return &copies[i];
+}
+
 /* The text with the edits of the default action applied. */
 static char *applied(const char *text, const errata_edit_list *list)
 {
     errata_edit chosen[16];
     size_t n = 0;
     for (size_t i = 0; i < list->count && n < 16; i++)
-        if (list->items[i].action == ERRATA_ACTION_APPLY)
-            chosen[n++] = list->items[i];
+        if (item(list, i)->action == ERRATA_ACTION_APPLY)
+            chosen[n++] = *item(list, i);
     char *out;
     size_t out_len;
     assert_int_equal(errata_apply(text, strlen(text), chosen, n, &out, &out_len), ERRATA_OK);
@@ -200,13 +208,13 @@ static void test_repairs_lookalikes_in_ocr_output(void **state)
     errata_edit_list list;
     check_lookalikes(ocr_text, NULL, &list);
     assert_int_equal(list.count, 2);
-    assert_edit(&list.items[0], offset_of(ocr_text, "绝"), "绝", "绕", "lookalike/绝>绕",
+    assert_edit(item(&list, 0), offset_of(ocr_text, "绝"), "绝", "绕", "lookalike/绝>绕",
                 ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
-    assert_edit(&list.items[1], offset_of(ocr_text, "未位"), "未", "末", "lookalike/未>末",
+    assert_edit(item(&list, 1), offset_of(ocr_text, "未位"), "未", "末", "lookalike/未>末",
                 ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
-    assert_int_equal(list.items[1].line, 2);
-    assert_int_equal(list.items[1].column, 16);
-    assert_non_null(strstr(list.items[1].reason, "出的末位党"));
+    assert_int_equal(item(&list, 1)->line, 2);
+    assert_int_equal(item(&list, 1)->column, 16);
+    assert_non_null(strstr(item(&list, 1)->reason, "出的末位党"));
     char *fixed = applied(ocr_text, &list);
     assert_string_equal(fixed, "镇党委紧紧围绕县委的部署开展工作，全镇干部\n"
                                "群众积极投身各项建设。对评出的末位党员，由\n"
@@ -259,12 +267,12 @@ static void test_proposes_unobserved_pairs(void **state)
        model alone does not find 期间 far enough ahead of 期问 */
     check_lookalikes_with(char_model, unobserved_pair_text, NULL, &list);
     assert_int_equal(list.count, 2);
-    assert_edit(&list.items[0], offset_of(unobserved_pair_text, "绝"), "绝", "绕",
+    assert_edit(item(&list, 0), offset_of(unobserved_pair_text, "绝"), "绝", "绕",
                 "lookalike/绝>绕", ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
-    assert_edit(&list.items[1], offset_of(unobserved_pair_text, "问抓"), "问", "间",
+    assert_edit(item(&list, 1), offset_of(unobserved_pair_text, "问抓"), "问", "间",
                 "lookalike/问>间", ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_PROPOSE);
-    assert_true(list.items[1].confidence >= ERRATA_DEFAULT_PROPOSE_THRESHOLD);
-    assert_true(list.items[1].confidence < ERRATA_DEFAULT_APPLY_THRESHOLD);
+    assert_true(item(&list, 1)->confidence >= ERRATA_DEFAULT_PROPOSE_THRESHOLD);
+    assert_true(item(&list, 1)->confidence < ERRATA_DEFAULT_APPLY_THRESHOLD);
     errata_edit_list_clear(&list);
 }
 
@@ -280,7 +288,7 @@ static void test_judges_only_suspect_characters(void **state)
     errata_edit_list list;
     check_lookalikes(page, NULL, &list);
     assert_int_equal(list.count, 1);
-    assert_string_equal(list.items[0].rule, "lookalike/绝>绕");
+    assert_string_equal(item(&list, 0)->rule, "lookalike/绝>绕");
     errata_edit_list_clear(&list);
 }
 
@@ -299,7 +307,7 @@ static void test_keeps_a_rare_right_phrase(void **state)
     errata_edit_list list;
     check_lookalikes(page, NULL, &list);
     assert_int_equal(list.count, 1);
-    assert_edit(&list.items[0], 146, "雪", "震", "lookalike/雪>震", ERRATA_KIND_LOOKALIKE,
+    assert_edit(item(&list, 0), 146, "雪", "震", "lookalike/雪>震", ERRATA_KIND_LOOKALIKE,
                 ERRATA_ACTION_PROPOSE);
     char *fixed = applied(page, &list);
     assert_string_equal(fixed, page);
@@ -316,29 +324,29 @@ static void test_quotes_formal_text(void **state)
     errata_edit_list list;
     check_lookalikes_with(char_model, ocr_text, NULL, &list);
     assert_int_equal(list.count, 2);
-    assert_edit(&list.items[0], offset_of(ocr_text, "绝"), "绝", "绕", "lookalike/绝>绕",
+    assert_edit(item(&list, 0), offset_of(ocr_text, "绝"), "绝", "绕", "lookalike/绝>绕",
                 ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
-    assert_edit(&list.items[1], offset_of(ocr_text, "未位"), "未", "末", "lookalike/未>末",
+    assert_edit(item(&list, 1), offset_of(ocr_text, "未位"), "未", "末", "lookalike/未>末",
                 ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
-    assert_string_equal(list.items[0].reason,
+    assert_string_equal(item(&list, 0)->reason,
                         "OCR look-alike (similarity 0.67): 围绕 268× vs 围绝 0× in clean formal "
                         "text; context prefers \"紧围绕县委\" by 10.1 (log10)");
     /* formal text has no n-gram of 末位 three times: nothing to quote */
-    assert_string_equal(list.items[1].reason,
+    assert_string_equal(item(&list, 1)->reason,
                         "OCR look-alike (similarity 0.95): context prefers \"出的末位党\" by 1.7 "
                         "(log10)");
     errata_edit_list_clear(&list);
     /* a pair never seen misread stays proposed, a rare right phrase stays */
     check_lookalikes_with(char_model, unobserved_pair_text, NULL, &list);
     assert_int_equal(list.count, 2);
-    assert_int_equal(list.items[1].action, ERRATA_ACTION_PROPOSE);
-    assert_string_equal(list.items[1].reason,
+    assert_int_equal(item(&list, 1)->action, ERRATA_ACTION_PROPOSE);
+    assert_string_equal(item(&list, 1)->reason,
                         "OCR look-alike (similarity 0.86): 期间 3756× vs 期问 0× in clean formal "
                         "text; context prefers \"在期间抓好\" by 5.4 (log10)");
     errata_edit_list_clear(&list);
     check_lookalikes_with(char_model, rare_phrase_page, NULL, &list);
     assert_int_equal(list.count, 1);
-    assert_int_equal(list.items[0].action, ERRATA_ACTION_PROPOSE);
+    assert_int_equal(item(&list, 0)->action, ERRATA_ACTION_PROPOSE);
     errata_edit_list_clear(&list);
 }
 
@@ -361,7 +369,7 @@ static void test_rules_can_be_disabled(void **state)
     errata_edit_list_clear(&list);
     check_lookalikes(ocr_text, "lookalike/未>末", &list);
     assert_int_equal(list.count, 1);
-    assert_string_equal(list.items[0].rule, "lookalike/绝>绕");
+    assert_string_equal(item(&list, 0)->rule, "lookalike/绝>绕");
     errata_edit_list_clear(&list);
 }
 
@@ -375,7 +383,7 @@ static void expect_latin_fix(const char *text, size_t byte_start, const char *ol
     check_latin(text, NULL, &list);
     assert_int_equal(list.count, 1);
     snprintf(rule, sizeof rule, "latin/%s>%s", old_text, new_text);
-    assert_edit(&list.items[0], byte_start, old_text, new_text, rule, ERRATA_KIND_LATIN, action);
+    assert_edit(item(&list, 0), byte_start, old_text, new_text, rule, ERRATA_KIND_LATIN, action);
     errata_edit_list_clear(&list);
 }
 

@@ -33,12 +33,17 @@ static char *fixed_by_pass(const char *text, const char *disabled, size_t *edit_
     errata_edit_list list = {0};
     assert_int_equal(errata_ocr_punct_check(text, strlen(text), &opts, &list), ERRATA_OK);
     assert_int_equal(errata_edit_list_finish(&list, text, strlen(text), &opts), ERRATA_OK);
-    for (size_t i = 0; i < list.count; i++)
-        assert_int_equal(list.items[i].action, ERRATA_ACTION_APPLY);
+    errata_edit *edits = calloc(list.count + 1, sizeof *edits);
+    assert_non_null(edits);
+    for (size_t i = 0; i < list.count; i++) {
+        errata_edit_list_get(&list, i, &edits[i]);
+        assert_int_equal(edits[i].action, ERRATA_ACTION_APPLY);
+    }
     char *out;
     size_t out_len;
-    assert_int_equal(errata_apply(text, strlen(text), list.items, list.count, &out, &out_len),
+    assert_int_equal(errata_apply(text, strlen(text), edits, list.count, &out, &out_len),
                      ERRATA_OK);
+    free(edits);
     *edit_count = list.count;
     errata_edit_list_clear(&list);
     return out;
