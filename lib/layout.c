@@ -27,12 +27,9 @@ static int view_reserve(errata_layout *lay, size_t n)
     while (cap < need)
         cap *= 2;
     uint32_t *cps = realloc(lay->cps, cap * sizeof *cps);
-    if (cps)
-        lay->cps = cps;
-    unsigned char *fixed = cps ? realloc(lay->fixed, cap) : NULL;
-    if (!fixed)
+    if (!cps)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    lay->fixed = fixed;
+    lay->cps = cps;
     lay->cap = cap;
     return ERRATA_OK;
 }
@@ -50,9 +47,12 @@ static int reserve_marks(errata_layout_marks *marks, size_t n)
         if (new_at)
             marks->at = new_at;
         uint32_t *new_start = new_at ? realloc(marks->start, cap * sizeof *new_start) : NULL;
-        if (!new_start)
+        if (new_start)
+            marks->start = new_start;
+        unsigned char *new_kind = new_start ? realloc(marks->kind, cap) : NULL;
+        if (!new_kind)
             return errata_fail(ERRATA_ENOMEM, "out of memory");
-        marks->start = new_start;
+        marks->kind = new_kind;
         marks->cap = cap;
     }
     return ERRATA_OK;
@@ -63,7 +63,8 @@ static int add_mark(errata_layout_marks *marks, size_t at, uint32_t start)
     if (reserve_marks(marks, 1))
         return ERRATA_ENOMEM;
     marks->at[marks->count] = at;
-    marks->start[marks->count++] = start;
+    marks->start[marks->count] = start;
+    marks->kind[marks->count++] = ERRATA_LAYOUT_FREE;
     return ERRATA_OK;
 }
 
@@ -71,6 +72,7 @@ static void free_marks(errata_layout_marks *marks)
 {
     free(marks->at);
     free(marks->start);
+    free(marks->kind);
     memset(marks, 0, sizeof *marks);
 }
 
@@ -84,16 +86,19 @@ static uint32_t cp_bytes(uint32_t cp)
 typedef struct {
     size_t i;          /* view position */
     uint32_t start;    /* its source (see errata_layout_marks) */
+    unsigned char kind; /* ERRATA_LAYOUT_* */
     size_t next_mark;  /* the first mark after i */
 } source_cursor;
 
 static void cursor_next(const errata_layout *lay, source_cursor *c)
 {
-    if (lay->fixed[c->i] != ERRATA_LAYOUT_MADE)
+    if (c->kind != ERRATA_LAYOUT_MADE)
         c->start += cp_bytes(lay->cps[c->i]);
     c->i++;
-    if (c->next_mark < lay->marks.count && lay->marks.at[c->next_mark] == c->i)
-        c->start = lay->marks.start[c->next_mark++];
+    if (c->next_mark < lay->marks.count && lay->marks.at[c->next_mark] == c->i) {
+        c->start = lay->marks.start[c->next_mark];
+        c->kind = lay->marks.kind[c->next_mark++];
+    }
 }
 
 /* The last mark at or before view position i: a few steps on from the
@@ -119,12 +124,13 @@ static size_t mark_before(errata_layout_marks *m, size_t i)
 }
 
 /* The source of view position i, from the last mark at or before it (at
-   position at, with source start).  Between two marks the characters are
-   either the made ones of one edit (one source) or original ones whose
-   bytes follow each other. */
-static uint32_t source_from_mark(const errata_layout *lay, size_t at, uint32_t start, size_t i)
+   position at, with source start, of that kind).  Between two marks the
+   characters are either the made ones of one edit (one source) or original
+   ones whose bytes follow each other. */
+static uint32_t source_from_mark(const errata_layout *lay, unsigned kind, size_t at,
+                                 uint32_t start, size_t i)
 {
-    if (lay->fixed[at] == ERRATA_LAYOUT_MADE)
+    if (kind == ERRATA_LAYOUT_MADE)
         return start;
     /* the lengths of UTF-8 sequences by their first byte's high bits */
     static const unsigned char lengths[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
@@ -137,16 +143,23 @@ static uint32_t source_from_mark(const errata_layout *lay, size_t at, uint32_t s
 /* The cursor at view position i (< count). */
 static source_cursor cursor_at(errata_layout *lay, size_t i)
 {
+    const errata_layout_marks *m = &lay->marks;
     size_t k = mark_before(&lay->marks, i);
-    uint32_t start = source_from_mark(lay, lay->marks.at[k], lay->marks.start[k], i);
-    return (source_cursor){i, start, k + 1};
+    uint32_t start = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
+    return (source_cursor){i, start, m->kind[k], k + 1};
+}
+
+/* What view position i is (ERRATA_LAYOUT_*). */
+static unsigned kind_at(errata_layout *lay, size_t i)
+{
+    return lay->marks.kind[mark_before(&lay->marks, i)];
 }
 
 /* The original bytes of the cursor's position: an original character's
    own bytes, a made character's replaced span. */
 static errata_layout_span cursor_span(const errata_layout *lay, const source_cursor *c)
 {
-    if (lay->fixed[c->i] == ERRATA_LAYOUT_MADE)
+    if (c->kind == ERRATA_LAYOUT_MADE)
         return lay->made[c->start];
     return (errata_layout_span){c->start, c->start + cp_bytes(lay->cps[c->i])};
 }
@@ -172,8 +185,6 @@ static int view_init(errata_layout *lay, size_t code_points)
             return ERRATA_ENOMEM;
         lay->cps[i] = errata_utf8_next_fast(lay->text, lay->len, &pos);
     }
-    if (lay->count)
-        memset(lay->fixed, 0, lay->count);
     return ERRATA_OK;
 }
 
@@ -217,12 +228,12 @@ static size_t run_end(errata_layout *lay, size_t from, size_t to, errata_layout_
     source_cursor c = cursor_at(lay, from);
     *bytes = (errata_layout_span){c.start, c.start};
     size_t i = from;
-    while (i < to && !lay->fixed[i] && (i == from || c.start == bytes->end)) {
+    while (i < to && c.kind == ERRATA_LAYOUT_FREE && (i == from || c.start == bytes->end)) {
         bytes->end = c.start + cp_bytes(lay->cps[i]);
         cursor_next(lay, &c);
         i++;
     }
-    if (i < to && lay->fixed[i])
+    if (i < to && c.kind != ERRATA_LAYOUT_FREE)
         return 0;
     return bytes_free(lay, bytes->start, bytes->end) ? i : 0;
 }
@@ -243,9 +254,9 @@ static int span_free(errata_layout *lay, size_t from, size_t to)
 /* Where an insertion before view position at goes in the original text. */
 static int insertion_byte(errata_layout *lay, size_t at, size_t *byte)
 {
-    if (at < lay->count && !lay->fixed[at])
+    if (at < lay->count && kind_at(lay, at) == ERRATA_LAYOUT_FREE)
         *byte = cursor_at(lay, at).start;
-    else if (at > 0 && !lay->fixed[at - 1])
+    else if (at > 0 && kind_at(lay, at - 1) == ERRATA_LAYOUT_FREE)
         *byte = view_span(lay, at - 1).end;
     else if (at == 0 && lay->count == 0)
         *byte = 0;
@@ -466,24 +477,26 @@ typedef struct {
     size_t count;     /* new marks written */
 } mark_walk;
 
-static void put_mark(errata_layout *lay, mark_walk *walk, size_t at, uint32_t start)
+static void put_mark(errata_layout *lay, mark_walk *walk, size_t at, uint32_t start,
+                     unsigned kind)
 {
     lay->marks.at[walk->count] = at;
-    lay->marks.start[walk->count++] = start;
+    lay->marks.start[walk->count] = start;
+    lay->marks.kind[walk->count++] = (unsigned char)kind;
 }
 
 static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, size_t at,
                      int locked)
 {
-    (void)locked;
     mark_walk *walk = state;
     const size_t *old_at = lay->marks.at + walk->shift;
     const uint32_t *old_start = lay->marks.start + walk->shift;
+    const unsigned char *old_kind = lay->marks.kind + walk->shift;
     size_t k = walk->old_mark;
     while (k < walk->old_count && old_at[k] <= from)
         k++;
     /* old_at[0] is 0 */
-    uint32_t start = source_from_mark(lay, old_at[k - 1], old_start[k - 1], from);
+    uint32_t start = source_from_mark(lay, old_kind[k - 1], old_at[k - 1], old_start[k - 1], from);
     size_t end = k, past = walk->old_count; /* the first old mark at or after to */
     while (past - end > 1) {
         size_t mid = end + (past - end) / 2;
@@ -494,9 +507,19 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
     }
     if (end < past && old_at[end] < to)
         end = past;
-    put_mark(lay, walk, at, start);
-    for (; k < end; k++)
-        put_mark(lay, walk, old_at[k] - from + at, old_start[k]);
+    /* a locked span's characters were all free: they become locked */
+    put_mark(lay, walk, at, start, locked ? ERRATA_LAYOUT_LOCKED : old_kind[k - 1]);
+    /* the old marks inside, in bulk (the arrays can overlap) */
+    errata_layout_marks *m = &lay->marks;
+    size_t n = end - k;
+    for (size_t j = 0; j < n; j++)
+        m->at[walk->count + j] = old_at[k + j] - from + at;
+    memmove(m->start + walk->count, old_start + k, n * sizeof *m->start);
+    if (locked)
+        memset(m->kind + walk->count, ERRATA_LAYOUT_LOCKED, n);
+    else
+        memmove(m->kind + walk->count, old_kind + k, n);
+    walk->count += n;
     walk->old_mark = end;
     return ERRATA_OK;
 }
@@ -504,7 +527,7 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
 static int mark_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
 {
     if (c->length)
-        put_mark(lay, state, at, add_made(lay, c->bytes));
+        put_mark(lay, state, at, add_made(lay, c->bytes), ERRATA_LAYOUT_MADE);
     return ERRATA_OK;
 }
 
@@ -513,7 +536,6 @@ static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
     if (to == from || n == 0)
         return;
     memmove(lay->cps + to, lay->cps + from, n * sizeof *lay->cps);
-    memmove(lay->fixed + to, lay->fixed + from, n);
 }
 
 /* The second walk: the old characters were moved up by shift (see
@@ -521,10 +543,9 @@ static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
 static int chars_copy(errata_layout *lay, void *state, size_t from, size_t to, size_t at,
                       int locked)
 {
+    (void)locked; /* the first walk's marks say so */
     size_t shift = *(const size_t *)state;
     move_chars(lay, at, from + shift, to - from);
-    if (locked)
-        memset(lay->fixed + at, ERRATA_LAYOUT_LOCKED, to - from);
     return ERRATA_OK;
 }
 
@@ -532,10 +553,8 @@ static int chars_make(errata_layout *lay, void *state, errata_layout_change *c, 
 {
     (void)state;
     size_t len = strlen(c->new_text), pos = 0;
-    for (size_t i = at; pos < len; i++) {
+    for (size_t i = at; pos < len; i++)
         lay->cps[i] = errata_utf8_next(c->new_text, len, &pos);
-        lay->fixed[i] = ERRATA_LAYOUT_MADE;
-    }
     return ERRATA_OK;
 }
 
@@ -588,6 +607,7 @@ int errata_layout_commit(errata_layout *lay)
     if (!rc) {
         memmove(marks->at + walk.shift, marks->at, marks->count * sizeof *marks->at);
         memmove(marks->start + walk.shift, marks->start, marks->count * sizeof *marks->start);
+        memmove(marks->kind + walk.shift, marks->kind, marks->count);
         static const commit_walker marker = {mark_copy, mark_make};
         rc = walk_commit(lay, &marker, &walk, &new_count);
         marks->count = walk.count;
@@ -626,7 +646,6 @@ int errata_layout_check(const char *text, size_t len, size_t code_points,
     free(lay.cps);
     free_marks(&lay.marks);
     free(lay.made);
-    free(lay.fixed);
     free(lay.claimed);
     return rc;
 }

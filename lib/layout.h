@@ -16,7 +16,11 @@
  * ERRATA_LAYOUT_MARK_EVERY positions at most), and worked out from the
  * nearest mark before: an original character's bytes follow the one
  * before's, whose length its code point gives; a made character has the
- * same source as the one before it.
+ * same source as the one before it.  What a position is (an original
+ * character, one an edit covers, or one an edit made) is kept at the marks
+ * too: the marks are also placed where that changes, so all the positions
+ * from one mark to the next are of one kind (a byte a character would make
+ * the view a quarter larger).
   */
 #ifndef ERRATA_LAYOUT_H
 #define ERRATA_LAYOUT_H
@@ -32,7 +36,7 @@ typedef struct {
     uint32_t start, end; /* bytes of the original text (start == end: inserted) */
 } errata_layout_span;
 
-/* What a view position is, in errata_layout.fixed. */
+/* What a view position is, in errata_layout_marks.kind. */
 enum {
     ERRATA_LAYOUT_FREE = 0,   /* an original character no edit covers */
     ERRATA_LAYOUT_LOCKED = 1, /* an original character a proposal or a flag covers */
@@ -50,6 +54,8 @@ typedef struct {
     uint32_t *start; /* where the character there comes from: an original
                         one, the offset of its bytes; a made one, its span's
                         index in errata_layout.made */
+    unsigned char *kind; /* ERRATA_LAYOUT_* of the positions from there to the
+                            next mark */
     size_t count, cap;
     size_t hint; /* the mark found last: most look-ups are near it */
 } errata_layout_marks;
@@ -60,9 +66,9 @@ typedef struct {
     const errata_check_options *opts;
     errata_edit_list *list;
     uint32_t *cps;        /* the view: its code points, */
-    unsigned char *fixed; /* whether an edit made or covers each (ERRATA_LAYOUT_*;
-                             later edits keep off it), */
-    errata_layout_marks marks; /* and the marks */
+    errata_layout_marks marks; /* and the marks (where each comes from, and
+                                  whether an edit made or covers it: later
+                                  edits keep off it) */
     size_t count, cap;
     errata_layout_span *made; /* the spans the applied edits replaced, */
     size_t made_count, made_cap; /* one per edit making characters */
