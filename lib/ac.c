@@ -530,17 +530,6 @@ static image_layout layout_of(size_t patterns, size_t states, size_t row_width, 
     return l;
 }
 
-static void store_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t load_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int errata_ac_image(const errata_ac *ac, uint32_t keys_checksum, unsigned char **out,
                     size_t *out_len)
 {
@@ -550,19 +539,19 @@ int errata_ac_image(const errata_ac *ac, uint32_t keys_checksum, unsigned char *
     if (!img)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     memcpy(img, AC_MAGIC, 8);
-    store_u32(img + 8, AC_VERSION);
-    store_u32(img + 12, AC_HEADER_SIZE);
-    store_u32(img + 16, (uint32_t)l.size);
-    store_u32(img + 20, (uint32_t)((uint64_t)l.size >> 32));
-    store_u32(img + 24, (uint32_t)ac->pattern_count);
-    store_u32(img + 28, (uint32_t)ac->state_count);
-    store_u32(img + 32, (uint32_t)ac->class_count);
-    store_u32(img + 36, (uint32_t)ac->char_class_count);
-    store_u32(img + 40, keys_checksum);
+    errata_store_le32(img + 8, AC_VERSION);
+    errata_store_le32(img + 12, AC_HEADER_SIZE);
+    errata_store_le32(img + 16, (uint32_t)l.size);
+    errata_store_le32(img + 20, (uint32_t)((uint64_t)l.size >> 32));
+    errata_store_le32(img + 24, (uint32_t)ac->pattern_count);
+    errata_store_le32(img + 28, (uint32_t)ac->state_count);
+    errata_store_le32(img + 32, (uint32_t)ac->class_count);
+    errata_store_le32(img + 36, (uint32_t)ac->char_class_count);
+    errata_store_le32(img + 40, keys_checksum);
     uint32_t order = AC_BYTE_ORDER;
     memcpy(img + 44, &order, 4);
-    store_u32(img + 48, (uint32_t)ac->skips);
-    store_u32(img + AC_HEADER_SIZE - 4, errata_image_header_checksum(img, AC_HEADER_SIZE));
+    errata_store_le32(img + 48, (uint32_t)ac->skips);
+    errata_store_le32(img + AC_HEADER_SIZE - 4, errata_image_header_checksum(img, AC_HEADER_SIZE));
     memcpy(img + l.byte_class, ac->byte_class, 256);
     memcpy(img + l.char_sets, ac->first_chars, 2 * AC_CHAR_SET_WORDS * sizeof(uint64_t));
     memcpy(img + l.pattern, ac->pattern, ac->state_count * sizeof(int32_t));
@@ -587,12 +576,12 @@ static int check_ac_header(const unsigned char *data, size_t size, const char *n
     memcpy(&order, data + 44, 4);
     if (order != AC_BYTE_ORDER)
         return errata_fail(ERRATA_EFORMAT, "%s: built for another byte order", name);
-    if (load_u32(data + 40) != keys_checksum)
+    if (errata_load_le32(data + 40) != keys_checksum)
         return errata_fail(ERRATA_EFORMAT,
                            "%s: made for other dictionary keys (checksum %08x, the keys' %08x)",
-                           name, load_u32(data + 40), keys_checksum);
-    size_t patterns = load_u32(data + 24), states = load_u32(data + 28);
-    size_t classes = load_u32(data + 32), char_classes = load_u32(data + 36);
+                           name, errata_load_le32(data + 40), keys_checksum);
+    size_t patterns = errata_load_le32(data + 24), states = errata_load_le32(data + 28);
+    size_t classes = errata_load_le32(data + 32), char_classes = errata_load_le32(data + 36);
     if (states == 0 || classes == 0 || classes > 256 || char_classes > AC_CHAR_BITS ||
         (states + 1) * (classes + char_classes) > AC_MAX_CELLS)
         return errata_fail(ERRATA_EFORMAT,
@@ -619,11 +608,11 @@ int errata_ac_open_image(errata_ac **out, const void *data, size_t size, const c
     if (!ac)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     ac->in_place = 1;
-    ac->pattern_count = load_u32(bytes + 24);
-    ac->state_count = load_u32(bytes + 28);
-    ac->class_count = load_u32(bytes + 32);
-    ac->char_class_count = load_u32(bytes + 36);
-    ac->skips = load_u32(bytes + 48) != 0;
+    ac->pattern_count = errata_load_le32(bytes + 24);
+    ac->state_count = errata_load_le32(bytes + 28);
+    ac->class_count = errata_load_le32(bytes + 32);
+    ac->char_class_count = errata_load_le32(bytes + 36);
+    ac->skips = errata_load_le32(bytes + 48) != 0;
     ac->row_width = ac->class_count + ac->char_class_count;
     memcpy(ac->byte_class, bytes + l.byte_class, 256);
     /* The image is read in place: its arrays are never written. */

@@ -63,25 +63,20 @@ struct errata_cm {
 
 /* ------------------------------------------------------------ loads */
 
-static uint32_t load_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static uint64_t load_u64(const unsigned char *p)
 {
-    return (uint64_t)load_u32(p) | (uint64_t)load_u32(p + 4) << 32;
+    return (uint64_t)errata_load_le32(p) | (uint64_t)errata_load_le32(p + 4) << 32;
 }
 
 static uint32_t vocab_code_point(const errata_cm *cm, uint32_t symbol)
 {
-    return load_u32(cm->sec[SEC_VOCAB] + 4 * (size_t)symbol);
+    return errata_load_le32(cm->sec[SEC_VOCAB] + 4 * (size_t)symbol);
 }
 
 /* Where the bigrams starting with symbol begin in TABLE2. */
 static uint32_t index2_at(const errata_cm *cm, uint32_t symbol)
 {
-    return load_u32(cm->sec[SEC_INDEX2] + 4 * (size_t)symbol);
+    return errata_load_le32(cm->sec[SEC_INDEX2] + 4 * (size_t)symbol);
 }
 
 /* The bytes of one entry of the order's table (TABLE4's are half as wide). */
@@ -92,7 +87,7 @@ static size_t entry_bytes(size_t order) { return order == ERRATA_CM_ORDER ? 4 : 
 static inline uint32_t symbol_at(const errata_cm *cm, size_t order, size_t i)
 {
     const unsigned char *entry = cm->sec[SEC_TABLE2 + (order - 2)] + entry_bytes(order) * i;
-    return load_u32(entry + entry_bytes(order) - 4) >> (32 - CM_SYMBOL_BITS);
+    return errata_load_le32(entry + entry_bytes(order) - 4) >> (32 - CM_SYMBOL_BITS);
 }
 
 static void fill_counts(cm_tables *t)
@@ -113,18 +108,18 @@ static int check_header(const unsigned char *data, size_t size, const char *name
     int rc = errata_check_image_header(data, size, name, &format);
     if (rc)
         return rc;
-    if (load_u32(data + 24) != ERRATA_CM_ORDER || load_u32(data + 28) != CM_SYMBOL_BITS)
+    if (errata_load_le32(data + 24) != ERRATA_CM_ORDER || errata_load_le32(data + 28) != CM_SYMBOL_BITS)
         return errata_fail(ERRATA_EFORMAT, "%s: order %u with %u-bit symbols, this library reads "
-                           "order %d with %d-bit symbols", name, load_u32(data + 24),
-                           load_u32(data + 28), ERRATA_CM_ORDER, CM_SYMBOL_BITS);
-    uint32_t symbols = load_u32(data + 32);
+                           "order %d with %d-bit symbols", name, errata_load_le32(data + 24),
+                           errata_load_le32(data + 28), ERRATA_CM_ORDER, CM_SYMBOL_BITS);
+    uint32_t symbols = errata_load_le32(data + 32);
     if (symbols < 3 || symbols > (1u << CM_SYMBOL_BITS))
         return errata_fail(ERRATA_EFORMAT, "%s: %u symbols do not fit %d bits", name, symbols,
                            CM_SYMBOL_BITS);
     for (size_t order = 3; order <= ERRATA_CM_ORDER; order++)
-        if (load_u32(data + 36 + 4 * (order - 2)) > (1u << CM_FIRST_BITS))
+        if (errata_load_le32(data + 36 + 4 * (order - 2)) > (1u << CM_FIRST_BITS))
             return errata_fail(ERRATA_EFORMAT, "%s: %u n-grams of order %zu do not fit %d bits",
-                               name, load_u32(data + 36 + 4 * (order - 2)), order, CM_FIRST_BITS);
+                               name, errata_load_le32(data + 36 + 4 * (order - 2)), order, CM_FIRST_BITS);
     return ERRATA_OK;
 }
 
@@ -238,12 +233,6 @@ static int make_tables(errata_cm *cm, const char *name)
 static const errata_image_format ct_format = {CT_MAGIC, CT_VERSION, CT_HEADER_SIZE,
                                               "character model tables image"};
 
-static void store_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
 /* What a tables image's header says after its byte order, for this model. */
 static void table_facts(const errata_cm *cm, uint32_t facts[5])
 {
@@ -261,15 +250,15 @@ int errata_cm_tables_image(const errata_cm *cm, unsigned char **out, size_t *out
     if (!img)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     memcpy(img, CT_MAGIC, 8);
-    store_u32(img + 8, CT_VERSION);
-    store_u32(img + 12, CT_HEADER_SIZE);
-    store_u32(img + 16, (uint32_t)size);
+    errata_store_le32(img + 8, CT_VERSION);
+    errata_store_le32(img + 12, CT_HEADER_SIZE);
+    errata_store_le32(img + 16, (uint32_t)size);
     uint32_t order = CT_BYTE_ORDER, facts[5];
     memcpy(img + 24, &order, 4);
     table_facts(cm, facts);
     for (int i = 0; i < 5; i++)
-        store_u32(img + 28 + 4 * i, facts[i]);
-    store_u32(img + CT_HEADER_SIZE - 4, errata_image_header_checksum(img, CT_HEADER_SIZE));
+        errata_store_le32(img + 28 + 4 * i, facts[i]);
+    errata_store_le32(img + CT_HEADER_SIZE - 4, errata_image_header_checksum(img, CT_HEADER_SIZE));
     memcpy(img + CT_HEADER_SIZE, cm->tables, sizeof(cm_tables));
     *out = img;
     *out_len = size;
@@ -293,7 +282,7 @@ static int use_tables(errata_cm *cm, const unsigned char *image, size_t size, co
         return errata_fail(ERRATA_EFORMAT, "%s: built for another byte order", name);
     table_facts(cm, facts);
     for (int i = 0; i < 5; i++)
-        if (load_u32(image + 28 + 4 * i) != facts[i])
+        if (errata_load_le32(image + 28 + 4 * i) != facts[i])
             return errata_fail(ERRATA_EFORMAT, "%s: made from another character model", name);
     cm->tables = (const cm_tables *)(const void *)(image + CT_HEADER_SIZE);
     return ERRATA_OK;
@@ -312,9 +301,9 @@ static int open_image(errata_cm **out, const void *data, size_t size, const char
     errata_cm *cm = calloc(1, sizeof *cm);
     if (!cm)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    cm->symbols = load_u32(bytes + 32);
+    cm->symbols = errata_load_le32(bytes + 32);
     for (size_t order = 2; order <= ERRATA_CM_ORDER; order++)
-        cm->entries[order] = load_u32(bytes + 36 + 4 * (order - 2));
+        cm->entries[order] = errata_load_le32(bytes + 36 + 4 * (order - 2));
     cm->total = load_u64(bytes + 48);
     cm->unigram_denominator = (double)cm->total + cm->symbols;
     rc = check_sections(cm, bytes, size, name);
@@ -443,7 +432,7 @@ static inline gram_info unigram_info(const errata_cm *cm, uint32_t s)
 {
     gram_info info = {0, 0, 0};
     if (s < cm->symbols) {
-        info.count = load_u32(cm->sec[SEC_UNIGRAM] + 4 * (size_t)s);
+        info.count = errata_load_le32(cm->sec[SEC_UNIGRAM] + 4 * (size_t)s);
         info.first = index2_at(cm, s);
         info.types = index2_at(cm, s + 1) - info.first;
     }
@@ -455,7 +444,7 @@ static inline gram_info entry_info(const errata_cm *cm, size_t order, size_t i)
 {
     gram_info info = {0, 0, 0};
     if (order == ERRATA_CM_ORDER) {
-        info.count = cm->tables->counts[load_u32(cm->sec[SEC_TABLE4] + 4 * i) & (CM_CODES - 1)];
+        info.count = cm->tables->counts[errata_load_le32(cm->sec[SEC_TABLE4] + 4 * i) & (CM_CODES - 1)];
         return info;
     }
     uint64_t entry = load_u64(cm->sec[SEC_TABLE2 + (order - 2)] + 8 * i);
@@ -487,10 +476,10 @@ static inline size_t first_not_below(const unsigned char *table, size_t width, s
     size_t n = hi - lo;
     while (n > 1) {
         size_t half = n / 2;
-        lo = (load_u32(top + width * (lo + half)) >> (32 - CM_SYMBOL_BITS)) < s ? lo + half : lo;
+        lo = (errata_load_le32(top + width * (lo + half)) >> (32 - CM_SYMBOL_BITS)) < s ? lo + half : lo;
         n -= half;
     }
-    return lo + ((load_u32(top + width * lo) >> (32 - CM_SYMBOL_BITS)) < s);
+    return lo + ((errata_load_le32(top + width * lo) >> (32 - CM_SYMBOL_BITS)) < s);
 }
 
 /* The bigram that extends the unigram h by symbol s, through the hash
@@ -503,7 +492,7 @@ static gram_info extend_unigram(const errata_cm *cm, const gram_info *h, uint32_
     uint32_t mask = (1u << cm->bigram_bits) - 1;
     uint32_t at = (uint32_t)((first << CM_SYMBOL_BITS | s) * 0x9E3779B1u) >> (32 - cm->bigram_bits);
     for (uint32_t probes = 0; probes <= mask; probes++, at = (at + 1) & mask) {
-        uint32_t slot = load_u32(cm->sec[SEC_BIGRAMS] + 4 * (size_t)at);
+        uint32_t slot = errata_load_le32(cm->sec[SEC_BIGRAMS] + 4 * (size_t)at);
         if (slot == 0)
             return none;
         size_t i = slot - 1;

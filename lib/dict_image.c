@@ -52,17 +52,6 @@ static image_layout layout_of(const image_counts *c)
     return l;
 }
 
-static void store_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t load_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The examples' strings after the dictionary's text, their offsets in
    records (EXAMPLE_FIELDS each); *text_len grows by their bytes. */
 static void put_examples(const errata_dictionary *d, unsigned char *text, size_t *text_len,
@@ -85,22 +74,22 @@ static void put_header(unsigned char *img, const image_counts *c, size_t size,
                        uint32_t source_checksum)
 {
     memcpy(img, DI_MAGIC, 8);
-    store_u32(img + 8, DI_VERSION);
-    store_u32(img + 12, DI_HEADER_SIZE);
-    store_u32(img + 16, (uint32_t)size);
-    store_u32(img + 20, (uint32_t)((uint64_t)size >> 32));
+    errata_store_le32(img + 8, DI_VERSION);
+    errata_store_le32(img + 12, DI_HEADER_SIZE);
+    errata_store_le32(img + 16, (uint32_t)size);
+    errata_store_le32(img + 20, (uint32_t)((uint64_t)size >> 32));
     uint32_t order = DI_BYTE_ORDER;
     memcpy(img + 24, &order, 4);
-    store_u32(img + 28, (uint32_t)sizeof(errata_entry));
-    store_u32(img + 32, (uint32_t)sizeof(errata_key));
-    store_u32(img + 36, source_checksum);
-    store_u32(img + 40, errata_image_checksum(img + DI_HEADER_SIZE, size - DI_HEADER_SIZE));
-    store_u32(img + 44, (uint32_t)c->text_len);
-    store_u32(img + 48, (uint32_t)c->entries);
-    store_u32(img + 52, (uint32_t)c->items);
-    store_u32(img + 56, (uint32_t)c->keys);
-    store_u32(img + 60, (uint32_t)c->examples);
-    store_u32(img + DI_HEADER_SIZE - 4, errata_image_header_checksum(img, DI_HEADER_SIZE));
+    errata_store_le32(img + 28, (uint32_t)sizeof(errata_entry));
+    errata_store_le32(img + 32, (uint32_t)sizeof(errata_key));
+    errata_store_le32(img + 36, source_checksum);
+    errata_store_le32(img + 40, errata_image_checksum(img + DI_HEADER_SIZE, size - DI_HEADER_SIZE));
+    errata_store_le32(img + 44, (uint32_t)c->text_len);
+    errata_store_le32(img + 48, (uint32_t)c->entries);
+    errata_store_le32(img + 52, (uint32_t)c->items);
+    errata_store_le32(img + 56, (uint32_t)c->keys);
+    errata_store_le32(img + 60, (uint32_t)c->examples);
+    errata_store_le32(img + DI_HEADER_SIZE - 4, errata_image_header_checksum(img, DI_HEADER_SIZE));
 }
 
 int errata_dictionary_image(const errata_engine *engine, uint32_t source_checksum,
@@ -141,20 +130,20 @@ static int check_image(const unsigned char *data, size_t size, const char *name,
         return rc;
     uint32_t order;
     memcpy(&order, data + 24, 4);
-    if (order != DI_BYTE_ORDER || load_u32(data + 28) != sizeof(errata_entry) ||
-        load_u32(data + 32) != sizeof(errata_key))
+    if (order != DI_BYTE_ORDER || errata_load_le32(data + 28) != sizeof(errata_entry) ||
+        errata_load_le32(data + 32) != sizeof(errata_key))
         return errata_fail(ERRATA_EFORMAT, "%s: built for another byte order or structure layout",
                            name);
-    if (load_u32(data + 36) != source_checksum)
+    if (errata_load_le32(data + 36) != source_checksum)
         return errata_fail(ERRATA_EFORMAT,
                            "%s: made from another dictionary text (checksum %08x, the text's %08x)",
-                           name, load_u32(data + 36), source_checksum);
-    *c = (image_counts){load_u32(data + 44), load_u32(data + 48), load_u32(data + 52),
-                        load_u32(data + 56), load_u32(data + 60)};
+                           name, errata_load_le32(data + 36), source_checksum);
+    *c = (image_counts){errata_load_le32(data + 44), errata_load_le32(data + 48), errata_load_le32(data + 52),
+                        errata_load_le32(data + 56), errata_load_le32(data + 60)};
     if (layout_of(c).size != size)
         return errata_fail(ERRATA_EFORMAT, "%s: %zu bytes, its counts make %zu", name, size,
                            layout_of(c).size);
-    if (errata_image_checksum(data + DI_HEADER_SIZE, size - DI_HEADER_SIZE) != load_u32(data + 40))
+    if (errata_image_checksum(data + DI_HEADER_SIZE, size - DI_HEADER_SIZE) != errata_load_le32(data + 40))
         return errata_fail(ERRATA_EFORMAT, "%s: checksum mismatch (corrupted contents)", name);
     return ERRATA_OK;
 }

@@ -61,6 +61,16 @@ uint32_t errata_utf8_next(const char *text, size_t len, size_t *pos);
 size_t errata_utf8_count(const char *text, size_t len);
 /* Length in bytes of the sequence starting with byte c (1 for invalid). */
 size_t errata_utf8_seq_len(unsigned char c);
+/* The little-endian 32-bit numbers of model files and images. */
+static inline uint32_t errata_load_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void errata_store_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
 /* True for CJK unified ideographs (and extension A). */
 static inline int errata_is_han(uint32_t cp)
 {

@@ -55,11 +55,6 @@ struct errata_lm {
 
 /* ------------------------------------------------------------ little-endian loads */
 
-static uint32_t load_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static uint64_t load_u64(const unsigned char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -67,13 +62,13 @@ static uint64_t load_u64(const unsigned char *p)
     memcpy(&v, p, sizeof v);
     return v;
 #else
-    return (uint64_t)load_u32(p) | (uint64_t)load_u32(p + 4) << 32;
+    return (uint64_t)errata_load_le32(p) | (uint64_t)errata_load_le32(p + 4) << 32;
 #endif
 }
 
 static float load_f32(const unsigned char *p)
 {
-    uint32_t bits = load_u32(p);
+    uint32_t bits = errata_load_le32(p);
     float f;
     memcpy(&f, &bits, sizeof f);
     return f;
@@ -81,7 +76,7 @@ static float load_f32(const unsigned char *p)
 
 static uint32_t array_u32(const errata_lm *lm, enum lm_section s, size_t i)
 {
-    return load_u32(lm->sec[s] + 4 * i);
+    return errata_load_le32(lm->sec[s] + 4 * i);
 }
 
 static uint64_t packed_entry(const errata_lm *lm, enum lm_section s, size_t i)
@@ -158,9 +153,9 @@ static int check_sections(errata_lm *lm, const unsigned char *data, size_t size,
         const unsigned char *rec = data + HDR_SECTIONS + HDR_SECTION_SIZE * s;
         uint64_t offset = load_u64(rec + 8), length = load_u64(rec + 16);
         uint64_t expected = expected_size(lm->count, lm->width, (enum lm_section)s);
-        if (load_u32(rec) != (uint32_t)s)
+        if (errata_load_le32(rec) != (uint32_t)s)
             return errata_fail(ERRATA_EFORMAT, "%s: section record %d has id %u", name, s,
-                               load_u32(rec));
+                               errata_load_le32(rec));
         if (offset < previous_end || offset > size || length > size - offset)
             return errata_fail(ERRATA_EFORMAT,
                                "%s: section %s (offset %llu, %llu bytes) lies outside the "
@@ -211,7 +206,7 @@ static int open_image(errata_lm **out, const void *data, size_t size, const char
     if (!lm)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (int i = 0; i < CNT_COUNT; i++)
-        lm->count[i] = load_u32(bytes + HDR_COUNTS + 4 * i);
+        lm->count[i] = errata_load_le32(bytes + HDR_COUNTS + 4 * i);
     rc = check_counts(lm->count, name);
     if (!rc) { /* the word bits are known to be 1..24 only now */
         lm->width = lm->count[CNT_WORD_BITS] + 8;

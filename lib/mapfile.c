@@ -37,11 +37,6 @@ int errata_map_file(const char *path, void **map, size_t *size)
     return ERRATA_OK;
 }
 
-static uint32_t header_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 uint32_t errata_image_header_checksum(const unsigned char *header, uint32_t header_size)
 {
     uint32_t h = 0x811C9DC5u; /* FNV-1a */
@@ -89,15 +84,15 @@ int errata_check_image_header(const unsigned char *data, size_t size, const char
     if (size < header_size)
         return errata_fail(ERRATA_EFORMAT, "%s: truncated: %zu bytes, the header alone needs %u",
                            name, size, header_size);
-    if (header_u32(data + 8) != format->version)
+    if (errata_load_le32(data + 8) != format->version)
         return errata_fail(ERRATA_EFORMAT, "%s: format version %u, this library reads version %u",
-                           name, header_u32(data + 8), format->version);
-    if (header_u32(data + 12) != header_size)
+                           name, errata_load_le32(data + 8), format->version);
+    if (errata_load_le32(data + 12) != header_size)
         return errata_fail(ERRATA_EFORMAT, "%s: header size %u, expected %u", name,
-                           header_u32(data + 12), header_size);
-    if (errata_image_header_checksum(data, header_size) != header_u32(data + header_size - 4))
+                           errata_load_le32(data + 12), header_size);
+    if (errata_image_header_checksum(data, header_size) != errata_load_le32(data + header_size - 4))
         return errata_fail(ERRATA_EFORMAT, "%s: header checksum mismatch (corrupted header)", name);
-    uint64_t declared = (uint64_t)header_u32(data + 16) | (uint64_t)header_u32(data + 20) << 32;
+    uint64_t declared = (uint64_t)errata_load_le32(data + 16) | (uint64_t)errata_load_le32(data + 20) << 32;
     if (declared != size)
         return errata_fail(ERRATA_EFORMAT, "%s: %s: %zu bytes, the header says %llu", name,
                            size < declared ? "truncated" : "trailing bytes", size,
