@@ -535,14 +535,9 @@ int errata_ac_image(const errata_ac *ac, uint32_t keys_checksum, unsigned char *
 {
     image_layout l = layout_of(ac->pattern_count, ac->state_count, ac->row_width,
                                ac->char_class != NULL);
-    unsigned char *img = calloc(1, l.size);
+    unsigned char *img = errata_image_new(&ac_format, l.size);
     if (!img)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    memcpy(img, AC_MAGIC, 8);
-    errata_store_le32(img + 8, AC_VERSION);
-    errata_store_le32(img + 12, AC_HEADER_SIZE);
-    errata_store_le32(img + 16, (uint32_t)l.size);
-    errata_store_le32(img + 20, (uint32_t)((uint64_t)l.size >> 32));
     errata_store_le32(img + 24, (uint32_t)ac->pattern_count);
     errata_store_le32(img + 28, (uint32_t)ac->state_count);
     errata_store_le32(img + 32, (uint32_t)ac->class_count);
@@ -551,7 +546,7 @@ int errata_ac_image(const errata_ac *ac, uint32_t keys_checksum, unsigned char *
     uint32_t order = AC_BYTE_ORDER;
     memcpy(img + 44, &order, 4);
     errata_store_le32(img + 48, (uint32_t)ac->skips);
-    errata_store_le32(img + AC_HEADER_SIZE - 4, errata_image_header_checksum(img, AC_HEADER_SIZE));
+    errata_image_seal_header(img, &ac_format);
     memcpy(img + l.byte_class, ac->byte_class, 256);
     memcpy(img + l.char_sets, ac->first_chars, 2 * AC_CHAR_SET_WORDS * sizeof(uint64_t));
     memcpy(img + l.pattern, ac->pattern, ac->state_count * sizeof(int32_t));

@@ -246,19 +246,15 @@ static void table_facts(const errata_cm *cm, uint32_t facts[5])
 int errata_cm_tables_image(const errata_cm *cm, unsigned char **out, size_t *out_len)
 {
     size_t size = CT_HEADER_SIZE + sizeof(cm_tables);
-    unsigned char *img = calloc(1, size);
+    unsigned char *img = errata_image_new(&ct_format, size);
     if (!img)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    memcpy(img, CT_MAGIC, 8);
-    errata_store_le32(img + 8, CT_VERSION);
-    errata_store_le32(img + 12, CT_HEADER_SIZE);
-    errata_store_le32(img + 16, (uint32_t)size);
     uint32_t order = CT_BYTE_ORDER, facts[5];
     memcpy(img + 24, &order, 4);
     table_facts(cm, facts);
     for (int i = 0; i < 5; i++)
         errata_store_le32(img + 28 + 4 * i, facts[i]);
-    errata_store_le32(img + CT_HEADER_SIZE - 4, errata_image_header_checksum(img, CT_HEADER_SIZE));
+    errata_image_seal_header(img, &ct_format);
     memcpy(img + CT_HEADER_SIZE, cm->tables, sizeof(cm_tables));
     *out = img;
     *out_len = size;

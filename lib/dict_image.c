@@ -73,11 +73,6 @@ static void put_examples(const errata_dictionary *d, unsigned char *text, size_t
 static void put_header(unsigned char *img, const image_counts *c, size_t size,
                        uint32_t source_checksum)
 {
-    memcpy(img, DI_MAGIC, 8);
-    errata_store_le32(img + 8, DI_VERSION);
-    errata_store_le32(img + 12, DI_HEADER_SIZE);
-    errata_store_le32(img + 16, (uint32_t)size);
-    errata_store_le32(img + 20, (uint32_t)((uint64_t)size >> 32));
     uint32_t order = DI_BYTE_ORDER;
     memcpy(img + 24, &order, 4);
     errata_store_le32(img + 28, (uint32_t)sizeof(errata_entry));
@@ -89,7 +84,7 @@ static void put_header(unsigned char *img, const image_counts *c, size_t size,
     errata_store_le32(img + 52, (uint32_t)c->items);
     errata_store_le32(img + 56, (uint32_t)c->keys);
     errata_store_le32(img + 60, (uint32_t)c->examples);
-    errata_store_le32(img + DI_HEADER_SIZE - 4, errata_image_header_checksum(img, DI_HEADER_SIZE));
+    errata_image_seal_header(img, &di_format);
 }
 
 int errata_dictionary_image(const errata_engine *engine, uint32_t source_checksum,
@@ -103,7 +98,7 @@ int errata_dictionary_image(const errata_engine *engine, uint32_t source_checksu
     if (c.text_len > UINT32_MAX)
         return errata_fail(ERRATA_ENOMEM, "dictionary image: more than 4 GB of strings");
     image_layout l = layout_of(&c);
-    unsigned char *img = calloc(1, l.size);
+    unsigned char *img = errata_image_new(&di_format, l.size);
     if (!img)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     memcpy(img + l.text, d->text, d->text_len);

@@ -30,8 +30,13 @@ typedef struct {
     const char *kind; /* "language model", named in the messages */
 } errata_image_format;
 
-/* The checksum in a header's last four bytes: of the bytes before them. */
-uint32_t errata_image_header_checksum(const unsigned char *header, uint32_t header_size);
+/* A zeroed image of size bytes whose header starts as
+   errata_check_image_header() reads it (magic, version, header size, file
+   size); NULL when out of memory.  The caller writes the rest of the
+   header, then errata_image_seal_header(). */
+unsigned char *errata_image_new(const errata_image_format *format, size_t size);
+/* The header's checksum, written into its last four bytes. */
+void errata_image_seal_header(unsigned char *image, const errata_image_format *format);
 
 /* A checksum of len bytes that reads them eight at a time, in the host's
    byte order: for images, which are in it too. */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -37,12 +38,32 @@ int errata_map_file(const char *path, void **map, size_t *size)
     return ERRATA_OK;
 }
 
-uint32_t errata_image_header_checksum(const unsigned char *header, uint32_t header_size)
+/* The checksum in a header's last four bytes: of the bytes before them. */
+static uint32_t header_checksum(const unsigned char *header, uint32_t header_size)
 {
     uint32_t h = 0x811C9DC5u; /* FNV-1a */
     for (size_t i = 0; i + 4 < header_size; i++)
         h = (h ^ header[i]) * 0x01000193u;
     return h;
+}
+
+unsigned char *errata_image_new(const errata_image_format *format, size_t size)
+{
+    unsigned char *image = calloc(1, size);
+    if (!image)
+        return NULL;
+    memcpy(image, format->magic, 8);
+    errata_store_le32(image + 8, format->version);
+    errata_store_le32(image + 12, format->header_size);
+    errata_store_le32(image + 16, (uint32_t)size);
+    errata_store_le32(image + 20, (uint32_t)((uint64_t)size >> 32));
+    return image;
+}
+
+void errata_image_seal_header(unsigned char *image, const errata_image_format *format)
+{
+    uint32_t header_size = format->header_size;
+    errata_store_le32(image + header_size - 4, header_checksum(image, header_size));
 }
 
 static uint64_t word_at(const unsigned char *p)
@@ -90,7 +111,7 @@ int errata_check_image_header(const unsigned char *data, size_t size, const char
     if (errata_load_le32(data + 12) != header_size)
         return errata_fail(ERRATA_EFORMAT, "%s: header size %u, expected %u", name,
                            errata_load_le32(data + 12), header_size);
-    if (errata_image_header_checksum(data, header_size) != errata_load_le32(data + header_size - 4))
+    if (header_checksum(data, header_size) != errata_load_le32(data + header_size - 4))
         return errata_fail(ERRATA_EFORMAT, "%s: header checksum mismatch (corrupted header)", name);
     uint64_t declared = (uint64_t)errata_load_le32(data + 16) | (uint64_t)errata_load_le32(data + 20) << 32;
     if (declared != size)
