@@ -536,6 +536,41 @@ static int check_edit_order(const errata_edit *edits, size_t count, size_t len)
     return ERRATA_OK;
 }
 
+/* A text rebuilt with edits spliced in, in text order: errata_apply() and
+   errata_result_apply() share it. */
+typedef struct {
+    const char *text;
+    size_t len;
+    char *buffer;
+    size_t from, to; /* the next byte of text to copy, and where it goes */
+} splice;
+
+/* A buffer for the text grown to size bytes (and a NUL). */
+static int splice_begin(splice *s, const char *text, size_t len, size_t size)
+{
+    *s = (splice){text, len, malloc(size + 1), 0, 0};
+    return s->buffer ? ERRATA_OK : errata_fail(ERRATA_ENOMEM, "out of memory");
+}
+
+static void splice_edit(splice *s, size_t byte_start, size_t byte_end, const char *new_text)
+{
+    size_t keep = byte_start - s->from, n = strlen(new_text);
+    memcpy(s->buffer + s->to, s->text + s->from, keep);
+    memcpy(s->buffer + s->to + keep, new_text, n);
+    s->to += keep + n;
+    s->from = byte_end;
+}
+
+/* The rest of the text, and the buffer handed to the caller. */
+static void splice_end(splice *s, char **out, size_t *out_len)
+{
+    memcpy(s->buffer + s->to, s->text + s->from, s->len - s->from);
+    s->to += s->len - s->from;
+    s->buffer[s->to] = '\0';
+    *out = s->buffer;
+    *out_len = s->to;
+}
+
 int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t count,
                  char **out, size_t *out_len)
 {
@@ -551,24 +586,12 @@ int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t 
     size_t size = len;
     for (size_t i = 0; i < count; i++)
         size += strlen(edits[i].new_text);
-    char *buffer = malloc(size + 1);
-    if (!buffer)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    size_t from = 0, to = 0;
-    for (size_t i = 0; i < count; i++) {
-        size_t keep = edits[i].byte_start - from;
-        memcpy(buffer + to, text + from, keep);
-        to += keep;
-        size_t n = strlen(edits[i].new_text);
-        memcpy(buffer + to, edits[i].new_text, n);
-        to += n;
-        from = edits[i].byte_end;
-    }
-    memcpy(buffer + to, text + from, len - from);
-    to += len - from;
-    buffer[to] = '\0';
-    *out = buffer;
-    *out_len = to;
+    splice s;
+    if ((rc = splice_begin(&s, text, len, size)) != ERRATA_OK)
+        return rc;
+    for (size_t i = 0; i < count; i++)
+        splice_edit(&s, edits[i].byte_start, edits[i].byte_end, edits[i].new_text);
+    splice_end(&s, out, out_len);
     return ERRATA_OK;
 }
 
@@ -614,27 +637,15 @@ int errata_result_apply(const errata_result *result, const char *text, size_t le
     int rc = applied_size(all, len, selected, &size);
     if (rc)
         return rc;
-    char *buffer = malloc(size + 1);
-    if (!buffer)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    size_t from = 0, to = 0;
+    splice s;
+    if ((rc = splice_begin(&s, text, len, size)) != ERRATA_OK)
+        return rc;
     for (size_t i = 0; i < all->count; i++) {
         const errata_edit_record *e = &all->items[i];
-        if (!takes(e, selected, i))
-            continue;
-        memcpy(buffer + to, text + from, e->byte_start - from);
-        to += e->byte_start - from;
-        const char *new_text = all->string_at[e->new_text];
-        size_t n = strlen(new_text);
-        memcpy(buffer + to, new_text, n);
-        to += n;
-        from = record_end(e);
+        if (takes(e, selected, i))
+            splice_edit(&s, e->byte_start, record_end(e), all->string_at[e->new_text]);
     }
-    memcpy(buffer + to, text + from, len - from);
-    to += len - from;
-    buffer[to] = '\0';
-    *out = buffer;
-    *out_len = to;
+    splice_end(&s, out, out_len);
     return ERRATA_OK;
 }
 
