@@ -25,6 +25,7 @@ typedef struct {
 typedef struct {
     key_match *items;
     size_t count, cap;
+    size_t base; /* where the scanned stretch starts in the text */
 } match_list;
 
 static int collect_match(void *ctx, size_t key, size_t start, size_t end)
@@ -32,7 +33,7 @@ static int collect_match(void *ctx, size_t key, size_t start, size_t end)
     match_list *list = ctx;
     if (errata_grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items))
         return ERRATA_ENOMEM;
-    list->items[list->count++] = (key_match){start, end, key};
+    list->items[list->count++] = (key_match){list->base + start, list->base + end, key};
     return ERRATA_OK;
 }
 
@@ -181,19 +182,33 @@ static int context_order(const void *a, const void *b)
     return x->neighbour < y->neighbour ? -1 : x->neighbour > y->neighbour;
 }
 
+/* Sort the contexts and keep each once: the judge asks only whether one
+   occurs, and a huge document repeats most of them. */
+static void compact_contexts(errata_doc_evidence *ev)
+{
+    errata_original_context *c = ev->original_contexts;
+    qsort(c, ev->original_context_count, sizeof *c, context_order);
+    size_t kept = 0;
+    for (size_t i = 0; i < ev->original_context_count; i++)
+        if (kept == 0 || context_order(&c[kept - 1], &c[i]) != 0)
+            c[kept++] = c[i];
+    ev->original_context_count = kept;
+}
+
 /* The Han characters next to each occurrence of an entry's original: an
    original that survives next to the same character as a candidate shows
-   what the document writes there.  Sorted, so that the judge finds one with
-   a binary search however often the original occurs. */
+   what the document writes there.  Kept sorted once the whole document is
+   read, so that the judge finds one with a binary search however often the
+   original occurs. */
 static int collect_original_contexts(const errata_engine *engine, const match_list *matches,
-                                     const char *text, size_t len, errata_candidate_list *out)
+                                     const char *text, size_t len, errata_doc_evidence *ev)
 {
     size_t count = 0;
     for (size_t i = 0; i < matches->count; i++)
         count += engine->keys[matches->items[i].key].original_count;
-    out->original_contexts = malloc((2 * count + 1) * sizeof *out->original_contexts);
-    if (!out->original_contexts)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (errata_grow((void **)&ev->original_contexts, &ev->original_context_cap,
+                    ev->original_context_count + 2 * count + 1, sizeof *ev->original_contexts))
+        return ERRATA_ENOMEM;
     for (size_t i = 0; i < matches->count; i++) {
         const key_match *m = &matches->items[i];
         const errata_key *key = &engine->keys[m->key];
@@ -201,12 +216,10 @@ static int collect_original_contexts(const errata_engine *engine, const match_li
         for (size_t k = 0; k < key->original_count; k++)
             for (uint32_t side = 0; side < 2; side++)
                 if (neighbours[side])
-                    out->original_contexts[out->original_context_count++] =
+                    ev->original_contexts[ev->original_context_count++] =
                         (errata_original_context){engine->key_originals[key->first_original + k],
                                                   side, neighbours[side]};
     }
-    qsort(out->original_contexts, out->original_context_count, sizeof *out->original_contexts,
-          context_order);
     return ERRATA_OK;
 }
 
@@ -214,45 +227,218 @@ static int collect_original_contexts(const errata_engine *engine, const match_li
    original survives in the document was probably not in the swap table
    applied to it; one whose form is used while its original never is
    probably was. */
-static int count_forms(const errata_engine *engine, const match_list *matches,
-                       errata_candidate_list *out)
+static void count_forms(const errata_engine *engine, const match_list *matches,
+                        errata_doc_evidence *ev)
 {
-    out->originals_seen = calloc(engine->dict.entry_count + 1, sizeof *out->originals_seen);
-    out->forms_seen = calloc(engine->dict.entry_count + 1, sizeof *out->forms_seen);
-    if (!out->originals_seen || !out->forms_seen)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; i < matches->count; i++) {
         const errata_key *key = &engine->keys[matches->items[i].key];
         for (size_t k = 0; k < key->original_count; k++)
-            out->originals_seen[engine->key_originals[key->first_original + k]]++;
+            ev->originals_seen[engine->key_originals[key->first_original + k]]++;
         for (size_t k = 0; k < key->entry_count; k++)
-            out->forms_seen[engine->key_entries[key->first_entry + k]]++;
+            ev->forms_seen[engine->key_entries[key->first_entry + k]]++;
     }
+}
+
+static int evidence_init(const errata_engine *engine, errata_doc_evidence *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    size_t entries = engine->dict.entry_count + 1;
+    ev->confirmed = calloc(entries, sizeof *ev->confirmed);
+    ev->legitimate = calloc(entries, sizeof *ev->legitimate);
+    ev->originals_seen = calloc(entries, sizeof *ev->originals_seen);
+    ev->forms_seen = calloc(entries, sizeof *ev->forms_seen);
+    if (!ev->confirmed || !ev->legitimate || !ev->originals_seen || !ev->forms_seen)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
     return ERRATA_OK;
 }
 
-static int check_words(const errata_engine *engine, errata_scratch *scratch, const char *text,
-                       size_t len, const errata_check_options *opts, errata_edit_list *edits)
+static void evidence_free(errata_doc_evidence *ev)
 {
+    free(ev->confirmed);
+    free(ev->legitimate);
+    free(ev->originals_seen);
+    free(ev->forms_seen);
+    free(ev->original_contexts);
+}
+
+/* ------------------------------------------------------------ windows
+
+   A huge document's words are matched and judged in windows, so that its
+   matches and candidates are never all held at once: a first walk over the
+   windows gathers the document's evidence, a second judges each window with
+   it.  A window ends after a character that is not Han and that no match
+   covers, the first such place after about window_bytes: no match crosses
+   the border, so every match is in one window and is a candidate or not as
+   in the whole text; no cluster of candidates crosses it (their gaps are
+   all Han) and no context window the judge builds around one (it stops
+   after the first character that is not Han). */
+
+/* The default window (a window's matches and candidates take about six
+   times its size). */
+#define WORDS_WINDOW_BYTES ((size_t)4 << 20)
+/* How far past window_bytes a border is first looked for (then twice as
+   far, and so on: a text that is all Han may have none). */
+#define BORDER_SEARCH_BYTES ((size_t)4 << 10)
+
+typedef struct {
+    const errata_engine *engine;
+    const char *text;
+    size_t len;
+    size_t window_bytes;
+    size_t longest_key; /* bytes; worked out when a border is first looked for */
+} words_doc;
+
+static size_t longest_key(const errata_engine *engine)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < engine->key_count; i++) {
+        size_t n = strlen(errata_dict_string(&engine->dict, engine->keys[i].text));
+        if (n > longest)
+            longest = n;
+    }
+    return longest;
+}
+
+/* The matches of text [from, end), sorted. */
+static int scan_stretch(const words_doc *d, size_t from, size_t end, match_list *matches)
+{
+    matches->count = 0;
+    matches->base = from;
+    int rc = errata_ac_scan(d->engine->automaton, d->text + from, end - from, collect_match,
+                            matches);
+    if (!rc)
+        sort_matches(matches);
+    return rc;
+}
+
+/* The first border in (at, limit]: the end of a character that is not Han
+   and that none of the matches (all those starting before limit) covers; 0
+   if there is none. */
+static size_t find_border(const words_doc *d, const match_list *matches, size_t at, size_t limit)
+{
+    size_t k = 0, covered = 0; /* the furthest end of the matches starting before */
+    while (at < d->len && ((unsigned char)d->text[at] & 0xC0) == 0x80)
+        at++;
+    while (at < limit) {
+        size_t next = at;
+        uint32_t cp = errata_utf8_next(d->text, d->len, &next);
+        for (; k < matches->count && matches->items[k].start < next; k++)
+            if (matches->items[k].end > covered)
+                covered = matches->items[k].end;
+        if (next > limit)
+            break;
+        if (!errata_is_han(cp) && covered <= at)
+            return next;
+        at = next;
+    }
+    return 0;
+}
+
+/* The window starting at from: where it ends (*to), and its matches. */
+static int scan_window(words_doc *d, size_t from, match_list *matches, size_t *to)
+{
+    *to = d->len;
+    if (d->len - from <= d->window_bytes)
+        return scan_stretch(d, from, d->len, matches);
+    if (!d->longest_key)
+        d->longest_key = longest_key(d->engine);
+    size_t target = from + d->window_bytes;
+    for (size_t search = BORDER_SEARCH_BYTES;; search *= 2) {
+        /* a match crossing a place before limit ends before end */
+        size_t end = d->len - target > search + d->longest_key ? target + search + d->longest_key
+                                                               : d->len;
+        size_t limit = end == d->len ? d->len : end - d->longest_key;
+        int rc = scan_stretch(d, from, end, matches);
+        size_t border = rc ? 0 : find_border(d, matches, target, limit);
+        if (rc || border || end == d->len) {
+            if (border)
+                *to = border;
+            while (matches->count > 0 && matches->items[matches->count - 1].start >= *to)
+                matches->count--;
+            return rc;
+        }
+    }
+}
+
+/* A window's candidates, from its matches. */
+static int window_candidates(const errata_engine *engine, const match_list *matches,
+                             const char *text, size_t len, errata_candidate_list *cands)
+{
+    cands->count = 0;
+    return collect_candidates(engine, matches, text, len, cands);
+}
+
+/* The first walk: the evidence of every window.  When the whole text is
+   one window, its candidates stay in *cands for judging. */
+static int gather_evidence(words_doc *d, errata_doc_evidence *ev, match_list *matches,
+                           errata_candidate_list *cands, size_t *windows)
+{
+    *windows = 0;
+    int rc = ERRATA_OK;
+    size_t compacted = 0; /* contexts after the last compaction */
+    for (size_t from = 0, to; !rc && (from < d->len || *windows == 0); from = to) {
+        rc = scan_window(d, from, matches, &to);
+        if (!rc) {
+            count_forms(d->engine, matches, ev);
+            rc = collect_original_contexts(d->engine, matches, d->text, d->len, ev);
+        }
+        if (!rc)
+            rc = window_candidates(d->engine, matches, d->text, d->len, cands);
+        if (!rc)
+            errata_evidence_add_candidates(d->engine, ev, cands);
+        if (ev->original_context_count > 2 * compacted + 4096) {
+            compact_contexts(ev);
+            compacted = ev->original_context_count;
+        }
+        ++*windows;
+    }
+    if (!rc)
+        compact_contexts(ev);
+    return rc;
+}
+
+/* The second walk: every window judged. */
+static int judge_windows(words_doc *d, errata_judge *judge, size_t windows, match_list *matches,
+                         errata_candidate_list *cands, errata_edit_list *edits)
+{
+    if (windows == 1) /* its candidates are still there */
+        return errata_judge_candidates(judge, d->text, d->len, cands, edits);
+    int rc = ERRATA_OK;
+    for (size_t from = 0, to; !rc && from < d->len; from = to) {
+        rc = scan_window(d, from, matches, &to);
+        if (!rc)
+            rc = window_candidates(d->engine, matches, d->text, d->len, cands);
+        if (!rc)
+            rc = errata_judge_candidates(judge, d->text, d->len, cands, edits);
+    }
+    return rc;
+}
+
+static int check_words(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                       size_t len, const errata_check_options *opts, size_t window_bytes,
+                       errata_edit_list *edits)
+{
+    words_doc doc = {engine, text, len, window_bytes ? window_bytes : 1, 0};
     match_list matches = {0};
     errata_candidate_list candidates = {0};
-    int rc = errata_ac_scan(engine->automaton, text, len, collect_match, &matches);
+    errata_doc_evidence evidence;
+    errata_judge *judge = NULL;
+    size_t windows = 0;
+    int rc = evidence_init(engine, &evidence);
     if (!rc)
-        sort_matches(&matches);
+        rc = gather_evidence(&doc, &evidence, &matches, &candidates, &windows);
+    if (windows == 1) { /* the candidates hold what judging needs */
+        free(matches.items);
+        matches = (match_list){0};
+    }
     if (!rc)
-        rc = count_forms(engine, &matches, &candidates);
+        rc = errata_judge_new(engine, scratch, len, opts, &evidence, &judge);
     if (!rc)
-        rc = collect_original_contexts(engine, &matches, text, len, &candidates);
-    if (!rc)
-        rc = collect_candidates(engine, &matches, text, len, &candidates);
-    free(matches.items); /* the candidates hold what judging needs */
-    matches.items = NULL;
-    if (!rc)
-        rc = errata_judge_candidates(engine, scratch, text, len, opts, &candidates, edits);
+        rc = judge_windows(&doc, judge, windows, &matches, &candidates, edits);
+    errata_judge_free(judge);
+    free(matches.items);
     free(candidates.items);
-    free(candidates.originals_seen);
-    free(candidates.forms_seen);
-    free(candidates.original_contexts);
+    evidence_free(&evidence);
     return rc;
 }
 
@@ -291,7 +477,14 @@ static int read_options(const char *function, const errata_check_options *opts,
 }
 
 int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch, const char *text,
-                         size_t len, const errata_check_options *caller_opts, errata_result **out)
+                         size_t len, const errata_check_options *opts, errata_result **out)
+{
+    return errata_check_windowed(engine, scratch, text, len, opts, WORDS_WINDOW_BYTES, out);
+}
+
+int errata_check_windowed(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                          size_t len, const errata_check_options *caller_opts, size_t window_bytes,
+                          errata_result **out)
 {
     if (!engine || !out || (!text && len))
         return errata_fail(ERRATA_EINVAL, "errata_check: NULL argument");
@@ -312,7 +505,7 @@ int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch, c
     result->edits.no_reasons = opts->no_reasons;
     int rc = errata_layout_check(text, len, code_points, opts, &result->edits);
     if (!rc)
-        rc = check_words(engine, scratch, text, len, opts, &result->edits);
+        rc = check_words(engine, scratch, text, len, opts, window_bytes, &result->edits);
     /* The OCR passes only for text that looks like OCR output: in typed
        text the model would trade rare right words for frequent ones. */
     int ocr = !rc && errata_ocr_shows_ocr(text, len);

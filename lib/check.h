@@ -37,19 +37,50 @@ typedef struct {
 typedef struct {
     errata_candidate *items;
     size_t count, cap;
-    unsigned *originals_seen; /* per entry: occurrences of its original in the text */
-    unsigned *forms_seen;     /* per entry: occurrences of its corrupted form */
-    errata_original_context *original_contexts; /* sorted by entry, side, neighbour */
-    size_t original_context_count;
 } errata_candidate_list;
+
+/* What the whole document says about the dictionary's pairs: gathered
+   over all of it before any candidate is judged. */
+typedef struct {
+    size_t markers;            /* certain swap candidates */
+    size_t family_a, family_b; /* of which from family A / B */
+    unsigned *confirmed;       /* per entry: occurrences repaired with certainty */
+    unsigned *legitimate;      /* per entry: occurrences a keep rule protects */
+    unsigned *originals_seen;  /* per entry: occurrences of its original in the text */
+    unsigned *forms_seen;      /* per entry: occurrences of its corrupted form */
+    errata_original_context *original_contexts; /* sorted by entry, side, neighbour;
+                                                   each once */
+    size_t original_context_count, original_context_cap;
+} errata_doc_evidence;
+
+/* Count the candidates' verdicts into ev (confirmed, legitimate, markers). */
+void errata_evidence_add_candidates(const errata_engine *engine, errata_doc_evidence *ev,
+                                    const errata_candidate_list *cands);
 
 /* The engine a scratch was made for. */
 const errata_engine *errata_scratch_engine(const errata_scratch *scratch);
 
-/* Decide every candidate and add the resulting edits; scratch (NULL: none)
-   holds the model's caches across texts. */
-int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch, const char *text,
-                            size_t len, const errata_check_options *opts,
-                            const errata_candidate_list *candidates, errata_edit_list *edits);
+/* Judging one document's candidates, window by window, with the evidence of
+   the whole document (ev, complete and left in place until
+   errata_judge_free); scratch (NULL: none) holds the model's caches across
+   texts, else the judge keeps its own for a text of len bytes. */
+typedef struct errata_judge errata_judge;
+int errata_judge_new(const errata_engine *engine, errata_scratch *scratch, size_t len,
+                     const errata_check_options *opts, const errata_doc_evidence *ev,
+                     errata_judge **out);
+void errata_judge_free(errata_judge *judge);
+
+/* Decide the candidates of one window (a stretch of text that no match,
+   cluster or context window crosses, see check.c) and add the resulting
+   edits. */
+int errata_judge_candidates(errata_judge *judge, const char *text, size_t len,
+                            const errata_candidate_list *cands, errata_edit_list *edits);
+
+/* errata_check_scratch(), matching and judging the words in windows of
+   about window_bytes bytes (SIZE_MAX: the whole text at once); any window
+   size gives the same result.  For the tests. */
+int errata_check_windowed(const errata_engine *engine, errata_scratch *scratch, const char *text,
+                          size_t len, const errata_check_options *opts, size_t window_bytes,
+                          errata_result **out);
 
 #endif

@@ -66,29 +66,16 @@
 #define SEEN_MAX_BITS 11
 #define SEEN_MAX_BYTES 80 /* longer window keys are always scored */
 
-typedef struct {
-    size_t markers;              /* certain swap candidates */
-    size_t family_a, family_b;   /* of which from family A / B */
-    unsigned *confirmed;         /* per entry: occurrences repaired with certainty */
-    unsigned *legitimate;        /* per entry: occurrences a keep rule protects */
-    const unsigned *originals_seen; /* per entry: occurrences of the original */
-    const unsigned *forms_seen;     /* per entry: occurrences of the corrupted form */
-    int damaged;
-} doc_evidence;
+typedef errata_doc_evidence doc_evidence;
 
 static int is_swap_family(errata_family f)
 {
     return f == ERRATA_FAMILY_ANY || f == ERRATA_FAMILY_A || f == ERRATA_FAMILY_B;
 }
 
-static int gather_evidence(const errata_engine *engine, const errata_candidate_list *cands,
-                           const errata_check_options *opts, doc_evidence *ev)
+void errata_evidence_add_candidates(const errata_engine *engine, errata_doc_evidence *ev,
+                                    const errata_candidate_list *cands)
 {
-    memset(ev, 0, sizeof *ev);
-    ev->confirmed = calloc(engine->dict.entry_count + 1, sizeof *ev->confirmed);
-    ev->legitimate = calloc(engine->dict.entry_count + 1, sizeof *ev->legitimate);
-    if (!ev->confirmed || !ev->legitimate)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; i < cands->count; i++) {
         const errata_candidate *c = &cands->items[i];
         if (c->verdict == ERRATA_VERDICT_KEEP)
@@ -103,16 +90,6 @@ static int gather_evidence(const errata_engine *engine, const errata_candidate_l
         ev->family_a += e->family == ERRATA_FAMILY_A;
         ev->family_b += e->family == ERRATA_FAMILY_B;
     }
-    ev->damaged = ev->markers > 0 || opts->assume_damaged;
-    ev->originals_seen = cands->originals_seen;
-    ev->forms_seen = cands->forms_seen;
-    return ERRATA_OK;
-}
-
-static void free_evidence(doc_evidence *ev)
-{
-    free(ev->confirmed);
-    free(ev->legitimate);
 }
 
 static errata_kind entry_kind(const errata_entry *e)
@@ -443,13 +420,13 @@ static double own_margin(window *w, const size_t *free_slots, size_t free_count,
 
 /* ------------------------------------------------------------ decisions */
 
-static int has_original_context(const errata_candidate_list *cands, size_t entry, uint32_t side,
+static int has_original_context(const doc_evidence *ev, size_t entry, uint32_t side,
                                 uint32_t neighbour)
 {
-    size_t lo = 0, hi = cands->original_context_count;
+    size_t lo = 0, hi = ev->original_context_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const errata_original_context *c = &cands->original_contexts[mid];
+        const errata_original_context *c = &ev->original_contexts[mid];
         if (c->entry == entry && c->side == side && c->neighbour == neighbour)
             return 1;
         if (c->entry < entry || (c->entry == entry && (c->side < side ||
@@ -464,19 +441,19 @@ static int has_original_context(const errata_candidate_list *cands, size_t entry
 /* Whether the entry's original occurs next to before or after (Han
    characters, 0 for none); the original in that context into out, as
    "项目部", unless out is NULL. */
-static int original_in_context(const errata_candidate_list *cands, const char *original,
+static int original_in_context(const doc_evidence *ev, const char *original,
                                size_t entry, uint32_t before, uint32_t after, char *out,
                                size_t size)
 {
     char ch[5];
-    if (before && has_original_context(cands, entry, 0, before)) {
+    if (before && has_original_context(ev, entry, 0, before)) {
         if (out) {
             ch[errata_utf8_encode(before, ch)] = '\0';
             snprintf(out, size, "%s%s", ch, original);
         }
         return 1;
     }
-    if (after && has_original_context(cands, entry, 1, after)) {
+    if (after && has_original_context(ev, entry, 1, after)) {
         if (out) {
             ch[errata_utf8_encode(after, ch)] = '\0';
             snprintf(out, size, "%s%s", original, ch);
@@ -634,8 +611,7 @@ static void formal_text_evidence(const errata_cm *cm, const char *text, size_t l
 static int add_contextual_edit(const errata_engine *engine, const char *text, size_t len,
                                const slot *s, size_t choice, double margin,
                                const doc_evidence *ev, const errata_check_options *opts,
-                               errata_edit_list *edits, const errata_candidate_list *cands,
-                               const errata_candidate *c)
+                               errata_edit_list *edits, const errata_candidate *c)
 {
     size_t entry = c->alternatives[choice - 1];
     const errata_entry *e = &engine->dict.entries[entry];
@@ -649,7 +625,7 @@ static int add_contextual_edit(const errata_engine *engine, const char *text, si
     uint32_t before = s->start > 0 ? code_point_before(text, s->start, &before_start) : 0;
     uint32_t after = s->end < len ? errata_utf8_next(text, len, &after_pos) : 0;
     /* the survivor's text only for a reason: formatting it costs more than the lookup */
-    int in_context = original_in_context(cands, original, entry, errata_is_han(before) ? before : 0,
+    int in_context = original_in_context(ev, original, entry, errata_is_han(before) ? before : 0,
                                          errata_is_han(after) ? after : 0,
                                          edits->no_reasons ? NULL : survivor, sizeof survivor);
     double required = required_margin(e, ev, entry, opts, in_context);
@@ -757,7 +733,7 @@ static int judge_cluster(const errata_engine *engine, window_scorer *sc, const c
             continue;
         double margin = own_margin(&w, free_slots, free_count, k, &scores, best);
         int rc = add_contextual_edit(engine, text, len, &w.slots[i], w.choice[i], margin, ev, opts,
-                                     edits, cands, &cands->items[w.slots[i].candidate]);
+                                     edits, &cands->items[w.slots[i].candidate]);
         if (rc)
             return rc;
     }
@@ -806,38 +782,65 @@ void errata_scratch_free(errata_scratch *scratch)
     free(scratch);
 }
 
-int errata_judge_candidates(const errata_engine *engine, errata_scratch *scratch, const char *text,
-                            size_t len, const errata_check_options *opts,
+/* What judging a document's candidates, window by window, shares. */
+struct errata_judge {
+    const errata_engine *engine;
+    const errata_check_options *opts;
+    const doc_evidence *ev;
+    /* Contextual pairs fire only in a document that shows swap damage, and
+       only with a model to judge them. */
+    int contextual;
+    window_scorer own, *scorer;
+};
+
+int errata_judge_new(const errata_engine *engine, errata_scratch *scratch, size_t len,
+                     const errata_check_options *opts, const errata_doc_evidence *ev,
+                     errata_judge **out)
+{
+    errata_judge *j = calloc(1, sizeof *j);
+    if (!j)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    j->engine = engine;
+    j->opts = opts;
+    j->ev = ev;
+    j->contextual = (ev->markers > 0 || opts->assume_damaged) && engine->lm;
+    j->scorer = scratch ? &scratch->scorer : &j->own;
+    if (j->contextual && !scratch && scorer_init(&j->own, engine, len)) {
+        errata_judge_free(j);
+        return ERRATA_ENOMEM;
+    }
+    *out = j;
+    return ERRATA_OK;
+}
+
+void errata_judge_free(errata_judge *judge)
+{
+    if (judge)
+        scorer_free(&judge->own);
+    free(judge);
+}
+
+int errata_judge_candidates(errata_judge *judge, const char *text, size_t len,
                             const errata_candidate_list *cands, errata_edit_list *edits)
 {
-    doc_evidence ev;
-    int rc = gather_evidence(engine, cands, opts, &ev);
+    const errata_engine *engine = judge->engine;
+    int rc = ERRATA_OK;
     for (size_t i = 0; !rc && i < cands->count; i++) {
         const errata_candidate *c = &cands->items[i];
         if (c->verdict > ERRATA_VERDICT_CONTEXTUAL &&
-            errata_rule_enabled(opts, errata_dict_string(&engine->dict,
-                                                         engine->dict.entries[c->entry].rule)))
+            errata_rule_enabled(judge->opts, errata_dict_string(&engine->dict,
+                                                                engine->dict.entries[c->entry].rule)))
             rc = add_certain_edit(engine, text, c, edits);
     }
-    /* Contextual pairs fire only in a document that shows swap damage, and
-       only with a model to judge them. */
-    if (!ev.damaged || !engine->lm) {
-        free_evidence(&ev);
-        return rc;
-    }
-    window_scorer own = {0}, *sc = scratch ? &scratch->scorer : &own;
-    if (!rc && !scratch)
-        rc = scorer_init(&own, engine, len);
-    for (size_t i = 0; !rc && i < cands->count;) {
+    for (size_t i = 0; !rc && judge->contextual && i < cands->count;) {
         if (cands->items[i].verdict != ERRATA_VERDICT_CONTEXTUAL) {
             i++;
             continue;
         }
         size_t stop = cluster_end(cands, text, i);
-        rc = judge_cluster(engine, sc, text, len, opts, cands, i, stop, &ev, edits);
+        rc = judge_cluster(engine, judge->scorer, text, len, judge->opts, cands, i, stop,
+                           judge->ev, edits);
         i = stop;
     }
-    scorer_free(&own);
-    free_evidence(&ev);
     return rc;
 }

@@ -1,0 +1,165 @@
+/* A huge document's words are matched and judged in windows after a walk
+   over the whole document for its evidence: any window size must give
+   exactly the edits of checking the text at once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "dictionary_engine.h"
+
+/* The damaged documents of the tuning set, one after the other: swaps of
+   both families, certain and contextual repairs, layout damage. */
+static const char *const documents[] = {
+    "corpus/damaged/community-survey.A.txt", "corpus/damaged/construction-plan.B.txt",
+    "corpus/damaged/gov-work-report.A.txt",  "corpus/damaged/party-building.B.txt",
+    "corpus/damaged/safety-rules.A.txt",
+};
+
+static char *read_documents(size_t *len)
+{
+    char *text = NULL;
+    *len = 0;
+    for (size_t d = 0; d < sizeof documents / sizeof *documents; d++) {
+        FILE *f = fopen(documents[d], "rb");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, 0, SEEK_END), 0);
+        long size = ftell(f);
+        assert_true(size > 0);
+        rewind(f);
+        text = realloc(text, *len + (size_t)size + 1);
+        assert_non_null(text);
+        assert_int_equal(fread(text + *len, 1, (size_t)size, f), (size_t)size);
+        fclose(f);
+        *len += (size_t)size;
+    }
+    text[*len] = '\0';
+    return text;
+}
+
+static int same_string(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+static void assert_same_edits(const errata_result *whole, const errata_result *windowed)
+{
+    assert_int_equal(errata_result_count(windowed), errata_result_count(whole));
+    for (size_t i = 0; i < errata_result_count(whole); i++) {
+        errata_edit a, b;
+        assert_int_equal(errata_result_read_edit(whole, i, &a), ERRATA_OK);
+        assert_int_equal(errata_result_read_edit(windowed, i, &b), ERRATA_OK);
+        assert_int_equal(b.byte_start, a.byte_start);
+        assert_int_equal(b.byte_end, a.byte_end);
+        assert_int_equal(b.cp_start, a.cp_start);
+        assert_int_equal(b.line, a.line);
+        assert_int_equal(b.column, a.column);
+        assert_int_equal(b.kind, a.kind);
+        assert_int_equal(b.action, a.action);
+        assert_true(b.confidence == a.confidence);
+        assert_true(same_string(b.new_text, a.new_text));
+        assert_true(same_string(b.rule, a.rule));
+        assert_true(same_string(b.reason, a.reason));
+    }
+}
+
+/* Edits decided by the model (contextual repairs): the document's evidence
+   must have reached them. */
+static size_t model_decisions(const errata_result *result)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < errata_result_count(result); i++) {
+        errata_edit e;
+        assert_int_equal(errata_result_read_edit(result, i, &e), ERRATA_OK);
+        n += strstr(e.reason, "swap markers in the document") != NULL;
+    }
+    return n;
+}
+
+static void check_in_windows(const errata_engine *engine, const char *text, size_t len,
+                             size_t min_edits, size_t min_model_decisions)
+{
+    errata_result *whole = NULL;
+    assert_int_equal(errata_check_windowed(engine, NULL, text, len, NULL, SIZE_MAX, &whole),
+                     ERRATA_OK);
+    assert_true(errata_result_count(whole) >= min_edits);
+    assert_true(model_decisions(whole) >= min_model_decisions);
+    const size_t sizes[] = {1, 7, 100, 1000, 5000, 40000};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        errata_result *windowed = NULL;
+        assert_int_equal(errata_check_windowed(engine, NULL, text, len, NULL, sizes[k], &windowed),
+                         ERRATA_OK);
+        assert_same_edits(whole, windowed);
+        errata_result_free(windowed);
+    }
+    errata_result_free(whole);
+}
+
+static void windows_give_the_edits_of_the_whole_text(void **state)
+{
+    const errata_engine *engine = *state;
+    size_t len;
+    char *text = read_documents(&len);
+    check_in_windows(engine, text, len, 100, 10);
+    free(text);
+}
+
+/* Text that is all Han has no border: it stays one window whatever the
+   size asked for. */
+static void text_without_borders_is_one_window(void **state)
+{
+    const errata_engine *engine = *state;
+    const char *text = "根据工作安排开展调查研究效劳群众平安生产根底设施";
+    check_in_windows(engine, text, strlen(text), 1, 0);
+    check_in_windows(engine, "", 0, 0, 0);
+}
+
+/* A border never falls inside a match: a keep word with a comma in it
+   still protects the words inside it that a window starting after the
+   comma would see alone. */
+static void borders_keep_out_of_matches(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_on_dictionary_text("errata-dict 1\n"
+                                                      "平安\t安全\tswap\tU\n"
+                                                      "效劳\t服务\tswap\tU\n"
+                                                      "!keep\t浙江，平安浙江\n",
+                                                      1);
+    const char *text = "效劳群众。我们建设浙江，平安浙江。平安生产。";
+    check_in_windows(engine, text, strlen(text), 2, 0);
+    errata_result *result = NULL;
+    assert_int_equal(errata_check_windowed(engine, NULL, text, strlen(text), NULL, 1, &result),
+                     ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 2); /* 效劳 and the last 平安 */
+    errata_result_free(result);
+    errata_engine_free(engine);
+}
+
+static int load_engine(void **state)
+{
+    errata_engine *engine = NULL;
+    assert_int_equal(errata_engine_new(&engine, NULL), ERRATA_OK);
+    *state = engine;
+    return 0;
+}
+
+static int free_engine(void **state)
+{
+    errata_engine_free(*state);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(windows_give_the_edits_of_the_whole_text),
+        cmocka_unit_test(text_without_borders_is_one_window),
+        cmocka_unit_test(borders_keep_out_of_matches),
+    };
+    return cmocka_run_group_tests(tests, load_engine, free_engine);
+}
