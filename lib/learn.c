@@ -1200,6 +1200,7 @@ typedef struct {
     double gain_sum;
     size_t lm_agree; /* contexts where the trigram model prefers the filler too */
     size_t survived; /* contexts where the batch holds the filler too */
+    size_t collocated; /* contexts of the filler's collocations (see collocation) */
     size_t confirmed; /* contexts with either (see LM_AGREE_FLOOR) */
     double expected; /* occurrences replaced, by the shares */
     double dominance; /* its expected replacements against the best rival's */
@@ -1212,7 +1213,11 @@ static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
     return errata_strndup(buf, len);
 }
 
-/* Whether the dictionaries already hold corrupted -> original. */
+/* Whether the dictionaries already hold corrupted -> original.  A pair is
+   not learnt either when they hold its reverse: they say that X is the
+   original a swap turns into Y (深入 -> 深化), and where the batch has
+   both in the same place, the models often prefer the damage (深化改革
+   beside 深入开展); the two entries would undo each other. */
 static int known_pair(const errata_engine *engine, const char *corrupted, const char *original)
 {
     const errata_dictionary *d = &engine->dict;
@@ -1476,6 +1481,16 @@ typedef struct {
     int lm_agrees, survived;
 } filler_score;
 
+/* Whether clean text has y beside both sides of ctx: a swap table puts X
+   in the collocations of Y (科学开展观, 平安消费), which formal text knows
+   on both sides in at least one of X's places; a word that a writer merely
+   chose where others use another (局长任组长 beside 校长任组长, 坚持把
+   beside 始终把) sits in wording formal text has with neither. */
+static int collocation(const errata_cm *cm, const misfit_context *ctx, const uint32_t *y)
+{
+    return count_left(cm, ctx->left, y[0], y[1]) && count_right(cm, y[0], y[1], ctx->right);
+}
+
 /* Score the fillers of the pool in one misfit context: each one that may
    fill it is scored by both models together (where only the batch has it
    there, the character model's part counts no lower than zero: clean
@@ -1527,6 +1542,7 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         c->gain_sum += sc->gain;
         c->lm_agree += sc->lm_agrees;
         c->survived += sc->survived;
+        c->collocated += collocation(l->cm, ctx, pool->items[i]);
         c->confirmed += sc->lm_agrees || sc->survived;
     }
     return ERRATA_OK;
@@ -1632,7 +1648,7 @@ static int learn_word(errata_learner *l, const word_stats *w)
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
         if (c->occurrences < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
-            one_phrase(w, c->context_mask))
+            !c->collocated || one_phrase(w, c->context_mask))
             continue;
         c->dominance = c->expected / fmax(c->expected, expected_best);
         c->filler[0] = pool.items[i][0];
@@ -1640,7 +1656,8 @@ static int learn_word(errata_learner *l, const word_stats *w)
         char *original = symbols_text(l->cm, pool.items[i], 2);
         if (!original)
             rc = errata_fail(ERRATA_ENOMEM, "out of memory");
-        else if (!known_pair(l->engine, corrupted, original))
+        else if (!known_pair(l->engine, corrupted, original) &&
+                 !known_pair(l->engine, original, corrupted))
             rc = add_pair(l, w, c, corrupted, original);
         free(original);
     }

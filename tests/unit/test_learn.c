@@ -174,6 +174,21 @@ static void known_pairs_are_not_proposed(void **state)
     errata_engine_free(engine);
 }
 
+/* Nor the reverse of a known pair: a dictionary that says 发展 is what a
+   swap makes of 开展 gets no 开展 -> 发展 from the batch (the two entries
+   would undo each other), though the batch shows it (see
+   the_swapped_pair_is_found_with_its_evidence). */
+static void the_reverse_of_a_known_pair_is_not_proposed(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n"
+                                        "发展\t开展\tswap\tC\n");
+    errata_learner *learner = learn(engine, 1);
+    assert_null(find_pair(learner, "开展", "发展"));
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void options_leave_out_weak_pairs(void **state)
 {
     (void)state;
@@ -464,6 +479,23 @@ static void the_batch_confirms_what_the_word_model_doubts(void **state)
     errata_engine_free(engine);
 }
 
+/* The same swap, but where each of 回忆's places has a neighbour beside
+   which clean text never has 回顾 (回顾桌椅, 回顾瓜果, 回顾砖瓦): though
+   the batch holds 回顾 there, nothing shows a collocation of 回顾 that a
+   swap table could have hit, and the pair is not learnt. */
+static void a_pair_needs_a_collocation_of_the_original(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *held[DOCUMENTS] = {
+        "回顾桌椅的工作。", "回顾瓜果五年。", "认真回顾砖瓦的工作。", "回顾桌椅的工作。",
+        "回顾桌椅的工作，认真回顾砖瓦的工作。", "回顾瓜果五年。"};
+    errata_learner *learner = learn_with_endings(engine, held);
+    assert_null(find_pair(learner, "回忆", "回顾"));
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -494,11 +526,13 @@ int main(void)
         cmocka_unit_test(near_copies_count_once),
         cmocka_unit_test(words_the_dictionary_wrote_are_not_judged),
         cmocka_unit_test(an_unlike_pair_needs_a_fifth_of_the_places),
+        cmocka_unit_test(the_reverse_of_a_known_pair_is_not_proposed),
         cmocka_unit_test(an_unlike_pair_needs_more_documents),
         cmocka_unit_test(a_pair_needs_a_share_of_the_originals_places),
         cmocka_unit_test(a_pair_in_one_phrase_is_not_learnt),
         cmocka_unit_test(a_rival_the_batch_does_not_hold_does_not_count),
         cmocka_unit_test(the_batch_confirms_what_the_word_model_doubts),
+        cmocka_unit_test(a_pair_needs_a_collocation_of_the_original),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
