@@ -26,7 +26,7 @@ static int view_reserve(errata_layout *lay, size_t n)
         return ERRATA_OK;
     while (cap < need)
         cap *= 2;
-    uint32_t *cps = realloc(lay->cps, cap * sizeof *cps);
+    uint16_t *cps = realloc(lay->cps, cap * sizeof *cps);
     if (!cps)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     lay->cps = cps;
@@ -93,7 +93,7 @@ typedef struct {
 static void cursor_next(const errata_layout *lay, source_cursor *c)
 {
     if (c->kind != ERRATA_LAYOUT_MADE)
-        c->start += cp_bytes(lay->cps[c->i]);
+        c->start += cp_bytes(errata_layout_at(lay, c->i));
     c->i++;
     if (c->next_mark < lay->marks.count && lay->marks.at[c->next_mark] == c->i) {
         c->start = lay->marks.start[c->next_mark];
@@ -161,13 +161,51 @@ static errata_layout_span cursor_span(const errata_layout *lay, const source_cur
 {
     if (c->kind == ERRATA_LAYOUT_MADE)
         return lay->made[c->start];
-    return (errata_layout_span){c->start, c->start + cp_bytes(lay->cps[c->i])};
+    return (errata_layout_span){c->start, c->start + cp_bytes(errata_layout_at(lay, c->i))};
 }
 
 static errata_layout_span view_span(errata_layout *lay, size_t i)
 {
     source_cursor c = cursor_at(lay, i);
     return cursor_span(lay, &c);
+}
+
+/* ------------------------------------------------------------ astral */
+
+uint32_t errata_layout_astral_at(const errata_layout *lay, size_t i)
+{
+    size_t lo = 0, hi = lay->astral_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lay->astral[mid].at < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < lay->astral_count && lay->astral[lo].at == i ? lay->astral[lo].cp : 0;
+}
+
+/* Append a code point beyond U+FFFF at view position at (after the others)
+   to *list. */
+static int push_astral(errata_layout_astral **list, size_t *count, size_t *cap, size_t at,
+                       uint32_t cp)
+{
+    if (errata_grow((void **)list, cap, *count + 1, sizeof **list))
+        return ERRATA_ENOMEM;
+    (*list)[(*count)++] = (errata_layout_astral){at, cp};
+    return ERRATA_OK;
+}
+
+/* Put code point cp at view position i (the positions are written in
+   order). */
+static int put_cp(errata_layout *lay, size_t i, uint32_t cp)
+{
+    if (cp <= 0xFFFF) {
+        lay->cps[i] = (uint16_t)cp;
+        return ERRATA_OK;
+    }
+    lay->cps[i] = ERRATA_LAYOUT_ASTRAL;
+    return push_astral(&lay->astral, &lay->astral_count, &lay->astral_cap, i, cp);
 }
 
 static int view_init(errata_layout *lay, size_t code_points)
@@ -183,7 +221,8 @@ static int view_init(errata_layout *lay, size_t code_points)
         size_t i = lay->count++;
         if (i % ERRATA_LAYOUT_MARK_EVERY == 0 && add_mark(&lay->marks, i, (uint32_t)pos))
             return ERRATA_ENOMEM;
-        lay->cps[i] = errata_utf8_next_fast(lay->text, lay->len, &pos);
+        if (put_cp(lay, i, errata_utf8_next_fast(lay->text, lay->len, &pos)))
+            return ERRATA_ENOMEM;
     }
     return ERRATA_OK;
 }
@@ -229,7 +268,7 @@ static size_t run_end(errata_layout *lay, size_t from, size_t to, errata_layout_
     *bytes = (errata_layout_span){c.start, c.start};
     size_t i = from;
     while (i < to && c.kind == ERRATA_LAYOUT_FREE && (i == from || c.start == bytes->end)) {
-        bytes->end = c.start + cp_bytes(lay->cps[i]);
+        bytes->end = c.start + cp_bytes(errata_layout_at(lay, i));
         cursor_next(lay, &c);
         i++;
     }
@@ -539,22 +578,43 @@ static void move_chars(errata_layout *lay, size_t to, size_t from, size_t n)
 }
 
 /* The second walk: the old characters were moved up by shift (see
-   move_view()), so no character is written over before it is read. */
+   move_view()), so no character is written over before it is read.  The
+   code points beyond U+FFFF go to a new list with their new positions. */
+typedef struct {
+    size_t shift;
+    size_t old_astral; /* the first of the old list not passed yet */
+    errata_layout_astral *astral; /* the new list */
+    size_t astral_count, astral_cap;
+} chars_walk;
+
 static int chars_copy(errata_layout *lay, void *state, size_t from, size_t to, size_t at,
                       int locked)
 {
     (void)locked; /* the first walk's marks say so */
-    size_t shift = *(const size_t *)state;
-    move_chars(lay, at, from + shift, to - from);
+    chars_walk *walk = state;
+    move_chars(lay, at, from + walk->shift, to - from);
+    size_t k = walk->old_astral;
+    for (; k < lay->astral_count && lay->astral[k].at < to; k++)
+        if (lay->astral[k].at >= from && push_astral(&walk->astral, &walk->astral_count,
+                                                     &walk->astral_cap,
+                                                     lay->astral[k].at - from + at,
+                                                     lay->astral[k].cp))
+            return ERRATA_ENOMEM;
+    walk->old_astral = k;
     return ERRATA_OK;
 }
 
 static int chars_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
 {
-    (void)state;
+    chars_walk *walk = state;
     size_t len = strlen(c->new_text), pos = 0;
-    for (size_t i = at; pos < len; i++)
-        lay->cps[i] = errata_utf8_next(c->new_text, len, &pos);
+    for (size_t i = at; pos < len; i++) {
+        uint32_t cp = errata_utf8_next(c->new_text, len, &pos);
+        lay->cps[i] = cp <= 0xFFFF ? (uint16_t)cp : ERRATA_LAYOUT_ASTRAL;
+        if (cp > 0xFFFF &&
+            push_astral(&walk->astral, &walk->astral_count, &walk->astral_cap, i, cp))
+            return ERRATA_ENOMEM;
+    }
     return ERRATA_OK;
 }
 
@@ -576,14 +636,19 @@ static size_t needed_shift(const errata_layout *lay)
 
 static int move_view(errata_layout *lay, size_t new_count)
 {
-    size_t shift = needed_shift(lay), old_count = lay->count;
-    if (view_reserve(lay, shift))
+    chars_walk walk = {needed_shift(lay), 0, NULL, 0, 0};
+    size_t old_count = lay->count;
+    if (view_reserve(lay, walk.shift))
         return ERRATA_ENOMEM;
-    move_chars(lay, shift, 0, old_count);
+    move_chars(lay, walk.shift, 0, old_count);
     static const commit_walker walker = {chars_copy, chars_make};
     size_t count;
-    int rc = walk_commit(lay, &walker, &shift, &count);
+    int rc = walk_commit(lay, &walker, &walk, &count);
     lay->count = new_count;
+    free(lay->astral);
+    lay->astral = walk.astral;
+    lay->astral_count = walk.astral_count;
+    lay->astral_cap = walk.astral_cap;
     return rc;
 }
 
@@ -644,6 +709,7 @@ int errata_layout_check(const char *text, size_t len, size_t code_points,
     }
     free(lay.changes);
     free(lay.cps);
+    free(lay.astral);
     free_marks(&lay.marks);
     free(lay.made);
     free(lay.claimed);

@@ -8,7 +8,9 @@
  * without the chunk markers and footers an earlier one removed, and can never
  * touch bytes an earlier edit already covers.
  *
- * The passes' scans read the code points, four bytes a character.  Where a
+ * The passes' scans read the code points, two bytes a character: the few
+ * beyond U+FFFF stand there as ERRATA_LAYOUT_ASTRAL, a surrogate (never a
+ * character of valid UTF-8), and are kept apart with their positions.  Where a
  * character came from is read only when an edit is made, so it is not kept
  * for each character (a huge document's view would be twice as large): it
  * is kept at "marks", positions where it does not follow from the character
@@ -45,6 +47,15 @@ enum {
 
 typedef struct errata_layout_change errata_layout_change;
 
+/* In the view's array: a code point beyond U+FFFF, kept in
+   errata_layout.astral. */
+#define ERRATA_LAYOUT_ASTRAL 0xD800
+
+typedef struct {
+    size_t at;   /* view position */
+    uint32_t cp; /* the code point there */
+} errata_layout_astral;
+
 /* The longest walk from a mark to the position whose source is asked for
    (apart from the characters of one edit's new text). */
 #define ERRATA_LAYOUT_MARK_EVERY 16
@@ -65,7 +76,9 @@ typedef struct {
     size_t len;
     const errata_check_options *opts;
     errata_edit_list *list;
-    uint32_t *cps;        /* the view: its code points, */
+    uint16_t *cps;        /* the view: its code points (see ERRATA_LAYOUT_ASTRAL), */
+    errata_layout_astral *astral; /* those beyond U+FFFF, by position */
+    size_t astral_count, astral_cap;
     errata_layout_marks marks; /* and the marks (where each comes from, and
                                   whether an edit made or covers it: later
                                   edits keep off it) */
@@ -106,16 +119,37 @@ int errata_layout_numbers(errata_layout *lay);
 
 /* ------------------------------------------------------------ characters */
 
+/* The code point at view position i beyond U+FFFF (rare: kept off the
+   passes' loops). */
+uint32_t errata_layout_astral_at(const errata_layout *lay, size_t i) __attribute__((cold));
+
+/* The code point at view position i (< count). */
+static inline uint32_t errata_layout_at(const errata_layout *lay, size_t i)
+{
+    uint32_t cp = lay->cps[i];
+    return __builtin_expect(cp != ERRATA_LAYOUT_ASTRAL, 1) ? cp : errata_layout_astral_at(lay, i);
+}
+
+/* The value at view position i (< count) as the view keeps it: the code
+   point up to U+FFFF, ERRATA_LAYOUT_ASTRAL beyond.  Exact wherever it is
+   only compared with characters up to U+FFFF (line breaks, punctuation,
+   digits, a set's members), which no other character equals: the passes'
+   scans over the whole view use it to skip errata_layout_at()'s test. */
+static inline uint32_t errata_layout_raw(const errata_layout *lay, size_t i)
+{
+    return lay->cps[i];
+}
+
 /* The code point at view position i, or 0 outside the view. */
 static inline uint32_t errata_layout_cp(const errata_layout *lay, size_t i)
 {
-    return i < lay->count ? lay->cps[i] : 0;
+    return i < lay->count ? errata_layout_at(lay, i) : 0;
 }
 
 /* The code point before view position i, or 0 at the start. */
 static inline uint32_t errata_layout_before(const errata_layout *lay, size_t i)
 {
-    return i > 0 && i <= lay->count ? lay->cps[i - 1] : 0;
+    return i > 0 && i <= lay->count ? errata_layout_at(lay, i - 1) : 0;
 }
 
 static inline int errata_layout_is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }

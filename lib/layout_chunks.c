@@ -61,7 +61,7 @@ static int find_marker(const errata_layout *lay, size_t line, chunk_marker *m)
 static int collect_markers(const errata_layout *lay, marker_list *markers)
 {
     for (size_t i = 0; i < lay->count; i++) {
-        if (i > 0 && lay->cps[i - 1] != '\n')
+        if (i > 0 && errata_layout_raw(lay, i - 1) != '\n')
             continue;
         chunk_marker m;
         if (!find_marker(lay, i, &m))
@@ -126,7 +126,7 @@ static chain_shape measure_chain(const errata_layout *lay, const marker_list *ma
             s.max_gap = gap > s.max_gap ? gap : s.max_gap;
         } else {
             size_t top = 0;
-            while (top < lay->count && errata_layout_is_blank(lay->cps[top]))
+            while (top < lay->count && errata_layout_is_blank(errata_layout_at(lay, top)))
                 top++;
             s.at_top = m->marker_start == top;
         }

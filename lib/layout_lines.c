@@ -27,9 +27,9 @@ typedef struct {
 static line_span trim_line(const errata_layout *lay, size_t start, size_t end)
 {
     line_span s = {start, end};
-    while (s.first < s.last && errata_layout_is_blank(lay->cps[s.first]))
+    while (s.first < s.last && errata_layout_is_blank(errata_layout_at(lay, s.first)))
         s.first++;
-    while (s.last > s.first && errata_layout_is_blank(lay->cps[s.last - 1]))
+    while (s.last > s.first && errata_layout_is_blank(errata_layout_at(lay, s.last - 1)))
         s.last--;
     return s;
 }
@@ -44,7 +44,7 @@ static int find_line_breaks(const errata_layout *lay, line_breaks *breaks)
 {
     size_t cap = 0;
     for (size_t i = 0; i < lay->count; i++) {
-        if (lay->cps[i] != '\n')
+        if (errata_layout_raw(lay, i) != '\n')
             continue;
         if (errata_grow((void **)&breaks->at, &cap, breaks->count + 1, sizeof *breaks->at))
             return ERRATA_ENOMEM;
@@ -66,7 +66,7 @@ static line_span line_at(const errata_layout *lay, const line_breaks *breaks, si
 static int is_tabular(const errata_layout *lay, line_span s)
 {
     for (size_t i = s.first; i < s.last; i++) {
-        uint32_t c = lay->cps[i];
+        uint32_t c = errata_layout_at(lay, i);
         if (c > 0x257F)
             continue; /* Han and most others: none of the marks below */
         if (c >= 0x2500 || c == '\t' || (c == ' ' && errata_layout_cp(lay, i + 1) == ' '))
@@ -83,7 +83,7 @@ static size_t wrapping_width(const errata_layout *lay, const line_breaks *breaks
     for (size_t k = 0; k < breaks->count; k++) {
         line_span s = line_at(lay, breaks, k);
         size_t length = s.last - s.first;
-        if (length < 10 || !errata_is_han(lay->cps[s.last - 1]) || is_tabular(lay, s))
+        if (length < 10 || !errata_is_han(errata_layout_at(lay, s.last - 1)) || is_tabular(lay, s))
             continue;
         lines++;
         if (length < WIDTH_SLOTS)
@@ -134,8 +134,8 @@ static join_verdict judge_break(const errata_layout *lay, line_span a, line_span
     if (a.last == a.first || after.last == after.first || is_indent(lay, b))
         return keep;
     b = after.first;
-    uint32_t last = lay->cps[a.last - 1], next = lay->cps[b];
-    uint32_t after_last = lay->cps[after.last - 1];
+    uint32_t last = errata_layout_at(lay, a.last - 1), next = errata_layout_at(lay, b);
+    uint32_t after_last = errata_layout_at(lay, after.last - 1);
     size_t length = a.last - a.first, after_length = after.last - after.first;
     if (errata_layout_starts_heading(lay, b) || is_tabular(lay, a) || is_tabular(lay, after) ||
         (after_length < SHORT_LINE && !errata_layout_ends_sentence(after_last)))
@@ -172,7 +172,7 @@ static int join_lines(errata_layout *lay, const line_breaks *breaks)
                                      width);
         if (v.confidence == 0)
             continue;
-        size_t from = i > 0 && lay->cps[i - 1] == '\r' ? i - 1 : i;
+        size_t from = i > 0 && errata_layout_at(lay, i - 1) == '\r' ? i - 1 : i;
         int rc = errata_layout_edit(lay, from, i + 1, "", "layout/line-break", ERRATA_KIND_LAYOUT,
                                     v.confidence, "%s", v.reason);
         if (rc < 0)
@@ -246,7 +246,7 @@ static int collect_headings(const errata_layout *lay, heading_list *list)
     errata_layout_set starts; /* where heading_at() can find one */
     errata_layout_set_init(&starts, "(（第一二三四五六七八九十");
     for (size_t i = 0; i < lay->count; i++) {
-        if (!errata_layout_set_has(&starts, lay->cps[i]))
+        if (!errata_layout_set_has(&starts, errata_layout_raw(lay, i)))
             continue;
         int value;
         heading_type type = heading_at(lay, i, &value);
@@ -290,7 +290,7 @@ static void find_series(heading_list *list)
 /* The code point before i, over blanks; *at is set to its position. */
 static uint32_t previous_visible(const errata_layout *lay, size_t i, size_t *at)
 {
-    while (i > 0 && errata_layout_is_blank(lay->cps[i - 1]))
+    while (i > 0 && errata_layout_is_blank(errata_layout_at(lay, i - 1)))
         i--;
     *at = i;
     return errata_layout_before(lay, i);
@@ -318,7 +318,7 @@ static int follows_heading(const errata_layout *lay, const heading_list *list, s
         if (h->pos >= i || i - h->pos > MAX_HEADING || !level || h->series < 2)
             continue;
         size_t j = h->pos;
-        while (j < i && !errata_layout_is_full_stop(lay->cps[j]) && lay->cps[j] != 0xFF1B)
+        while (j < i && !errata_layout_is_full_stop(errata_layout_at(lay, j)) && errata_layout_at(lay, j) != 0xFF1B)
             j++;
         if (j == i)
             return 1;
@@ -363,12 +363,12 @@ static break_census count_breaks(const errata_layout *lay)
 {
     break_census c = {0, 0, 0};
     for (size_t i = 0; i < lay->count; i++) {
-        if (lay->cps[i] != '\n')
+        if (errata_layout_raw(lay, i) != '\n')
             continue;
         c.total++;
-        if (i == 0 || i + 1 == lay->count || lay->cps[i - 1] == '\n')
+        if (i == 0 || i + 1 == lay->count || errata_layout_at(lay, i - 1) == '\n')
             continue;
-        if (lay->cps[i + 1] == '\n')
+        if (errata_layout_at(lay, i + 1) == '\n')
             c.blank++;
         else
             c.single++;
@@ -448,10 +448,10 @@ static int title_word_ends(const errata_layout *lay, size_t end)
 static size_t title_end(const errata_layout *lay)
 {
     size_t start = 0;
-    while (start < lay->count && errata_layout_is_blank(lay->cps[start]))
+    while (start < lay->count && errata_layout_is_blank(errata_layout_at(lay, start)))
         start++;
     for (size_t t = start + 4; t < lay->count && t <= start + MAX_TITLE; t++) {
-        uint32_t c = lay->cps[t - 1];
+        uint32_t c = errata_layout_at(lay, t - 1);
         if (!errata_is_han(c) && !errata_layout_is_digit(c) && !errata_layout_in_set(c, "《》“”（）—·、"))
             return 0; /* titles are Chinese, without sentence punctuation */
         if (title_word_ends(lay, t) && !title_word_ends(lay, t + 1) &&
@@ -466,7 +466,7 @@ static size_t title_end(const errata_layout *lay)
 static size_t salutation_end(const errata_layout *lay, size_t t)
 {
     for (size_t i = t; i < lay->count && i < t + 25; i++) {
-        uint32_t c = lay->cps[i];
+        uint32_t c = errata_layout_at(lay, i);
         if (c == 0xFF1A || c == ':') /* ： */
             return i;
         if (!errata_is_han(c) && c != 0x3001) /* 、 */
@@ -482,7 +482,7 @@ static int body_starts(const errata_layout *lay, size_t t)
     if (salutation_end(lay, t))
         return 1;
     for (size_t i = 0; i < t; i++)
-        if (lay->cps[i] == lay->cps[t])
+        if (errata_layout_at(lay, i) == errata_layout_at(lay, t))
             return 1;
     return errata_layout_starts_heading(lay, t) || errata_layout_matches(lay, 0, "关于");
 }

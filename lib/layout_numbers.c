@@ -81,7 +81,7 @@ static int fix_age_range(errata_layout *lay, size_t start, size_t end)
         return ERRATA_OK;
     char digits[5] = {0};
     for (size_t k = start; k < end; k++)
-        digits[k - start] = (char)lay->cps[k];
+        digits[k - start] = (char)errata_layout_at(lay, k);
     size_t split = 0;
     int splits = age_splits(digits, end - start, &split);
     int rc = 0;
@@ -141,9 +141,8 @@ static int flag_deleted_digits(errata_layout *lay, const errata_layout_set *take
     static const char *const units[] = {"万美元", "亿元", "万元", "美元", "个百分点", "平方公里",
                                         "公里", "万亩", "万人", "万吨", "元", "%", "％"};
     *unit_length = 0;
-    uint32_t before = errata_layout_before(lay, i);
-    if (!errata_layout_set_has(unit_starts, lay->cps[i]) ||
-        !errata_layout_set_has(takes_quantity, before))
+    if (!errata_layout_set_has(unit_starts, errata_layout_raw(lay, i)) ||
+        !errata_layout_set_has(takes_quantity, errata_layout_before(lay, i)))
         return ERRATA_OK;
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
         if (!errata_layout_matches(lay, i, units[u]))
@@ -168,7 +167,7 @@ int errata_layout_numbers(errata_layout *lay)
     errata_layout_set_init(&unit_starts, "万亿美个平公元%％"); /* first characters of the units */
     int rc = ERRATA_OK;
     for (size_t i = 0; !rc && i < lay->count; i++) {
-        uint32_t c = lay->cps[i];
+        uint32_t c = errata_layout_raw(lay, i); /* compared with digits, 年 and 月 */
         if (errata_layout_is_digit(c)) {
             size_t end = i;
             while (errata_layout_is_digit(errata_layout_cp(lay, end)))

@@ -114,7 +114,7 @@ static void widen_to_line(const errata_layout *lay, size_t *from, size_t *to)
 static int remove_footers(errata_layout *lay, page_marks *marks)
 {
     for (size_t i = 0; i < lay->count; i++) {
-        if (lay->cps[i] != 0x7B2C && i > 0 && lay->cps[i - 1] != '\n')
+        if (errata_layout_raw(lay, i) != 0x7B2C && i > 0 && errata_layout_raw(lay, i - 1) != '\n')
             continue; /* footers start with 第 or at a line start */
         long page;
         size_t end = page_footer_at(lay, i, &page);
@@ -167,7 +167,7 @@ static int collect_bare_numbers(const errata_layout *lay, page_marks *marks)
 {
     for (size_t i = 0; i < lay->count; i++) {
         long value;
-        uint32_t c = errata_layout_cp(lay, i);
+        uint32_t c = errata_layout_raw(lay, i);
         size_t n = c >= '1' && c <= '9' ? bare_number_at(lay, i, &value) : 0;
         if (n && add_mark(marks, (page_mark){i, value, 0, i + n}))
             return ERRATA_ENOMEM;
@@ -244,8 +244,8 @@ static int is_filler_candidate(const errata_layout *lay, size_t from, size_t to)
     if (to - from < 2 || to - from > MAX_FILLER_LENGTH || errata_layout_starts_heading(lay, from))
         return 0;
     for (size_t i = from; i < to; i++)
-        letters += errata_is_han(lay->cps[i]) || errata_layout_is_latin(lay->cps[i]);
-    return letters >= 2 && !errata_layout_ends_sentence(lay->cps[to - 1]) &&
+        letters += errata_is_han(errata_layout_at(lay, i)) || errata_layout_is_latin(errata_layout_at(lay, i));
+    return letters >= 2 && !errata_layout_ends_sentence(errata_layout_at(lay, to - 1)) &&
            errata_layout_cp(lay, to - 1) != 0xFF0C;
 }
 
@@ -253,7 +253,7 @@ static uint64_t hash_span(const errata_layout *lay, size_t from, size_t to)
 {
     uint64_t h = 1469598103934665603u;
     for (size_t i = from; i < to; i++)
-        h = (h ^ lay->cps[i]) * 1099511628211u;
+        h = (h ^ errata_layout_at(lay, i)) * 1099511628211u;
     return h;
 }
 
@@ -262,7 +262,7 @@ static int same_text(const errata_layout *lay, const text_line *a, const text_li
     if (a->to - a->from != b->to - b->from)
         return 0;
     for (size_t i = 0; i < a->to - a->from; i++)
-        if (lay->cps[a->from + i] != lay->cps[b->from + i])
+        if (errata_layout_at(lay, a->from + i) != errata_layout_at(lay, b->from + i))
             return 0;
     return 1;
 }
@@ -272,10 +272,10 @@ static int collect_lines(const errata_layout *lay, text_line **lines, size_t *co
     size_t cap = 0;
     for (size_t start = 0; start < lay->count;) {
         size_t end = start;
-        while (end < lay->count && lay->cps[end] != '\n')
+        while (end < lay->count && errata_layout_raw(lay, end) != '\n')
             end++;
         size_t from = skip_blanks(lay, start), to = end;
-        while (to > from && errata_layout_is_blank(lay->cps[to - 1]))
+        while (to > from && errata_layout_is_blank(errata_layout_at(lay, to - 1)))
             to--;
         if (is_filler_candidate(lay, from, to)) {
             if (errata_grow((void **)lines, &cap, *count + 1, sizeof **lines))

@@ -46,8 +46,9 @@ typedef struct {
 static void count_marks(const errata_layout *lay, punct_census *c)
 {
     for (size_t i = 0; i < lay->count; i++) {
-        uint32_t cp = lay->cps[i];
-        if (errata_is_han(cp)) {
+        uint32_t cp = errata_layout_raw(lay, i); /* the marks and letters are below U+FFFF */
+        if (errata_is_han(cp) ||
+            (cp == ERRATA_LAYOUT_ASTRAL && errata_is_han(errata_layout_astral_at(lay, i)))) {
             c->han++; /* and none of the others */
             continue;
         }
@@ -129,9 +130,9 @@ static int replace_mark(errata_layout *lay, size_t i, const char *full_width, co
 static size_t find_on_line(const errata_layout *lay, size_t from, uint32_t c, size_t max)
 {
     for (size_t j = from; j < lay->count && j < from + max; j++) {
-        if (lay->cps[j] == c)
+        if (errata_layout_at(lay, j) == c)
             return j;
-        if (lay->cps[j] == '\n')
+        if (errata_layout_at(lay, j) == '\n')
             return 0;
     }
     return 0;
@@ -140,7 +141,7 @@ static size_t find_on_line(const errata_layout *lay, size_t from, uint32_t c, si
 static int has_han(const errata_layout *lay, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++)
-        if (errata_is_han(lay->cps[i]))
+        if (errata_is_han(errata_layout_at(lay, i)))
             return 1;
     return 0;
 }
@@ -184,7 +185,7 @@ static size_t title_marks_at(const errata_layout *lay, size_t i)
     if (!j || j - i < 3 || j - i > MAX_TITLE_MARKED)
         return 0;
     for (size_t k = i + 1; k < j; k++) {
-        uint32_t c = lay->cps[k];
+        uint32_t c = errata_layout_at(lay, k);
         if (!errata_is_han(c) && !errata_layout_is_digit(c) && !errata_layout_in_set(c, "·—、（）"))
             return 0;
     }
@@ -242,7 +243,7 @@ static int is_item_number(const errata_layout *lay, size_t from, size_t to)
     if (to - from > 3 || to == from)
         return 0;
     for (size_t k = from; k < to; k++)
-        if (!errata_layout_is_digit(lay->cps[k]) && errata_layout_cn_digit(lay->cps[k]) < 0)
+        if (!errata_layout_is_digit(errata_layout_at(lay, k)) && errata_layout_cn_digit(errata_layout_at(lay, k)) < 0)
             return 0;
     return 1;
 }
@@ -251,19 +252,19 @@ static int is_item_number(const errata_layout *lay, size_t from, size_t to)
    the site converted only one of the pair. */
 static int fix_half_pair(errata_layout *lay, const punct_census *census, size_t i)
 {
-    uint32_t c = lay->cps[i];
+    uint32_t c = errata_layout_at(lay, i);
     uint32_t partner = c == '(' ? 0xFF09 : 0xFF08, same = c == '(' ? 0xFF08 : 0xFF09;
     size_t j = i;
     for (size_t steps = 0; steps < MAX_PARENTHESIZED; steps++) {
         if (c == '(' ? ++j >= lay->count : j-- == 0)
             return ERRATA_OK;
-        uint32_t d = lay->cps[j];
+        uint32_t d = errata_layout_at(lay, j);
         if (d == '\n' || d == same || d == '(' || d == ')')
             return ERRATA_OK;
         if (d == partner)
             break;
     }
-    if (lay->cps[j] != partner)
+    if (errata_layout_at(lay, j) != partner)
         return ERRATA_OK;
     int rc = errata_layout_edit(lay, i, i + 1, c == '(' ? "（" : "）", "punct/ascii-paren",
                                 ERRATA_KIND_PUNCTUATION, mark_confidence(census, 0.9),
@@ -367,7 +368,7 @@ int errata_layout_punctuation(errata_layout *lay)
     count_marks(lay, &census);
     int rc = ERRATA_OK, quote_open = 0;
     for (size_t i = 0; !rc && i < lay->count; i++) {
-        uint32_t c = lay->cps[i];
+        uint32_t c = errata_layout_raw(lay, i); /* compared with marks up to U+301F */
         if (c > 0x301F)
             continue; /* above every mark this pass looks at (〔 〝 〞 〟) */
         if (c == 0x201C || c == 0x201D || c == '\n')

@@ -40,7 +40,7 @@ static size_t phrase_end(const errata_layout *lay, size_t from, size_t limit)
 {
     size_t k = from;
     while (k < limit && k < from + MAX_QUOTED) {
-        uint32_t c = lay->cps[k];
+        uint32_t c = errata_layout_at(lay, k);
         if (is_clause_mark(c) || c == 0x3001 || errata_layout_is_digit(c) ||
             (k > from + 1 && term_follower_at(lay, k)))
             break;
@@ -69,7 +69,7 @@ static close_guess guess_close(const errata_layout *lay, size_t open, size_t lim
 {
     size_t start = open + 1, part_start = start;
     for (size_t k = start; k < limit && k < start + MAX_QUOTED; k++) {
-        uint32_t c = lay->cps[k];
+        uint32_t c = errata_layout_at(lay, k);
         size_t content = k - start;
         if (is_clause_mark(c))
             return content ? (close_guess){k, 0.7, "before the punctuation ending the term"}
@@ -143,7 +143,7 @@ int errata_layout_quotes(errata_layout *lay)
 {
     size_t paragraph_start = 0, open = SIZE_MAX;
     for (size_t i = 0; i < lay->count; i++) {
-        uint32_t c = lay->cps[i];
+        uint32_t c = errata_layout_raw(lay, i); /* compared with \n and quotes */
         int rc = ERRATA_OK;
         if (c == '\n') {
             if (open != SIZE_MAX)

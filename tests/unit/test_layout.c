@@ -145,6 +145,22 @@ static void genuine_numbered_lists_stay(void **state)
 /* A page's worth of text (page numbers stand at least 150 characters apart). */
 #define PAGE PAGE_TEXT PAGE_TEXT
 
+/* The view keeps code points beyond U+FFFF apart (see layout.h): they must
+   read as themselves before and after a commit has moved them. */
+static void characters_beyond_the_basic_plane_keep_their_places(void **state)
+{
+    assert_fix(*state, "𠀀镇地处市东郊,全镇辖𠀁25个行政村;总面积😀223平方公里:山区占一半!",
+               "𠀀镇地处市东郊，全镇辖𠀁25个行政村；总面积😀223平方公里：山区占一半！");
+    assert_fix(*state, "𠀀,𠀁;𠀂:𠀃!", "𠀀，𠀁；𠀂：𠀃！");
+    /* they count as Han against the Latin letters of mixed writing */
+    assert_fix(*state, "𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇𠀈𠀉𠀊𠀋𠀌𠀍𠀎𠀏𠀐𠀑𠀒𠀓a𠀔,𠀕",
+               "𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇𠀈𠀉𠀊𠀋𠀌𠀍𠀎𠀏𠀐𠀑𠀒𠀓a𠀔，𠀕");
+    /* the chunk markers' removal moves them before the punctuation pass */
+    assert_fix(*state,
+               "1、𠀀" CHUNK_ONE "\n2、" CHUNK_TWO "𠀂,𠀃\n3、千多万美元,税收😀一千多万元(𠀄)。",
+               "𠀀" CHUNK_ONE CHUNK_TWO "𠀂，𠀃千多万美元，税收😀一千多万元（𠀄）。");
+}
+
 static void page_footers_are_removed(void **state)
 {
     assert_fix(*state, "受到了人民群众的欢迎。第6页 共6页", "受到了人民群众的欢迎。");
@@ -411,6 +427,7 @@ int main(void)
         cmocka_unit_test(chunk_markers_are_removed_with_their_line_break),
         cmocka_unit_test(chunk_marker_rule_can_be_switched_off),
         cmocka_unit_test(genuine_numbered_lists_stay),
+        cmocka_unit_test(characters_beyond_the_basic_plane_keep_their_places),
         cmocka_unit_test(page_footers_are_removed),
         cmocka_unit_test(page_numbers_inside_words_follow_the_footers),
         cmocka_unit_test(filler_lines_repeated_on_every_page_are_removed),
