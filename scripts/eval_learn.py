@@ -6,9 +6,10 @@ contextual pairs is held out; a batch of documents (the training texts of
 corpus/docs and corpus/learn, never the held-out ones, each damaged by
 scripts/corrupt.py with the FULL pair table, families A and B, two damage
 seeds each) is given to `errata learn` with the reduced dictionary (learn
-counts the four damaged copies of a text as one document).  Seeds 1-14 have
-been looked at (1-11 tuned on); new seeds, e.g. --seeds 15,16,17,18,19,20,
-give a figure nothing was tuned on.  Reported: of the
+counts the four damaged copies of a text as one document).  Seeds 1-11 are
+the ones learn was tuned on, 12-14 were seen on the batch before it (with
+held-out texts), 15-20 were run once after the eighth session's last change;
+new seeds (--seeds 21,22,...) give a figure nothing was tuned on.  Reported: of the
 held-out pairs occurring at least 3 times in the batch, how many are
 proposed above the default threshold (a missed pair marked * occurs in
 the copies of one text only, which learn's default --min-docs 2 leaves
