@@ -53,7 +53,7 @@ int errata_cli_read_document(const char *path, errata_encoding encoding,
                              errata_cli_document *doc);
 void errata_cli_document_free(errata_cli_document *doc);
 
-/* Decode doc->raw into doc->text.  0, or an ERRATA_E* code with the
+/* Decode doc->raw into doc->text (errata_decode_file()).  0, or an ERRATA_E* code with the
    library's message; *binary_at is then the offset of a byte in the first
    8 KiB that text does not hold (a NUL or another control character), or
    SIZE_MAX when there is none or the bytes were read as UTF-16 (by

@@ -173,63 +173,14 @@ int errata_cli_read_input(const char *path, errata_cli_input *in)
     return 0;
 }
 
-/* A NUL byte or a control character that text does not hold. */
-static int is_binary_byte(unsigned char c)
-{
-    return c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1A && c != 0x1B;
-}
-
-/* Whether the bytes were read as UTF-16 (asked for, or by their BOM): its
-   NUL and other low bytes are text, so a failure is the decoder's to name. */
-static int read_as_utf16(const errata_cli_input *raw, errata_encoding encoding)
-{
-    if (encoding != ERRATA_ENCODING_AUTO)
-        return encoding >= ERRATA_ENCODING_UTF16LE && encoding <= ERRATA_ENCODING_UTF16BE_BOM;
-    const unsigned char *b = (const unsigned char *)raw->data;
-    return raw->len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
-}
-
-/* An odd-length file without a BOM is never detected as UTF-16; when all
-   but its last byte is UTF-16 text, it is one cut short, not a binary file.
-   Then decoding it as that UTF-16 fails again, with the decoder's message
-   naming the truncated sequence. */
-static int fails_as_truncated_utf16(const errata_cli_input *raw)
-{
-    char *text = NULL;
-    size_t len = 0;
-    errata_encoding detected = ERRATA_ENCODING_AUTO;
-    if (raw->len % 2 == 0 ||
-        errata_decode(raw->data, raw->len - 1, ERRATA_ENCODING_AUTO, &text, &len, &detected))
-        return 0;
-    errata_free(text);
-    if (detected != ERRATA_ENCODING_UTF16LE && detected != ERRATA_ENCODING_UTF16BE)
-        return 0;
-    int rc = errata_decode(raw->data, raw->len, detected, &text, &len, NULL);
-    if (rc == ERRATA_OK)
-        errata_free(text);
-    return rc == ERRATA_EENCODING;
-}
-
 int errata_cli_decode_document(errata_cli_document *doc, errata_encoding encoding,
                                size_t *binary_at)
 {
     const errata_cli_input *raw = &doc->raw;
-    *binary_at = SIZE_MAX;
-    if (errata_decode_unchanged(raw->data, raw->len, encoding)) {
-        /* The text is the bytes read: no copy (a huge document is held once). */
-        doc->text = raw->data;
-        doc->len = raw->len;
-        doc->encoding = ERRATA_ENCODING_UTF8;
-        return ERRATA_OK;
-    }
-    int rc = errata_decode(raw->data, raw->len, encoding, &doc->text, &doc->len, &doc->encoding);
-    size_t probe = raw->len < BINARY_PROBE_BYTES ? raw->len : BINARY_PROBE_BYTES;
-    if (rc != ERRATA_EENCODING || read_as_utf16(raw, encoding) ||
-        (encoding == ERRATA_ENCODING_AUTO && fails_as_truncated_utf16(raw)))
-        probe = 0;
-    for (size_t i = 0; i < probe && *binary_at == SIZE_MAX; i++)
-        if (is_binary_byte((unsigned char)raw->data[i]))
-            *binary_at = i;
+    char *decoded = NULL;
+    int rc = errata_decode_file(raw->data, raw->len, encoding, &decoded, &doc->len,
+                                &doc->encoding, binary_at);
+    doc->text = rc == ERRATA_OK && !decoded ? raw->data : decoded;
     return rc;
 }
 

@@ -369,6 +369,78 @@ ERRATA_API int errata_is_data_file_name(const char *name);
    NULL for text that may be a document. */
 ERRATA_API const char *errata_data_format(const char *text, size_t len);
 
+/* ----------------------------------------------------------------- files */
+
+/* Decode a file's bytes as errata fix reads them: errata_decode(), except
+   that UTF-8 without a BOM is not copied (*out is then NULL and the text
+   is data itself, *out_len bytes of it), and that for bytes that cannot be
+   decoded *binary_at tells a file that is not text from text that cannot
+   be decoded: the offset of the first control byte (errata_decode()'s
+   binary ones, NUL among them) within the first 8 KiB, when the bytes are
+   neither read as UTF-16 nor UTF-16 cut short by one byte; else SIZE_MAX.
+   errata fix skips the first kind of file and reports the second. */
+ERRATA_API int errata_decode_file(const char *data, size_t len, errata_encoding encoding,
+                                  char **out, size_t *out_len, errata_encoding *detected,
+                                  size_t *binary_at);
+
+/* Repairing a batch of files, each into its own output, as
+   errata fix -r --output-dir does, for programs that clean a corpus (a
+   converter, a pipeline on a cluster): each file is read, decoded with
+   errata_decode_file(), left alone when it is not a document, repaired,
+   and written in its own encoding (or opts->output_encoding) to a
+   temporary file beside its output (.NAME.errata-PID-N, permissions 0666
+   less the umask), synced to disk and renamed over the output; missing
+   directories above the output are made.  A file that does not change is
+   written as it was read.  One call does the whole batch and never calls
+   back, so a binding can run it without its interpreter's lock. */
+typedef enum {
+    ERRATA_FILE_WRITTEN = 0, /* repaired (or unchanged) and written to its output */
+    ERRATA_FILE_SKIPPED = 1, /* not a document: binary bytes, or text starting as data */
+    ERRATA_FILE_FAILED = 2   /* not read, not decoded, not repaired or not written */
+} errata_file_status;
+
+typedef struct {
+    const char *input;  /* the file to read */
+    const char *output; /* the file to write (replaced when it exists) */
+    /* Repair it even when its text starts as data (errata_data_format()),
+       as errata fix does for a file named on its command line. */
+    int any_text;
+    /* Set by errata_fix_files(): */
+    errata_file_status status;
+    int changed;             /* the repair changed its text */
+    size_t bytes;            /* bytes read */
+    /* The edits applied, counted by rule (as errata_result_rule_counts()),
+       for a file written; the array and its rule strings are one block,
+       freed with errata_free(); NULL and 0 when none. */
+    errata_rule_count *rules;
+    size_t rule_count;
+    /* Why a file was skipped or failed, without its name, e.g. "skipped:
+       not a text file (byte 0x00 at offset 12)" or "cannot decode, left
+       alone: ..."; freed with errata_free(); NULL for a file written. */
+    char *note;
+} errata_file;
+
+#define ERRATA_FIX_FILES_OPTIONS_VERSION 1
+
+typedef struct {
+    unsigned version;
+    int apply_proposed;              /* apply the proposed edits too (errata fix --all) */
+    errata_encoding input_encoding;  /* ERRATA_ENCODING_AUTO: detect each file's */
+    errata_encoding output_encoding; /* ERRATA_ENCODING_AUTO: each file's own */
+} errata_fix_files_options;
+
+#define ERRATA_FIX_FILES_OPTIONS_INIT \
+    {ERRATA_FIX_FILES_OPTIONS_VERSION, 0, ERRATA_ENCODING_AUTO, ERRATA_ENCODING_AUTO}
+
+/* Repair files[0..count) in order with one scratch (NULL: none), check
+   and opts NULL for their defaults; every file's outcome is set in its
+   struct.  Fails (ERRATA_EINVAL) only on bad arguments, before any file;
+   a file that cannot be done is ERRATA_FILE_FAILED with its note. */
+ERRATA_API int errata_fix_files(const errata_engine *engine, errata_scratch *scratch,
+                                const errata_check_options *check,
+                                const errata_fix_files_options *opts, errata_file *files,
+                                size_t count);
+
 #ifdef __cplusplus
 }
 #endif

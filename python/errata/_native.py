@@ -82,6 +82,28 @@ assert EDIT_RECORD.size == ctypes.sizeof(EditStruct)
 RULE_COUNT_RECORD = struct.Struct("@PN")
 
 
+class RuleCountStruct(ctypes.Structure):
+    _fields_ = [("rule", ctypes.c_char_p), ("count", ctypes.c_size_t)]
+
+
+class FileStruct(ctypes.Structure):
+    """errata_file: one file of errata_fix_files(), its outcome set there."""
+
+    _fields_ = [("input", ctypes.c_char_p), ("output", ctypes.c_char_p),
+                ("any_text", ctypes.c_int), ("status", ctypes.c_int), ("changed", ctypes.c_int),
+                ("bytes", ctypes.c_size_t), ("rules", ctypes.POINTER(RuleCountStruct)),
+                ("rule_count", ctypes.c_size_t), ("note", ctypes.c_void_p)]
+
+
+FIX_FILES_OPTIONS_VERSION = 1
+FILE_STATUS_NAMES = ("written", "skipped", "failed")
+
+
+class FixFilesOptions(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint), ("apply_proposed", ctypes.c_int),
+                ("input_encoding", ctypes.c_int), ("output_encoding", ctypes.c_int)]
+
+
 class ExampleStruct(ctypes.Structure):
     _fields_ = [("text", ctypes.c_char_p), ("expected", ctypes.c_char_p),
                 ("source", ctypes.c_char_p), ("line", ctypes.c_size_t)]
@@ -157,6 +179,8 @@ def _load() -> ctypes.CDLL:
         "errata_decode_unchanged": (c.c_int, [c.c_char_p, c.c_size_t, c.c_int]),
         "errata_encode": (c.c_int, [c.c_char_p, c.c_size_t, c.c_int, P(c.c_void_p),
                                     P(c.c_size_t)]),
+        "errata_fix_files": (c.c_int, [c.c_void_p, c.c_void_p, P(CheckOptions),
+                                       P(FixFilesOptions), P(FileStruct), c.c_size_t]),
         "errata_is_data_file_name": (c.c_int, [c.c_char_p]),
         "errata_data_format": (c.c_char_p, [c.c_char_p, c.c_size_t]),
     }

@@ -44,6 +44,19 @@ class Example:
     line: int
 
 
+@dataclasses.dataclass(frozen=True)
+class FileOutcome:
+    """What Engine.fix_files() did with one file."""
+
+    input: str
+    output: str
+    status: str    # "written" (repaired or unchanged), "skipped" (not a document), "failed"
+    changed: bool  # its text was repaired
+    bytes: int     # bytes read
+    rules: dict    # the edits applied, counted by rule (empty unless written)
+    note: str      # why it was skipped or failed ("" when written), without the file's name
+
+
 def _utf8(text: str) -> bytes:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__} (bytes: errata.decode)")
@@ -320,6 +333,51 @@ class Engine:
                 return raw, {}
             selected = bytes(_applies(e, True) for e in result.edits()) if apply_all else None
             return result.apply(raw, selected), by_rule
+
+    def fix_files(self, files: Iterable[tuple], threshold: float =
+                  _native.DEFAULT_APPLY_THRESHOLD, disable: Sequence[str] = (), *,
+                  all: bool = False, input_encoding: str = "auto",
+                  output_encoding: str = "auto") -> list[FileOutcome]:
+        """Repair whole files as errata fix -r --output-dir does, in one call
+        into the library (which runs the batch without the GIL): files are
+        (input, output) pairs, or (input, output, any_text) to repair a file
+        whatever its text starts as (else a file starting as JSON, XML,
+        HTML or a #! script is skipped, as errata fix -r skips it).  Each
+        input is read and decoded (its encoding detected, or
+        input_encoding), repaired, and written in its own encoding (or
+        output_encoding) through a temporary file renamed over its output,
+        directories made; a file that did not change is copied as it was.
+        A file that cannot be read, decoded or written fails alone; its
+        outcome says why."""
+        items = [tuple(f) for f in files]
+        array = (_native.FileStruct * len(items))()
+        for slot, item in zip(array, items):
+            slot.input, slot.output = os.fsencode(item[0]), os.fsencode(item[1])
+            slot.any_text = int(len(item) > 2 and bool(item[2]))
+        opts = check_options(threshold, disable)
+        file_opts = _native.FixFilesOptions(
+            version=_native.FIX_FILES_OPTIONS_VERSION, apply_proposed=int(all),
+            input_encoding=_encoding_code(input_encoding),
+            output_encoding=_encoding_code(output_encoding))
+        rc = lib.errata_fix_files(self._handle.pointer, self._scratch(), ctypes.byref(opts),
+                                  ctypes.byref(file_opts), array, len(items))
+        if rc:
+            raise _native.fail(rc)
+        return [_file_outcome(item, slot) for item, slot in zip(items, array)]
+
+
+def _file_outcome(item: tuple, slot: _native.FileStruct) -> FileOutcome:
+    """The outcome of a file of errata_fix_files(), its rules and note freed."""
+    try:
+        rules = {slot.rules[i].rule.decode("utf-8"): slot.rules[i].count
+                 for i in range(slot.rule_count)}
+        note = ctypes.string_at(slot.note).decode("utf-8", "replace") if slot.note else ""
+    finally:
+        lib.errata_free(ctypes.cast(slot.rules, ctypes.c_void_p))
+        lib.errata_free(slot.note)
+    return FileOutcome(input=os.fspath(item[0]), output=os.fspath(item[1]),
+                       status=_native.FILE_STATUS_NAMES[slot.status], changed=bool(slot.changed),
+                       bytes=slot.bytes, rules=rules, note=note)
 
 
 def _applies(e: tuple, apply_all: bool) -> bool:

@@ -7,7 +7,8 @@ repaired exactly as `errata fix --jsonl` does) or a text file (repaired in
 its own encoding, as `errata fix -r --output-dir` does); a directory is
 walked as `errata fix -r` walks it.  Shards go to the workers in batches
 (one task a batch, smaller batches as the job nears its end); a worker
-process loads its engine once and keeps it.  A shard's output is written to
+process loads its engine once and keeps it, and repairs a batch's text
+files in one call into the library (errata_fix_files), without the GIL.  A shard's output is written to
 a temporary file and renamed into OUT, then recorded in OUT/.errata-manifest.jsonl,
 so a rerun skips the shards that are done (same input size and time, same
 options) and a shard repeated after a lost worker is written whole once.
@@ -26,6 +27,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -35,9 +37,11 @@ from . import core, jsonl
 from ._native import Error
 
 MANIFEST = ".errata-manifest.jsonl"
-TEMP_MARK = ".errata-tmp-"
+# A temporary output being written: .NAME.errata-PID-N, as the library
+# names it (errata_fix_files), or .NAME.errata-PID-tTHREAD for a JSON Lines
+# shard written here.
+TEMPORARY_NAME = re.compile(r"\..*\.errata-[0-9]+-t?[0-9]+")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-BINARY_PROBE_BYTES = 8192  # as the command: where a control byte means "not text"
 # Small shards go to the workers in batches, so that a corpus of many small
 # files does not pay the scheduler's cost per task for each.  A batch holds
 # about the work left / (BATCHES_PER_THREAD x worker threads), within these
@@ -150,7 +154,7 @@ def _write_atomic(path: str, chunks: Iterable[bytes]) -> None:
     Through the file descriptor: a Python file object would cost three
     more system calls a file (ioctl, lseek, fstat) and a buffer."""
     directory, name = os.path.split(path)
-    temp = os.path.join(directory, f".{name}{TEMP_MARK}{os.getpid()}-{threading.get_ident()}")
+    temp = os.path.join(directory, f".{name}.errata-{os.getpid()}-t{threading.get_ident()}")
     try:
         fd = _create(temp)
         try:
@@ -183,77 +187,11 @@ class ShardFailed(Exception):
     """A shard that cannot be repaired, with the note that says why."""
 
 
-def _is_utf16_bom(data: bytes) -> bool:
-    return data[:2] in (b"\xff\xfe", b"\xfe\xff")
-
-
-def _is_truncated_utf16(data: bytes) -> bool:
-    """An odd-length file that is UTF-16 text but for its last byte: one cut
-    short, not a binary file (as cli/common.c tells them apart)."""
-    if len(data) % 2 == 0:
-        return False
+def fix_jsonl_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
+    """Repair one JSON Lines shard into out_dir; its counts as a dict."""
     try:
-        _, detected = core.decode_utf8(data[:-1])
-    except Error:
-        return False
-    return detected in ("UTF-16LE", "UTF-16BE")
-
-
-def _binary_at(data: bytes) -> Optional[int]:
-    """Where a file that cannot be decoded shows it is not text (a control
-    byte in its first 8 KiB), or None: then it is reported as undecodable."""
-    if _is_utf16_bom(data) or _is_truncated_utf16(data):
-        return None
-    for i, b in enumerate(data[:BINARY_PROBE_BYTES]):
-        if b < 0x20 and not 9 <= b <= 13 and b not in (0x1A, 0x1B):
-            return i
-    return None
-
-
-def _fix_text(engine: core.Engine, shard: Shard, settings: Settings,
-              out: str) -> tuple[jsonl.Counts, bool]:
-    """The shard's counts, and whether its output was written (not for a
-    file that is not text)."""
-    counts = jsonl.Counts()
-    with open(shard.path, "rb", buffering=0) as f:  # unbuffered: no ioctl, lseek, copy
-        data = f.readall()
-    counts.bytes = len(data)
-    try:
-        text, encoding = core.decode_utf8(data)
-    except Error as e:
-        at = _binary_at(data)
-        if at is None:  # reported, and the run fails, as errata fix -r does
-            raise ShardFailed(f"{shard.path}: cannot decode, left alone: {e}") from None
-        counts.skipped = 1
-        counts.notes.append(f"{shard.path}: skipped: not a text file "
-                            f"(byte 0x{data[at]:02X} at offset {at})")
-        return counts, False
-    data_format = None if shard.named else core.data_format(text)
-    if data_format:
-        counts.skipped = 1
-        counts.notes.append(f"{shard.path}: skipped: {data_format}, not a document")
-        return counts, False
-    counts.read = 1
-    opts = core.check_options(settings.threshold, settings.disable)
-    fixed, counts.rules = engine.fix_utf8(text, opts, settings.all)
-    counts.changed = int(fixed != text)
-    if not counts.changed:
-        output = data
-    elif encoding == "UTF-8":
-        output = fixed
-    else:
-        output = core.encode_utf8(fixed, encoding)
-    _write_atomic(out, [output])
-    return counts, True
-
-
-def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
-    """The task: repair one shard into out_dir; its counts as a dict."""
-    started = time.monotonic()
-    out = os.path.join(out_dir, shard.output)
-    fix = _fix_jsonl if shard.kind == "jsonl" else _fix_text
-    try:
-        counts, written = fix(_engine(settings), shard, settings, out)
+        counts, written = _fix_jsonl(_engine(settings), shard, settings,
+                                     os.path.join(out_dir, shard.output))
         failed = 0
     except ShardFailed as e:
         counts, failed, written = jsonl.Counts(), 1, False
@@ -262,16 +200,40 @@ def fix_shard(shard: Shard, settings: Settings, out_dir: str) -> dict:
         counts, failed, written = jsonl.Counts(), 1, False
         counts.notes.append(f"{shard.path}: {e}")
     result = dict(vars(counts))  # its fields (dataclasses.asdict would deep-copy them)
-    result.update(failed=failed, written=written, seconds=round(time.monotonic() - started, 3))
+    result.update(failed=failed, written=written)
     return result
 
 
+def fix_text_shards(shards: list, settings: Settings, out_dir: str) -> list:
+    """Repair text shards into out_dir in one call into the library (read,
+    decoded, repaired and written as errata fix -r --output-dir does, without
+    the GIL); their counts as dicts."""
+    outcomes = _engine(settings).fix_files(
+        [(s.path, os.path.join(out_dir, s.output), s.named) for s in shards],
+        settings.threshold, settings.disable, all=settings.all)
+    return [_text_result(shard, outcome) for shard, outcome in zip(shards, outcomes)]
+
+
+def _text_result(shard: Shard, outcome: core.FileOutcome) -> dict:
+    written, skipped, failed = (outcome.status == s for s in ("written", "skipped", "failed"))
+    return {"read": int(written), "changed": int(outcome.changed), "skipped": int(skipped),
+            "bytes": 0 if failed else outcome.bytes, "rules": outcome.rules,
+            "notes": [f"{shard.path}: {outcome.note}"] if outcome.note else [],
+            "failed": int(failed), "written": written}
+
+
 def fix_batch(shards: list, settings: Settings, out_dir: str) -> str:
-    """The task: fix_shard() for each shard of a batch, their results as
-    one JSON array.  One string goes back in one piece; a list of dicts
-    would be serialized dict by dict."""
-    return json.dumps([fix_shard(shard, settings, out_dir) for shard in shards],
-                      ensure_ascii=False)
+    """The task: repair a batch of shards into out_dir, their results (in
+    the batch's order) as one JSON array.  One string goes back in one
+    piece; a list of dicts would be serialized dict by dict."""
+    texts = [i for i, shard in enumerate(shards) if shard.kind == "text"]
+    results = [None] * len(shards)
+    for i, result in zip(texts, fix_text_shards([shards[i] for i in texts], settings, out_dir)):
+        results[i] = result
+    for i, shard in enumerate(shards):
+        if results[i] is None:
+            results[i] = fix_jsonl_shard(shard, settings, out_dir)
+    return json.dumps(results, ensure_ascii=False)
 
 
 # ------------------------------------------------------------ on the client
@@ -367,7 +329,7 @@ def _remove_stale_temporaries(out_dir: str) -> None:
     """Temporary files a lost worker left behind."""
     for directory, _, names in os.walk(out_dir):
         for name in names:
-            if name.startswith(".") and TEMP_MARK in name:
+            if TEMPORARY_NAME.fullmatch(name):
                 os.unlink(os.path.join(directory, name))
 
 
@@ -396,10 +358,19 @@ def run(client, operands: Iterable[str], out_dir: str, settings: Settings = Sett
         notes=sys.stderr) -> Summary:
     """Repair the shards of operands into out_dir on the cluster of client
     (a dask.distributed.Client); shards recorded as done are skipped."""
-    from distributed import as_completed
-
     started = time.monotonic()
     shards, left_out = find_shards(operands, out_dir)
+    return run_shards(client, shards, left_out, out_dir, settings, notes, started)
+
+
+def run_shards(client, shards: list, left_out: int, out_dir: str,
+               settings: Settings = Settings(), notes=sys.stderr,
+               started: Optional[float] = None) -> Summary:
+    """run() on the shards find_shards() found (and the count of files it
+    left out), for a caller that looked for them already."""
+    from distributed import as_completed
+
+    started = time.monotonic() if started is None else started
     os.makedirs(out_dir, exist_ok=True)
     out_dir = os.path.abspath(out_dir)
     done = read_manifest(out_dir)
@@ -542,8 +513,8 @@ def main(argv: Optional[list] = None) -> int:
                         disable=tuple(r for d in args.disable for r in d.split(",") if r),
                         all=args.all, field=args.field, attach_edits=args.attach_edits,
                         strict=args.strict)
-    try:
-        find_shards(args.inputs, args.out)  # before a cluster is started for nothing
+    try:  # before a cluster is started for nothing; the walk is not done again
+        shards, left_out = find_shards(args.inputs, args.out)
     except (OSError, ValueError) as e:
         raise SystemExit(f"errata.dask: {e}") from None
     from distributed import Client
@@ -554,7 +525,7 @@ def main(argv: Optional[list] = None) -> int:
         client = Client(local_cluster(args.workers), direct_to_workers=True)
     with client:
         try:
-            summary = run(client, args.inputs, args.out, settings)
+            summary = run_shards(client, shards, left_out, args.out, settings)
         except (OSError, ValueError) as e:
             raise SystemExit(f"errata.dask: {e}") from None
     if not args.quiet:

@@ -51,6 +51,35 @@ def test_fix_utf8_counts_the_applied_edits_by_rule(engine):
     assert engine.fix_utf8("没有错误".encode(), core.check_options()) == ("没有错误".encode(), {})
 
 
+def test_fix_files_writes_what_the_command_writes(engine, run_cli, tmp_path):
+    from collections import Counter
+    text = SAMPLE.read_text(encoding="utf-8")
+    (tmp_path / "sample.txt").write_bytes(errata.encode(text, "GB18030"))
+    (tmp_path / "data.txt").write_text('{"text": "坚持原那么"}\n', encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"ab\x02\x03")
+    outcomes = engine.fix_files([(tmp_path / "sample.txt", tmp_path / "out" / "sample.txt"),
+                                 (tmp_path / "data.txt", tmp_path / "out" / "data.txt"),
+                                 (tmp_path / "data.txt", tmp_path / "out" / "named.txt", True),
+                                 (tmp_path / "binary.txt", tmp_path / "out" / "binary.txt"),
+                                 (tmp_path / "none.txt", tmp_path / "out" / "none.txt")],
+                                all=True)
+    # In its own encoding, as the command writes it.
+    assert (tmp_path / "out" / "sample.txt").read_bytes() == run_cli(
+        "fix", "--all", str(tmp_path / "sample.txt"))
+    first = outcomes[0]
+    assert (first.status, first.changed, first.bytes, first.note) == (
+        "written", True, (tmp_path / "sample.txt").stat().st_size, "")
+    assert first.rules == Counter(e.rule for e in engine.check(text)
+                                  if e.action in ("apply", "propose"))
+    assert [(o.status, o.note) for o in outcomes[1:]] == [
+        ("skipped", "skipped: JSON, not a document"),
+        ("written", ""),
+        ("skipped", "skipped: not a text file (byte 0x02 at offset 2)"),
+        ("failed", "cannot read: No such file or directory")]
+    assert (tmp_path / "out" / "named.txt").read_text(encoding="utf-8") == '{"text": "坚持原则"}\n'
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["named.txt", "sample.txt"]
+
+
 def test_every_dictionary_example_holds(engine):
     examples = engine.examples
     assert len(examples) > 200
