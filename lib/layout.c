@@ -8,14 +8,24 @@
 
 enum { CLAIM_COVERED = 1, CLAIM_INSERT = 2 };
 
+/* A huge document's passes make millions of changes: 24 bytes each. */
 struct errata_layout_change {
-    size_t from, to;  /* view positions */
+    uint32_t from, to;  /* view positions */
     errata_layout_span bytes; /* the original bytes it replaces (an insertion:
                                  where it goes) */
-    const char *new_text; /* NULL: the span is only locked (a proposal or a
-                             flag); else the copy its edit keeps */
-    size_t length;    /* code points in its place: of new_text, or to - from */
+    uint32_t edit;      /* the edit (of the list) whose new text goes in, or
+                           LOCKED_ONLY: the span is only locked (a proposal
+                           or a flag) */
+    uint32_t length;    /* code points in its place: of the new text, or to - from */
 };
+
+#define LOCKED_ONLY UINT32_MAX
+
+/* The new text of change c (not LOCKED_ONLY). */
+static const char *change_text(const errata_layout *lay, const errata_layout_change *c)
+{
+    return errata_edit_list_new_text(lay->list, c->edit);
+}
 
 /* Make room for n more characters (in one allocation when the caller
    reserves what it will push). */
@@ -43,7 +53,7 @@ static int reserve_marks(errata_layout_marks *marks, size_t n)
         size_t cap = marks->cap ? 2 * marks->cap : 64;
         while (cap - marks->count < n)
             cap *= 2;
-        size_t *new_at = realloc(marks->at, cap * sizeof *new_at);
+        uint32_t *new_at = realloc(marks->at, cap * sizeof *new_at);
         if (new_at)
             marks->at = new_at;
         uint32_t *new_start = new_at ? realloc(marks->start, cap * sizeof *new_start) : NULL;
@@ -62,7 +72,7 @@ static int add_mark(errata_layout_marks *marks, size_t at, uint32_t start)
 {
     if (reserve_marks(marks, 1))
         return ERRATA_ENOMEM;
-    marks->at[marks->count] = at;
+    marks->at[marks->count] = (uint32_t)at;
     marks->start[marks->count] = start;
     marks->kind[marks->count++] = ERRATA_LAYOUT_FREE;
     return ERRATA_OK;
@@ -315,11 +325,23 @@ static int record_change(errata_layout *lay, size_t from, size_t to, errata_layo
     if (errata_grow((void **)&lay->changes, &lay->change_cap, lay->change_count + 1,
                     sizeof *lay->changes))
         return ERRATA_ENOMEM;
-    const char *new_text = NULL;
-    if (confidence >= lay->opts->apply_threshold)
-        new_text = errata_edit_list_new_text(lay->list, edit);
-    size_t length = new_text ? errata_layout_strlen(new_text) : to - from;
-    lay->changes[lay->change_count++] = (errata_layout_change){from, to, bytes, new_text, length};
+    uint32_t applied = LOCKED_ONLY;
+    size_t length = to - from;
+    if (confidence >= lay->opts->apply_threshold && edit < LOCKED_ONLY) {
+        applied = (uint32_t)edit;
+        length = errata_layout_strlen(errata_edit_list_new_text(lay->list, edit));
+    }
+    if (length > to - from && lay->count + lay->growth + (length - (to - from)) > UINT32_MAX) {
+        /* The view's positions stay in 32 bits: the edit stands, but the
+           later passes see the text it replaces, as they do when the edit's
+           number passes 32 bits (only a text near 4 GiB comes near). */
+        applied = LOCKED_ONLY;
+        length = to - from;
+    }
+    if (length > to - from)
+        lay->growth += length - (to - from);
+    lay->changes[lay->change_count++] =
+        (errata_layout_change){(uint32_t)from, (uint32_t)to, bytes, applied, (uint32_t)length};
     return ERRATA_OK;
 }
 
@@ -485,7 +507,7 @@ static int walk_commit(errata_layout *lay, const commit_walker *walker, void *st
         size_t skip_to = i;
         while (!rc && next < lay->change_count && lay->changes[next].from == i) {
             errata_layout_change *c = &lay->changes[next++];
-            if (c->new_text)
+            if (c->edit != LOCKED_ONLY)
                 rc = walker->make(lay, state, c, at);
             else if (c->to > c->from)
                 rc = walker->copy(lay, state, c->from, c->to, at, 1);
@@ -519,7 +541,7 @@ typedef struct {
 static void put_mark(errata_layout *lay, mark_walk *walk, size_t at, uint32_t start,
                      unsigned kind)
 {
-    lay->marks.at[walk->count] = at;
+    lay->marks.at[walk->count] = (uint32_t)at;
     lay->marks.start[walk->count] = start;
     lay->marks.kind[walk->count++] = (unsigned char)kind;
 }
@@ -528,7 +550,7 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
                      int locked)
 {
     mark_walk *walk = state;
-    const size_t *old_at = lay->marks.at + walk->shift;
+    const uint32_t *old_at = lay->marks.at + walk->shift;
     const uint32_t *old_start = lay->marks.start + walk->shift;
     const unsigned char *old_kind = lay->marks.kind + walk->shift;
     size_t k = walk->old_mark;
@@ -552,7 +574,7 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
     errata_layout_marks *m = &lay->marks;
     size_t n = end - k;
     for (size_t j = 0; j < n; j++)
-        m->at[walk->count + j] = old_at[k + j] - from + at;
+        m->at[walk->count + j] = (uint32_t)(old_at[k + j] - from + at);
     memmove(m->start + walk->count, old_start + k, n * sizeof *m->start);
     if (locked)
         memset(m->kind + walk->count, ERRATA_LAYOUT_LOCKED, n);
@@ -607,9 +629,10 @@ static int chars_copy(errata_layout *lay, void *state, size_t from, size_t to, s
 static int chars_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
 {
     chars_walk *walk = state;
-    size_t len = strlen(c->new_text), pos = 0;
+    const char *new_text = change_text(lay, c);
+    size_t len = strlen(new_text), pos = 0;
     for (size_t i = at; pos < len; i++) {
-        uint32_t cp = errata_utf8_next(c->new_text, len, &pos);
+        uint32_t cp = errata_utf8_next(new_text, len, &pos);
         lay->cps[i] = cp <= 0xFFFF ? (uint16_t)cp : ERRATA_LAYOUT_ASTRAL;
         if (cp > 0xFFFF &&
             push_astral(&walk->astral, &walk->astral_count, &walk->astral_cap, i, cp))
@@ -681,6 +704,7 @@ int errata_layout_commit(errata_layout *lay)
     if (!rc)
         rc = move_view(lay, new_count);
     lay->change_count = 0;
+    lay->growth = 0;
     return rc;
 }
 

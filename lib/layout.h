@@ -58,10 +58,10 @@ typedef struct {
 
 /* The longest walk from a mark to the position whose source is asked for
    (apart from the characters of one edit's new text). */
-#define ERRATA_LAYOUT_MARK_EVERY 16
+#define ERRATA_LAYOUT_MARK_EVERY 32
 
 typedef struct {
-    size_t *at;      /* view positions, in order (the first is 0) */
+    uint32_t *at;    /* view positions, in order (the first is 0) */
     uint32_t *start; /* where the character there comes from: an original
                         one, the offset of its bytes; a made one, its span's
                         index in errata_layout.made */
@@ -87,6 +87,7 @@ typedef struct {
     size_t made_count, made_cap; /* one per edit making characters */
     errata_layout_change *changes; /* made since the last commit */
     size_t change_count, change_cap;
+    size_t growth; /* the most the changes can lengthen the view */
     unsigned char *claimed; /* per original byte offset: CLAIM_* bits, four
                                offsets a byte */
     int site_damage;        /* chunk markers or page footers were found */
