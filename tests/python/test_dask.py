@@ -242,3 +242,15 @@ def test_strict_fails_a_shard_with_a_malformed_line_and_writes_no_output_for_it(
     assert _manifest_outputs(out) == ["good.jsonl"]
     assert sorted(_outputs(out)) == [".errata-manifest.jsonl", "good.jsonl"]
     assert (out / "good.jsonl").read_text(encoding="utf-8") == '{"text": "坚持原则"}\n'
+
+
+def test_temporaries_a_lost_worker_left_are_removed_and_nothing_else(tmp_path):
+    import errata.dask
+    names = [".a.txt.errata-4242-0", ".b.jsonl.errata-4242-t139872", "sub/.c.txt.errata-7-12",
+             ".errata-manifest.jsonl", ".hidden", "d.errata-1-2", ".e.txt.errata-x-1"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x")
+    errata.dask._remove_stale_temporaries(str(tmp_path))
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == [".e.txt.errata-x-1", ".errata-manifest.jsonl", ".hidden", "d.errata-1-2"]
