@@ -171,6 +171,12 @@ $(BUILD)/charmodel/%.txt: scripts/extract-formal-sources.py
 	@mkdir -p $(@D)
 	python3 scripts/extract-formal-sources.py $* $(CHARMODEL_CLONES) $@
 
+# The judge's per-pair bars (PAIR_BARS in lib/judge.c), learnt from simulated damage of
+# the State Council's work reports and of corpus/docs: prints the C table to paste.
+.PHONY: pair-bars
+pair-bars: $(BUILD)/errata $(BUILD)/charmodel/state-council-reports.txt
+	python3 scripts/fit-pair-bars.py $(BUILD)/errata $(BUILD)/charmodel/state-council-reports.txt corpus/docs
+
 # The language model: regenerate dictionaries/zh-lm.bin from the ARPA text
 # (MODEL=path to use another copy), measure it, check it on minimal pairs.
 .PHONY: model lm-bench lm-check

@@ -56,7 +56,7 @@ steps diagnostics; diagnostics with characters outside the BMP; diagnostics with
 opened: 222 diagnostics as check lists them
 with 😀𠮷 on line 3: 215 diagnostics as check lists them
 quick fix: Fix: 版土 → 版图
-fix all: Apply all confident fixes in this document (185)
+fix all: Apply all confident fixes in this document (186)
 diagnostics left: 34
 server exit status: 0
 OUT

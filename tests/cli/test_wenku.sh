@@ -8,8 +8,9 @@
 SAMPLE=$DATA/../../../corpus/wenku-sample.txt
 
 # Gold edits (by offset) errata leaves undone: 开展果蔬 is only proposed;
-# 工程建设 and 标准阵地 score alike with 项目建设 and 规范阵地 in the model.
-KNOWN_MISSES="372 813 1576"
+# 工程建设 scores alike with 项目建设 in the model.  (标准阵地 -> 规范阵地 is
+# made since the pair 标准/规范 has a lower bar of its own.)
+KNOWN_MISSES="372 813"
 
 # File $1 must be the sample repaired as the gold says, layout aside.
 assert_repairs_the_sample() {
