@@ -275,15 +275,15 @@ dask_bytes=$(bytes_of "$dask_input"/*.txt)
 if /usr/bin/python3 -c 'import distributed' 2>/dev/null; then
     dask_times=$(PYTHONPATH=python ERRATA_LIBRARY="$(dirname "$errata")/liberrata.so" \
         /usr/bin/python3 scripts/bench_dask.py "$errata" "$dask_input" 2 "$runs")
-    read -r tj tk mj mk <<<"$dask_times"
+    read -r tj tk mj mk pairs <<<"$dask_times"
     rj=$(rate "$dask_bytes" "$tj")
     rk=$(rate "$dask_bytes" "$tk")
     echo "Dask ($(basename "$dask_input"), into an output directory; a job on a running local cluster):"
     row "errata fix -r -j 2 --output-dir" "$rj" "MB/s" "" ""
     row "python3 -m errata.dask, 2 local workers" "$rk" "MB/s" "" ""
     row "  Dask over errata fix -j 2" "$(ratio "$rk" "$rj")x" "" ">= 0.85x" "$(verdict "$rk >= 0.85 * $rj")"
-    printf '(best of %s alternating runs: %.3f s the command, %.3f s the job; medians %.3f / %.3f s, ratio %s)\n' \
-        "$runs" "$tj" "$tk" "$mj" "$mk" "$(ratio "$mj" "$mk")"
+    printf '(best of %s alternating runs: %.3f s the command, %.3f s the job; medians %.3f / %.3f s, ratio %s; run by run, median %sx)\n' \
+        "$runs" "$tj" "$tk" "$mj" "$mk" "$(ratio "$mj" "$mk")" "$pairs"
 else
     echo "Dask: skipped, no python3-distributed"
 fi

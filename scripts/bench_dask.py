@@ -14,7 +14,9 @@ first untimed job on a few files; the command's time includes its own start
 and engine load (about 15 ms).
 
 Prints one line: the best (shortest) seconds of the command and of the
-job, then the median seconds of each.
+job, then the median seconds of each, then the median over the runs of the
+command's seconds over the job's in the same run (each run's pair saw the
+same load, so one lucky run on either side does not decide it).
 
     PYTHONPATH=python /usr/bin/python3 scripts/bench_dask.py ERRATA DIR WORKERS RUNS
 """
@@ -66,8 +68,9 @@ def main() -> None:
                 out = os.path.join(scratch, f"job{run}")
                 job.append(time_job(client, folder, out))
                 shutil.rmtree(out)
-        print("%.6f %.6f %.6f %.6f" % (min(command), min(job), statistics.median(command),
-                                       statistics.median(job)))
+        pairs = [c / j for c, j in zip(command, job)]
+        print("%.6f %.6f %.6f %.6f %.2f" % (min(command), min(job), statistics.median(command),
+                                            statistics.median(job), statistics.median(pairs)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
