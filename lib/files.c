@@ -164,10 +164,12 @@ static int read_file(errata_file *file, file_work *w)
         err = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, &w->raw, &w->raw_len);
     if (fd >= 0)
         close(fd);
-    if (err) {
+    if (err == ENOMEM)
+        set_note(file, ERRATA_FILE_FAILED, "out of memory");
+    else if (err)
         set_note(file, ERRATA_FILE_FAILED, "cannot read: %s", strerror(err));
+    if (err)
         return -1;
-    }
     file->bytes = w->raw_len;
     return 0;
 }
@@ -272,6 +274,9 @@ static int repair(const errata_engine *engine, errata_scratch *scratch,
         *len = fixed_len;
     } else if ((rc = errata_encode(text, fixed_len, target, &w->encoded, len)) == ERRATA_OK) {
         *bytes = w->encoded;
+    } else if (rc == ERRATA_ENOMEM) {
+        set_note(file, ERRATA_FILE_FAILED, "out of memory");
+        return -1;
     } else {
         set_note(file, ERRATA_FILE_FAILED, "cannot write as %s: %s", errata_encoding_name(target),
                  errata_error_message());
@@ -374,7 +379,9 @@ static void fix_one(const errata_engine *engine, errata_scratch *scratch,
         set_note(file, ERRATA_FILE_SKIPPED, "skipped: %s, not a document", format);
     } else if (!repair(engine, scratch, check, opts, file, &w, &bytes, &len)) {
         int err = write_atomic(file->output, bytes, len);
-        if (err)
+        if (err == ENOMEM)
+            set_note(file, ERRATA_FILE_FAILED, "out of memory");
+        else if (err)
             set_note(file, ERRATA_FILE_FAILED, "cannot write %s: %s", file->output, strerror(err));
     }
     if (file->status != ERRATA_FILE_WRITTEN) {

@@ -15,6 +15,7 @@
    A walk longer than MAX_FULL_WALK allocations is walked in full up to
    there, then at every STRIDE-th allocation (default 97), plus the last
    one: the report says so. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -318,6 +319,82 @@ static int call_coding(const char *name, long n, void *context)
     return ok ? 0 : -1;
 }
 
+/* errata_fix_files: every file comes out written as in the clean run, or
+   failed with "out of memory" (or no note, when even that failed) and
+   neither its output nor a temporary file left. */
+typedef struct {
+    const errata_engine *engine;
+    const char *out_dir;
+    const char *inputs[2], *outputs[2];
+    char *expected[2];
+    size_t expected_len[2];
+} files_context;
+
+static int temporaries_left(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int found = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        found += strstr(e->d_name, ".errata-") != NULL;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+static int check_file_outcome(files_context *c, const char *name, long n, int i,
+                              const errata_file *file)
+{
+    size_t len = 0;
+    char *got = NULL;
+    int exists = errata_cli_read_path(c->outputs[i], &got, &len) == 0, ok = 1;
+    if (file->status == ERRATA_FILE_WRITTEN && n == 0) {
+        c->expected[i] = got;
+        c->expected_len[i] = len;
+        return 1;
+    }
+    if (file->status == ERRATA_FILE_WRITTEN &&
+        !(exists && same_bytes(got, len, c->expected[i], c->expected_len[i]))) {
+        violation(name, n, "file %d written with another output", i);
+        ok = 0;
+    } else if (file->status != ERRATA_FILE_WRITTEN &&
+               (n == 0 || exists || (file->note && strcmp(file->note, "out of memory") != 0))) {
+        violation(name, n, "file %d: status %d, note \"%s\"%s", i, (int)file->status,
+                  file->note ? file->note : "", exists ? ", output left" : "");
+        ok = 0;
+    }
+    free(got);
+    return ok;
+}
+
+static int call_fix_files(const char *name, long n, void *context)
+{
+    files_context *c = context;
+    errata_file files[2];
+    memset(files, 0, sizeof files);
+    for (int i = 0; i < 2; i++) {
+        files[i].input = c->inputs[i];
+        files[i].output = c->outputs[i];
+        unlink(c->outputs[i]);
+    }
+    int rc = errata_fix_files(c->engine, NULL, NULL, NULL, files, 2);
+    long keep = atomic_exchange(&countdown, -1); /* the comparison is not under test */
+    int ok = rc == ERRATA_OK;
+    if (!ok)
+        violation(name, n, "returned %d (%s), not ERRATA_OK", rc, errata_error_message());
+    for (int i = 0; i < 2; i++) {
+        if (ok && !check_file_outcome(c, name, n, i, &files[i]))
+            ok = 0;
+        errata_free(files[i].rules);
+        errata_free(files[i].note);
+    }
+    if (ok && temporaries_left(c->out_dir)) {
+        violation(name, n, "a temporary file left in %s", c->out_dir);
+        ok = 0;
+    }
+    atomic_store(&countdown, keep);
+    return ok ? 0 : -1;
+}
+
 /* ------------------------------------------------------------ the command line */
 
 typedef struct {
@@ -533,6 +610,17 @@ int main(int argc, char **argv)
     walk("errata_decode (UTF-8)", call_coding, &codings[2]);
     walk("errata_encode (GB18030)", call_coding, &codings[3]);
     walk("errata_encode (UTF-16BE with BOM)", call_coding, &codings[4]);
+
+    /* a GB18030 file and a UTF-8 one, repaired in one errata_fix_files call */
+    char *gb_path = path_join(work, "files-gb.txt"), *utf8_path = path_join(work, "files-utf8.txt"),
+         *files_out = path_join(work, "files-out"), *gb_out = path_join(files_out, "gb.txt"),
+         *utf8_out = path_join(files_out, "utf8.txt");
+    mkdir(files_out, 0755);
+    write_file(gb_path, gb, gb_len);
+    write_file(utf8_path, "为人民效劳，坚持原那么。\n", strlen("为人民效劳，坚持原那么。\n"));
+    files_context fc = {engine, files_out, {gb_path, utf8_path}, {gb_out, utf8_out}, {NULL, NULL},
+                        {0, 0}};
+    walk("errata_fix_files (GB18030, UTF-8)", call_fix_files, &fc);
     errata_engine_free(engine);
 
     /* the command line: a folder of three files, and a JSON Lines file */
@@ -583,8 +671,11 @@ int main(int argc, char **argv)
     errata_free(utf16);
     free(sample);
     free(ocr);
+    for (int i = 0; i < 2; i++)
+        free(fc.expected[i]);
     char *names_to_free[] = {sample_path, model_path, ocr_path, dictionary, in_dir, out_dir, expected_dir,
-                     out_txt, err_txt, jsonl, expected_jsonl};
+                     out_txt, err_txt, jsonl, expected_jsonl, gb_path, utf8_path, files_out,
+                     gb_out, utf8_out};
     for (size_t i = 0; i < sizeof names_to_free / sizeof *names_to_free; i++)
         free(names_to_free[i]);
     printf("%ld allocations in the calls, %ld failures injected, %d violations\n",
