@@ -82,13 +82,15 @@ static int out_of_memory(void)
 int errata_batch_stats_add_edits(errata_batch_stats *stats, const errata_cli_common *common,
                                  const errata_result *result)
 {
-    for (size_t i = 0; i < errata_result_count(result); i++) {
-        errata_edit slot;
-        const errata_edit *edit = errata_cli_result_edit(result, i, &slot);
-        if (errata_cli_edit_applies(common, edit) && count_rule(&stats->rules, edit->rule, 1))
-            return out_of_memory();
-    }
-    return 0;
+    errata_rule_count *counts;
+    size_t n;
+    if (errata_result_rule_counts(result, common->apply_all, &counts, &n))
+        return out_of_memory();
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = count_rule(&stats->rules, counts[i].rule, counts[i].count);
+    errata_free(counts);
+    return rc ? out_of_memory() : 0;
 }
 
 int errata_batch_stats_merge(errata_batch_stats *into, const errata_batch_stats *from)
