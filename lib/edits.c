@@ -595,6 +595,14 @@ int errata_apply(const char *text, size_t len, const errata_edit *edits, size_t 
     return ERRATA_OK;
 }
 
+static int counts_as_applied(const errata_edit_record *e, int include_proposed)
+{
+    if (e->kind == ERRATA_KIND_FLAG)
+        return 0;
+    return e->action == ERRATA_ACTION_APPLY ||
+           (include_proposed && e->action == ERRATA_ACTION_PROPOSE);
+}
+
 static int takes(const errata_edit_record *e, const unsigned char *selected, size_t i)
 {
     if (e->kind == ERRATA_KIND_FLAG)
@@ -649,19 +657,27 @@ int errata_result_apply(const errata_result *result, const char *text, size_t le
     return ERRATA_OK;
 }
 
+int errata_result_apply_repair(const errata_result *result, int include_proposed, const char *text,
+                               size_t len, char **out, size_t *out_len)
+{
+    if (!include_proposed)
+        return errata_result_apply(result, text, len, NULL, out, out_len);
+    const errata_edit_list *all = &result->edits;
+    unsigned char *selected = malloc(all->count ? all->count : 1);
+    if (!selected)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < all->count; i++)
+        selected[i] = (unsigned char)counts_as_applied(&all->items[i], include_proposed);
+    int rc = errata_result_apply(result, text, len, selected, out, out_len);
+    free(selected);
+    return rc;
+}
+
 /* ------------------------------------------------------------ rule counts */
 
 static int by_rule(const void *a, const void *b)
 {
     return strcmp(((const errata_rule_count *)a)->rule, ((const errata_rule_count *)b)->rule);
-}
-
-static int counts_as_applied(const errata_edit_record *e, int include_proposed)
-{
-    if (e->kind == ERRATA_KIND_FLAG)
-        return 0;
-    return e->action == ERRATA_ACTION_APPLY ||
-           (include_proposed && e->action == ERRATA_ACTION_PROPOSE);
 }
 
 /* A document has hundreds of edits but a few dozen rules: each edit finds

@@ -219,27 +219,6 @@ static int keep_rule_counts(errata_file *file, const errata_result *result, int 
     return rc;
 }
 
-/* The edits to apply: those marked "apply", with apply_proposed the
-   proposed ones too; *fixed stays NULL when there are none. */
-static int apply_edits(const errata_result *result, const file_work *w, int apply_proposed,
-                       char **fixed, size_t *fixed_len)
-{
-    size_t count = errata_result_count(result);
-    if (!apply_proposed)
-        return errata_result_apply(result, w->text, w->len, NULL, fixed, fixed_len);
-    unsigned char *selected = malloc(count ? count : 1);
-    if (!selected)
-        return ERRATA_ENOMEM;
-    for (size_t i = 0; i < count; i++) {
-        errata_edit edit;
-        errata_result_read_edit(result, i, &edit);
-        selected[i] = edit.action == ERRATA_ACTION_APPLY || edit.action == ERRATA_ACTION_PROPOSE;
-    }
-    int rc = errata_result_apply(result, w->text, w->len, selected, fixed, fixed_len);
-    free(selected);
-    return rc;
-}
-
 /* Repair the text; *bytes and *len become what is to be written: the
    file's own bytes when nothing changed and the encoding stays. */
 static int repair(const errata_engine *engine, errata_scratch *scratch,
@@ -255,7 +234,8 @@ static int repair(const errata_engine *engine, errata_scratch *scratch,
         rc = keep_rule_counts(file, result, opts->apply_proposed);
     size_t fixed_len = w->len;
     if (!rc && file->rule_count)
-        rc = apply_edits(result, w, opts->apply_proposed, &w->fixed, &fixed_len);
+        rc = errata_result_apply_repair(result, opts->apply_proposed, w->text, w->len,
+                                        &w->fixed, &fixed_len);
     errata_result_free(result);
     if (rc) {
         set_note(file, ERRATA_FILE_FAILED, "%s",

@@ -162,6 +162,12 @@ struct errata_result {
     _Atomic(errata_edit *) full;
 };
 
+/* errata_result_apply() of the edits a repair takes, the ones that
+   errata_result_rule_counts() counts: those marked "apply", with
+   include_proposed the proposed ones too (errata fix --all). */
+int errata_result_apply_repair(const errata_result *result, int include_proposed, const char *text,
+                               size_t len, char **out, size_t *out_len);
+
 /* Whether the rule (e.g. "layout/chunk-marker") is switched on: opts'
    disabled_rules names it, or a prefix of it ending at a '/', or not. */
 int errata_rule_enabled(const errata_check_options *opts, const char *rule);
