@@ -20,16 +20,20 @@ make_large_document() {
 # The temporary files (.NAME.errata-PID-N) under directory $1.
 temporaries() { find "$1" -name '.*.errata-*'; }
 
+# How errata's signals are set when it starts: env's options.  A command
+# started with & ignores SIGINT, and one started under nohup SIGHUP: env
+# gives them back their default, as on a terminal, so that the tests do not
+# depend on how they were started.
+SIGNALS_AT_START=(--default-signal=INT,TERM,HUP)
+
 # Start errata (arguments after the test engine flags) with the shim, wait
 # until a temporary file under $1 holds bytes, send signal $2, and keep the
 # exit status in $status.
 interrupt_the_write() {
     local dir=$1 sig=$2 command=$3
     shift 3
-    # A command started with & ignores SIGINT: env gives it back its
-    # default, as on a terminal (SIGHUP stays as the caller has it).
     LD_PRELOAD=$(stall_shim) ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-        env --default-signal=INT,TERM "$ERRATA" "$command" "${TEST_ENGINE[@]}" "$@" \
+        env "${SIGNALS_AT_START[@]}" "$ERRATA" "$command" "${TEST_ENGINE[@]}" "$@" \
         >"$IO/out" 2>"$IO/err" &
     # The waits below give up after five minutes (6,000 x 50 ms): a sanitized
     # build on a loaded machine can take more than a minute to reach the write.
@@ -113,7 +117,7 @@ test_hangup_ignored_from_the_start_stays_ignored() {
     mkdir d
     make_large_document d/doc.txt
     cp d/doc.txt original.txt
-    trap '' HUP
+    SIGNALS_AT_START=(--default-signal=INT,TERM --ignore-signal=HUP)
     interrupt_the_write_twice d HUP TERM fix --in-place d/doc.txt
     assert_status 143
     assert_equal "$(list_dir d)" doc.txt
