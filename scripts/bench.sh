@@ -21,7 +21,9 @@
 # worker with the look-alike pass off, then also the OCR and Latin passes
 # (what the swap, layout and judging work costs alone), and its variants one
 # document a file; then start-up time (load + fix 1 KB; hyperfine when
-# installed) and peak memory (GNU time), each against its target.
+# installed: the mean against its target, the median, and an empty C
+# program's in the same minutes, the machine's floor) and peak memory (GNU
+# time), each against its target.
 # errata runs with no user configuration (no ERRATA_USER_DICT or
 # XDG_CONFIG_HOME, HOME an empty directory), so no user dictionary is loaded.
 # Every throughput is the best of BENCH_RUNS runs (default 3), errata's and
@@ -160,18 +162,34 @@ measure() {
 
 rate() { python3 -c 'import sys; print("%.2f" % (int(sys.argv[1]) / 1e6 / max(float(sys.argv[2]), 1e-9)))' "$@"; }
 
+# Start-up: errata fix of 1 KB and, in the same minutes, an empty C program
+# (the machine's floor: executing any dynamically linked program).  Prints
+# errata's mean and median, then the empty program's, in milliseconds.
 startup_ms() {
+    local empty=$bench/empty-program
+    [[ -x $empty ]] || printf 'int main(void) { return 0; }\n' | "${CC:-cc}" -O2 -x c - -o "$empty"
     if command -v hyperfine >/dev/null; then
         hyperfine -N --warmup 5 --runs 50 --export-json "$bench/startup.json" \
-            "$errata fix -q $bench/1k.txt" >/dev/null 2>&1
-        python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["mean"]*1000))' \
+            "$empty" "$errata fix -q $bench/1k.txt" >/dev/null 2>&1
+        python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))["results"]
+print(" ".join("%.1f" % (x * 1000) for x in (r[1]["mean"], r[1]["median"], r[0]["mean"], r[0]["median"])))' \
             "$bench/startup.json"
         return
     fi
-    local start=$EPOCHREALTIME i
-    for i in $(seq 1 50); do "$errata" fix -q "$bench/1k.txt" >/dev/null; done
-    python3 -c 'import sys; print("%.1f" % ((float(sys.argv[2]) - float(sys.argv[1])) * 1000 / 50))' \
-        "$start" "$EPOCHREALTIME"
+    local times=() cmd i start
+    for cmd in "$errata" "$empty"; do
+        for i in $(seq 1 50); do
+            start=$EPOCHREALTIME
+            "$cmd" fix -q "$bench/1k.txt" >/dev/null
+            times+=("$start" "$EPOCHREALTIME")
+        done
+    done
+    python3 -c 'import statistics, sys
+t = [float(x) for x in sys.argv[1:]]
+d = [(t[i + 1] - t[i]) * 1000 for i in range(0, len(t), 2)]
+print(" ".join("%.1f" % f(part) for part in (d[:50], d[50:]) for f in (statistics.mean, statistics.median)))' \
+        "${times[@]}"
 }
 
 verdict() { python3 -c 'import sys; print("ok" if eval(sys.argv[1]) else "MISSED")' "$1"; }
@@ -326,7 +344,10 @@ row "errata check" "$(rate "$huge_bytes" "$thc")" "MB/s" "" ""
 row "  peak memory" "$((mhc / 1024))" "MB" "< $huge_limit" "$(verdict "$((mhc / 1024)) < $huge_limit")"
 
 echo "Both:"
-startup=$(startup_ms)
+read -r startup startup_median floor floor_median < <(startup_ms)
 peak=$((peak_kib / 1024))
 row "start-up (load + fix 1 KB)" "$startup" "ms" "< 30" "$(verdict "$startup < 30")"
+row "  median" "$startup_median" "ms" "" ""
+row "  machine floor: an empty C program, mean / median" "$floor / $floor_median" "ms" "" \
+    "(the same minutes)"
 row "peak memory (largest of the 1-worker and -j 2 runs)" "$peak" "MB" "< 150" "$(verdict "$peak < 150")"
