@@ -20,7 +20,8 @@ static const char learn_help[] =
     "keep what is right, and pass it to 'errata fix --dict' (or go through it with\n"
     "'errata review --pairs FILE').\n"
     "\n"
-    "  --min-count N        leave out pairs seen fewer than N times (default 3)\n"
+    "  --min-count N        leave out pairs seen at fewer than N places (default 3;\n"
+    "                       a place repeated in copies of one text counts once)\n"
     "  --min-docs N         leave out pairs seen in fewer than N documents (default 2)\n"
     "  --min-confidence X   leave out pairs below confidence X (default 0.60;\n"
     "                       0 lists every candidate)\n"
@@ -169,15 +170,16 @@ static int write_evidence(errata_cli_buffer *b, const errata_learned_pair *p)
     return buffer_printf(
         b,
         "\n# %s -> %s  confidence %.2f\n"
-        "#   %s stands %zu times (of %zu) where clean text puts %s (about %.0f by the\n"
-        "#   models), in %zu contexts of %zu documents, %zu of them with known swap damage.\n"
+        "#   %s stands %zu times (of %zu; at %zu places, copies of one text counted once)\n"
+        "#   where clean text puts %s (at about %.0f by the models), in %zu contexts of\n"
+        "#   %zu documents, %zu of them with known swap damage.\n"
         "#   Clean text (or the batch, where clean text is silent) has %s on both sides\n"
         "#   of those contexts and %s not (the character model scores %s %.1f better,\n"
         "#   log10); the word model prefers %s in %zu of the %zu contexts; the batch\n"
         "#   itself has %s in %zu of them, and %zu times in all; %s is %.1f times as\n"
         "#   frequent against %s as in general text; the two share %s.\n",
         p->corrupted, p->original, p->confidence, p->corrupted, p->supported, p->occurrences,
-        p->original, p->expected, p->contexts, p->supported_documents, p->marked_documents,
+        p->places, p->original, p->expected, p->contexts, p->supported_documents, p->marked_documents,
         p->original, p->corrupted, p->original, p->mean_gain, p->original, p->lm_agreeing,
         p->contexts, p->original, p->survived_contexts, p->original_occurrences, p->corrupted,
         p->inflation, p->original,
@@ -432,6 +434,7 @@ static int write_json_pair(errata_cli_buffer *b, const errata_learned_pair *p)
     json_count(&w, "occurrences", p->occurrences);
     json_count(&w, "documents", p->documents);
     json_count(&w, "supported", p->supported);
+    json_count(&w, "places", p->places);
     json_number(&w, "expected", "%.2f", p->expected);
     json_number(&w, "dominance", "%.3f", p->dominance);
     json_count(&w, "supported_documents", p->supported_documents);

@@ -243,7 +243,7 @@ typedef struct errata_learner errata_learner;
 
 typedef struct {
     unsigned version;
-    /* Leave out pairs with fewer supporting occurrences than this. */
+    /* Leave out pairs with fewer supporting places than this (see places). */
     size_t min_count;
     /* Leave out pairs supported in fewer documents than this. */
     size_t min_docs;
@@ -261,7 +261,7 @@ typedef struct {
     double confidence;                /* 0..1 */
     size_t occurrences, documents;    /* of X in the batch (after the known repairs) */
     size_t supported;                 /* occurrences of X where Y fits and X does not */
-    double expected;                  /* of those, how many Y stood in, by the models */
+    double expected;                  /* of their places, how many Y stood in, by the models */
     double dominance;                 /* 0..1: Y's expected replacements against
                                          those of the best word filling X's contexts
                                          that the batch holds in two of them */
@@ -288,6 +288,8 @@ typedef struct {
     size_t fix_example_count;
     const char *keep_examples[ERRATA_LEARN_MAX_EXAMPLES];
     size_t keep_example_count;
+    size_t places; /* supported, a place repeated in near-copies of one text counted
+                      once: the evidence --min-count and expected count */
 } errata_learned_pair;
 
 /* opts NULL: ERRATA_LEARN_OPTIONS_INIT.  ERRATA_EINVAL without the

@@ -151,6 +151,7 @@ typedef struct {
 typedef struct {
     side left, right;
     uint32_t count;
+    uint32_t places; /* count, a place repeated in near-copies of one text once */
     size_t snippet; /* offset into the learner's string pool */
     uint8_t form_at; /* byte offset of the form in the snippet */
 } misfit_context;
@@ -519,6 +520,21 @@ static int note_misfit_doc(word_stats *w, uint32_t doc, uint32_t source, int mar
     return ERRATA_OK;
 }
 
+/* Whether a misfit in context c of the current document repeats a place
+   of an earlier near-copy of its text (one of w's listed documents of the
+   same source has that context): the copies of a text are one piece of
+   evidence, their places as much as the text itself. */
+static int repeated_place(const errata_learner *l, const word_stats *w, size_t c)
+{
+    if (l->source == l->doc_count)
+        return 0; /* the first document of its text */
+    for (size_t i = 0; i < w->doc_count; i++)
+        if (w->docs[i].doc != l->doc_count && w->docs[i].source == l->source &&
+            (w->docs[i].context_mask & (1ull << c)))
+            return 1;
+    return 0;
+}
+
 static int note_misfit(errata_learner *l, word_stats *w, const char *text, const symbol_text *st,
                        size_t i, side left, side right, int marked)
 {
@@ -545,8 +561,10 @@ static int note_misfit(errata_learner *l, word_stats *w, const char *text, const
             return ERRATA_ENOMEM;
         w->context_count++;
     }
-    if (c < w->context_count)
+    if (c < w->context_count) {
         w->contexts[c].count++;
+        w->contexts[c].places += !repeated_place(l, w, c);
+    }
     return note_misfit_doc(w, l->doc_count, l->source, marked, c);
 }
 
@@ -1196,7 +1214,7 @@ static double substitutability(const errata_cm *cm, const uint32_t x[2], const u
 typedef struct {
     uint32_t filler[2];
     uint64_t context_mask;
-    size_t occurrences, contexts;
+    size_t occurrences, places, contexts;
     double gain_sum;
     size_t lm_agree; /* contexts where the trigram model prefers the filler too */
     size_t survived; /* contexts where the batch holds the filler too */
@@ -1220,11 +1238,28 @@ static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
    beside 深入开展); the two entries would undo each other. */
 static int known_pair(const errata_engine *engine, const char *corrupted, const char *original)
 {
+    /* The engine's keys are sorted by text: a binary search finds the
+       entries corrupted is the form of (a big user dictionary is not
+       scanned for each candidate). */
     const errata_dictionary *d = &engine->dict;
-    for (size_t i = 0; i < d->entry_count; i++)
-        if (strcmp(errata_dict_string(d, d->entries[i].corrupted), corrupted) == 0 &&
-            strcmp(errata_dict_string(d, d->entries[i].original), original) == 0)
-            return 1;
+    size_t lo = 0, hi = engine->key_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(errata_dict_string(d, engine->keys[mid].text), corrupted);
+        if (c < 0) {
+            lo = mid + 1;
+        } else if (c > 0) {
+            hi = mid;
+        } else {
+            const errata_key *k = &engine->keys[mid];
+            for (uint32_t i = 0; i < k->entry_count; i++) {
+                const errata_entry *e = &d->entries[engine->key_entries[k->first_entry + i]];
+                if (strcmp(errata_dict_string(d, e->original), original) == 0)
+                    return 1;
+            }
+            return 0;
+        }
+    }
     return 0;
 }
 
@@ -1414,6 +1449,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->occurrences = w->occurrences;
     p->documents = w->documents;
     p->supported = c->occurrences;
+    p->places = c->places;
     p->contexts = c->contexts;
     p->lm_agreeing = c->lm_agree;
     p->survived_contexts = c->survived;
@@ -1537,7 +1573,8 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         candidate *c = &cands[i];
         c->context_mask |= 1ull << k;
         c->occurrences += ctx->count;
-        c->expected += (sc->survived ? 1 : share) * ctx->count;
+        c->places += ctx->places;
+        c->expected += (sc->survived ? 1 : share) * ctx->places;
         c->contexts++;
         c->gain_sum += sc->gain;
         c->lm_agree += sc->lm_agrees;
@@ -1647,7 +1684,7 @@ static int learn_word(errata_learner *l, const word_stats *w)
     double expected_best = best_rival(cands, pool.count);
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
-        if (c->occurrences < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
+        if (c->places < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
             !c->collocated || one_phrase(w, c->context_mask))
             continue;
         c->dominance = c->expected / fmax(c->expected, expected_best);

@@ -10,7 +10,9 @@ counts the four damaged copies of a text as one document).  Seeds 1-11 are
 the ones learn was tuned on, 12-14 were seen on the batch before it (with
 held-out texts), 15-20 were run once after the eighth session's last change;
 new seeds (--seeds 21,22,...) give a figure nothing was tuned on.  Reported: of the
-held-out pairs occurring at least 3 times in the batch, how many are
+held-out pairs occurring at least 3 times in the batch (at 3 places of the
+clean texts: the damaged copies of one text holding a pair at the same place
+count it once, as learn does), how many are
 proposed above the default threshold (a missed pair marked * occurs in
 the copies of one text only, which learn's default --min-docs 2 leaves
 out); of the pairs proposed above it, how many are right (a
@@ -129,13 +131,19 @@ def pr(s):
     return (s.correct / made if made else 0.0), (s.correct / s.gold if s.gold else 0.0)
 
 
-def texts_of_pairs(batch):
-    """{(wrong, right): the clean documents whose damaged copies hold it}."""
-    texts = {}
+def places_of_pairs(batch):
+    """{(wrong, right): the places of the clean texts where the damage put it}.
+
+    A place is a clean document and an offset in it: the damaged copies of
+    one text that hold a pair at the same place count it once (learn counts
+    them once too; the copies of a text are one piece of evidence)."""
+    places = {}
     for path, gold in batch.items():
-        for e in gold["edits"]:
-            texts.setdefault((e["wrong"], e["right"]), set()).add(path.name.split(".")[0])
-    return texts
+        text, shift = path.name.split(".")[0], 0
+        for e in sorted(gold["edits"], key=lambda e: e["offset"]):
+            places.setdefault((e["wrong"], e["right"]), set()).add((text, e["offset"] - shift))
+            shift += len(e["wrong"]) - len(e["right"])
+    return places
 
 
 def hidden_pairs(errata, work, seeds):
@@ -144,12 +152,14 @@ def hidden_pairs(errata, work, seeds):
     batch_dir = work / "batch"
     batch_dir.mkdir()
     batch = make_batch(batch_dir)
-    damage_pairs = Counter((e["wrong"], e["right"]) for g in batch.values() for e in g["edits"])
-    texts = texts_of_pairs(batch)
+    places = places_of_pairs(batch)
+    damage_pairs = Counter({pair: len(at) for pair, at in places.items()})
+    texts = {pair: {text for text, _ in at} for pair, at in places.items()}
     print(f"Hidden pairs: {len(batch)} damaged documents ({len(clean_documents())} clean "
           f"documents x families A, B x {len(DAMAGE_SEEDS)} damage seeds), "
           f"{len(entries)} contextual pairs, {HOLD_OUT:.0%} held out per seed "
-          f"(missed*: in the copies of one text only, below learn's --min-docs 2)")
+          f"(>=3x: at {MIN_OCCURRENCES} places or more, the copies of a text counting a place once; "
+          f"missed*: in the copies of one text only, below learn's --min-docs 2)")
     print(f"{'seed':>4} {'held':>4} {'>=3x':>4} {'found':>5} {'recall':>6} | {'proposed':>8} "
           f"{'right':>5} {'prec':>5} | {'reduced P/R':>11} {'+learnt P/R':>11} {'full P/R':>9}")
     for seed in seeds:

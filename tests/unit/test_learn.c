@@ -211,17 +211,13 @@ static void options_leave_out_weak_pairs(void **state)
     errata_engine_free(engine);
 }
 
-/* A text uploaded again with other damage is no new evidence: the four
-   damaged documents, each added once more with 基础 left alone (so
-   without known damage), support the pair in four documents, not eight,
-   all four marked as damaged. */
-static void near_copies_count_once(void **state)
+/* Learn from the four damaged documents (发展 made 开展), each read
+   `copies` times, 基础 made 根底 in the first reading only. */
+static errata_learner *learn_copies(const errata_engine *engine, size_t copies)
 {
-    (void)state;
-    errata_engine *engine = engine_with(marker_dictionary);
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
-    for (size_t copy = 0; copy < 2; copy++)
+    for (size_t copy = 0; copy < copies; copy++)
         for (size_t i = 0; i < DAMAGED_DOCUMENTS; i++) {
             char *text = read_document(i);
             replace_all(text, "发展", "开展");
@@ -231,13 +227,61 @@ static void near_copies_count_once(void **state)
             free(text);
         }
     assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
-    const errata_learned_pair *p = errata_learner_pair(learner, 0);
+    return learner;
+}
+
+/* A text uploaded again with other damage is no new evidence: the four
+   damaged documents, each added once more with 基础 left alone (so
+   without known damage), support the pair in four documents, not eight,
+   all four marked as damaged; its places, and the replacements the models
+   expect there, are those of the four documents read once (the supported
+   occurrences, 16, count both copies). */
+static void near_copies_count_once(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *once = learn_copies(engine, 1);
+    errata_learner *twice = learn_copies(engine, 2);
+    const errata_learned_pair *o = find_pair(once, "开展", "发展");
+    const errata_learned_pair *p = errata_learner_pair(twice, 0);
+    assert_non_null(o);
     assert_non_null(p);
     assert_string_equal(p->corrupted, "开展");
     assert_string_equal(p->original, "发展");
     assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
     assert_int_equal(p->marked_documents, DAMAGED_DOCUMENTS);
-    errata_learner_free(learner);
+    assert_int_equal(o->supported, 8);
+    assert_int_equal(o->places, 8);
+    assert_int_equal(p->supported, 16);
+    assert_int_equal(p->places, 8);
+    assert_true(p->expected == o->expected);
+    errata_learner_free(once);
+    errata_learner_free(twice);
+    errata_engine_free(engine);
+}
+
+/* --min-count counts places: the pair's 16 supported occurrences in the
+   two copies of each text are 8 places, short of a minimum of 9. */
+static void min_count_counts_places(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learn_options opts = ERRATA_LEARN_OPTIONS_INIT;
+    for (opts.min_count = 8; opts.min_count <= 9; opts.min_count++) {
+        errata_learner *learner = NULL;
+        assert_int_equal(errata_learner_new(engine, &opts, &learner), ERRATA_OK);
+        for (size_t copy = 0; copy < 2; copy++)
+            for (size_t i = 0; i < DAMAGED_DOCUMENTS; i++) {
+                char *text = read_document(i);
+                replace_all(text, "发展", "开展");
+                replace_all(text, "基础", "根底");
+                assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+                free(text);
+            }
+        assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+        assert_int_equal(find_pair(learner, "开展", "发展") != NULL, opts.min_count == 8);
+        errata_learner_free(learner);
+    }
     errata_engine_free(engine);
 }
 
@@ -524,6 +568,7 @@ int main(void)
         cmocka_unit_test(known_pairs_are_not_proposed),
         cmocka_unit_test(options_leave_out_weak_pairs),
         cmocka_unit_test(near_copies_count_once),
+        cmocka_unit_test(min_count_counts_places),
         cmocka_unit_test(words_the_dictionary_wrote_are_not_judged),
         cmocka_unit_test(an_unlike_pair_needs_a_fifth_of_the_places),
         cmocka_unit_test(the_reverse_of_a_known_pair_is_not_proposed),
