@@ -437,6 +437,7 @@ static int write_json_pair(errata_cli_buffer *b, const errata_learned_pair *p)
     json_count(&w, "places", p->places);
     json_number(&w, "expected", "%.2f", p->expected);
     json_number(&w, "dominance", "%.3f", p->dominance);
+    json_number(&w, "rival", "%.3f", p->rival);
     json_count(&w, "supported_documents", p->supported_documents);
     json_count(&w, "marked_documents", p->marked_documents);
     json_count(&w, "contexts", p->contexts);

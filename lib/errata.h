@@ -290,6 +290,9 @@ typedef struct {
     size_t keep_example_count;
     size_t places; /* supported, a place repeated in near-copies of one text counted
                       once: the evidence --min-count and expected count */
+    double rival;  /* the expected replacements of the best word other than Y that
+                      fills X's contexts and that the batch holds in two of them,
+                      against Y's (0: none) */
 } errata_learned_pair;
 
 /* opts NULL: ERRATA_LEARN_OPTIONS_INIT.  ERRATA_EINVAL without the

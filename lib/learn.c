@@ -99,6 +99,13 @@
    and writers vary a few uses of a word (存在的不足 beside 存在的问题,
    14%; 安全发展理念 beside 按照…要求, 18%). */
 #define UNLIKE_MIN_REPLACED 0.2
+/* ... and if no other filler the batch holds in the word's contexts (see
+   best_rival) comes near Y (this share of Y's expected replacements): a
+   swap table puts X where one word belonged, while a word of the batch's
+   own subject standing in a generic slot has several generic words that
+   fill it about as well (乡镇 in 各乡镇, 每个乡镇, where clean text puts
+   单位 and 部门 alike). */
+#define UNLIKE_MAX_RIVAL 0.5
 /* A swap tool turns a good part of Y's occurrences into X (scripts/
    corrupt.py: 55-95% where a rule is active), while a legitimate word
    standing in a few of Y's places is something a big batch of one domain
@@ -1222,6 +1229,7 @@ typedef struct {
     size_t confirmed; /* contexts with either (see LM_AGREE_FLOOR) */
     double expected; /* occurrences replaced, by the shares */
     double dominance; /* its expected replacements against the best rival's */
+    double rival;     /* the best other rival's against its own */
 } candidate;
 
 static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
@@ -1314,7 +1322,7 @@ static double pair_confidence(const errata_learned_pair *p)
                          : 0;
     double replaced = (double)p->supported / (double)(p->supported + p->original_occurrences);
     int trusted_unlike = p->supported_documents >= UNLIKE_MIN_DOCUMENTS &&
-                         p->dominance >= UNLIKE_MIN_DOMINANCE &&
+                         p->dominance >= UNLIKE_MIN_DOMINANCE && p->rival < UNLIKE_MAX_RIVAL &&
                          replaced >= UNLIKE_MIN_REPLACED;
     double alike = p->shares_character || trusted_unlike ? 1 : UNLIKE_FACTOR;
     double share = (double)p->supported / (double)p->occurrences;
@@ -1456,6 +1464,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->confirmed_contexts = c->confirmed;
     p->expected = c->expected;
     p->dominance = c->dominance;
+    p->rival = c->rival;
     p->substitutability = substitutability(l->cm, (const uint32_t[]){(uint32_t)(w->key >> 32),
                                                                     (uint32_t)w->key},
                                            c->filler);
@@ -1637,11 +1646,11 @@ static void choose_ranking_contexts(const word_stats *w, filler_pool *pool)
    或者 for the 实行 of rules and regulations) and says nothing against
    the original its swapped places call for; and a pair with fewer such
    contexts gets little confidence anyway (see pair_confidence). */
-static double best_rival(const candidate *cands, size_t count)
+static double best_rival(const candidate *cands, size_t count, size_t except)
 {
     double best = 0;
     for (size_t i = 0; i < count; i++)
-        if (cands[i].survived >= MIN_SURVIVED)
+        if (i != except && cands[i].survived >= MIN_SURVIVED)
             best = fmax(best, cands[i].expected);
     return best;
 }
@@ -1681,13 +1690,14 @@ static int learn_word(errata_learner *l, const word_stats *w)
     for (size_t k = 0; k < w->context_count && !rc; k++)
         rc = judge_context(l, w, k, &pool, cands, scores);
     free(scores);
-    double expected_best = best_rival(cands, pool.count);
+    double expected_best = best_rival(cands, pool.count, pool.count);
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
         if (c->places < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
             !c->collocated || one_phrase(w, c->context_mask))
             continue;
         c->dominance = c->expected / fmax(c->expected, expected_best);
+        c->rival = best_rival(cands, pool.count, i) / fmax(c->expected, 1e-9);
         c->filler[0] = pool.items[i][0];
         c->filler[1] = pool.items[i][1];
         char *original = symbols_text(l->cm, pool.items[i], 2);

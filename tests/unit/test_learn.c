@@ -322,6 +322,54 @@ static void an_unlike_pair_needs_more_documents(void **state)
     errata_engine_free(engine);
 }
 
+/* Learn from the six documents, 发展 made 成长 in the first four, 基础
+   made 根底 in all, the last two (undamaged) ending with `ending`. */
+static errata_learner *learn_unlike_with_ending(const errata_engine *engine, const char *ending)
+{
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        if (i < DAMAGED_DOCUMENTS)
+            replace_all(text, "发展", "成长");
+        else
+            strcat(text, ending);
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
+/* An unlike pair is trusted only where no other word the batch holds in
+   X's contexts fills them nearly as well as Y (a word of the batch's own
+   subject in a generic slot, 乡镇 in 各乡镇, has several: 单位, 部门).
+   With the undamaged documents holding 工作 in two of 成长's contexts,
+   工作 is expected in 0.29 of 发展's replacements (trusted: confidence
+   0.81); in five of them, 0.58 (more than half): the pair keeps the lower
+   confidence of words sharing no character (0.48). */
+static void an_unlike_pair_needs_a_clear_original(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *endings[] = {"把工作作为第一要务。工作中还存在不少困难。",
+                             "把工作作为第一要务，经济社会工作取得明显成效。工作中还存在不少困难，"
+                             "要明确工作目标，贯彻新工作理念。"};
+    for (size_t k = 0; k < 2; k++) {
+        errata_learner *learner = learn_unlike_with_ending(engine, endings[k]);
+        const errata_learned_pair *p = find_pair(learner, "成长", "发展");
+        assert_non_null(p);
+        assert_false(p->shares_character);
+        assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
+        assert_true(p->dominance == 1.0);
+        assert_true(k == 0 ? p->rival > 0.29 && p->rival < 0.3 : p->rival > 0.58 && p->rival < 0.59);
+        assert_int_equal(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD, k == 0);
+        errata_learner_free(learner);
+    }
+    errata_engine_free(engine);
+}
+
 /* Learn from the six documents, 发展 made `swapped` in the first four and
    基础 made 根底 in all, the last two (undamaged: 发展 stands there 11
    times) read `readings` times. */
@@ -573,6 +621,7 @@ int main(void)
         cmocka_unit_test(an_unlike_pair_needs_a_fifth_of_the_places),
         cmocka_unit_test(the_reverse_of_a_known_pair_is_not_proposed),
         cmocka_unit_test(an_unlike_pair_needs_more_documents),
+        cmocka_unit_test(an_unlike_pair_needs_a_clear_original),
         cmocka_unit_test(a_pair_needs_a_share_of_the_originals_places),
         cmocka_unit_test(a_pair_in_one_phrase_is_not_learnt),
         cmocka_unit_test(a_rival_the_batch_does_not_hold_does_not_count),
