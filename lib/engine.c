@@ -119,9 +119,9 @@ static int load_dictionaries(errata_engine *engine, const errata_engine_options 
 {
     size_t image_size = (size_t)(errata_embedded_dictionary_end - errata_embedded_dictionary);
     if (built_in_alone(opts) && image_size > 0)
-        return errata_dictionary_open_image(engine, errata_embedded_dictionary, image_size,
-                                            "built-in dictionary image", BUILT_IN_SOURCE,
-                                            errata_built_in_dictionary_checksum());
+        return errata_dictionary_open_built_in_image(engine, errata_embedded_dictionary,
+                                                     image_size, "built-in dictionary image",
+                                                     BUILT_IN_SOURCE);
     int rc = parse_dictionaries(engine, opts);
     return rc ? rc : collect_keys(engine);
 }

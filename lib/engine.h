@@ -60,6 +60,15 @@ int errata_dictionary_image(const errata_engine *engine, uint32_t source_checksu
 int errata_dictionary_open_image(errata_engine *engine, const void *data, size_t size,
                                  const char *name, const char *source, uint32_t source_checksum);
 
+/* The same for the image built with the library from its built-in
+   dictionary, at every start-up: its header, layout and counts are checked,
+   its contents are not read (neither which text they were made from nor
+   their checksum, work that grows with the dictionary).  The build makes
+   the image from the same text it embeds beside it, and test_dict checks
+   the embedded image with errata_dictionary_open_image. */
+int errata_dictionary_open_built_in_image(errata_engine *engine, const void *data, size_t size,
+                                          const char *name, const char *source);
+
 /* The examples of an image's dictionary, made from its records unless made
    already (the caller holds errata_engine.examples_lock). */
 int errata_dictionary_make_examples(errata_dictionary *dict);

@@ -234,6 +234,65 @@ static void unsound_image_is_refused(void **state)
     free(image);
 }
 
+/* The image built with the library is sound and made from the built-in
+   text: what errata_engine_new, which opens it with
+   errata_dictionary_open_built_in_image, no longer checks at start-up. */
+static void built_in_image_is_sound(void **state)
+{
+    (void)state;
+    size_t len = (size_t)(errata_embedded_dictionary_end - errata_embedded_dictionary);
+    errata_engine *full = empty_engine(), *quick = empty_engine();
+    assert_int_equal(errata_dictionary_open_image(full, errata_embedded_dictionary, len, "built-in",
+                                                  "built-in:swaps.dict",
+                                                  errata_built_in_dictionary_checksum()),
+                     ERRATA_OK);
+    assert_int_equal(errata_dictionary_open_built_in_image(quick, errata_embedded_dictionary, len,
+                                                           "built-in", "built-in:swaps.dict"),
+                     ERRATA_OK);
+    errata_dictionary text = {0};
+    assert_int_equal(errata_dictionary_parse(&text, errata_embedded_swaps,
+                                             (size_t)(errata_embedded_swaps_end - errata_embedded_swaps),
+                                             "built-in:swaps.dict"),
+                     ERRATA_OK);
+    assert_true(text.entry_count > 0);
+    assert_int_equal(full->dict.entry_count, text.entry_count);
+    assert_int_equal(quick->dict.entry_count, text.entry_count);
+    errata_dictionary_clear(&text);
+    assert_int_equal(errata_engine_keys_checksum(quick), errata_engine_keys_checksum(full));
+    errata_engine_free(full);
+    errata_engine_free(quick);
+}
+
+/* Opened as the built-in image, an image's header, layout and size are
+   checked, its contents are not. */
+static void built_in_opening_checks_the_layout(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_on_dictionary_text(IMAGE_DICT, 1);
+    unsigned char *image = NULL;
+    size_t len = 0;
+    assert_int_equal(errata_dictionary_image(engine, 42, &image, &len), ERRATA_OK);
+    errata_engine *read = empty_engine();
+    char expected[200];
+    snprintf(expected, sizeof expected, "dict.bin: truncated: %zu bytes, the header says %zu",
+             len - 8, len);
+    assert_int_equal(errata_dictionary_open_built_in_image(read, image, len - 8, "dict.bin", "x"),
+                     ERRATA_EFORMAT);
+    assert_string_equal(errata_error_message(), expected);
+    image[48] ^= 1; /* the entry count */
+    assert_int_equal(errata_dictionary_open_built_in_image(read, image, len, "dict.bin", "x"),
+                     ERRATA_EFORMAT);
+    assert_string_equal(errata_error_message(), "dict.bin: header checksum mismatch (corrupted header)");
+    image[48] ^= 1;
+    image[len / 2] ^= 0x40; /* contents: not read */
+    assert_int_equal(errata_dictionary_open_built_in_image(read, image, len, "dict.bin", "x"),
+                     ERRATA_OK);
+    assert_int_equal(read->dict.entry_count, 2);
+    errata_engine_free(read);
+    errata_engine_free(engine);
+    free(image);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +303,8 @@ int main(void)
         cmocka_unit_test(joins_a_context_list_given_twice),
         cmocka_unit_test(image_reads_back_the_dictionary),
         cmocka_unit_test(unsound_image_is_refused),
+        cmocka_unit_test(built_in_image_is_sound),
+        cmocka_unit_test(built_in_opening_checks_the_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
