@@ -43,6 +43,9 @@ L2 = 10.0
 TARGET_LOGIT = 0.5        # where the table puts the default apply threshold
 LOWER_MIN_INTERCEPT = 0.3
 MAX_LOWERING = 1.5
+# A choice that fell shorter of the bar between two originals (its reason reads
+# 'prefers "按照" to "根据" by ... needed between two originals') does not match:
+# that bar is not the pair's.
 REASON = re.compile(r'prefers "[^"]+" by (-?[0-9.]+) \(log10; (-?[0-9.]+) needed\): '
                     r'([0-9]+) swap markers')
 TABLE_ROW = re.compile(r'\{"([^"]+)", "([^"]+)", (-?[0-9.]+)\},')

@@ -178,6 +178,22 @@ static void a_form_mostly_used_legitimately_raises_the_bar(void **state)
     errata_result_free(result);
 }
 
+/* Certain rules of swaps.dict that stand on the counts of formal text
+   (dictionaries/CHARMODEL.md): 按照“ 68× against 依照“ 0×, 采取加固 26× and
+   采取日常 8× against 实行加固/实行日常 0×, 重大安全事故 31× against
+   严重安全事故 2×; 拿不定办法/方法 never occur.  A context rule repairs them
+   even where a single certain repair is the only sign of damage. */
+static void rules_from_formal_text_counts_repair_with_one_marker(void **state)
+{
+    (void)state;
+    assert_fixed("夯实根底。总体依照“先地下、后地上”的顺序施工。",
+                 "夯实基础。总体按照“先地下、后地上”的顺序施工。");
+    assert_fixed("夯实根底。对危房实行加固处理，对市场实行日常检查。",
+                 "夯实基础。对危房采取加固处理，对市场采取日常检查。");
+    assert_fixed("夯实根底。杜绝严重安全事故。", "夯实基础。杜绝重大安全事故。");
+    assert_fixed("夯实根底。拿不定办法，拿不定方法。", "夯实基础。拿不定主意，拿不定主意。");
+}
+
 /* 依照 has two originals.  The certain 依照“ -> 按照“ confirms the pair
    依照 -> 按照 and lowers its bar, but says nothing about which original a
    later 依照 was: 按照直径 beats 根据直径 by 0.93 only, short of the 1.0
@@ -328,6 +344,7 @@ int main(void)
         cmocka_unit_test(an_original_outnumbering_its_form_raises_the_bar),
         cmocka_unit_test(a_form_mostly_used_legitimately_raises_the_bar),
         cmocka_unit_test(pairs_have_bars_of_their_own),
+        cmocka_unit_test(rules_from_formal_text_counts_repair_with_one_marker),
         cmocka_unit_test(the_choice_between_two_originals_has_its_own_bar),
         cmocka_unit_test(without_the_character_model_the_trigram_model_decides_alone),
         cmocka_unit_test(neighbouring_candidates_are_decided_together),
