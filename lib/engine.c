@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "engine.h"
 #include "cm.h"
@@ -215,6 +216,26 @@ static int load_ocr_tables(errata_engine *engine)
     return rc;
 }
 
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* The built-in models (30 MB) are read in place from the library's file; a
+   small text touches a few hundred scattered pages of them.  A page fault
+   maps at most 64 KB of a file cached in small folios, a whole 2 MiB folio
+   where the mapping is aligned to 2 MiB (see the Makefile).  Advised so,
+   the kernel reads the parts of the models not cached yet in 2 MiB folios:
+   after a reboot, a 1 KB fix then takes about 185 page faults instead of
+   235 (the first megabytes are read with the program's code, before this
+   advice).  Only advice, ignored where the kernel has no use for it. */
+static void advise_huge_pages(void)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t start = ((uintptr_t)errata_embedded_swaps + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t end = (uintptr_t)errata_embedded_char_tables_end & ~(HUGE_PAGE - 1);
+    if (end > start)
+        madvise((void *)start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 int errata_engine_new(errata_engine **out, const errata_engine_options *caller_opts)
 {
     if (!out)
@@ -229,6 +250,7 @@ int errata_engine_new(errata_engine **out, const errata_engine_options *caller_o
     if (!engine)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     pthread_mutex_init(&engine->examples_lock, NULL);
+    advise_huge_pages();
     rc = load_dictionaries(engine, opts);
     if (!rc)
         rc = build_automaton(engine, opts);
