@@ -51,7 +51,11 @@ LDSAN    := -fsanitize=thread
 endif
 
 LIB_SRCS  := $(wildcard lib/*.c)
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/embedded.o
+# The layout passes are built twice: over a view held whole and over one
+# decoded in windows (ERRATA_LAYOUT_WINDOWED, see lib/layout.h).
+LAYOUT_PASS_SRCS := $(filter-out lib/layout.c,$(wildcard lib/layout*.c))
+LAYOUT_WINDOWED_OBJS := $(LAYOUT_PASS_SRCS:lib/%.c=$(BUILD)/obj/lib/windowed/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(LAYOUT_WINDOWED_OBJS) $(BUILD)/obj/lib/embedded.o
 CLI_SRCS  := $(wildcard cli/*.c)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/cli/html_assets.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -64,10 +68,16 @@ all: $(BUILD)/errata $(BUILD)/liberrata.a $(BUILD)/liberrata.so
 
 # Each object depends on the headers it includes, as the compiler lists them in
 # its .d file; an object without one (an older build) is compiled again.
-DEP_FILES := $(LIB_SRCS:%.c=$(BUILD)/obj/%.d) $(CLI_SRCS:%.c=$(BUILD)/obj/%.d)
+DEP_FILES := $(LIB_SRCS:%.c=$(BUILD)/obj/%.d) $(CLI_SRCS:%.c=$(BUILD)/obj/%.d) \
+             $(LAYOUT_WINDOWED_OBJS:%.o=%.d)
 $(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -MF $(BUILD)/obj/$*.d -c $< -o $@
+$(BUILD)/obj/lib/windowed/%.o: lib/%.c $(BUILD)/obj/lib/windowed/%.d
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DERRATA_LAYOUT_WINDOWED -MMD -MP -MF $(BUILD)/obj/lib/windowed/$*.d \
+	    -c $< -o $@
+
 $(DEP_FILES):
 include $(wildcard $(DEP_FILES))
 

@@ -482,6 +482,15 @@ int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch, c
     return errata_check_windowed(engine, scratch, text, len, opts, WORDS_WINDOW_BYTES, out);
 }
 
+/* The layout view's window for words windows of window_bytes: a quarter
+   as many code points (most are Han, three bytes each), so that a huge
+   document's view takes four windows of 2 MB instead of two bytes a
+   character. */
+static size_t layout_window(size_t window_bytes)
+{
+    return window_bytes == SIZE_MAX ? SIZE_MAX : window_bytes / 4;
+}
+
 int errata_check_windowed(const errata_engine *engine, errata_scratch *scratch, const char *text,
                           size_t len, const errata_check_options *caller_opts, size_t window_bytes,
                           errata_result **out)
@@ -503,7 +512,8 @@ int errata_check_windowed(const errata_engine *engine, errata_scratch *scratch, 
     if (!result)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     result->edits.no_reasons = opts->no_reasons;
-    int rc = errata_layout_check(text, len, code_points, opts, &result->edits);
+    int rc = errata_layout_check(text, len, code_points, layout_window(window_bytes), opts,
+                                 &result->edits);
     if (!rc)
         rc = check_words(engine, scratch, text, len, opts, window_bytes, &result->edits);
     /* The OCR passes only for text that looks like OCR output: in typed

@@ -135,15 +135,27 @@ static size_t record_end(const errata_edit_record *e) { return e->byte_start + e
 void errata_edit_list_get(const errata_edit_list *list, size_t i, errata_edit *out)
 {
     const errata_edit_record *e = &list->items[i];
-    const errata_edit_position *p = list->positions ? &list->positions[i] : NULL;
+    const char *old_text = list->string_at[e->old_text];
+    size_t cp_start = 0, line = 0, column = 0, cp_end = 0;
+    if (list->positions) {
+        cp_start = list->positions[i].cp_start;
+        line = list->positions[i].line;
+        column = list->positions[i].column;
+    } else if (list->wide_positions) {
+        cp_start = list->wide_positions[i].cp_start;
+        line = list->wide_positions[i].line;
+        column = list->wide_positions[i].column;
+    }
+    if (line) /* positions were filled */
+        cp_end = cp_start + errata_utf8_count(old_text, e->length);
     *out = (errata_edit){
         .byte_start = e->byte_start,
         .byte_end = record_end(e),
-        .cp_start = p ? p->cp_start : 0,
-        .cp_end = p ? p->cp_end : 0,
-        .line = p ? p->line : 0,
-        .column = p ? p->column : 0,
-        .old_text = list->string_at[e->old_text],
+        .cp_start = cp_start,
+        .cp_end = cp_end,
+        .line = line,
+        .column = column,
+        .old_text = old_text,
         .new_text = list->string_at[e->new_text],
         .rule = list->string_at[e->rule],
         .kind = (errata_kind)e->kind,
@@ -198,6 +210,7 @@ void errata_edit_list_clear(errata_edit_list *list)
     }
     free(list->items);
     free(list->positions);
+    free(list->wide_positions);
     free(list->stored);
     free(list->string_at);
     memset(list, 0, sizeof *list);
@@ -395,20 +408,20 @@ static void cursor_move(text_cursor *c, const char *text, size_t len, size_t tar
 
 static int fill_positions(errata_edit_list *list, const char *text, size_t len)
 {
-    list->positions = malloc((list->count + 1) * sizeof *list->positions);
-    if (!list->positions)
+    int wide = len > UINT32_MAX; /* lines and columns are below len + 2 */
+    if (wide)
+        list->wide_positions = malloc((list->count + 1) * sizeof *list->wide_positions);
+    else
+        list->positions = malloc((list->count + 1) * sizeof *list->positions);
+    if (!list->positions && !list->wide_positions)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     text_cursor c = {0, 0, 1, 1};
     for (size_t i = 0; i < list->count; i++) {
-        const errata_edit_record *e = &list->items[i];
-        errata_edit_position *p = &list->positions[i];
-        cursor_move(&c, text, len, e->byte_start);
-        p->cp_start = c.cp;
-        p->line = c.line;
-        p->column = c.column;
-        text_cursor end = c;
-        cursor_move(&end, text, len, record_end(e));
-        p->cp_end = end.cp;
+        cursor_move(&c, text, len, list->items[i].byte_start);
+        if (wide)
+            list->wide_positions[i] = (errata_edit_wide_position){c.cp, c.line, c.column};
+        else
+            list->positions[i] = (errata_edit_position){c.cp, (uint32_t)c.line, (uint32_t)c.column};
     }
     return ERRATA_OK;
 }

@@ -115,9 +115,18 @@ typedef struct {
     unsigned char kind, action; /* errata_kind, errata_action */
 } errata_edit_record;
 
+/* Where an edit starts in code points and lines (its end in code points
+   follows from its old text): 16 bytes, as a huge document's check has
+   millions; a text of 4 GiB or more, whose lines and columns may not fit in
+   32 bits, has wide ones instead. */
 typedef struct {
-    size_t cp_start, cp_end, line, column;
+    size_t cp_start;
+    uint32_t line, column;
 } errata_edit_position;
+
+typedef struct {
+    size_t cp_start, line, column;
+} errata_edit_wide_position;
 
 /* A growing list of edits whose strings it owns. */
 typedef struct {
@@ -125,6 +134,8 @@ typedef struct {
     size_t count, cap;
     errata_edit_position *positions; /* one per edit once finished, unless
                                         the options ask for none (NULL) */
+    errata_edit_wide_position *wide_positions; /* instead, for a text of 4 GiB
+                                                  or more */
     int no_reasons; /* leave reasons empty (errata_check_options.no_reasons) */
     struct errata_string_block *strings; /* where the edits' strings are kept (edits.c) */
     struct errata_stored_string *stored; /* a table of the strings, to store repeats once */
@@ -176,8 +187,10 @@ int errata_rule_enabled(const errata_check_options *opts, const char *rule);
 
 /* Layout and character damage (chunk markers, page furniture, line breaks,
    punctuation, quotes, numbers) in text of len bytes and code_points code
-   points: adds its edits to list. */
-int errata_layout_check(const char *text, size_t len, size_t code_points,
+   points: adds its edits to list.  A text of more than window code points
+   has its view decoded in windows of that many (see layout.h); any window
+   gives the same edits. */
+int errata_layout_check(const char *text, size_t len, size_t code_points, size_t window,
                         const errata_check_options *opts, errata_edit_list *list);
 
 /* ------------------------------------------------------------ embedded data */

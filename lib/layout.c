@@ -92,6 +92,14 @@ static uint32_t cp_bytes(uint32_t cp)
     return 1u + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000);
 }
 
+/* Bytes of the original character at view position i (held whole or in
+   windows). */
+static uint32_t char_bytes(const errata_layout *lay, size_t i)
+{
+    uint32_t value = errata_layout_value_any(lay, i);
+    return value == ERRATA_LAYOUT_ASTRAL ? 4 : cp_bytes(value);
+}
+
 /* A walk along the view, knowing where each character comes from. */
 typedef struct {
     size_t i;          /* view position */
@@ -103,7 +111,7 @@ typedef struct {
 static void cursor_next(const errata_layout *lay, source_cursor *c)
 {
     if (c->kind != ERRATA_LAYOUT_MADE)
-        c->start += cp_bytes(errata_layout_at(lay, c->i));
+        c->start += char_bytes(lay, c->i);
     c->i++;
     if (c->next_mark < lay->marks.count && lay->marks.at[c->next_mark] == c->i) {
         c->start = lay->marks.start[c->next_mark];
@@ -171,7 +179,7 @@ static errata_layout_span cursor_span(const errata_layout *lay, const source_cur
 {
     if (c->kind == ERRATA_LAYOUT_MADE)
         return lay->made[c->start];
-    return (errata_layout_span){c->start, c->start + cp_bytes(errata_layout_at(lay, c->i))};
+    return (errata_layout_span){c->start, c->start + char_bytes(lay, c->i)};
 }
 
 static errata_layout_span view_span(errata_layout *lay, size_t i)
@@ -182,8 +190,12 @@ static errata_layout_span view_span(errata_layout *lay, size_t i)
 
 /* ------------------------------------------------------------ astral */
 
+static uint32_t decode_at(errata_layout *lay, size_t i);
+
 uint32_t errata_layout_astral_at(const errata_layout *lay, size_t i)
 {
+    if (lay->window_size) /* windows keep no list */
+        return decode_at((errata_layout *)lay, i);
     size_t lo = 0, hi = lay->astral_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -218,8 +230,28 @@ static int put_cp(errata_layout *lay, size_t i, uint32_t cp)
     return push_astral(&lay->astral, &lay->astral_count, &lay->astral_cap, i, cp);
 }
 
+/* A view kept in windows: its marks only (see errata_layout_fetch()). */
+static int view_init_windows(errata_layout *lay, size_t code_points)
+{
+    if (reserve_marks(&lay->marks, code_points / ERRATA_LAYOUT_MARK_EVERY + 1))
+        return ERRATA_ENOMEM;
+    for (size_t w = 0; w < ERRATA_LAYOUT_WINDOWS; w++)
+        if (!(lay->window[w].cps = malloc(lay->window_size * sizeof *lay->window[w].cps)))
+            return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t pos = 0;
+    for (; pos < lay->len; lay->count++) {
+        if (lay->count % ERRATA_LAYOUT_MARK_EVERY == 0 &&
+            add_mark(&lay->marks, lay->count, (uint32_t)pos))
+            return ERRATA_ENOMEM;
+        pos += errata_utf8_seq_len((unsigned char)lay->text[pos]);
+    }
+    return ERRATA_OK;
+}
+
 static int view_init(errata_layout *lay, size_t code_points)
 {
+    if (lay->window_size)
+        return view_init_windows(lay, code_points);
     if (view_reserve(lay, code_points) ||
         reserve_marks(&lay->marks, code_points / ERRATA_LAYOUT_MARK_EVERY + 1))
         return ERRATA_ENOMEM;
@@ -234,7 +266,111 @@ static int view_init(errata_layout *lay, size_t code_points)
         if (put_cp(lay, i, errata_utf8_next_fast(lay->text, lay->len, &pos)))
             return ERRATA_ENOMEM;
     }
+    lay->window[0] = (errata_layout_window){0, lay->count, lay->cps};
     return ERRATA_OK;
+}
+
+/* ------------------------------------------------------------ windows */
+
+/* The code point of a made character: the k-th of its edit's new text. */
+static uint32_t made_cp(const errata_layout *lay, uint32_t made, size_t k)
+{
+    const char *text = errata_edit_list_new_text(lay->list, lay->made_edit[made]);
+    size_t len = strlen(text), pos = 0;
+    while (k-- > 0)
+        pos += errata_utf8_seq_len((unsigned char)text[pos]);
+    return errata_utf8_next(text, len, &pos);
+}
+
+/* The code point at view position i, from its mark's source. */
+static uint32_t decode_at(errata_layout *lay, size_t i)
+{
+    const errata_layout_marks *m = &lay->marks;
+    size_t k = mark_before(&lay->marks, i);
+    if (m->kind[k] == ERRATA_LAYOUT_MADE)
+        return made_cp(lay, m->start[k], i - m->at[k]);
+    size_t pos = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
+    return errata_utf8_next(lay->text, lay->len, &pos);
+}
+
+static uint16_t view_value(uint32_t cp)
+{
+    return cp <= 0xFFFF ? (uint16_t)cp : ERRATA_LAYOUT_ASTRAL;
+}
+
+/* Decode the n original characters from byte pos on into out (the text is
+   valid UTF-8); the byte after them. */
+static size_t decode_run(const unsigned char *text, size_t pos, size_t n, uint16_t *out)
+{
+    for (size_t j = 0; j < n; j++) {
+        unsigned c = text[pos];
+        if (c < 0x80) {
+            out[j] = (uint16_t)c;
+            pos++;
+        } else if (c >= 0xE0 && c < 0xF0) {
+            out[j] = (uint16_t)((c & 0x0F) << 12 | (text[pos + 1] & 0x3Fu) << 6 |
+                                (text[pos + 2] & 0x3Fu));
+            pos += 3;
+        } else if (c < 0xE0) {
+            out[j] = (uint16_t)((c & 0x1F) << 6 | (text[pos + 1] & 0x3Fu));
+            pos += 2;
+        } else {
+            out[j] = ERRATA_LAYOUT_ASTRAL;
+            pos += 4;
+        }
+    }
+    return pos;
+}
+
+/* Decode view positions [from, from + n) into out: mark by mark, an
+   original run from the text, a made one from its edit's new text. */
+static void decode_window(errata_layout *lay, size_t from, size_t n, uint16_t *out)
+{
+    const errata_layout_marks *m = &lay->marks;
+    size_t k = mark_before(&lay->marks, from), i = from, end = from + n;
+    for (; i < end; k++) {
+        size_t run_end = k + 1 < m->count && m->at[k + 1] < end ? m->at[k + 1] : end;
+        if (m->kind[k] == ERRATA_LAYOUT_MADE) {
+            for (; i < run_end; i++)
+                out[i - from] = view_value(made_cp(lay, m->start[k], i - m->at[k]));
+            continue;
+        }
+        size_t pos = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
+        decode_run((const unsigned char *)lay->text, pos, run_end - i, out + (i - from));
+        i = run_end;
+    }
+}
+
+uint32_t errata_layout_fetch(const errata_layout *view, size_t i)
+{
+    /* The windows are a cache of the view, which this does not change. */
+    errata_layout *lay = (errata_layout *)view;
+    if (!lay->window_size || i >= lay->count)
+        return 0;
+    errata_layout_window *w = lay->window;
+    for (size_t k = 1; k < ERRATA_LAYOUT_WINDOWS; k++)
+        if (i - w[k].from < w[k].count) {
+            errata_layout_window hit = w[k];
+            w[k] = w[0];
+            w[0] = hit;
+            return hit.cps[i - hit.from];
+        }
+    /* A scan going on past window[0] gets a big window from i; a read
+       elsewhere, a small one around it.  The least recently read window
+       gives its room. */
+    int onward = i == w[0].from + w[0].count;
+    errata_layout_window fresh = w[ERRATA_LAYOUT_WINDOWS - 1];
+    memmove(w + 1, w, (ERRATA_LAYOUT_WINDOWS - 1) * sizeof *w);
+    size_t size = lay->window_size;
+    fresh.from = i;
+    if (!onward) {
+        size = size < ERRATA_LAYOUT_NEAR ? size : ERRATA_LAYOUT_NEAR;
+        fresh.from = i > size / 4 ? i - size / 4 : 0;
+    }
+    fresh.count = lay->count - fresh.from < size ? lay->count - fresh.from : size;
+    decode_window(lay, fresh.from, fresh.count, fresh.cps);
+    w[0] = fresh;
+    return fresh.cps[i - fresh.from];
 }
 
 /* ------------------------------------------------------------ spans */
@@ -242,14 +378,18 @@ static int view_init(errata_layout *lay, size_t code_points)
 /* Room for a made span per change of the coming commit. */
 static int reserve_made(errata_layout *lay)
 {
-    return errata_grow((void **)&lay->made, &lay->made_cap, lay->made_count + lay->change_count,
-                       sizeof *lay->made);
+    size_t need = lay->made_count + lay->change_count, cap = lay->made_cap;
+    if (errata_grow((void **)&lay->made_edit, &cap, need, sizeof *lay->made_edit))
+        return ERRATA_ENOMEM;
+    return errata_grow((void **)&lay->made, &lay->made_cap, need, sizeof *lay->made);
 }
 
-/* Keep span (room reserved) as the one a change's characters replace; its index. */
-static uint32_t add_made(errata_layout *lay, errata_layout_span span)
+/* Keep span (room reserved) as the one the characters of edit's new text
+   replace; its index. */
+static uint32_t add_made(errata_layout *lay, errata_layout_span span, uint32_t edit)
 {
     lay->made[lay->made_count] = span;
+    lay->made_edit[lay->made_count] = edit;
     return (uint32_t)lay->made_count++;
 }
 
@@ -278,7 +418,7 @@ static size_t run_end(errata_layout *lay, size_t from, size_t to, errata_layout_
     *bytes = (errata_layout_span){c.start, c.start};
     size_t i = from;
     while (i < to && c.kind == ERRATA_LAYOUT_FREE && (i == from || c.start == bytes->end)) {
-        bytes->end = c.start + cp_bytes(errata_layout_at(lay, i));
+        bytes->end = c.start + char_bytes(lay, i);
         cursor_next(lay, &c);
         i++;
     }
@@ -588,7 +728,7 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
 static int mark_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
 {
     if (c->length)
-        put_mark(lay, state, at, add_made(lay, c->bytes), ERRATA_LAYOUT_MADE);
+        put_mark(lay, state, at, add_made(lay, c->bytes, c->edit), ERRATA_LAYOUT_MADE);
     return ERRATA_OK;
 }
 
@@ -701,8 +841,14 @@ int errata_layout_commit(errata_layout *lay)
         marks->count = walk.count;
         marks->hint = 0;
     }
-    if (!rc)
+    if (!rc && lay->window_size) {
+        lay->count = new_count;
+        for (size_t w = 0; w < ERRATA_LAYOUT_WINDOWS; w++)
+            lay->window[w].count = 0; /* decoded again from the new marks */
+    } else if (!rc) {
         rc = move_view(lay, new_count);
+        lay->window[0] = (errata_layout_window){0, lay->count, lay->cps};
+    }
     lay->change_count = 0;
     lay->growth = 0;
     return rc;
@@ -712,30 +858,43 @@ int errata_layout_commit(errata_layout *lay)
 
 typedef int (*layout_pass)(errata_layout *lay);
 
-static const layout_pass passes[] = {
+#define PASS_COUNT 7
+static const layout_pass passes[PASS_COUNT] = {
     errata_layout_chunk_markers, errata_layout_page_furniture, errata_layout_line_joins,
     errata_layout_heading_breaks, errata_layout_punctuation, errata_layout_quotes,
     errata_layout_numbers,
 };
+static const layout_pass windowed_passes[PASS_COUNT] = {
+    errata_layout_chunk_markers_windowed, errata_layout_page_furniture_windowed,
+    errata_layout_line_joins_windowed,    errata_layout_heading_breaks_windowed,
+    errata_layout_punctuation_windowed,   errata_layout_quotes_windowed,
+    errata_layout_numbers_windowed,
+};
 
-int errata_layout_check(const char *text, size_t len, size_t code_points,
+int errata_layout_check(const char *text, size_t len, size_t code_points, size_t window,
                         const errata_check_options *opts, errata_edit_list *list)
 {
     if (len > UINT32_MAX)
         return ERRATA_OK; /* beyond the view's 32-bit spans (and any real document) */
     errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list};
+    if (code_points > window)
+        lay.window_size = window ? window : 1;
     lay.claimed = calloc(len / 4 + 1, 1); /* offsets 0 to len, four a byte */
     int rc = lay.claimed ? view_init(&lay, code_points) : errata_fail(ERRATA_ENOMEM, "out of memory");
-    for (size_t p = 0; !rc && p < sizeof passes / sizeof *passes; p++) {
-        rc = passes[p](&lay);
+    const layout_pass *run = lay.window_size ? windowed_passes : passes;
+    for (size_t p = 0; !rc && p < PASS_COUNT; p++) {
+        rc = run[p](&lay);
         if (!rc)
             rc = errata_layout_commit(&lay);
     }
     free(lay.changes);
     free(lay.cps);
+    for (size_t w = 0; lay.window_size && w < ERRATA_LAYOUT_WINDOWS; w++)
+        free(lay.window[w].cps);
     free(lay.astral);
     free_marks(&lay.marks);
     free(lay.made);
+    free(lay.made_edit);
     free(lay.claimed);
     return rc;
 }

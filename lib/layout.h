@@ -10,7 +10,9 @@
  *
  * The passes' scans read the code points, two bytes a character: the few
  * beyond U+FFFF stand there as ERRATA_LAYOUT_ASTRAL, a surrogate (never a
- * character of valid UTF-8), and are kept apart with their positions.  Where a
+ * character of valid UTF-8), and are kept apart with their positions.  A
+ * huge document's code points are not held at all but decoded into a few
+ * windows as the passes read them (see errata_layout_window).  Where a
  * character came from is read only when an edit is made, so it is not kept
  * for each character (a huge document's view would be twice as large): it
  * is kept at "marks", positions where it does not follow from the character
@@ -71,12 +73,30 @@ typedef struct {
     size_t hint; /* the mark found last: most look-ups are near it */
 } errata_layout_marks;
 
+/* View positions [from, from + count) of the view's code points (see
+   ERRATA_LAYOUT_ASTRAL). */
+typedef struct {
+    size_t from, count;
+    uint16_t *cps;
+} errata_layout_window;
+
+/* A huge document's view keeps no array of code points (two bytes a
+   character): they are decoded from the text, at the marks' sources, into
+   a few windows, the one read last first.  A scan moving on past a window
+   decodes the next big one; a read far away, a small one around it (a
+   pass may compare two distant lines character by character). */
+#define ERRATA_LAYOUT_WINDOWS 4
+#define ERRATA_LAYOUT_NEAR 256
+
 typedef struct {
     const char *text;
     size_t len;
     const errata_check_options *opts;
     errata_edit_list *list;
-    uint16_t *cps;        /* the view: its code points (see ERRATA_LAYOUT_ASTRAL), */
+    errata_layout_window window[ERRATA_LAYOUT_WINDOWS]; /* window[0]: read last;
+                                  with the whole view in cps, the only one */
+    size_t window_size;   /* positions a window holds; 0: the whole view is in cps */
+    uint16_t *cps;        /* the whole view's code points (NULL in windows), */
     errata_layout_astral *astral; /* those beyond U+FFFF, by position */
     size_t astral_count, astral_cap;
     errata_layout_marks marks; /* and the marks (where each comes from, and
@@ -84,6 +104,7 @@ typedef struct {
                                   edits keep off it) */
     size_t count, cap;
     errata_layout_span *made; /* the spans the applied edits replaced, */
+    uint32_t *made_edit;  /* and the edits whose new text they made, */
     size_t made_count, made_cap; /* one per edit making characters */
     errata_layout_change *changes; /* made since the last commit */
     size_t change_count, change_cap;
@@ -109,6 +130,27 @@ int errata_layout_flag(errata_layout *lay, size_t from, size_t to, const char *r
 /* Rebuild the view with the edits made since the last commit. */
 int errata_layout_commit(errata_layout *lay);
 
+#ifdef ERRATA_LAYOUT_WINDOWED
+#define errata_layout_chunk_markers errata_layout_chunk_markers_windowed
+#define errata_layout_page_furniture errata_layout_page_furniture_windowed
+#define errata_layout_line_joins errata_layout_line_joins_windowed
+#define errata_layout_heading_breaks errata_layout_heading_breaks_windowed
+#define errata_layout_punctuation errata_layout_punctuation_windowed
+#define errata_layout_quotes errata_layout_quotes_windowed
+#define errata_layout_numbers errata_layout_numbers_windowed
+#define errata_layout_is_cjk_punct errata_layout_is_cjk_punct_windowed
+#define errata_layout_is_chinese errata_layout_is_chinese_windowed
+#define errata_layout_ends_sentence errata_layout_ends_sentence_windowed
+#define errata_layout_is_full_stop errata_layout_is_full_stop_windowed
+#define errata_layout_cn_number errata_layout_cn_number_windowed
+#define errata_layout_digits errata_layout_digits_windowed
+#define errata_layout_matches errata_layout_matches_windowed
+#define errata_layout_strlen errata_layout_strlen_windowed
+#define errata_layout_in_set errata_layout_in_set_windowed
+#define errata_layout_set_init errata_layout_set_init_windowed
+#define errata_layout_starts_heading errata_layout_starts_heading_windowed
+#endif
+
 /* The passes, in the order they run. */
 int errata_layout_chunk_markers(errata_layout *lay);
 int errata_layout_page_furniture(errata_layout *lay);
@@ -117,6 +159,14 @@ int errata_layout_heading_breaks(errata_layout *lay);
 int errata_layout_punctuation(errata_layout *lay);
 int errata_layout_quotes(errata_layout *lay);
 int errata_layout_numbers(errata_layout *lay);
+/* The same over a view kept in windows. */
+int errata_layout_chunk_markers_windowed(errata_layout *lay);
+int errata_layout_page_furniture_windowed(errata_layout *lay);
+int errata_layout_line_joins_windowed(errata_layout *lay);
+int errata_layout_heading_breaks_windowed(errata_layout *lay);
+int errata_layout_punctuation_windowed(errata_layout *lay);
+int errata_layout_quotes_windowed(errata_layout *lay);
+int errata_layout_numbers_windowed(errata_layout *lay);
 
 /* ------------------------------------------------------------ characters */
 
@@ -124,10 +174,36 @@ int errata_layout_numbers(errata_layout *lay);
    passes' loops). */
 uint32_t errata_layout_astral_at(const errata_layout *lay, size_t i) __attribute__((cold));
 
+/* The value at view position i outside window[0] (decoding it into a
+   window if the view is kept in them); 0 beyond the view. */
+uint32_t errata_layout_fetch(const errata_layout *lay, size_t i);
+
+/* The value at view position i (< count) as the view keeps it (see
+   errata_layout_raw()), whether it is held whole or in windows. */
+static inline uint32_t errata_layout_value_any(const errata_layout *lay, size_t i)
+{
+    size_t k = i - lay->window[0].from;
+    return __builtin_expect(k < lay->window[0].count, 1) ? lay->window[0].cps[k]
+                                                         : errata_layout_fetch(lay, i);
+}
+
+/* The passes read the view through this at every position they scan, so
+   they are built twice (see the Makefile): for a view held whole, reading
+   its array with no test, and with ERRATA_LAYOUT_WINDOWED for one kept in
+   windows, whose functions are named *_windowed. */
+static inline uint32_t errata_layout_value(const errata_layout *lay, size_t i)
+{
+#ifdef ERRATA_LAYOUT_WINDOWED
+    return errata_layout_value_any(lay, i);
+#else
+    return lay->cps[i];
+#endif
+}
+
 /* The code point at view position i (< count). */
 static inline uint32_t errata_layout_at(const errata_layout *lay, size_t i)
 {
-    uint32_t cp = lay->cps[i];
+    uint32_t cp = errata_layout_value(lay, i);
     return __builtin_expect(cp != ERRATA_LAYOUT_ASTRAL, 1) ? cp : errata_layout_astral_at(lay, i);
 }
 
@@ -138,7 +214,7 @@ static inline uint32_t errata_layout_at(const errata_layout *lay, size_t i)
    scans over the whole view use it to skip errata_layout_at()'s test. */
 static inline uint32_t errata_layout_raw(const errata_layout *lay, size_t i)
 {
-    return lay->cps[i];
+    return errata_layout_value(lay, i);
 }
 
 /* The code point at view position i, or 0 outside the view. */

@@ -1,6 +1,8 @@
 /* A huge document's words are matched and judged in windows after a walk
-   over the whole document for its evidence: any window size must give
-   exactly the edits of checking the text at once. */
+   over the whole document for its evidence, and its layout view is decoded
+   in windows (a quarter as many code points as the words' window has
+   bytes): any window size must give exactly the edits of checking the text
+   at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,12 +23,27 @@ static const char *const documents[] = {
     "corpus/damaged/safety-rules.A.txt",
 };
 
-static char *read_documents(size_t *len)
+/* Documents with layout damage of every kind (chunk markers, footers,
+   broken lines, punctuation, quotes, numbers): the layout passes read their
+   view, repaired pass after pass, through windows as small as one
+   character. */
+static const char *const layout_documents[] = {
+    "corpus/damaged/layout/community-survey.AL.txt",
+    "corpus/damaged/layout/construction-plan.BL.txt",
+    "corpus/damaged/layout/consumer-rights-speech.AL.txt",
+    "corpus/damaged/layout/gov-work-report.BL.txt",
+    "corpus/damaged/layout/party-building.AL.txt",
+    "corpus/damaged/layout/publicity-work-summary.BL.txt",
+    "corpus/damaged/layout/safety-rules.AL.txt",
+    "corpus/damaged/layout/school-teaching-summary.BL.txt",
+};
+
+static char *read_files(const char *const *paths, size_t count, size_t *len)
 {
     char *text = NULL;
     *len = 0;
-    for (size_t d = 0; d < sizeof documents / sizeof *documents; d++) {
-        FILE *f = fopen(documents[d], "rb");
+    for (size_t d = 0; d < count; d++) {
+        FILE *f = fopen(paths[d], "rb");
         assert_non_null(f);
         assert_int_equal(fseek(f, 0, SEEK_END), 0);
         long size = ftell(f);
@@ -40,6 +57,11 @@ static char *read_documents(size_t *len)
     }
     text[*len] = '\0';
     return text;
+}
+
+static char *read_documents(size_t *len)
+{
+    return read_files(documents, sizeof documents / sizeof *documents, len);
 }
 
 static int same_string(const char *a, const char *b)
@@ -109,6 +131,16 @@ static void windows_give_the_edits_of_the_whole_text(void **state)
     free(text);
 }
 
+static void layout_windows_give_the_edits_of_the_whole_view(void **state)
+{
+    const errata_engine *engine = *state;
+    size_t len;
+    char *text = read_files(layout_documents, sizeof layout_documents / sizeof *layout_documents,
+                            &len);
+    check_in_windows(engine, text, len, 200, 0);
+    free(text);
+}
+
 /* Text that is all Han has no border: it stays one window whatever the
    size asked for. */
 static void text_without_borders_is_one_window(void **state)
@@ -158,6 +190,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(windows_give_the_edits_of_the_whole_text),
+        cmocka_unit_test(layout_windows_give_the_edits_of_the_whole_view),
         cmocka_unit_test(text_without_borders_is_one_window),
         cmocka_unit_test(borders_keep_out_of_matches),
     };
