@@ -483,9 +483,9 @@ int errata_check_scratch(const errata_engine *engine, errata_scratch *scratch, c
 }
 
 /* The layout view's window for words windows of window_bytes: a quarter
-   as many code points (most are Han, three bytes each), so that a huge
-   document's view takes four windows of 2 MB instead of two bytes a
-   character. */
+   as many code points (most are Han, three bytes each), so that the view of
+   a document of some 100 MB or more takes four windows of 2 MB instead of
+   two bytes a character. */
 static size_t layout_window(size_t window_bytes)
 {
     return window_bytes == SIZE_MAX ? SIZE_MAX : window_bytes / 4;

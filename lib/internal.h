@@ -187,9 +187,9 @@ int errata_rule_enabled(const errata_check_options *opts, const char *rule);
 
 /* Layout and character damage (chunk markers, page furniture, line breaks,
    punctuation, quotes, numbers) in text of len bytes and code_points code
-   points: adds its edits to list.  A text of more than window code points
-   has its view decoded in windows of that many (see layout.h); any window
-   gives the same edits. */
+   points: adds its edits to list.  A text of 32 windows or more has its
+   view decoded in windows of that many code points (see layout.h); any
+   window gives the same edits. */
 int errata_layout_check(const char *text, size_t len, size_t code_points, size_t window,
                         const errata_check_options *opts, errata_edit_list *list);
 

@@ -877,8 +877,10 @@ int errata_layout_check(const char *text, size_t len, size_t code_points, size_t
     if (len > UINT32_MAX)
         return ERRATA_OK; /* beyond the view's 32-bit spans (and any real document) */
     errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list};
-    if (code_points > window)
-        lay.window_size = window ? window : 1;
+    if (window == 0)
+        window = 1;
+    if (code_points / ERRATA_LAYOUT_WHOLE_WINDOWS >= window)
+        lay.window_size = window;
     lay.claimed = calloc(len / 4 + 1, 1); /* offsets 0 to len, four a byte */
     int rc = lay.claimed ? view_init(&lay, code_points) : errata_fail(ERRATA_ENOMEM, "out of memory");
     const layout_pass *run = lay.window_size ? windowed_passes : passes;

@@ -87,6 +87,11 @@ typedef struct {
    pass may compare two distant lines character by character). */
 #define ERRATA_LAYOUT_WINDOWS 4
 #define ERRATA_LAYOUT_NEAR 256
+/* A view of fewer than this many windows' characters is held whole: its two
+   bytes a character fit in the memory that twice the document's size
+   allows, and decoding the text again for each of the passes' scans would
+   cost a tenth more time. */
+#define ERRATA_LAYOUT_WHOLE_WINDOWS 32
 
 typedef struct {
     const char *text;

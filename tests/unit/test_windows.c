@@ -1,8 +1,8 @@
 /* A huge document's words are matched and judged in windows after a walk
    over the whole document for its evidence, and its layout view is decoded
    in windows (a quarter as many code points as the words' window has
-   bytes): any window size must give exactly the edits of checking the text
-   at once. */
+   bytes, once the text holds 32 of them): any window size must give
+   exactly the edits of checking the text at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
