@@ -667,6 +667,7 @@ void errata_cm_memo_free(errata_cm_memo *memo)
 }
 
 #define SYMBOL_MASK ((1u << CM_SYMBOL_BITS) - 1)
+#define LOG10_E 0.43429448190325182765 /* 1 / ln 10 */
 #define HISTORY_MASK (((uint64_t)1 << (CM_SYMBOL_BITS * (ERRATA_CM_ORDER - 1))) - 1)
 
 /* log10 P(s | history) by Witten-Bell interpolation: from the unigram
@@ -688,7 +689,9 @@ static double interpolated_log_prob(const errata_cm *cm, score_state *st, uint32
         p = ((double)g.count + (double)h->types * p) / ((double)h->count + (double)h->types);
     }
     memcpy(st->ending, here, sizeof here);
-    return log10(p);
+    /* log10 computes the natural logarithm and scales it, at half again
+       its cost: a tenth of the model's time goes to these logarithms */
+    return log(p) * LOG10_E;
 }
 
 /* The memo's key of predicting s from st's history: the symbols (13 bits
