@@ -141,6 +141,23 @@ static void layout_windows_give_the_edits_of_the_whole_view(void **state)
     free(text);
 }
 
+/* Edits of the layout passes that make different characters (，；：？ and
+   quotes, one after the other): a later pass reading the view through
+   windows must get each made character from its own edit's new text. */
+static void layout_windows_read_each_edit_s_own_new_text(void **state)
+{
+    const errata_engine *engine = *state;
+    const char *text =
+        "一、会议情况\n"
+        "他说:\"我们要坚持科学发展观.\"大家都同意,会议结束;下一步怎么办?大家说:\"继续努力!\"\n"
+        "主任指出:\"今年的任务是:第一,抓好安全生产;第二,搞好服务.\"代表们问:\"资金从哪里来?\""
+        "他回答:\"从预算中安排.\"\n"
+        "二、下一步工作\n"
+        "要做到三点:一是\"早\",二是\"实\",三是\"细\".要求各单位在3月15日前上报材料;"
+        "逾期不报的,\"一票否决\"!\n";
+    check_in_windows(engine, text, strlen(text), 17, 0);
+}
+
 /* Text that is all Han has no border: it stays one window whatever the
    size asked for. */
 static void text_without_borders_is_one_window(void **state)
@@ -191,6 +208,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(windows_give_the_edits_of_the_whole_text),
         cmocka_unit_test(layout_windows_give_the_edits_of_the_whole_view),
+        cmocka_unit_test(layout_windows_read_each_edit_s_own_new_text),
         cmocka_unit_test(text_without_borders_is_one_window),
         cmocka_unit_test(borders_keep_out_of_matches),
     };
