@@ -68,8 +68,10 @@ all: $(BUILD)/errata $(BUILD)/liberrata.a $(BUILD)/liberrata.so
 
 # Each object depends on the headers it includes, as the compiler lists them in
 # its .d file; an object without one (an older build) is compiled again.
+# encoding.c and latin.c once more for the static errata command (see below).
+LINKED_DEPS_OBJS := $(BUILD)/obj/lib/linked/encoding.o $(BUILD)/obj/lib/linked/latin.o
 DEP_FILES := $(LIB_SRCS:%.c=$(BUILD)/obj/%.d) $(CLI_SRCS:%.c=$(BUILD)/obj/%.d) \
-             $(LAYOUT_WINDOWED_OBJS:%.o=%.d)
+             $(LAYOUT_WINDOWED_OBJS:%.o=%.d) $(LINKED_DEPS_OBJS:%.o=%.d)
 $(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -MF $(BUILD)/obj/$*.d -c $< -o $@
@@ -114,8 +116,42 @@ $(BUILD)/liberrata.a: $(LIB_OBJS)
 $(BUILD)/liberrata.so: $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,liberrata.so.0 $(LDBIG) $(LDSAN) -o $@ $^ $(LIBS)
 
+# The errata command is a static PIE: glibc, ICU, hunspell and libstdc++
+# linked in from their .a files, with encoding.c and latin.c built to call
+# ICU and hunspell directly (ERRATA_LINKED_DEPS) instead of opening them.
+# A run then executes no dynamic loader: a 1 KB fix takes 35 system calls
+# instead of 62, 0.48 M instructions instead of 0.59 M, and 16 to 28 fewer
+# page faults (182 instead of 198 for a copy made by install, 156 instead
+# of 184 once read back from disk).  ICU's data makes the file 32 MB larger (never read unless
+# a text is not UTF-8).  (The linker warns that ICU's plug-in loader calls
+# dlopen; ICU loads no plug-ins.)  The relative relocations are packed
+# (-z pack-relative-relocs) and unused sections dropped (--gc-sections).
+# $(BUILD)/errata-dynamic is the same program linked as before, against
+# liberrata.a: Memcheck (valgrind-tests) can follow only the heap of a
+# dynamically linked program, and the signal tests stall its writes with an
+# LD_PRELOAD shim.  Sanitizer and fuzzer builds link errata dynamically.
+STATIC_CLI := $(if $(SANITIZE)$(TSAN)$(FUZZ),,1)
+STATIC_CLI_OBJS := $(CLI_OBJS) $(LINKED_DEPS_OBJS) \
+                   $(filter-out $(BUILD)/obj/lib/encoding.o $(BUILD)/obj/lib/latin.o,$(LIB_OBJS))
+STATIC_LIBS := $(shell pkg-config --libs --static $(PKGS)) -lstdc++
+$(BUILD)/obj/lib/linked/%.o: lib/%.c $(BUILD)/obj/lib/linked/%.d
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DERRATA_LINKED_DEPS -MMD -MP -MF $(BUILD)/obj/lib/linked/$*.d -c $< -o $@
+
+ifneq ($(STATIC_CLI),)
+$(BUILD)/errata-dynamic: $(CLI_OBJS) $(BUILD)/liberrata.a
+	$(CC) $(LDBIG) -o $@ $(CLI_OBJS) $(BUILD)/liberrata.a $(LIBS)
+
+$(BUILD)/errata: $(STATIC_CLI_OBJS)
+	$(CC) -static-pie $(LDBIG) -Wl,--gc-sections -Wl,-z,pack-relative-relocs -o $@ \
+	    $(STATIC_CLI_OBJS) $(STATIC_LIBS)
+else
 $(BUILD)/errata: $(CLI_OBJS) $(BUILD)/liberrata.a
 	$(CC) $(LDBIG) $(LDSAN) -o $@ $(CLI_OBJS) $(BUILD)/liberrata.a $(LIBS)
+
+$(BUILD)/errata-dynamic: $(BUILD)/errata
+	ln -sf errata $@
+endif
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liberrata.a $(wildcard lib/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -128,15 +164,15 @@ $(BUILD)/tests/test_json: $(BUILD)/obj/cli/json.o $(BUILD)/obj/cli/common.o $(BU
 unit-tests: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-cli-tests: $(BUILD)/errata
-	bash tests/cli/run.sh $(BUILD)/errata
+cli-tests: $(BUILD)/errata $(BUILD)/errata-dynamic
+	ERRATA_DYNAMIC=$(BUILD)/errata-dynamic bash tests/cli/run.sh $(BUILD)/errata
 
 # The whole suite once more under AddressSanitizer and UBSan, in its own tree.
 sanitize-tests:
 	$(MAKE) BUILD=$(BUILD)/san SANITIZE=1 unit-tests cli-tests
 
 # Memcheck over the unit tests and the main CLI paths.
-valgrind-tests: all $(UNIT_BINS)
+valgrind-tests: all $(UNIT_BINS) $(BUILD)/errata-dynamic
 	bash tests/valgrind.sh $(BUILD)
 
 test: all unit-tests cli-tests python-tests sanitize-tests tsan-tests embed-test valgrind-tests

@@ -16,7 +16,8 @@
 /* ICU is opened when the first text that is not UTF-8 comes: loading it
    (and the libstdc++ it needs) at start-up cost more than the rest of a
    small run, and a UTF-8 run never calls it.  The functions are looked up
-   once per process and never change after. */
+   once per process and never change after.  The errata command, linked
+   statically, is built with ERRATA_LINKED_DEPS and calls ICU directly. */
 typedef struct {
     __typeof__(ucnv_open) *open;
     __typeof__(ucnv_close) *close;
@@ -39,6 +40,22 @@ static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
 #define ICU_LOAD(library, field, function) \
     (icu.field = (__typeof__(icu.field))dlsym(library, ICU_NAME(function)))
 
+#ifdef ERRATA_LINKED_DEPS
+/* A program linked with ICU itself (the static errata command, see the
+   Makefile) calls it directly. */
+static void load_icu(void)
+{
+    icu = (icu_functions){.open = ucnv_open,
+                          .close = ucnv_close,
+                          .set_to_u_callback = ucnv_setToUCallBack,
+                          .set_from_u_callback = ucnv_setFromUCallBack,
+                          .get_invalid_chars = ucnv_getInvalidChars,
+                          .convert_ex = ucnv_convertEx,
+                          .error_name = u_errorName,
+                          .to_u_stop = UCNV_TO_U_CALLBACK_STOP,
+                          .from_u_stop = UCNV_FROM_U_CALLBACK_STOP};
+}
+#else
 static void load_icu(void)
 {
     void *lib = dlopen(ERRATA_ICUUC_SONAME, RTLD_NOW | RTLD_LOCAL);
@@ -55,6 +72,7 @@ static void load_icu(void)
         !ICU_LOAD(lib, from_u_stop, UCNV_FROM_U_CALLBACK_STOP))
         snprintf(icu_load_error, sizeof icu_load_error, "cannot load ICU: %s", dlerror());
 }
+#endif
 
 /* ERRATA_EIO with dlopen's or dlsym's message unless ICU is loaded. */
 static int need_icu(void)

@@ -23,7 +23,9 @@
 
 /* Loading hunspell's dictionary takes tens of milliseconds, more than the
    rest of the engine, so it is loaded on the first word to check; so is
-   the library itself, whose libstdc++ costs a start-up milliseconds too. */
+   the library itself, whose libstdc++ costs a start-up milliseconds too
+   (the errata command, linked statically, is built with
+   ERRATA_LINKED_DEPS and calls hunspell directly). */
 struct errata_latin_speller {
     char *aff_path, *dic_path;
     void *library; /* libhunspell, opened with the dictionary */
@@ -74,6 +76,17 @@ void errata_latin_speller_free(errata_latin_speller *speller)
     free(speller);
 }
 
+#ifdef ERRATA_LINKED_DEPS
+/* A program linked with hunspell itself (the static errata command, see
+   the Makefile) calls it directly. */
+static Hunhandle *load_hunspell(errata_latin_speller *s)
+{
+    s->create = Hunspell_create;
+    s->destroy = Hunspell_destroy;
+    s->spell = Hunspell_spell;
+    return s->create(s->aff_path, s->dic_path);
+}
+#else
 /* Open libhunspell and its dictionary; NULL if either cannot be. */
 static Hunhandle *load_hunspell(errata_latin_speller *s)
 {
@@ -87,6 +100,7 @@ static Hunhandle *load_hunspell(errata_latin_speller *s)
         return NULL;
     return s->create(s->aff_path, s->dic_path);
 }
+#endif
 
 /* Whether hunspell knows the word; a dictionary (or library) that cannot
    be loaded knows every word, so that nothing is changed. */

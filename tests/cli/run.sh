@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # The CLI tests: bash tests/cli/run.sh path/to/errata [NAME-PATTERN]
+# (with ERRATA_DYNAMIC=path naming the same program linked dynamically, for
+# the tests that preload a shim into it; make cli-tests passes
+# build/errata-dynamic, as build/errata is linked statically)
 #
 # Runs every test_* function of every tests/cli/test_*.sh (see lib.sh), each
 # in a subshell of its own, in a fresh directory.  An optional pattern (a
@@ -14,9 +17,10 @@ fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ERRATA=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ERRATA_DYNAMIC=$(cd "$(dirname "${ERRATA_DYNAMIC:-$1}")" && pwd)/$(basename "${ERRATA_DYNAMIC:-$1}")
 DATA=$here/data
 pattern=${2:-*}
-export ERRATA DATA
+export ERRATA ERRATA_DYNAMIC DATA
 export LC_ALL=C.UTF-8
 unset ERRATA_USER_DICT XDG_CONFIG_HOME NO_COLOR
 export TERM=dumb

@@ -196,3 +196,14 @@ test_check_help_keeps_its_options_together() {
     assert_contains <(printf '%s\n' "$options") '  -q, --quiet'
     assert_contains <(printf '%s\n' "$options") '  --color=WHEN'
 }
+
+# hunspell's English dictionary judges Latin words in the command too: the
+# static build/errata calls the hunspell linked into it, the library opens
+# it on first use.
+test_check_proposes_the_english_word_for_ocr_letter_shapes() {
+    printf 'the rnodern world\n' >doc.txt
+    run_test_engine check --format=jsonl doc.txt
+    assert_status 1
+    assert_stdout '{"file":"doc.txt","line":1,"column":5,"byte_start":4,"byte_end":11,"cp_start":4,"cp_end":11,"old":"rnodern","new":"modern","rule":"latin/rnodern>modern","kind":"latin","action":"propose","confidence":0.70,"reason":"OCR look-alike letters: \"rnodern\" is not an English word, \"modern\" is its only look-alike spelling that is"}
+'
+}

@@ -2,6 +2,8 @@
 # is removed, the file being written is left as it was, and errata exits
 # with 128 + the signal's number.  A shim (stall_temporary_write.c) stops the
 # write half-way, so the signal always comes while the file is being written.
+# The shim is preloaded, so these tests run $ERRATA_DYNAMIC, the program
+# linked dynamically.
 
 stall_shim() {
     if [[ ! -e $IO/stall.so ]]; then
@@ -33,7 +35,7 @@ interrupt_the_write() {
     local dir=$1 sig=$2 command=$3
     shift 3
     LD_PRELOAD=$(stall_shim) ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-        env "${SIGNALS_AT_START[@]}" "$ERRATA" "$command" "${TEST_ENGINE[@]}" "$@" \
+        env "${SIGNALS_AT_START[@]}" "$ERRATA_DYNAMIC" "$command" "${TEST_ENGINE[@]}" "$@" \
         >"$IO/out" 2>"$IO/err" &
     # The waits below give up after five minutes (6,000 x 50 ms): a sanitized
     # build on a loaded machine can take more than a minute to reach the write.
