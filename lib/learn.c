@@ -1786,6 +1786,74 @@ static int drop_chained(errata_learner *l)
     return ERRATA_OK;
 }
 
+/* The two symbols of a two-character word. */
+static void word_symbols(const errata_cm *cm, const char *word, uint32_t out[2])
+{
+    size_t len = strlen(word), pos = 0;
+    out[0] = errata_cm_symbol(cm, errata_utf8_next_fast(word, len, &pos));
+    out[1] = pos < len ? errata_cm_symbol(cm, errata_utf8_next_fast(word, len, &pos))
+                       : ERRATA_CM_BOUNDARY;
+}
+
+/* The character every misfit context of w has right after the word
+   (after: 1) or right before it (after: 0), or ERRATA_CM_BOUNDARY if they
+   differ. */
+static uint32_t common_neighbour(const word_stats *w, int after)
+{
+    uint32_t found = ERRATA_CM_BOUNDARY;
+    for (size_t k = 0; k < w->context_count; k++) {
+        uint32_t c = after ? w->contexts[k].right.sym[0] : w->contexts[k].left.sym[1];
+        if (!is_char(c) || (k && c != found))
+            return ERRATA_CM_BOUNDARY;
+        found = c;
+    }
+    return found;
+}
+
+/* Whether the more confident pair that p's change makes, seen one
+   character over, exists: X and Y differ in one character, every misfit
+   place of X has the same neighbour on that side, and the word made of the
+   changed character and that neighbour is itself learnt as a pair making
+   the same change (行状 -> 行情 where every 行状 is in 执行状况 or
+   运行状况, beside 状况 -> 情况).  Such a pair is a window straddling
+   the other pair's form and repairs nothing the other does not.  Pairs
+   sorted by words. */
+static int shifted_pair(const errata_learner *l, const errata_learned_pair *p)
+{
+    uint32_t x[2], y[2];
+    word_symbols(l->cm, p->corrupted, x);
+    word_symbols(l->cm, p->original, y);
+    int changed = x[0] == y[0] && x[1] != y[1] ? 1 : x[1] == y[1] && x[0] != y[0] ? 0 : -1;
+    const word_stats *w = changed < 0 ? NULL : find_word(l, word_key(x[0], x[1]));
+    uint32_t n = w ? common_neighbour(w, changed) : ERRATA_CM_BOUNDARY;
+    if (n == ERRATA_CM_BOUNDARY)
+        return 0;
+    uint32_t form[2] = {changed ? x[1] : n, changed ? n : x[0]};
+    uint32_t original[2] = {changed ? y[1] : n, changed ? n : y[0]};
+    char form_text[8], original_text[8];
+    form_text[put_symbols(l->cm, form, 2, form_text)] = '\0';
+    original_text[put_symbols(l->cm, original, 2, original_text)] = '\0';
+    errata_learned_pair key = {.corrupted = form_text, .original = original_text};
+    const errata_learned_pair *q =
+        bsearch(&key, l->pairs, l->pair_count, sizeof *l->pairs, by_words);
+    return q && q->confidence > p->confidence;
+}
+
+/* Leave out the pairs that shifted_pair() finds (pairs sorted by words). */
+static int drop_shifted(errata_learner *l)
+{
+    unsigned char *shifted = calloc(l->pair_count + 1, 1);
+    if (!shifted)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < l->pair_count; i++)
+        shifted[i] = l->pairs[i].confidence >= 0 && shifted_pair(l, &l->pairs[i]);
+    for (size_t i = 0; i < l->pair_count; i++)
+        if (shifted[i])
+            l->pairs[i].confidence = -1;
+    free(shifted);
+    return ERRATA_OK;
+}
+
 /* Keep the pairs that pass the options, best first. */
 static void select_pairs(errata_learner *l)
 {
@@ -1831,7 +1899,7 @@ int errata_learner_finish(errata_learner *l)
             return rc;
     }
     drop_reversed(l);
-    if (drop_chained(l))
+    if (drop_chained(l) || drop_shifted(l))
         return ERRATA_ENOMEM;
     select_pairs(l);
     l->finished = 1;

@@ -520,9 +520,10 @@ static void a_rival_the_batch_does_not_hold_does_not_count(void **state)
 }
 
 /* Learn from the six documents, 基础 made 根底 in all, each ending with
-   its sentence of endings; in the first four 回顾 made 回忆. */
+   its sentence of endings; in the first four `original` made `swapped`. */
 static errata_learner *learn_with_endings(const errata_engine *engine,
-                                          const char *const endings[DOCUMENTS])
+                                          const char *const endings[DOCUMENTS],
+                                          const char *original, const char *swapped)
 {
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
@@ -530,7 +531,7 @@ static errata_learner *learn_with_endings(const errata_engine *engine,
         char *text = read_document(i);
         strcat(text, endings[i]);
         if (i < DAMAGED_DOCUMENTS)
-            replace_all(text, "回顾", "回忆");
+            replace_all(text, original, swapped);
         replace_all(text, "基础", "根底");
         assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
         free(text);
@@ -555,7 +556,7 @@ static void the_batch_confirms_what_the_word_model_doubts(void **state)
         "回顾一年来的工作，成绩来之不易。", "回顾过去五年，我们深受鼓舞。",
         "认真回顾半年来的工作。", "回顾一年来的工作，我们倍感振奋。",
         "回顾一年来的工作，认真回顾半年来的工作。", "回顾过去五年，倍感振奋。"};
-    errata_learner *learner = learn_with_endings(engine, held);
+    errata_learner *learner = learn_with_endings(engine, held, "回顾", "回忆");
     const errata_learned_pair *p = find_pair(learner, "回忆", "回顾");
     assert_non_null(p);
     assert_int_equal(p->contexts, 3);
@@ -582,8 +583,34 @@ static void a_pair_needs_a_collocation_of_the_original(void **state)
     const char *held[DOCUMENTS] = {
         "回顾桌椅的工作。", "回顾瓜果五年。", "认真回顾砖瓦的工作。", "回顾桌椅的工作。",
         "回顾桌椅的工作，认真回顾砖瓦的工作。", "回顾瓜果五年。"};
-    errata_learner *learner = learn_with_endings(engine, held);
+    errata_learner *learner = learn_with_endings(engine, held, "回顾", "回忆");
     assert_null(find_pair(learner, "回忆", "回顾"));
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+/* The six documents with 情况 made 状况 in the first four, and endings
+   where 情况 follows 执行 and 运行 (执行状况, 运行状况 after the swap):
+   状况 -> 情况 is learnt (8 places), and the window 行状, a word of the
+   trigram model, is a misfit at every 执行状况 and 运行状况, where 行情
+   fits (执行情况).  That pair repairs nothing 状况 -> 情况 does not: it
+   is left out (learnt with confidence 0.86 without the rule). */
+static void a_window_straddling_a_learnt_pair_is_not_learnt(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *endings[DOCUMENTS] = {
+        "检查计划执行情况，掌握设备运行情况，现将有关情况报告如下。",
+        "通报预算执行情况和设备运行情况，及时反映情况。",
+        "报告制度执行情况，结合本地情况。",
+        "了解项目执行情况，检查运行情况，现将有关情况报告如下。",
+        "检查计划执行情况，及时反映情况。", "通报预算执行情况，结合本地情况。"};
+    errata_learner *learner = learn_with_endings(engine, endings, "情况", "状况");
+    const errata_learned_pair *p = find_pair(learner, "状况", "情况");
+    assert_non_null(p);
+    assert_int_equal(p->places, 8);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    assert_null(find_pair(learner, "行状", "行情"));
     errata_learner_free(learner);
     errata_engine_free(engine);
 }
@@ -627,6 +654,7 @@ int main(void)
         cmocka_unit_test(a_rival_the_batch_does_not_hold_does_not_count),
         cmocka_unit_test(the_batch_confirms_what_the_word_model_doubts),
         cmocka_unit_test(a_pair_needs_a_collocation_of_the_original),
+        cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
