@@ -249,6 +249,12 @@ def heldout_real_set(corpus):
     return gold_pairs(corpus / "heldout" / "real")
 
 
+def heldout_real2_set(corpus):
+    """A second set of them, collected in the tenth session after the first had been
+    measured (corpus/heldout/real2/README.md)."""
+    return gold_pairs(corpus / "heldout" / "real2")
+
+
 SAMPLE_SET = "real sample (tuning)"
 WORD_SETS = [
     (SAMPLE_SET, sample_set),
@@ -259,6 +265,7 @@ WORD_SETS = [
 HELD_OUT_SETS = [
     ("held-out", heldout_set),
     ("held-out real", heldout_real_set),
+    ("held-out real 2", heldout_real2_set),
     ("held-out 2 damaged docs", heldout2_set),
 ]
 

@@ -23,10 +23,11 @@ with the full dictionary.
 Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
-Real documents: corpus/heldout/real (third-party damaged documents, annotated
-by hand; held out): `fix` alone against `learn` + `fix` (the pairs learnt from
-that very set added with --dict), and how much of their word damage comes from
-pairs the built-in dictionary does not hold.
+Real documents: corpus/heldout/real and corpus/heldout/real2 (third-party damaged
+documents, annotated by hand; held out), each alone and both together: `fix`
+alone against `learn` + `fix` (the pairs learnt from that very batch added with
+--dict, listed with whether they repair an annotated pair), and how much of
+their word damage comes from pairs the built-in dictionary does not hold.
 
 errata runs with no user configuration (scripts/no_user_config.py).
 """
@@ -232,23 +233,45 @@ def dictionary_gap(batch):
     return edits, missing, learnable
 
 
+REAL_SETS = (("corpus/heldout/real", ("real",)),
+             ("corpus/heldout/real2", ("real2",)),
+             ("real + real2", ("real", "real2")))
+
+
 def real_documents(errata, corpus, work):
-    directory = corpus / "heldout" / "real"
-    pairs = ev.gold_pairs(directory) if directory.is_dir() else []
+    """Each set of real documents, then both together (more documents give learn
+    the repeated evidence it needs: 3 places in 2 documents)."""
+    for label, names in REAL_SETS:
+        real_batch(errata, label, [corpus / "heldout" / name for name in names], work)
+
+
+def learnt_pairs(path):
+    """(corrupted, original) of the entries a `learn -o` dictionary holds."""
+    return [tuple(line.split("\t")[:2]) for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#") and "\t" in line]
+
+
+def real_batch(errata, label, directories, work):
+    pairs = [p for d in directories if d.is_dir() for p in ev.gold_pairs(d)]
     if not pairs:
-        print("Real documents: (none)")
+        print(f"Real documents ({label}): (none)")
         return
     batch = {t: json.loads(g.read_text(encoding="utf-8")) for t, g in pairs}
-    learnt = work / "learnt-real.dict"
+    learnt = work / f"learnt-{'-'.join(d.name for d in directories)}.dict"
     run(errata, ["learn", "-q", "-o", str(learnt), *map(str, batch)])
-    count = sum(1 for line in learnt.read_text(encoding="utf-8").splitlines()
-                if line and not line.startswith("#") and "\t" in line)
     alone = word_scores(errata, [], batch)
     both = word_scores(errata, ["--dict", str(learnt)], batch)
     chars = sum(len(t.read_text(encoding="utf-8")) for t in batch)
-    print(f"Real documents (corpus/heldout/real, held out): {len(batch)} documents, "
-          f"{chars} characters, {alone.gold} gold word edits, {count} pairs learnt")
+    learnt_list = learnt_pairs(learnt)
+    print(f"Real documents ({label}, held out): {len(batch)} documents, "
+          f"{chars} characters, {alone.gold} gold word edits, {len(learnt_list)} pairs learnt")
     edits, missing, learnable = dictionary_gap(batch)
+    gold = set(edits)
+    if learnt_list:
+        # right: the learnt entry repairs a pair annotated in the gold files
+        print("  learnt: " + " ".join(
+            f"{c}>{o}" + (" (right)" if any(holds_pair({(c, o)}, w, r) for w, r in gold)
+                          else " (no gold pair)") for c, o in learnt_list))
     print(f"  not in swaps.dict: {len(missing)} of {len(edits)} gold edits "
           f"({len(missing) / len(edits):.0%}), {len(set(missing))} of {len(set(edits))} "
           f"distinct pairs: " + " ".join(f"{w}>{r}" for w, r in sorted(set(missing))))
