@@ -217,8 +217,8 @@ void errata_edit_list_clear(errata_edit_list *list)
 }
 
 /* Text order; at one position insertions come first, then the more confident. */
-static int compare_edits(const errata_edit_list *list, const errata_edit_record *a,
-                         const errata_edit_record *b)
+static inline int compare_edits(const errata_edit_list *list, const errata_edit_record *a,
+                                const errata_edit_record *b)
 {
     if (a->byte_start != b->byte_start)
         return a->byte_start < b->byte_start ? -1 : 1;
@@ -230,9 +230,9 @@ static int compare_edits(const errata_edit_list *list, const errata_edit_record 
     return a->rule == b->rule ? 0 : strcmp(list->string_at[a->rule], list->string_at[b->rule]);
 }
 
-/* sort_edits() orders the edits' indexes, then moves each edit once,
-   instead of merging the edits through a second array as large as the
-   list. */
+/* sort_edits() orders the edits' indexes (32 bits: a list never holds 4
+   billion edits), then moves each edit into that order, instead of merging
+   the edits through a second array as large as the list. */
 
 static int edits_in_order(const errata_edit_list *list)
 {
@@ -243,7 +243,7 @@ static int edits_in_order(const errata_edit_list *list)
 }
 
 /* Length of the run of indexes whose edits are in order, from idx[from]. */
-static size_t run_length(const errata_edit_list *list, const size_t *idx, size_t from,
+static size_t run_length(const errata_edit_list *list, const uint32_t *idx, size_t from,
                          size_t count)
 {
     const errata_edit_record *items = list->items;
@@ -254,8 +254,8 @@ static size_t run_length(const errata_edit_list *list, const size_t *idx, size_t
 }
 
 /* Merge the runs a[0..na) and b[0..nb) into out; a's edits come first among equals. */
-static void merge_runs(const errata_edit_list *list, const size_t *a, size_t na, const size_t *b,
-                       size_t nb, size_t *out)
+static void merge_runs(const errata_edit_list *list, const uint32_t *a, size_t na,
+                       const uint32_t *b, size_t nb, uint32_t *out)
 {
     const errata_edit_record *items = list->items;
     size_t i = 0, j = 0;
@@ -266,8 +266,8 @@ static void merge_runs(const errata_edit_list *list, const size_t *a, size_t na,
 }
 
 /* Put items[order[k]] at k for every k, following the permutation's cycles
-   (order is left as the identity). */
-static void permute(errata_edit_record *items, size_t *order, size_t n)
+   (order is left as the identity): for a list that fits in the caches. */
+static void permute_cycles(errata_edit_record *items, uint32_t *order, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (order[k] == k)
@@ -277,12 +277,63 @@ static void permute(errata_edit_record *items, size_t *order, size_t n)
         while (order[j] != k) {
             size_t source = order[j];
             items[j] = items[source];
-            order[j] = j;
+            order[j] = (uint32_t)j;
             j = source;
         }
         items[j] = saved;
-        order[j] = j;
+        order[j] = (uint32_t)j;
     }
+}
+
+/* The edits a block of permute_blocks() moves at once. */
+#define PERMUTE_BLOCK 4096
+
+/* The same for a list of more than PERMUTE_BLOCK edits, a block of places
+   at a time.  Following a cycle waits on a cache miss an edit in a huge
+   list; here the block's edits are copied out with reads that do not wait
+   on one another, the edits still to be placed that sit in the block move
+   to the places just emptied, and the block is written.  order[t] is where
+   the edit for t sits now and where[s] the place the edit at s goes to
+   (both are changed); block and emptied hold PERMUTE_BLOCK each. */
+static void permute_blocks(errata_edit_record *items, uint32_t *order, uint32_t *where, size_t n,
+                           errata_edit_record *block, uint32_t *emptied)
+{
+    for (size_t t = 0; t < n; t++)
+        where[order[t]] = (uint32_t)t;
+    for (size_t k = 0; k < n; k += PERMUTE_BLOCK) {
+        size_t m = n - k < PERMUTE_BLOCK ? n - k : PERMUTE_BLOCK, free_count = 0;
+        for (size_t i = 0; i < m; i++) {
+            block[i] = items[order[k + i]];
+            if (order[k + i] >= k + m)
+                emptied[free_count++] = order[k + i];
+        }
+        for (size_t s = k; free_count > 0 && s < k + m; s++) {
+            uint32_t t = where[s];
+            if (t < k + m)
+                continue; /* in the block already */
+            uint32_t place = emptied[--free_count];
+            items[place] = items[s];
+            order[t] = place;
+            where[place] = t;
+        }
+        memcpy(items + k, block, m * sizeof *items);
+    }
+}
+
+/* Put items[order[k]] at k for every k (to is free room for n indexes). */
+static int permute(errata_edit_record *items, uint32_t *order, uint32_t *to, size_t n)
+{
+    if (n <= PERMUTE_BLOCK) {
+        permute_cycles(items, order, n);
+        return ERRATA_OK;
+    }
+    errata_edit_record *block = malloc(PERMUTE_BLOCK * sizeof *block);
+    uint32_t *emptied = block ? malloc(PERMUTE_BLOCK * sizeof *emptied) : NULL;
+    if (emptied)
+        permute_blocks(items, order, to, n, block, emptied);
+    free(block);
+    free(emptied);
+    return emptied ? ERRATA_OK : errata_fail(ERRATA_ENOMEM, "out of memory");
 }
 
 /* A stable merge sort by compare_edits() that takes the runs already in
@@ -293,13 +344,15 @@ static int sort_edits(errata_edit_list *list)
     size_t n = list->count, runs;
     if (edits_in_order(list))
         return ERRATA_OK;
-    size_t *from = malloc(n * sizeof *from), *to = from ? malloc(n * sizeof *to) : NULL;
+    if (n > UINT32_MAX)
+        return errata_fail(ERRATA_ENOMEM, "%zu edits are too many to sort", n);
+    uint32_t *from = malloc(n * sizeof *from), *to = from ? malloc(n * sizeof *to) : NULL;
     if (!to) {
         free(from);
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++)
-        from[i] = i;
+        from[i] = (uint32_t)i;
     do {
         runs = 0;
         for (size_t start = 0; start < n; runs++) {
@@ -308,14 +361,14 @@ static int sort_edits(errata_edit_list *list)
             merge_runs(list, from + start, na, from + start + na, nb, to + start);
             start += na + nb;
         }
-        size_t *merged = to;
+        uint32_t *merged = to;
         to = from;
         from = merged;
     } while (runs > 1);
-    permute(list->items, from, n);
+    int rc = permute(list->items, from, to, n);
     free(from);
     free(to);
-    return ERRATA_OK;
+    return rc;
 }
 
 static int edits_conflict(const errata_edit_record *a, const errata_edit_record *b)

@@ -189,6 +189,45 @@ static void borders_keep_out_of_matches(void **state)
     errata_engine_free(engine);
 }
 
+/* A huge document's list holds millions of edits in a few runs, one per
+   pass, each in text order; the list is sorted by moving the edits a block
+   at a time.  Here five passes' edits interleave across several blocks:
+   each must come out once, in text order. */
+static void many_edits_from_interleaved_passes_come_out_once_in_order(void **state)
+{
+    (void)state;
+    enum { PASSES = 5, EDITS = 5 * 4096 + 123 };
+    char *text = malloc(2 * EDITS);
+    assert_non_null(text);
+    memset(text, 'a', 2 * EDITS);
+    errata_edit_list list;
+    memset(&list, 0, sizeof list);
+    for (size_t pass = 0; pass < PASSES; pass++)
+        for (size_t q = 0; q < EDITS; q++) {
+            if ((q * 7919 + q / 3) % PASSES != pass)
+                continue;
+            char number[24];
+            snprintf(number, sizeof number, "%zu", q);
+            assert_int_equal(errata_edit_list_add(&list, text, 2 * q, 2 * q + 1, number,
+                                                  "layout/test", ERRATA_KIND_LAYOUT, 0.9, "%s",
+                                                  ""),
+                             ERRATA_OK);
+        }
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    assert_int_equal(errata_edit_list_finish(&list, text, 2 * EDITS, &opts), ERRATA_OK);
+    assert_int_equal(list.count, EDITS);
+    for (size_t i = 0; i < EDITS; i++) {
+        errata_edit e;
+        errata_edit_list_get(&list, i, &e);
+        char number[24];
+        snprintf(number, sizeof number, "%zu", i);
+        assert_int_equal(e.byte_start, 2 * i);
+        assert_string_equal(e.new_text, number);
+    }
+    errata_edit_list_clear(&list);
+    free(text);
+}
+
 static int load_engine(void **state)
 {
     errata_engine *engine = NULL;
@@ -211,6 +250,7 @@ int main(void)
         cmocka_unit_test(layout_windows_read_each_edit_s_own_new_text),
         cmocka_unit_test(text_without_borders_is_one_window),
         cmocka_unit_test(borders_keep_out_of_matches),
+        cmocka_unit_test(many_edits_from_interleaved_passes_come_out_once_in_order),
     };
     return cmocka_run_group_tests(tests, load_engine, free_engine);
 }
