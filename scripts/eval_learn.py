@@ -6,10 +6,13 @@ contextual pairs is held out; a batch of documents (the training texts of
 corpus/docs and corpus/learn, never the held-out ones, each damaged by
 scripts/corrupt.py with the FULL pair table, families A and B, two damage
 seeds each) is given to `errata learn` with the reduced dictionary (learn
-counts the four damaged copies of a text as one document).  Seeds 1-11 are
-the ones learn was tuned on, 12-14 were seen on the batch before it (with
-held-out texts), 15-20 were run once after the eighth session's last change;
-new seeds (--seeds 21,22,...) give a figure nothing was tuned on.  Reported: of the
+counts the four damaged copies of a text as one document; 52 texts since
+the tenth session, 24 before).  Seeds 1-11 are the ones learn was tuned
+on, 12-14 were seen on the batch before it (with held-out texts), 15-20
+were run once after the eighth session's last change and 21-26 once at
+the end of the ninth; the tenth session tuned on 1-11 and 15-26 (all
+seen by then) and measured 27-32 once at its end; new seeds (--seeds
+33,34,...) give a figure nothing was tuned on.  Reported: of the
 held-out pairs occurring at least 3 times in the batch (at 3 places of the
 clean texts: the damaged copies of one text holding a pair at the same place
 count it once, as learn does), how many are
@@ -161,6 +164,9 @@ def hidden_pairs(errata, work, seeds):
           f"{len(entries)} contextual pairs, {HOLD_OUT:.0%} held out per seed "
           f"(>=3x: at {MIN_OCCURRENCES} places or more, the copies of a text counting a place once; "
           f"missed*: in the copies of one text only, below learn's --min-docs 2)")
+    # The full dictionary's score does not depend on the seed.
+    p2, r2 = pr(word_scores(errata, ["--no-default-dict", "--dict",
+                                     str(ROOT / "dictionaries" / "swaps.dict")], batch))
     print(f"{'seed':>4} {'held':>4} {'>=3x':>4} {'found':>5} {'recall':>6} | {'proposed':>8} "
           f"{'right':>5} {'prec':>5} | {'reduced P/R':>11} {'+learnt P/R':>11} {'full P/R':>9}")
     for seed in seeds:
@@ -168,18 +174,15 @@ def hidden_pairs(errata, work, seeds):
         reduced = work / f"reduced-{seed}.dict"
         reduced.write_text(reduced_dictionary(lines, held), encoding="utf-8")
         dict_args = ["--no-default-dict", "--dict", str(reduced)]
-        pairs = learn(errata, dict_args, batch)
-        confident = [p for p in pairs if p["confidence"] >= THRESHOLD]
-        proposed = {(p["corrupted"], p["original"]) for p in confident}
+        # The dictionary learn writes holds the pairs at its default threshold.
+        learnt = work / f"learnt-{seed}.dict"
+        run(errata, ["learn", "-q", "-o", str(learnt), *dict_args, *map(str, batch)])
+        proposed = dictionary_pairs(learnt.read_text(encoding="utf-8").splitlines())
         targets = [(c, o) for _, c, o in held if damage_pairs[(c, o)] >= MIN_OCCURRENCES]
         found = [t for t in targets if t in proposed]
         right = [p for p in proposed if damage_pairs[p] > 0]
-        learnt = work / f"learnt-{seed}.dict"
-        run(errata, ["learn", "-q", "-o", str(learnt), *dict_args, *map(str, batch)])
         p0, r0 = pr(word_scores(errata, dict_args, batch))
         p1, r1 = pr(word_scores(errata, dict_args + ["--dict", str(learnt)], batch))
-        p2, r2 = pr(word_scores(errata, ["--no-default-dict", "--dict",
-                                         str(ROOT / "dictionaries" / "swaps.dict")], batch))
         print(f"{seed:>4} {len(held):>4} {len(targets):>4} {len(found):>5} "
               f"{len(found) / len(targets) if targets else 0:>6.2f} | {len(proposed):>8} "
               f"{len(right):>5} {len(right) / len(proposed) if proposed else 0:>5.2f} | "
