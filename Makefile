@@ -142,9 +142,9 @@ ifneq ($(STATIC_CLI),)
 $(BUILD)/errata-dynamic: $(CLI_OBJS) $(BUILD)/liberrata.a
 	$(CC) $(LDBIG) -o $@ $(CLI_OBJS) $(BUILD)/liberrata.a $(LIBS)
 
-$(BUILD)/errata: $(STATIC_CLI_OBJS)
-	$(CC) -static-pie $(LDBIG) -Wl,--gc-sections -Wl,-z,pack-relative-relocs -o $@ \
-	    $(STATIC_CLI_OBJS) $(STATIC_LIBS)
+$(BUILD)/errata: $(STATIC_CLI_OBJS) cli/pad-text.ld
+	$(CC) -static-pie $(LDBIG) -Wl,--gc-sections -Wl,-z,pack-relative-relocs \
+	    -Wl,-T,cli/pad-text.ld -o $@ $(STATIC_CLI_OBJS) $(STATIC_LIBS)
 else
 $(BUILD)/errata: $(CLI_OBJS) $(BUILD)/liberrata.a
 	$(CC) $(LDBIG) $(LDSAN) -o $@ $(CLI_OBJS) $(BUILD)/liberrata.a $(LIBS)
