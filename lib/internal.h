@@ -206,5 +206,7 @@ extern const char errata_embedded_lookalike[], errata_embedded_lookalike_end[];
 extern const char errata_embedded_automaton[], errata_embedded_automaton_end[];
 extern const char errata_embedded_dictionary[], errata_embedded_dictionary_end[];
 extern const char errata_embedded_char_tables[], errata_embedded_char_tables_end[];
+/* Where all of the above begins and ends, in whichever order it is laid out. */
+extern const char errata_embedded_start[], errata_embedded_end[];
 
 #endif
