@@ -293,9 +293,10 @@ $(BUILD)/errata.pc: errata.pc.in lib/errata.h
 # kernel and file system give written files large folios (ext4 on Linux
 # 6.18, here), the page cache then holds them in 2 MiB folios, and with their
 # 2 MiB-aligned segments (LDBIG) one page fault maps a whole folio of the
-# models: a 1 KB fix just after make install takes 98 page faults instead
-# of 182.  That lasts while the file stays in the page cache; read back from
-# disk, it is held as the kernel's readahead makes it (about 155 faults).
+# models: a 1 KB fix just after make install took 98 page faults instead
+# of 182 (78 with the code padded, see cli/pad-text.ld).  That lasts while the file stays in the page cache; read back from
+# disk, it is held as the kernel's readahead makes it (about 100 faults, see
+# the layout of the command's models above).
 # Written under a temporary name and renamed, as install does, so that a
 # running errata is never written over.  dd writes the alignment padding,
 # a hole in the built file, as zeros: 3 MB more on disk.
