@@ -589,6 +589,48 @@ static void a_pair_needs_a_collocation_of_the_original(void **state)
     errata_engine_free(engine);
 }
 
+/* Every context of a word proposes fillers, not only its most frequent
+   ones: a seventh document puts 开展 four times each between sixteen pairs
+   of two-character sides made of 甲乙丙丁午未申酉 (甲乙开展甲丙, ...: wording clean text
+   never has around any word, more frequent than the 开展 of the damaged
+   documents, so these are the contexts that rank the fillers), and 发展
+   is still found from the damaged documents' own contexts (with fillers
+   from the 16 most frequent contexts only, nothing proposes it). */
+static void fillers_come_from_every_context(void **state)
+{
+    (void)state;
+    static const char characters[] = "甲乙丙丁午未申酉";
+    char extra[4096] = "", pair[2][8];
+    size_t made = 0;
+    for (size_t a = 0; a < 8 && made < 32; a++)
+        for (size_t b = 0; b < 8 && made < 32; b++) {
+            if (a == b)
+                continue;
+            snprintf(pair[made % 2], sizeof pair[0], "%.3s%.3s", characters + 3 * a,
+                     characters + 3 * b);
+            if (made++ % 2)
+                for (size_t k = 0; k < 4; k++)
+                    snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+                             "%s开展%s。", pair[0], pair[1]);
+        }
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        if (i < DAMAGED_DOCUMENTS)
+            replace_all(text, "发展", "开展");
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_add(learner, extra, strlen(extra)), ERRATA_OK);
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    assert_non_null(find_pair(learner, "开展", "发展"));
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 /* The six documents with 情况 made 状况 in the first four, and endings
    where 情况 follows 执行 and 运行 (执行状况, 运行状况 after the swap):
    状况 -> 情况 is learnt (8 places), and the window 行状, a word of the
@@ -654,6 +696,7 @@ int main(void)
         cmocka_unit_test(a_rival_the_batch_does_not_hold_does_not_count),
         cmocka_unit_test(the_batch_confirms_what_the_word_model_doubts),
         cmocka_unit_test(a_pair_needs_a_collocation_of_the_original),
+        cmocka_unit_test(fillers_come_from_every_context),
         cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
         cmocka_unit_test(bad_arguments_and_input),
     };
