@@ -135,6 +135,9 @@
 /* Contexts in which the batch must hold the original itself for the
    survival factor to count fully. */
 #define MIN_SURVIVED 2
+/* Contexts in which the batch must hold the original for it to stand in
+   for a collocation in clean text (see batch_collocated). */
+#define MIN_SURVIVED_UNCOLLOCATED 4
 /* How often clean text must have the original beside a context for it to
    become a fix rule of the learnt entry. */
 #define RULE_MIN_COUNT 5
@@ -1530,7 +1533,8 @@ typedef struct {
    in the collocations of Y (科学开展观, 平安消费), which formal text knows
    on both sides in at least one of X's places; a word that a writer merely
    chose where others use another (局长任组长 beside 校长任组长, 坚持把
-   beside 始终把) sits in wording formal text has with neither. */
+   beside 始终把) sits in wording formal text has with neither.  The
+   batch's own use can stand in for formal text (see batch_collocated). */
 static int collocation(const errata_cm *cm, const misfit_context *ctx, const uint32_t *y)
 {
     return count_left(cm, ctx->left, y[0], y[1]) && count_right(cm, y[0], y[1], ctx->right);
@@ -1619,6 +1623,40 @@ static int one_phrase(const word_stats *w, uint64_t mask)
     return most > MAX_PHRASE_SHARE * total;
 }
 
+/* Whether more than MAX_PHRASE_SHARE of the occurrences in the contexts of
+   mask have the same character on one side of the word (after it when
+   after, else before; a boundary counting as one). */
+static int one_sided_phrase(const word_stats *w, uint64_t mask, int after)
+{
+    uint32_t total = 0, most = 0;
+    for (size_t k = 0; k < w->context_count; k++) {
+        if (!(mask & (1ull << k)))
+            continue;
+        const misfit_context *c = &w->contexts[k];
+        uint32_t same = 0, mine = after ? c->right.sym[0] : c->left.sym[1];
+        for (size_t j = 0; j < w->context_count; j++)
+            if ((mask & (1ull << j)) &&
+                (after ? w->contexts[j].right.sym[0] : w->contexts[j].left.sym[1]) == mine)
+                same += w->contexts[j].count;
+        total += c->count;
+        most = same > most ? same : most;
+    }
+    return most > MAX_PHRASE_SHARE * total;
+}
+
+/* Whether the batch itself stands in for clean text's collocation (see
+   collocation): it holds the original between the same neighbours in
+   MIN_SURVIVED_UNCOLLOCATED of the pair's contexts, and those are not one
+   wording on either side (a writer's choice sits in one construction:
+   局长任组长 and 副局长任副组长, 坚持把 everywhere; a swap table's
+   places vary on both sides: 生疏 where the batch holds 认识 in ten
+   contexts, which clean text lacks with either side of any). */
+static int batch_collocated(const word_stats *w, const candidate *c)
+{
+    return c->survived >= MIN_SURVIVED_UNCOLLOCATED &&
+           !one_sided_phrase(w, c->context_mask, 0) && !one_sided_phrase(w, c->context_mask, 1);
+}
+
 /* Choose the contexts of w that rank its fillers: all of them, or its
    RANK_CONTEXTS most frequent ones (the first of equally frequent). */
 static void choose_ranking_contexts(const word_stats *w, filler_pool *pool)
@@ -1697,7 +1735,7 @@ static int learn_word(errata_learner *l, const word_stats *w)
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
         if (c->places < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
-            !c->collocated || one_phrase(w, c->context_mask))
+            !(c->collocated || batch_collocated(w, c)) || one_phrase(w, c->context_mask))
             continue;
         c->dominance = c->expected / fmax(c->expected, expected_best);
         c->rival = best_rival(cands, pool.count, i) / fmax(c->expected, 1e-9);

@@ -575,7 +575,9 @@ static void the_batch_confirms_what_the_word_model_doubts(void **state)
 /* The same swap, but where each of 回忆's places has a neighbour beside
    which clean text never has 回顾 (回顾桌椅, 回顾瓜果, 回顾砖瓦): though
    the batch holds 回顾 there, nothing shows a collocation of 回顾 that a
-   swap table could have hit, and the pair is not learnt. */
+   swap table could have hit, and the pair is not learnt (the batch holds
+   回顾 in three of its contexts: too few to stand in for a collocation, see
+   the_batch_stands_in_for_a_collocation). */
 static void a_pair_needs_a_collocation_of_the_original(void **state)
 {
     (void)state;
@@ -627,6 +629,28 @@ static void fillers_come_from_every_context(void **state)
     assert_int_equal(errata_learner_add(learner, extra, strlen(extra)), ERRATA_OK);
     assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
     assert_non_null(find_pair(learner, "开展", "发展"));
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+/* The batch stands in for clean text's collocation: 回顾 made 回忆 in
+   four contexts clean text lacks 回顾 in on either side (认真回顾砖瓦,
+   重新回顾桌椅, 再次回顾瓜果, 仔细回顾笔墨), which vary on both sides and
+   which the two undamaged documents hold with 回顾: 回忆 -> 回顾 is
+   learnt (three such contexts are not enough, see
+   a_pair_needs_a_collocation_of_the_original). */
+static void the_batch_stands_in_for_a_collocation(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *held[DOCUMENTS] = {
+        "认真回顾砖瓦的工作。", "重新回顾桌椅的工作。", "再次回顾瓜果五年。",
+        "仔细回顾笔墨纸张。", "认真回顾砖瓦的工作，重新回顾桌椅的工作。",
+        "再次回顾瓜果五年，仔细回顾笔墨纸张。"};
+    errata_learner *learner = learn_with_endings(engine, held, "回顾", "回忆");
+    const errata_learned_pair *p = find_pair(learner, "回忆", "回顾");
+    assert_non_null(p);
+    assert_int_equal(p->survived_contexts, 4);
     errata_learner_free(learner);
     errata_engine_free(engine);
 }
@@ -697,6 +721,7 @@ int main(void)
         cmocka_unit_test(the_batch_confirms_what_the_word_model_doubts),
         cmocka_unit_test(a_pair_needs_a_collocation_of_the_original),
         cmocka_unit_test(fillers_come_from_every_context),
+        cmocka_unit_test(the_batch_stands_in_for_a_collocation),
         cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
         cmocka_unit_test(bad_arguments_and_input),
     };
