@@ -11,14 +11,21 @@ the tenth session, 24 before).  Seeds 1-11 are the ones learn was tuned
 on, 12-14 were seen on the batch before it (with held-out texts), 15-20
 were run once after the eighth session's last change and 21-26 once at
 the end of the ninth; the tenth session tuned on 1-11 and 15-26 (all
-seen by then) and measured 27-32 once at its end; new seeds (--seeds
-33,34,...) give a figure nothing was tuned on.  Reported: of the
+seen by then) and measured 27-32 once at its end; a second helper of the
+tenth session tuned on 1-11 and 15-32 and measured 33-38 once at its end;
+new seeds (--seeds 39,40,...) give a figure nothing was tuned on.  Reported: of the
 held-out pairs occurring at least 3 times in the batch (at 3 places of the
 clean texts: the damaged copies of one text holding a pair at the same place
 count it once, as learn does), how many are
 proposed above the default threshold (a missed pair marked * occurs in
 the copies of one text only, which learn's default --min-docs 2 leaves
-out); of the pairs proposed above it, how many are right (a
+out); the same over the "open" targets only, those the reduced
+dictionary leaves unrepaired at one place at least (another entry can
+repair every place of a held-out pair: 结实树立 -> 牢固树立 is every
+结实 -> 牢固 of the batch; learn has nothing left to see there, and a
+missed pair so repaired is marked +; the first recall counts it as
+missed, as before the tenth session); of the pairs proposed above it,
+how many are right (a
 pair the damage really applied in the batch); word precision and recall on
 the batch with the reduced dictionary, with it plus the proposed pairs, and
 with the full dictionary.
@@ -115,8 +122,10 @@ def learn(errata, dict_args, paths, min_confidence=0):
     return [json.loads(line) for line in out.decode("utf-8").splitlines() if line.strip()]
 
 
-def word_scores(errata, dict_args, batch):
-    """Word-edit score of `errata check` (applied edits) over the batch."""
+def word_scores(errata, dict_args, batch, unrepaired=None):
+    """Word-edit score of `errata check` (applied edits) over the batch; the
+    (wrong, right) pairs of the gold edits it leaves unrepaired added to the
+    set unrepaired if one is given."""
     output = run(errata, ["check", "--format=jsonl", *dict_args, *map(str, batch)])
     by_file = {}
     for e in ev.parse_jsonl(output, "batch"):
@@ -126,7 +135,12 @@ def word_scores(errata, dict_args, batch):
         text = path.read_text(encoding="utf-8")
         system = [ev.trimmed(e["cp_start"], e["old"], e["new"]) for e in by_file.get(str(path), [])
                   if e["kind"] in ev.WORD_KINDS and e["action"] == "apply"]
-        total.add(ev.score(text, ev.gold_edits(gold), system)[0])
+        golds = ev.gold_edits(gold)
+        result, _, missed = ev.score(text, golds, system)
+        total.add(result)
+        if unrepaired is not None:
+            unrepaired.update((e["wrong"], e["right"]) for e, g in zip(gold["edits"], golds)
+                              if g in missed)
     return total
 
 
@@ -163,11 +177,14 @@ def hidden_pairs(errata, work, seeds):
           f"documents x families A, B x {len(DAMAGE_SEEDS)} damage seeds), "
           f"{len(entries)} contextual pairs, {HOLD_OUT:.0%} held out per seed "
           f"(>=3x: at {MIN_OCCURRENCES} places or more, the copies of a text counting a place once; "
-          f"missed*: in the copies of one text only, below learn's --min-docs 2)")
+          f"missed*: in the copies of one text only, below learn's --min-docs 2; "
+          f"open: those of them the reduced dictionary leaves unrepaired at one place at least, "
+          f"and the recall over them; missed+: repaired at every place by another entry)")
     # The full dictionary's score does not depend on the seed.
     p2, r2 = pr(word_scores(errata, ["--no-default-dict", "--dict",
                                      str(ROOT / "dictionaries" / "swaps.dict")], batch))
-    print(f"{'seed':>4} {'held':>4} {'>=3x':>4} {'found':>5} {'recall':>6} | {'proposed':>8} "
+    print(f"{'seed':>4} {'held':>4} {'>=3x':>4} {'found':>5} {'recall':>6} {'open':>4} "
+          f"{'recall':>6} | {'proposed':>8} "
           f"{'right':>5} {'prec':>5} | {'reduced P/R':>11} {'+learnt P/R':>11} {'full P/R':>9}")
     for seed in seeds:
         held = random.Random(seed).sample(entries, round(HOLD_OUT * len(entries)))
@@ -181,16 +198,24 @@ def hidden_pairs(errata, work, seeds):
         targets = [(c, o) for _, c, o in held if damage_pairs[(c, o)] >= MIN_OCCURRENCES]
         found = [t for t in targets if t in proposed]
         right = [p for p in proposed if damage_pairs[p] > 0]
-        p0, r0 = pr(word_scores(errata, dict_args, batch))
+        unrepaired = set()
+        p0, r0 = pr(word_scores(errata, dict_args, batch, unrepaired))
+        # open: the targets the reduced dictionary leaves unrepaired at one
+        # place at least (another entry may repair all of a held-out
+        # pair's places: 结实树立 -> 牢固树立 every 结实 -> 牢固 of the batch)
+        open_targets = [t for t in targets if t in unrepaired]
+        found_open = [t for t in open_targets if t in proposed]
         p1, r1 = pr(word_scores(errata, dict_args + ["--dict", str(learnt)], batch))
         print(f"{seed:>4} {len(held):>4} {len(targets):>4} {len(found):>5} "
-              f"{len(found) / len(targets) if targets else 0:>6.2f} | {len(proposed):>8} "
+              f"{len(found) / len(targets) if targets else 0:>6.2f} {len(open_targets):>4} "
+              f"{len(found_open) / len(open_targets) if open_targets else 0:>6.2f} | {len(proposed):>8} "
               f"{len(right):>5} {len(right) / len(proposed) if proposed else 0:>5.2f} | "
               f"{p0:.2f}/{r0:.2f}   {p1:.2f}/{r1:.2f}   {p2:.2f}/{r2:.2f}")
         missed = sorted(set(targets) - proposed)
         wrong = sorted(p for p in proposed if damage_pairs[p] == 0)
         if missed:
             print("       missed: " + " ".join(f"{c}>{o}" + ("*" if len(texts[(c, o)]) == 1 else "")
+                                            + ("" if (c, o) in unrepaired else "+")
                                             for c, o in missed))
         if wrong:
             print("       wrong:  " + " ".join(f"{c}>{o}" for c, o in wrong))
