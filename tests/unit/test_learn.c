@@ -634,10 +634,10 @@ static void fillers_come_from_every_context(void **state)
 }
 
 /* The batch stands in for clean text's collocation: 回顾 made 回忆 in
-   four contexts clean text lacks 回顾 in on either side (认真回顾砖瓦,
-   重新回顾桌椅, 再次回顾瓜果, 仔细回顾笔墨), which vary on both sides and
-   which the two undamaged documents hold with 回顾: 回忆 -> 回顾 is
-   learnt (three such contexts are not enough, see
+   five contexts clean text lacks 回顾 in on either side (认真回顾砖瓦,
+   重新回顾桌椅, 再次回顾瓜果, 仔细回顾笔墨, 全面回顾琴棋), which vary on
+   both sides and which the two undamaged documents hold with 回顾:
+   回忆 -> 回顾 is learnt (three such contexts are not enough, see
    a_pair_needs_a_collocation_of_the_original). */
 static void the_batch_stands_in_for_a_collocation(void **state)
 {
@@ -645,12 +645,12 @@ static void the_batch_stands_in_for_a_collocation(void **state)
     errata_engine *engine = engine_with(marker_dictionary);
     const char *held[DOCUMENTS] = {
         "认真回顾砖瓦的工作。", "重新回顾桌椅的工作。", "再次回顾瓜果五年。",
-        "仔细回顾笔墨纸张。", "认真回顾砖瓦的工作，重新回顾桌椅的工作。",
-        "再次回顾瓜果五年，仔细回顾笔墨纸张。"};
+        "仔细回顾笔墨纸张，全面回顾琴棋书画。", "认真回顾砖瓦的工作，重新回顾桌椅的工作。",
+        "再次回顾瓜果五年，仔细回顾笔墨纸张，全面回顾琴棋书画。"};
     errata_learner *learner = learn_with_endings(engine, held, "回顾", "回忆");
     const errata_learned_pair *p = find_pair(learner, "回忆", "回顾");
     assert_non_null(p);
-    assert_int_equal(p->survived_contexts, 4);
+    assert_int_equal(p->survived_contexts, 5);
     errata_learner_free(learner);
     errata_engine_free(engine);
 }
