@@ -50,6 +50,20 @@ static const char marker_dictionary[] = "errata-dict 1\n根底\t基础\tswap\tG\
 
 #define DAMAGED_DOCUMENTS 4
 
+/* Add the six documents to learner: 发展 made 开展 in the first four,
+   基础 made 根底 (the marker dictionary's known pair) in all. */
+static void add_marker_batch(errata_learner *learner)
+{
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        if (i < DAMAGED_DOCUMENTS)
+            replace_all(text, "发展", "开展");
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+}
+
 /* Learn from the six documents, damaged or not: 发展 made `swapped` in the
    first `swapped_in` of them. */
 static errata_learner *learn_swapped(const errata_engine *engine, int damaged,
@@ -197,14 +211,7 @@ static void options_leave_out_weak_pairs(void **state)
     opts.min_docs = DOCUMENTS + 1;
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, &opts, &learner), ERRATA_OK);
-    for (size_t i = 0; i < DOCUMENTS; i++) {
-        char *text = read_document(i);
-        if (i < DAMAGED_DOCUMENTS)
-            replace_all(text, "发展", "开展");
-        replace_all(text, "基础", "根底");
-        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
-        free(text);
-    }
+    add_marker_batch(learner);
     assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
     assert_int_equal(errata_learner_pair_count(learner), 0);
     errata_learner_free(learner);
@@ -618,14 +625,7 @@ static void fillers_come_from_every_context(void **state)
     errata_engine *engine = engine_with(marker_dictionary);
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
-    for (size_t i = 0; i < DOCUMENTS; i++) {
-        char *text = read_document(i);
-        if (i < DAMAGED_DOCUMENTS)
-            replace_all(text, "发展", "开展");
-        replace_all(text, "基础", "根底");
-        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
-        free(text);
-    }
+    add_marker_batch(learner);
     assert_int_equal(errata_learner_add(learner, extra, strlen(extra)), ERRATA_OK);
     assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
     assert_non_null(find_pair(learner, "开展", "发展"));
