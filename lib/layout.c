@@ -277,14 +277,22 @@ static int view_init(errata_layout *lay, size_t code_points)
 
 /* ------------------------------------------------------------ windows */
 
+/* The new text of the edit that made span made; *pos is set to the byte
+   where its k-th character starts. */
+static const char *made_text(const errata_layout *lay, uint32_t made, size_t k, size_t *pos)
+{
+    const char *text = errata_edit_list_new_text(lay->list, lay->made_edit[made]);
+    for (*pos = 0; k-- > 0;)
+        *pos += errata_utf8_seq_len((unsigned char)text[*pos]);
+    return text;
+}
+
 /* The code point of a made character: the k-th of its edit's new text. */
 static uint32_t made_cp(const errata_layout *lay, uint32_t made, size_t k)
 {
-    const char *text = errata_edit_list_new_text(lay->list, lay->made_edit[made]);
-    size_t len = strlen(text), pos = 0;
-    while (k-- > 0)
-        pos += errata_utf8_seq_len((unsigned char)text[pos]);
-    return errata_utf8_next(text, len, &pos);
+    size_t pos;
+    const char *text = made_text(lay, made, k, &pos);
+    return errata_utf8_next(text, strlen(text), &pos);
 }
 
 /* The code point at view position i, from its mark's source. */
@@ -296,11 +304,6 @@ static uint32_t decode_at(errata_layout *lay, size_t i)
         return made_cp(lay, m->start[k], i - m->at[k]);
     size_t pos = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
     return errata_utf8_next(lay->text, lay->len, &pos);
-}
-
-static uint16_t view_value(uint32_t cp)
-{
-    return cp <= 0xFFFF ? (uint16_t)cp : ERRATA_LAYOUT_ASTRAL;
 }
 
 #ifdef LAYOUT_SSSE3
@@ -346,8 +349,11 @@ decode_three_byte(const unsigned char *text, size_t *pos, size_t end, size_t n, 
 }
 #endif
 
-/* Decode the n original characters from byte pos on into out (the text is
-   valid UTF-8); the byte after them. */
+/* Decode the n characters from byte pos on of text (valid UTF-8) into out
+   as the view holds them (ERRATA_LAYOUT_ASTRAL beyond U+FFFF); the byte
+   after them.  errata_utf8_next_fast() without its length test and its
+   call for two-byte characters: this is the windows' decoding outside runs
+   of three-byte characters. */
 static inline __attribute__((always_inline)) size_t decode_chars(const unsigned char *text,
                                                                  size_t pos, size_t n,
                                                                  uint16_t *out)
@@ -390,8 +396,8 @@ __attribute__((target("ssse3"))) static size_t decode_chars_ssse3(const unsigned
 }
 #endif
 
-/* Decode the n original characters from byte pos on into out (the text,
-   end bytes long, is valid UTF-8); the byte after them. */
+/* decode_chars() (the text is end bytes long), the fastest way the
+   processor allows. */
 static size_t decode_run(const unsigned char *text, size_t end, size_t pos, size_t n,
                          uint16_t *out)
 {
@@ -412,8 +418,10 @@ static void decode_window(errata_layout *lay, size_t from, size_t n, uint16_t *o
     for (; i < end; k++) {
         size_t run_end = k + 1 < m->count && m->at[k + 1] < end ? m->at[k + 1] : end;
         if (m->kind[k] == ERRATA_LAYOUT_MADE) {
-            for (; i < run_end; i++)
-                out[i - from] = view_value(made_cp(lay, m->start[k], i - m->at[k]));
+            size_t pos;
+            const char *text = made_text(lay, m->start[k], i - m->at[k], &pos);
+            decode_chars((const unsigned char *)text, pos, run_end - i, out + (i - from));
+            i = run_end;
             continue;
         }
         size_t pos = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
