@@ -1600,14 +1600,14 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
     return ERRATA_OK;
 }
 
-/* Whether most of the occurrences in the contexts of mask (more than
-   MAX_PHRASE_SHARE) have the same character right before the word and the
-   same right after it (a boundary counting as one): then they are one
-   phrase, such as a heading run into the next line (法律责任 before
-   第二十八条, 第三十六条 ...: 1,595 times in a big law batch), not the many
-   places of Y that a swap tool turns into X.  A share, so that a big batch
-   repeating one phrase many times is no stronger evidence. */
-static int one_phrase(const word_stats *w, uint64_t mask)
+/* Which neighbours of the word shared_wording() compares. */
+enum { WORDING_BEFORE = 1, WORDING_AFTER = 2, WORDING_AROUND = 3 };
+
+/* Whether more than MAX_PHRASE_SHARE of the occurrences in the contexts of
+   mask have the same character right before the word (sides holding
+   WORDING_BEFORE) and the same right after it (WORDING_AFTER), a boundary
+   counting as one. */
+static int shared_wording(const word_stats *w, uint64_t mask, unsigned sides)
 {
     uint32_t total = 0, most = 0;
     for (size_t k = 0; k < w->context_count; k++) {
@@ -1615,35 +1615,28 @@ static int one_phrase(const word_stats *w, uint64_t mask)
             continue;
         const misfit_context *c = &w->contexts[k];
         uint32_t same = 0;
-        for (size_t j = 0; j < w->context_count; j++)
-            if ((mask & (1ull << j)) && w->contexts[j].left.sym[1] == c->left.sym[1] &&
-                w->contexts[j].right.sym[0] == c->right.sym[0])
-                same += w->contexts[j].count;
+        for (size_t j = 0; j < w->context_count; j++) {
+            const misfit_context *d = &w->contexts[j];
+            if ((mask & (1ull << j)) &&
+                (!(sides & WORDING_BEFORE) || d->left.sym[1] == c->left.sym[1]) &&
+                (!(sides & WORDING_AFTER) || d->right.sym[0] == c->right.sym[0]))
+                same += d->count;
+        }
         total += c->count;
         most = same > most ? same : most;
     }
     return most > MAX_PHRASE_SHARE * total;
 }
 
-/* Whether more than MAX_PHRASE_SHARE of the occurrences in the contexts of
-   mask have the same character on one side of the word (after it when
-   after, else before; a boundary counting as one). */
-static int one_sided_phrase(const word_stats *w, uint64_t mask, int after)
+/* Whether most of the occurrences in the contexts of mask have the same
+   character right before the word and the same right after it: then they
+   are one phrase, such as a heading run into the next line (法律责任 before
+   第二十八条, 第三十六条 ...: 1,595 times in a big law batch), not the many
+   places of Y that a swap tool turns into X.  A share, so that a big batch
+   repeating one phrase many times is no stronger evidence. */
+static int one_phrase(const word_stats *w, uint64_t mask)
 {
-    uint32_t total = 0, most = 0;
-    for (size_t k = 0; k < w->context_count; k++) {
-        if (!(mask & (1ull << k)))
-            continue;
-        const misfit_context *c = &w->contexts[k];
-        uint32_t same = 0, mine = after ? c->right.sym[0] : c->left.sym[1];
-        for (size_t j = 0; j < w->context_count; j++)
-            if ((mask & (1ull << j)) &&
-                (after ? w->contexts[j].right.sym[0] : w->contexts[j].left.sym[1]) == mine)
-                same += w->contexts[j].count;
-        total += c->count;
-        most = same > most ? same : most;
-    }
-    return most > MAX_PHRASE_SHARE * total;
+    return shared_wording(w, mask, WORDING_AROUND);
 }
 
 /* Whether the batch itself stands in for clean text's collocation (see
@@ -1656,7 +1649,8 @@ static int one_sided_phrase(const word_stats *w, uint64_t mask, int after)
 static int batch_collocated(const word_stats *w, const candidate *c)
 {
     return c->survived >= MIN_SURVIVED_UNCOLLOCATED &&
-           !one_sided_phrase(w, c->context_mask, 0) && !one_sided_phrase(w, c->context_mask, 1);
+           !shared_wording(w, c->context_mask, WORDING_BEFORE) &&
+           !shared_wording(w, c->context_mask, WORDING_AFTER);
 }
 
 /* Choose the contexts of w that rank its fillers: all of them, or its
@@ -1803,30 +1797,19 @@ static void drop_reversed(errata_learner *l)
     }
 }
 
-/* A pair whose original is itself the form of a more confident pair
-   (进展 -> 开展 beside 开展 -> 发展) is left out: its two words are more
+/* Whether p's original is itself the form of a more confident pair
+   (进展 -> 开展 beside 开展 -> 发展): such a pair is left out, its two words more
    likely two damaged forms of the same word (two copies of a text, each
    damaged in its own way) than one the original of the other.  Pairs
    sorted by words (see drop_reversed). */
-static int drop_chained(errata_learner *l)
+static int chained_pair(const errata_learner *l, const errata_learned_pair *p)
 {
-    unsigned char *chained = calloc(l->pair_count + 1, 1);
-    if (!chained)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
-    for (size_t i = 0; i < l->pair_count; i++) {
-        errata_learned_pair *p = &l->pairs[i];
-        errata_learned_pair first = {.corrupted = p->original, .original = ""};
-        size_t lo = lower_bound(l->pairs, l->pair_count, sizeof *l->pairs, &first, by_words);
-        for (size_t j = lo; j < l->pair_count && strcmp(l->pairs[j].corrupted, p->original) == 0;
-             j++)
-            if (l->pairs[j].confidence > p->confidence)
-                chained[i] = 1;
-    }
-    for (size_t i = 0; i < l->pair_count; i++)
-        if (chained[i])
-            l->pairs[i].confidence = -1;
-    free(chained);
-    return ERRATA_OK;
+    errata_learned_pair first = {.corrupted = p->original, .original = ""};
+    size_t lo = lower_bound(l->pairs, l->pair_count, sizeof *l->pairs, &first, by_words);
+    for (size_t j = lo; j < l->pair_count && strcmp(l->pairs[j].corrupted, p->original) == 0; j++)
+        if (l->pairs[j].confidence > p->confidence)
+            return 1;
+    return 0;
 }
 
 /* The two symbols of a two-character word. */
@@ -1882,18 +1865,20 @@ static int shifted_pair(const errata_learner *l, const errata_learned_pair *p)
     return q && q->confidence > p->confidence;
 }
 
-/* Leave out the pairs that shifted_pair() finds (pairs sorted by words). */
-static int drop_shifted(errata_learner *l)
+/* Leave out the pairs still in that drops() finds, all of them judged
+   before any is left out. */
+static int drop_where(errata_learner *l,
+                      int (*drops)(const errata_learner *, const errata_learned_pair *))
 {
-    unsigned char *shifted = calloc(l->pair_count + 1, 1);
-    if (!shifted)
+    unsigned char *dropped = calloc(l->pair_count + 1, 1);
+    if (!dropped)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     for (size_t i = 0; i < l->pair_count; i++)
-        shifted[i] = l->pairs[i].confidence >= 0 && shifted_pair(l, &l->pairs[i]);
+        dropped[i] = l->pairs[i].confidence >= 0 && drops(l, &l->pairs[i]);
     for (size_t i = 0; i < l->pair_count; i++)
-        if (shifted[i])
+        if (dropped[i])
             l->pairs[i].confidence = -1;
-    free(shifted);
+    free(dropped);
     return ERRATA_OK;
 }
 
@@ -1942,7 +1927,7 @@ int errata_learner_finish(errata_learner *l)
             return rc;
     }
     drop_reversed(l);
-    if (drop_chained(l) || drop_shifted(l))
+    if (drop_where(l, chained_pair) || drop_where(l, shifted_pair))
         return ERRATA_ENOMEM;
     select_pairs(l);
     l->finished = 1;
