@@ -84,11 +84,12 @@ $(DEP_FILES):
 include $(wildcard $(DEP_FILES))
 
 IMAGES := $(BUILD)/automaton.bin $(BUILD)/dictionary.bin $(BUILD)/char-tables.bin
+IMAGE_FLAGS = -DERRATA_AUTOMATON_IMAGE='"$(BUILD)/automaton.bin"' \
+              -DERRATA_DICTIONARY_IMAGE='"$(BUILD)/dictionary.bin"' \
+              -DERRATA_CHAR_TABLES_IMAGE='"$(BUILD)/char-tables.bin"'
 $(BUILD)/obj/lib/embedded.o: lib/embedded.S $(EMBEDDED) $(IMAGES)
 	@mkdir -p $(dir $@)
-	$(CC) -DERRATA_AUTOMATON_IMAGE='"$(BUILD)/automaton.bin"' \
-	    -DERRATA_DICTIONARY_IMAGE='"$(BUILD)/dictionary.bin"' \
-	    -DERRATA_CHAR_TABLES_IMAGE='"$(BUILD)/char-tables.bin"' -c $< -o $@
+	$(CC) $(IMAGE_FLAGS) -c $< -o $@
 
 # The built-in dictionary, parsed, its automaton and the character model's
 # tables, made once here instead of at every start-up, by a program linked
@@ -151,9 +152,7 @@ $(BUILD)/obj/lib/linked/%.o: lib/%.c $(BUILD)/obj/lib/linked/%.d
 # of 134.
 $(BUILD)/obj/lib/linked/embedded.o: lib/embedded.S $(EMBEDDED) $(IMAGES)
 	@mkdir -p $(dir $@)
-	$(CC) -DERRATA_IMAGES_FIRST -DERRATA_AUTOMATON_IMAGE='"$(BUILD)/automaton.bin"' \
-	    -DERRATA_DICTIONARY_IMAGE='"$(BUILD)/dictionary.bin"' \
-	    -DERRATA_CHAR_TABLES_IMAGE='"$(BUILD)/char-tables.bin"' -c $< -o $@
+	$(CC) -DERRATA_IMAGES_FIRST $(IMAGE_FLAGS) -c $< -o $@
 
 ifneq ($(STATIC_CLI),)
 $(BUILD)/errata-dynamic: $(CLI_OBJS) $(BUILD)/liberrata.a
