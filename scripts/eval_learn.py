@@ -232,10 +232,15 @@ def clean_batches(errata, corpus):
         print(f"  {name}: {len(paths)} files: {len(confident)}" + (f": {shown}" if shown else ""))
 
 
+def swap_entries(lines):
+    """(corrupted, original) of every swap entry of a dictionary's lines, in order."""
+    return [tuple(line.split("\t")[:2]) for line in lines
+            if "\t" in line and not line.startswith(("#", "!"))]
+
+
 def dictionary_pairs(lines):
-    """(corrupted, original) of every swap entry of the built-in dictionary."""
-    return {tuple(line.split("\t")[:2]) for line in lines
-            if "\t" in line and not line.startswith(("#", "!"))}
+    """The distinct (corrupted, original) of a dictionary's swap entries."""
+    return set(swap_entries(lines))
 
 
 def holds_pair(pairs, wrong, right):
@@ -275,8 +280,7 @@ def real_documents(errata, corpus, work):
 
 def learnt_pairs(path):
     """(corrupted, original) of the entries a `learn -o` dictionary holds."""
-    return [tuple(line.split("\t")[:2]) for line in path.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#") and "\t" in line]
+    return swap_entries(path.read_text(encoding="utf-8").splitlines())
 
 
 def real_batch(errata, label, directories, work):
