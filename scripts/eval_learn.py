@@ -34,10 +34,12 @@ Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
 Real documents: corpus/heldout/real and corpus/heldout/real2 (third-party damaged
-documents, annotated by hand; held out), each alone and both together: `fix`
-alone against `learn` + `fix` (the pairs learnt from that very batch added with
---dict, listed with whether they repair an annotated pair), and how much of
-their word damage comes from pairs the built-in dictionary does not hold.
+documents, annotated by hand; held out), each alone and both together, and
+corpus/learn-real (the same kind of documents, collected in the eleventh session
+as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
+learnt from that very batch added with --dict, listed with whether they repair an
+annotated pair), and how much of their word damage comes from pairs the built-in
+dictionary does not hold.
 
 errata runs with no user configuration (scripts/no_user_config.py).
 """
@@ -266,16 +268,19 @@ def dictionary_gap(batch):
     return edits, missing, learnable
 
 
-REAL_SETS = (("corpus/heldout/real", ("real",)),
-             ("corpus/heldout/real2", ("real2",)),
-             ("real + real2", ("real", "real2")))
+# (label, directories under corpus/, held out?)
+REAL_SETS = (("corpus/heldout/real", ("heldout/real",), True),
+             ("corpus/heldout/real2", ("heldout/real2",), True),
+             ("real + real2", ("heldout/real", "heldout/real2"), True),
+             ("corpus/learn-real", ("learn-real",), False))
 
 
 def real_documents(errata, corpus, work):
-    """Each set of real documents, then both together (more documents give learn
-    the repeated evidence it needs: 3 places in 2 documents)."""
-    for label, names in REAL_SETS:
-        real_batch(errata, label, [corpus / "heldout" / name for name in names], work)
+    """Each held-out set of real documents, then both together (more documents
+    give learn the repeated evidence it needs: 3 places in 2 documents), then the
+    real documents that learn may be tuned on (corpus/learn-real)."""
+    for label, names, held_out in REAL_SETS:
+        real_batch(errata, label, [corpus / name for name in names], held_out, work)
 
 
 def learnt_pairs(path):
@@ -283,7 +288,7 @@ def learnt_pairs(path):
     return swap_entries(path.read_text(encoding="utf-8").splitlines())
 
 
-def real_batch(errata, label, directories, work):
+def real_batch(errata, label, directories, held_out, work):
     pairs = [p for d in directories if d.is_dir() for p in ev.gold_pairs(d)]
     if not pairs:
         print(f"Real documents ({label}): (none)")
@@ -295,7 +300,8 @@ def real_batch(errata, label, directories, work):
     both = word_scores(errata, ["--dict", str(learnt)], batch)
     chars = sum(len(t.read_text(encoding="utf-8")) for t in batch)
     learnt_list = learnt_pairs(learnt)
-    print(f"Real documents ({label}, held out): {len(batch)} documents, "
+    kind = "held out" if held_out else "tuning"
+    print(f"Real documents ({label}, {kind}): {len(batch)} documents, "
           f"{chars} characters, {alone.gold} gold word edits, {len(learnt_list)} pairs learnt")
     edits, missing, learnable = dictionary_gap(batch)
     gold = set(edits)
