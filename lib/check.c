@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "check.h"
 #include "latin.h"
@@ -368,10 +369,159 @@ static int window_candidates(const errata_engine *engine, const match_list *matc
     return collect_candidates(engine, matches, text, len, cands);
 }
 
-/* The first walk: the evidence of every window.  When the whole text is
-   one window, its candidates stay in *cands for judging. */
+/* ------------------------------------------------------------ kept candidates
+
+   The first walk keeps each window's candidates for the second in a few
+   bytes each (about 6, against 48 in a list), so that the second walk
+   judges them without matching the window and applying the context rules
+   again.  KEEP candidates are left out: judging skips them.  Per candidate:
+   the gap since the previous one's end (candidates never overlap), its
+   length, a byte of verdict, alternative count and whether a rule context
+   follows, its entry, its alternatives and its rule context's offset in the
+   dictionary's text; all numbers as varints (7 bits a byte, lowest first).
+   Each window's bytes are a block of their own, freed once it is judged,
+   so that the store shrinks as the edits grow. */
+
+typedef struct {
+    unsigned char *bytes;
+    size_t len;
+} stored_window;
+
+typedef struct {
+    stored_window *windows;
+    size_t count, cap;
+    unsigned char *bytes; /* the window being stored */
+    size_t len, bytes_cap;
+    size_t last_end; /* the previous candidate's end */
+} candidate_store;
+
+#define STORED_HAS_CONTEXT 0x40 /* verdict: bits 0-2, alternatives: 3-5 */
+
+static int store_varint(candidate_store *st, size_t value)
+{
+    if (errata_grow((void **)&st->bytes, &st->bytes_cap, st->len + 10, 1))
+        return ERRATA_ENOMEM;
+    for (; value >= 0x80; value >>= 7)
+        st->bytes[st->len++] = (unsigned char)(value | 0x80);
+    st->bytes[st->len++] = (unsigned char)value;
+    return ERRATA_OK;
+}
+
+static size_t load_varint(const unsigned char **at)
+{
+    size_t value = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        unsigned char b = *(*at)++;
+        value |= (size_t)(b & 0x7F) << shift;
+        if (b < 0x80)
+            return value;
+    }
+}
+
+static int store_candidate(const errata_engine *engine, candidate_store *st,
+                           const errata_candidate *c)
+{
+    unsigned flags = c->verdict | (unsigned)c->alternative_count << 3 |
+                     (c->rule_context ? STORED_HAS_CONTEXT : 0);
+    int rc = store_varint(st, c->start - st->last_end);
+    if (!rc)
+        rc = store_varint(st, c->end - c->start);
+    if (!rc)
+        rc = store_varint(st, flags);
+    if (!rc)
+        rc = store_varint(st, c->entry);
+    for (size_t k = 0; !rc && k < c->alternative_count; k++)
+        rc = store_varint(st, c->alternatives[k]);
+    if (!rc && c->rule_context)
+        rc = store_varint(st, (size_t)(c->rule_context - engine->dict.text));
+    st->last_end = c->end;
+    return rc;
+}
+
+static void load_candidate(const errata_engine *engine, const unsigned char **at,
+                           size_t *last_end, errata_candidate *c)
+{
+    memset(c, 0, sizeof *c);
+    c->start = *last_end + load_varint(at);
+    c->end = c->start + load_varint(at);
+    size_t flags = load_varint(at);
+    c->verdict = (unsigned char)(flags & 7);
+    c->alternative_count = (unsigned char)(flags >> 3 & 7);
+    c->entry = (uint32_t)load_varint(at);
+    for (size_t k = 0; k < c->alternative_count; k++)
+        c->alternatives[k] = (uint32_t)load_varint(at);
+    if (flags & STORED_HAS_CONTEXT)
+        c->rule_context = engine->dict.text + load_varint(at);
+    *last_end = c->end;
+}
+
+/* A window's block is mapped, not malloc'd: glibc puts a block below its
+   mmap threshold (which rises as big blocks are freed) on the heap, where
+   its pages stay held once it is freed, and the edits' big arrays, made
+   after it, could not reuse them: the store would add its size to a huge
+   check's peak instead of giving it back. */
+static unsigned char *block_new(size_t len)
+{
+    void *block = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+    return block == MAP_FAILED ? NULL : block;
+}
+
+static void block_free(stored_window *w)
+{
+    if (w->bytes)
+        munmap(w->bytes, w->len ? w->len : 1);
+    w->bytes = NULL;
+}
+
+/* Keep a window's candidates but the KEEP ones, in a block of their own. */
+static int store_window(const errata_engine *engine, candidate_store *st,
+                        const errata_candidate_list *cands)
+{
+    st->len = 0;
+    int rc = errata_grow((void **)&st->windows, &st->cap, st->count + 1, sizeof *st->windows);
+    for (size_t i = 0; !rc && i < cands->count; i++)
+        if (cands->items[i].verdict != ERRATA_VERDICT_KEEP)
+            rc = store_candidate(engine, st, &cands->items[i]);
+    unsigned char *block = rc ? NULL : block_new(st->len);
+    if (!block)
+        return rc ? rc : errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (st->len)
+        memcpy(block, st->bytes, st->len);
+    st->windows[st->count++] = (stored_window){block, st->len};
+    return ERRATA_OK;
+}
+
+/* Window w's kept candidates, into *cands; its block is freed. */
+static int load_window(const errata_engine *engine, candidate_store *st, size_t w,
+                       errata_candidate_list *cands)
+{
+    const unsigned char *at = st->windows[w].bytes, *end = at + st->windows[w].len;
+    cands->count = 0;
+    int rc = ERRATA_OK;
+    while (!rc && at < end) {
+        rc = errata_grow((void **)&cands->items, &cands->cap, cands->count + 1,
+                         sizeof *cands->items);
+        if (!rc)
+            load_candidate(engine, &at, &st->last_end, &cands->items[cands->count++]);
+    }
+    block_free(&st->windows[w]);
+    return rc;
+}
+
+static void store_free(candidate_store *st)
+{
+    for (size_t w = 0; w < st->count; w++)
+        block_free(&st->windows[w]);
+    free(st->windows);
+    free(st->bytes);
+}
+
+/* The first walk: the evidence of every window, and its candidates kept in
+   *store.  When the whole text is one window, its candidates stay in
+   *cands for judging instead. */
 static int gather_evidence(words_doc *d, errata_doc_evidence *ev, match_list *matches,
-                           errata_candidate_list *cands, size_t *windows)
+                           errata_candidate_list *cands, candidate_store *store, size_t *windows)
 {
     *windows = 0;
     int rc = ERRATA_OK;
@@ -386,6 +536,8 @@ static int gather_evidence(words_doc *d, errata_doc_evidence *ev, match_list *ma
             rc = window_candidates(d->engine, matches, d->text, d->len, cands);
         if (!rc)
             errata_evidence_add_candidates(d->engine, ev, cands);
+        if (!rc && (to < d->len || *windows > 0)) /* one of several */
+            rc = store_window(d->engine, store, cands);
         if (ev->original_context_count > 2 * compacted + 4096) {
             compact_contexts(ev);
             compacted = ev->original_context_count;
@@ -398,16 +550,16 @@ static int gather_evidence(words_doc *d, errata_doc_evidence *ev, match_list *ma
 }
 
 /* The second walk: every window judged. */
-static int judge_windows(words_doc *d, errata_judge *judge, size_t windows, match_list *matches,
-                         errata_candidate_list *cands, errata_edit_list *edits)
+static int judge_windows(const words_doc *d, errata_judge *judge, size_t windows,
+                         candidate_store *store, errata_candidate_list *cands,
+                         errata_edit_list *edits)
 {
     if (windows == 1) /* its candidates are still there */
         return errata_judge_candidates(judge, d->text, d->len, cands, edits);
     int rc = ERRATA_OK;
-    for (size_t from = 0, to; !rc && from < d->len; from = to) {
-        rc = scan_window(d, from, matches, &to);
-        if (!rc)
-            rc = window_candidates(d->engine, matches, d->text, d->len, cands);
+    store->last_end = 0;
+    for (size_t w = 0; !rc && w < windows; w++) {
+        rc = load_window(d->engine, store, w, cands);
         if (!rc)
             rc = errata_judge_candidates(judge, d->text, d->len, cands, edits);
     }
@@ -421,22 +573,22 @@ static int check_words(const errata_engine *engine, errata_scratch *scratch, con
     words_doc doc = {engine, text, len, window_bytes ? window_bytes : 1, 0};
     match_list matches = {0};
     errata_candidate_list candidates = {0};
+    candidate_store store = {0};
     errata_doc_evidence evidence;
     errata_judge *judge = NULL;
     size_t windows = 0;
     int rc = evidence_init(engine, &evidence);
     if (!rc)
-        rc = gather_evidence(&doc, &evidence, &matches, &candidates, &windows);
-    if (windows == 1) { /* the candidates hold what judging needs */
-        free(matches.items);
-        matches = (match_list){0};
-    }
+        rc = gather_evidence(&doc, &evidence, &matches, &candidates, &store, &windows);
+    free(matches.items); /* the candidates hold what judging needs */
+    free(store.bytes);
+    store.bytes = NULL;
     if (!rc)
         rc = errata_judge_new(engine, scratch, len, opts, &evidence, &judge);
     if (!rc)
-        rc = judge_windows(&doc, judge, windows, &matches, &candidates, edits);
+        rc = judge_windows(&doc, judge, windows, &store, &candidates, edits);
     errata_judge_free(judge);
-    free(matches.items);
+    store_free(&store);
     free(candidates.items);
     evidence_free(&evidence);
     return rc;

@@ -189,6 +189,45 @@ static void borders_keep_out_of_matches(void **state)
     errata_engine_free(engine);
 }
 
+/* The first walk keeps each window's candidates for the second in a few
+   bytes each, every number as a varint: here the gaps between candidates
+   take one, two and three bytes (a gap of 20,000 bytes inside a window of
+   40,000), and each candidate must come back where it was. */
+static void kept_candidates_come_back_across_long_gaps(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_on_dictionary_text("errata-dict 1\n"
+                                                      "平安\t安全\tswap\tU\n"
+                                                      "效劳\t服务\tswap\tU\n",
+                                                      1);
+    const size_t gaps[] = {20000, 200, 5};
+    char *text = malloc(32000);
+    assert_non_null(text);
+    size_t len = 0;
+    for (size_t k = 0; k < 3; k++) {
+        memcpy(text + len, k % 2 ? "平安。" : "效劳。", strlen("效劳。"));
+        len += strlen("效劳。");
+        memset(text + len, ' ', gaps[k]);
+        len += gaps[k];
+    }
+    check_in_windows(engine, text, len, 3, 0);
+    errata_result *result = NULL;
+    assert_int_equal(errata_check_windowed(engine, NULL, text, len, NULL, 40000, &result),
+                     ERRATA_OK);
+    assert_int_equal(errata_result_count(result), 3);
+    const size_t starts[] = {0, 9 + 20000, 18 + 20200};
+    for (size_t k = 0; k < 3; k++) {
+        errata_edit e;
+        assert_int_equal(errata_result_read_edit(result, k, &e), ERRATA_OK);
+        assert_int_equal(e.byte_start, starts[k]);
+        assert_int_equal(e.byte_end, starts[k] + 6);
+        assert_string_equal(e.new_text, k % 2 ? "安全" : "服务");
+    }
+    errata_result_free(result);
+    free(text);
+    errata_engine_free(engine);
+}
+
 /* A huge document's list holds millions of edits in a few runs, one per
    pass, each in text order; the list is sorted by moving the edits a block
    at a time.  Here five passes' edits interleave across several blocks:
@@ -250,6 +289,7 @@ int main(void)
         cmocka_unit_test(layout_windows_read_each_edit_s_own_new_text),
         cmocka_unit_test(text_without_borders_is_one_window),
         cmocka_unit_test(borders_keep_out_of_matches),
+        cmocka_unit_test(kept_candidates_come_back_across_long_gaps),
         cmocka_unit_test(many_edits_from_interleaved_passes_come_out_once_in_order),
     };
     return cmocka_run_group_tests(tests, load_engine, free_engine);
