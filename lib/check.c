@@ -173,55 +173,110 @@ static uint32_t han_at_pos(const char *text, size_t len, size_t pos)
     return errata_is_han(cp) ? cp : 0;
 }
 
-static int context_order(const void *a, const void *b)
+/* A context as one number, ordered as the contexts are (by entry, side,
+   neighbour), and never 0: the neighbour is a Han character, below 2^21,
+   and entries are counted in 32 bits (see errata_candidate). */
+static uint64_t context_key(size_t entry, uint32_t side, uint32_t neighbour)
 {
-    const errata_original_context *x = a, *y = b;
-    if (x->entry != y->entry)
-        return x->entry < y->entry ? -1 : 1;
-    if (x->side != y->side)
-        return x->side < y->side ? -1 : 1;
-    return x->neighbour < y->neighbour ? -1 : x->neighbour > y->neighbour;
+    return (uint64_t)entry << 22 | (uint64_t)side << 21 | neighbour;
 }
 
-/* Sort the contexts and keep each once: the judge asks only whether one
-   occurs, and a huge document repeats most of them. */
-static void compact_contexts(errata_doc_evidence *ev)
+static size_t key_slot(uint64_t key, size_t slots) /* slots: a power of two */
 {
-    errata_original_context *c = ev->original_contexts;
-    qsort(c, ev->original_context_count, sizeof *c, context_order);
-    size_t kept = 0;
-    for (size_t i = 0; i < ev->original_context_count; i++)
-        if (kept == 0 || context_order(&c[kept - 1], &c[i]) != 0)
-            c[kept++] = c[i];
-    ev->original_context_count = kept;
+    return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (slots - 1);
+}
+
+static int grow_context_keys(errata_doc_evidence *ev)
+{
+    size_t slots = ev->context_slots ? 2 * ev->context_slots : 1024;
+    uint64_t *grown = calloc(slots, sizeof *grown);
+    if (!grown)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < ev->context_slots; i++) {
+        uint64_t key = ev->context_keys[i];
+        if (!key)
+            continue;
+        size_t s = key_slot(key, slots);
+        while (grown[s])
+            s = (s + 1) & (slots - 1);
+        grown[s] = key;
+    }
+    free(ev->context_keys);
+    ev->context_keys = grown;
+    ev->context_slots = slots;
+    return ERRATA_OK;
+}
+
+/* A huge document repeats most of its contexts millions of times: a hash
+   set keeps each once as it comes, where a list sorted now and then would
+   sort the repeats. */
+int errata_evidence_add_context(errata_doc_evidence *ev, size_t entry, uint32_t side,
+                                uint32_t neighbour)
+{
+    if (2 * (ev->context_keys_used + 1) > ev->context_slots && grow_context_keys(ev))
+        return ERRATA_ENOMEM;
+    uint64_t key = context_key(entry, side, neighbour);
+    size_t s = key_slot(key, ev->context_slots);
+    for (; ev->context_keys[s]; s = (s + 1) & (ev->context_slots - 1))
+        if (ev->context_keys[s] == key)
+            return ERRATA_OK;
+    ev->context_keys[s] = key;
+    ev->context_keys_used++;
+    return ERRATA_OK;
+}
+
+static int key_order(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Kept sorted, so that the judge finds one with a binary search however
+   often the original occurs; the set is freed. */
+int errata_evidence_finish_contexts(errata_doc_evidence *ev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ev->context_slots; i++)
+        if (ev->context_keys[i])
+            ev->context_keys[n++] = ev->context_keys[i];
+    if (n > 1)
+        qsort(ev->context_keys, n, sizeof *ev->context_keys, key_order);
+    free(ev->original_contexts);
+    ev->original_contexts = malloc((n ? n : 1) * sizeof *ev->original_contexts);
+    if (!ev->original_contexts)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = ev->context_keys[i];
+        ev->original_contexts[i] = (errata_original_context){
+            (size_t)(key >> 22), (uint32_t)(key >> 21 & 1), (uint32_t)(key & 0x1FFFFF)};
+    }
+    ev->original_context_count = n;
+    free(ev->context_keys);
+    ev->context_keys = NULL;
+    ev->context_slots = ev->context_keys_used = 0;
+    return ERRATA_OK;
 }
 
 /* The Han characters next to each occurrence of an entry's original: an
    original that survives next to the same character as a candidate shows
-   what the document writes there.  Kept sorted once the whole document is
-   read, so that the judge finds one with a binary search however often the
-   original occurs. */
+   what the document writes there. */
 static int collect_original_contexts(const errata_engine *engine, const match_list *matches,
                                      const char *text, size_t len, errata_doc_evidence *ev)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < matches->count; i++)
-        count += engine->keys[matches->items[i].key].original_count;
-    if (errata_grow((void **)&ev->original_contexts, &ev->original_context_cap,
-                    ev->original_context_count + 2 * count + 1, sizeof *ev->original_contexts))
-        return ERRATA_ENOMEM;
-    for (size_t i = 0; i < matches->count; i++) {
+    int rc = ERRATA_OK;
+    for (size_t i = 0; !rc && i < matches->count; i++) {
         const key_match *m = &matches->items[i];
         const errata_key *key = &engine->keys[m->key];
+        if (key->original_count == 0)
+            continue;
         uint32_t neighbours[2] = {han_before_pos(text, m->start), han_at_pos(text, len, m->end)};
-        for (size_t k = 0; k < key->original_count; k++)
-            for (uint32_t side = 0; side < 2; side++)
+        for (size_t k = 0; !rc && k < key->original_count; k++)
+            for (uint32_t side = 0; !rc && side < 2; side++)
                 if (neighbours[side])
-                    ev->original_contexts[ev->original_context_count++] =
-                        (errata_original_context){engine->key_originals[key->first_original + k],
-                                                  side, neighbours[side]};
+                    rc = errata_evidence_add_context(
+                        ev, engine->key_originals[key->first_original + k], side, neighbours[side]);
     }
-    return ERRATA_OK;
+    return rc;
 }
 
 /* How often each entry's original and corrupted forms occur: a pair whose
@@ -260,6 +315,7 @@ static void evidence_free(errata_doc_evidence *ev)
     free(ev->originals_seen);
     free(ev->forms_seen);
     free(ev->original_contexts);
+    free(ev->context_keys);
 }
 
 /* ------------------------------------------------------------ windows
@@ -525,7 +581,6 @@ static int gather_evidence(words_doc *d, errata_doc_evidence *ev, match_list *ma
 {
     *windows = 0;
     int rc = ERRATA_OK;
-    size_t compacted = 0; /* contexts after the last compaction */
     for (size_t from = 0, to; !rc && (from < d->len || *windows == 0); from = to) {
         rc = scan_window(d, from, matches, &to);
         if (!rc) {
@@ -538,14 +593,10 @@ static int gather_evidence(words_doc *d, errata_doc_evidence *ev, match_list *ma
             errata_evidence_add_candidates(d->engine, ev, cands);
         if (!rc && (to < d->len || *windows > 0)) /* one of several */
             rc = store_window(d->engine, store, cands);
-        if (ev->original_context_count > 2 * compacted + 4096) {
-            compact_contexts(ev);
-            compacted = ev->original_context_count;
-        }
         ++*windows;
     }
     if (!rc)
-        compact_contexts(ev);
+        rc = errata_evidence_finish_contexts(ev);
     return rc;
 }
 

@@ -50,8 +50,18 @@ typedef struct {
     unsigned *forms_seen;      /* per entry: occurrences of its corrupted form */
     errata_original_context *original_contexts; /* sorted by entry, side, neighbour;
                                                    each once */
-    size_t original_context_count, original_context_cap;
+    size_t original_context_count;
+    uint64_t *context_keys; /* the contexts seen so far, a hash set (0: a free slot) */
+    size_t context_slots, context_keys_used;
 } errata_doc_evidence;
+
+/* Note that the entry's original occurs next to the Han character
+   neighbour, before it (side 0) or after it (side 1), however often. */
+int errata_evidence_add_context(errata_doc_evidence *ev, size_t entry, uint32_t side,
+                                uint32_t neighbour);
+
+/* The contexts noted, each once and sorted, into ev->original_contexts. */
+int errata_evidence_finish_contexts(errata_doc_evidence *ev);
 
 /* Count the candidates' verdicts into ev (confirmed, legitimate, markers). */
 void errata_evidence_add_candidates(const errata_engine *engine, errata_doc_evidence *ev,

@@ -228,6 +228,49 @@ static void kept_candidates_come_back_across_long_gaps(void **state)
     errata_engine_free(engine);
 }
 
+/* The contexts of a document's originals are kept in a hash set as they
+   come, each once, then listed sorted by entry, side and neighbour for the
+   judge's binary search.  Here 200,000 contexts repeat 3,000 distinct ones
+   in a scrambled order (entries up to 2^32 - 1, neighbours up to the last
+   Han plane's), through several growths of the set. */
+static void contexts_are_kept_once_and_sorted(void **state)
+{
+    (void)state;
+    enum { ENTRIES = 30, SIDES = 2, NEIGHBOURS = 50, SEEN = ENTRIES * SIDES * NEIGHBOURS };
+    errata_doc_evidence ev;
+    memset(&ev, 0, sizeof ev);
+    unsigned char seen[SEEN] = {0};
+    for (size_t i = 0; i < 200000; i++) {
+        size_t k = (i * 7919 + i / 7) % SEEN;
+        size_t entry = k / (SIDES * NEIGHBOURS), side = k / NEIGHBOURS % SIDES,
+               neighbour = k % NEIGHBOURS;
+        seen[k] = 1;
+        assert_int_equal(errata_evidence_add_context(&ev, entry * 0x8A3D70Bu % 0xFFFFFFFFu, (uint32_t)side,
+                                                     (uint32_t)(0x2A6DF - neighbour * 1000)),
+                         ERRATA_OK);
+    }
+    size_t distinct = 0;
+    for (size_t k = 0; k < SEEN; k++)
+        distinct += seen[k];
+    assert_int_equal(errata_evidence_finish_contexts(&ev), ERRATA_OK);
+    assert_int_equal(ev.original_context_count, distinct);
+    for (size_t i = 0; i < ev.original_context_count; i++) {
+        const errata_original_context *c = &ev.original_contexts[i];
+        int found = 0;
+        for (size_t k = 0; k < SEEN && !found; k++)
+            found = seen[k] && c->entry == k / (SIDES * NEIGHBOURS) * 0x8A3D70Bu % 0xFFFFFFFFu &&
+                    c->side == k / NEIGHBOURS % SIDES && c->neighbour == 0x2A6DF - k % NEIGHBOURS * 1000;
+        assert_true(found);
+        if (i == 0)
+            continue;
+        const errata_original_context *p = &ev.original_contexts[i - 1];
+        assert_true(p->entry < c->entry || (p->entry == c->entry && p->side < c->side) ||
+                    (p->entry == c->entry && p->side == c->side && p->neighbour < c->neighbour));
+    }
+    assert_null(ev.context_keys);
+    free(ev.original_contexts);
+}
+
 /* A huge document's list holds millions of edits in a few runs, one per
    pass, each in text order; the list is sorted by moving the edits a block
    at a time.  Here five passes' edits interleave across several blocks:
@@ -290,6 +333,7 @@ int main(void)
         cmocka_unit_test(text_without_borders_is_one_window),
         cmocka_unit_test(borders_keep_out_of_matches),
         cmocka_unit_test(kept_candidates_come_back_across_long_gaps),
+        cmocka_unit_test(contexts_are_kept_once_and_sorted),
         cmocka_unit_test(many_edits_from_interleaved_passes_come_out_once_in_order),
     };
     return cmocka_run_group_tests(tests, load_engine, free_engine);
