@@ -817,8 +817,11 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
 
 static int mark_make(errata_layout *lay, void *state, errata_layout_change *c, size_t at)
 {
-    if (c->length)
-        put_mark(lay, state, at, add_made(lay, c->bytes, c->edit), ERRATA_LAYOUT_MADE);
+    if (!c->length)
+        return ERRATA_OK;
+    put_mark(lay, state, at, add_made(lay, c->bytes, c->edit), ERRATA_LAYOUT_MADE);
+    if (!lay->may_break && strchr(change_text(lay, c), '\n'))
+        lay->may_break = 1;
     return ERRATA_OK;
 }
 
@@ -966,7 +969,8 @@ int errata_layout_check(const char *text, size_t len, size_t code_points, size_t
 {
     if (len > UINT32_MAX)
         return ERRATA_OK; /* beyond the view's 32-bit spans (and any real document) */
-    errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list};
+    errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list,
+                         .may_break = len && memchr(text, '\n', len) != NULL};
     if (window == 0)
         window = 1;
     if (code_points / ERRATA_LAYOUT_WHOLE_WINDOWS >= window)

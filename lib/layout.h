@@ -117,6 +117,9 @@ typedef struct {
     unsigned char *claimed; /* per original byte offset: CLAIM_* bits, four
                                offsets a byte */
     int site_damage;        /* chunk markers or page footers were found */
+    int may_break; /* 0: the view holds no line break (the text has none, and
+                      no applied edit made one): a text on one line skips
+                      the passes' searches for them */
 } errata_layout;
 
 /* Replace view positions [from, to) by new_text (from == to: insert before
@@ -220,6 +223,19 @@ static inline uint32_t errata_layout_at(const errata_layout *lay, size_t i)
 static inline uint32_t errata_layout_raw(const errata_layout *lay, size_t i)
 {
     return errata_layout_value(lay, i);
+}
+
+/* The first view position from i on that holds c (a character up to
+   U+FFFF), or count if none does.  A line break is not searched for in a
+   view that holds none: the scans over the whole view for line starts and
+   line breaks cost a text on one line nothing. */
+static inline size_t errata_layout_find(const errata_layout *lay, size_t i, uint32_t c)
+{
+    if (c == '\n' && !lay->may_break)
+        return i > lay->count ? i : lay->count;
+    while (i < lay->count && errata_layout_raw(lay, i) != c)
+        i++;
+    return i;
 }
 
 /* The code point at view position i, or 0 outside the view. */

@@ -60,9 +60,8 @@ static int find_marker(const errata_layout *lay, size_t line, chunk_marker *m)
 
 static int collect_markers(const errata_layout *lay, marker_list *markers)
 {
-    for (size_t i = 0; i < lay->count; i++) {
-        if (i > 0 && errata_layout_raw(lay, i - 1) != '\n')
-            continue;
+    /* line by line: at the start and after each line break */
+    for (size_t i = 0; i < lay->count; i = errata_layout_find(lay, i, '\n') + 1) {
         chunk_marker m;
         if (!find_marker(lay, i, &m))
             continue;

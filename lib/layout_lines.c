@@ -43,9 +43,8 @@ typedef struct {
 static int find_line_breaks(const errata_layout *lay, line_breaks *breaks)
 {
     size_t cap = 0;
-    for (size_t i = 0; i < lay->count; i++) {
-        if (errata_layout_raw(lay, i) != '\n')
-            continue;
+    for (size_t i = errata_layout_find(lay, 0, '\n'); i < lay->count;
+         i = errata_layout_find(lay, i + 1, '\n')) {
         if (errata_grow((void **)&breaks->at, &cap, breaks->count + 1, sizeof *breaks->at))
             return ERRATA_ENOMEM;
         breaks->at[breaks->count++] = i;
@@ -362,9 +361,8 @@ typedef struct {
 static break_census count_breaks(const errata_layout *lay)
 {
     break_census c = {0, 0, 0};
-    for (size_t i = 0; i < lay->count; i++) {
-        if (errata_layout_raw(lay, i) != '\n')
-            continue;
+    for (size_t i = errata_layout_find(lay, 0, '\n'); i < lay->count;
+         i = errata_layout_find(lay, i + 1, '\n')) {
         c.total++;
         if (i == 0 || i + 1 == lay->count || errata_layout_at(lay, i - 1) == '\n')
             continue;

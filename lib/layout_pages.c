@@ -271,9 +271,7 @@ static int collect_lines(const errata_layout *lay, text_line **lines, size_t *co
 {
     size_t cap = 0;
     for (size_t start = 0; start < lay->count;) {
-        size_t end = start;
-        while (end < lay->count && errata_layout_raw(lay, end) != '\n')
-            end++;
+        size_t end = errata_layout_find(lay, start, '\n');
         size_t from = skip_blanks(lay, start), to = end;
         while (to > from && errata_layout_is_blank(errata_layout_at(lay, to - 1)))
             to--;

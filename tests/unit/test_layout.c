@@ -194,6 +194,30 @@ static void filler_lines_repeated_on_every_page_are_removed(void **state)
     assert_fix(*state, notes, notes);
 }
 
+/* A text without line breaks skips the passes' searches for them (see
+   errata_layout_find()): its one line still starts at the first character
+   and ends at the last, and nothing else in it reads as a line. */
+static void a_text_on_one_line_is_one_line(void **state)
+{
+    assert_fix_by_rule(*state, "layout/page-footer", "- 3 -", "");
+    const char *filler = PAGE "。第1页 共3页精品文档 欢迎下载" PAGE "。第2页 共3页精品文档 欢迎下载" PAGE
+                         "。第3页 共3页精品文档 欢迎下载";
+    const char *no_footers = PAGE "。精品文档 欢迎下载" PAGE "。精品文档 欢迎下载" PAGE
+                             "。精品文档 欢迎下载";
+    assert_fix(*state, filler, no_footers);
+    assert_fix_by_rule(*state, "layout/page-header", filler, filler);
+    /* markers inside the line are no chunk markers */
+    const char *inline_markers = "1、" CHUNK_ONE "2、" CHUNK_TWO "3、" CHUNK_THREE;
+    assert_fix_by_rule(*state, "layout/chunk-marker", inline_markers, inline_markers);
+    /* a text with no line break at all is flattened: a heading after a
+       full stop is proposed a break of its own */
+    errata_result *result = NULL;
+    assert_int_equal(edits_of_rule(*state, "我镇连续三年综合目标考核居市前列。一、苦练内功，夯实龙头谋发展",
+                                   "layout/heading-break", &result),
+                     1);
+    errata_result_free(result);
+}
+
 /* ------------------------------------------------------------ lines */
 
 static void lines_broken_mid_sentence_are_joined(void **state)
@@ -431,6 +455,7 @@ int main(void)
         cmocka_unit_test(page_footers_are_removed),
         cmocka_unit_test(page_numbers_inside_words_follow_the_footers),
         cmocka_unit_test(filler_lines_repeated_on_every_page_are_removed),
+        cmocka_unit_test(a_text_on_one_line_is_one_line),
         cmocka_unit_test(lines_broken_mid_sentence_are_joined),
         cmocka_unit_test(paragraphs_headings_and_verse_keep_their_breaks),
         cmocka_unit_test(flattened_titles_and_headings_get_their_breaks),
