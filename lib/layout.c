@@ -73,14 +73,23 @@ static int reserve_marks(errata_layout_marks *marks, size_t n)
     return ERRATA_OK;
 }
 
+/* A mark of the text's own characters, every ERRATA_LAYOUT_MARK_EVERY
+   positions. */
 static int add_mark(errata_layout_marks *marks, size_t at, uint32_t start)
 {
     if (reserve_marks(marks, 1))
         return ERRATA_ENOMEM;
     marks->at[marks->count] = (uint32_t)at;
     marks->start[marks->count] = start;
-    marks->kind[marks->count++] = ERRATA_LAYOUT_FREE;
+    marks->kind[marks->count++] = at > 0 ? ERRATA_LAYOUT_FREE | ERRATA_LAYOUT_RUNS_ON
+                                         : ERRATA_LAYOUT_FREE;
     return ERRATA_OK;
+}
+
+/* What the positions from mark k on are (ERRATA_LAYOUT_*). */
+static unsigned mark_kind(const errata_layout_marks *marks, size_t k)
+{
+    return marks->kind[k] & ERRATA_LAYOUT_KIND;
 }
 
 static void free_marks(errata_layout_marks *marks)
@@ -120,7 +129,7 @@ static void cursor_next(const errata_layout *lay, source_cursor *c)
     c->i++;
     if (c->next_mark < lay->marks.count && lay->marks.at[c->next_mark] == c->i) {
         c->start = lay->marks.start[c->next_mark];
-        c->kind = lay->marks.kind[c->next_mark++];
+        c->kind = (unsigned char)mark_kind(&lay->marks, c->next_mark++);
     }
 }
 
@@ -168,14 +177,15 @@ static source_cursor cursor_at(errata_layout *lay, size_t i)
 {
     const errata_layout_marks *m = &lay->marks;
     size_t k = mark_before(&lay->marks, i);
-    uint32_t start = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
-    return (source_cursor){i, start, m->kind[k], k + 1};
+    unsigned kind = mark_kind(m, k);
+    uint32_t start = source_from_mark(lay, kind, m->at[k], m->start[k], i);
+    return (source_cursor){i, start, (unsigned char)kind, k + 1};
 }
 
 /* What view position i is (ERRATA_LAYOUT_*). */
 static unsigned kind_at(errata_layout *lay, size_t i)
 {
-    return lay->marks.kind[mark_before(&lay->marks, i)];
+    return mark_kind(&lay->marks, mark_before(&lay->marks, i));
 }
 
 /* The original bytes of the cursor's position: an original character's
@@ -300,9 +310,10 @@ static uint32_t decode_at(errata_layout *lay, size_t i)
 {
     const errata_layout_marks *m = &lay->marks;
     size_t k = mark_before(&lay->marks, i);
-    if (m->kind[k] == ERRATA_LAYOUT_MADE)
+    unsigned kind = mark_kind(m, k);
+    if (kind == ERRATA_LAYOUT_MADE)
         return made_cp(lay, m->start[k], i - m->at[k]);
-    size_t pos = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
+    size_t pos = source_from_mark(lay, kind, m->at[k], m->start[k], i);
     return errata_utf8_next(lay->text, lay->len, &pos);
 }
 
@@ -409,22 +420,36 @@ static size_t decode_run(const unsigned char *text, size_t end, size_t pos, size
     return decode_chars(text, pos, n, out);
 }
 
-/* Decode view positions [from, from + n) into out: mark by mark, an
-   original run from the text, a made one from its edit's new text. */
+/* The first mark after mark k that starts a run of its own: the made
+   characters of another edit, or original ones that do not follow on from
+   those before them. */
+static size_t next_run(const errata_layout_marks *m, size_t k)
+{
+    if (mark_kind(m, k) == ERRATA_LAYOUT_MADE)
+        return k + 1;
+    do
+        k++;
+    while (k < m->count && (m->kind[k] & ERRATA_LAYOUT_RUNS_ON));
+    return k;
+}
+
+/* Decode view positions [from, from + n) into out: run by run, original
+   characters from the text, made ones from their edit's new text. */
 static void decode_window(errata_layout *lay, size_t from, size_t n, uint16_t *out)
 {
     const errata_layout_marks *m = &lay->marks;
     size_t k = mark_before(&lay->marks, from), i = from, end = from + n;
-    for (; i < end; k++) {
-        size_t run_end = k + 1 < m->count && m->at[k + 1] < end ? m->at[k + 1] : end;
-        if (m->kind[k] == ERRATA_LAYOUT_MADE) {
+    for (size_t next; i < end; k = next) {
+        next = next_run(m, k);
+        size_t run_end = next < m->count && m->at[next] < end ? m->at[next] : end;
+        if (mark_kind(m, k) == ERRATA_LAYOUT_MADE) {
             size_t pos;
             const char *text = made_text(lay, m->start[k], i - m->at[k], &pos);
             decode_chars((const unsigned char *)text, pos, run_end - i, out + (i - from));
             i = run_end;
             continue;
         }
-        size_t pos = source_from_mark(lay, m->kind[k], m->at[k], m->start[k], i);
+        size_t pos = source_from_mark(lay, mark_kind(m, k), m->at[k], m->start[k], i);
         decode_run((const unsigned char *)lay->text, lay->len, pos, run_end - i,
                    out + (i - from));
         i = run_end;
@@ -787,7 +812,8 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
     while (k < walk->old_count && old_at[k] <= from)
         k++;
     /* old_at[0] is 0 */
-    uint32_t start = source_from_mark(lay, old_kind[k - 1], old_at[k - 1], old_start[k - 1], from);
+    unsigned kind = old_kind[k - 1] & ERRATA_LAYOUT_KIND;
+    uint32_t start = source_from_mark(lay, kind, old_at[k - 1], old_start[k - 1], from);
     size_t end = k, past = walk->old_count; /* the first old mark at or after to */
     while (past - end > 1) {
         size_t mid = end + (past - end) / 2;
@@ -798,16 +824,19 @@ static int mark_copy(errata_layout *lay, void *state, size_t from, size_t to, si
     }
     if (end < past && old_at[end] < to)
         end = past;
-    /* a locked span's characters were all free: they become locked */
-    put_mark(lay, walk, at, start, locked ? ERRATA_LAYOUT_LOCKED : old_kind[k - 1]);
+    /* a locked span's characters were all free: they become locked; the
+       run starts anew (its mark follows an edit, or another run) */
+    put_mark(lay, walk, at, start, locked ? ERRATA_LAYOUT_LOCKED : kind);
     /* the old marks inside, in bulk (the arrays can overlap) */
     errata_layout_marks *m = &lay->marks;
     size_t n = end - k;
     for (size_t j = 0; j < n; j++)
         m->at[walk->count + j] = (uint32_t)(old_at[k + j] - from + at);
     memmove(m->start + walk->count, old_start + k, n * sizeof *m->start);
-    if (locked)
-        memset(m->kind + walk->count, ERRATA_LAYOUT_LOCKED, n);
+    if (locked) /* forwards: the new marks are never after the old ones */
+        for (size_t j = 0; j < n; j++)
+            m->kind[walk->count + j] =
+                (unsigned char)(ERRATA_LAYOUT_LOCKED | (old_kind[k + j] & ERRATA_LAYOUT_RUNS_ON));
     else
         memmove(m->kind + walk->count, old_kind + k, n);
     walk->count += n;

@@ -44,7 +44,12 @@ typedef struct {
 enum {
     ERRATA_LAYOUT_FREE = 0,   /* an original character no edit covers */
     ERRATA_LAYOUT_LOCKED = 1, /* an original character a proposal or a flag covers */
-    ERRATA_LAYOUT_MADE = 2    /* a character of an applied edit's new text */
+    ERRATA_LAYOUT_MADE = 2,   /* a character of an applied edit's new text */
+    ERRATA_LAYOUT_KIND = 3,   /* the bits of the kind, */
+    /* and one more: the mark's characters are original ones whose bytes
+       follow those of the characters before it (a mark that only bounds
+       the walk to a source), so a window is decoded across it in one run */
+    ERRATA_LAYOUT_RUNS_ON = 4
 };
 
 typedef struct errata_layout_change errata_layout_change;
@@ -68,7 +73,7 @@ typedef struct {
                         one, the offset of its bytes; a made one, its span's
                         index in errata_layout.made */
     unsigned char *kind; /* ERRATA_LAYOUT_* of the positions from there to the
-                            next mark */
+                            next mark (and ERRATA_LAYOUT_RUNS_ON) */
     size_t count, cap;
     size_t hint; /* the mark found last: most look-ups are near it */
 } errata_layout_marks;

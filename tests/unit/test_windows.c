@@ -141,6 +141,24 @@ static void layout_windows_give_the_edits_of_the_whole_view(void **state)
     free(text);
 }
 
+/* The same documents run together on one line: a window is decoded in
+   runs that go on across the marks placed only to bound the walks to a
+   source (ERRATA_LAYOUT_RUNS_ON), and stop where an edit was made. */
+static void layout_windows_decode_a_text_on_one_line(void **state)
+{
+    const errata_engine *engine = *state;
+    size_t len;
+    char *text = read_files(layout_documents, sizeof layout_documents / sizeof *layout_documents,
+                            &len);
+    size_t kept = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] != '\n')
+            text[kept++] = text[i];
+    text[kept] = '\0';
+    check_in_windows(engine, text, kept, 200, 0);
+    free(text);
+}
+
 /* Edits of the layout passes that make different characters (，；：？ and
    quotes, one after the other): a later pass reading the view through
    windows must get each made character from its own edit's new text. */
@@ -329,6 +347,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(windows_give_the_edits_of_the_whole_text),
         cmocka_unit_test(layout_windows_give_the_edits_of_the_whole_view),
+        cmocka_unit_test(layout_windows_decode_a_text_on_one_line),
         cmocka_unit_test(layout_windows_read_each_edit_s_own_new_text),
         cmocka_unit_test(text_without_borders_is_one_window),
         cmocka_unit_test(borders_keep_out_of_matches),
