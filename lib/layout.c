@@ -114,6 +114,9 @@ static uint32_t char_bytes(const errata_layout *lay, size_t i)
     return value == ERRATA_LAYOUT_ASTRAL ? 4 : cp_bytes(value);
 }
 
+/* The lengths of UTF-8 sequences by their first byte's high bits. */
+static const unsigned char utf8_lengths[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
+
 /* A walk along the view, knowing where each character comes from. */
 typedef struct {
     size_t i;          /* view position */
@@ -164,11 +167,9 @@ static uint32_t source_from_mark(const errata_layout *lay, unsigned kind, size_t
 {
     if (kind == ERRATA_LAYOUT_MADE)
         return start;
-    /* the lengths of UTF-8 sequences by their first byte's high bits */
-    static const unsigned char lengths[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
     const unsigned char *text = (const unsigned char *)lay->text;
     for (size_t j = at; j < i; j++)
-        start += lengths[text[start] >> 4];
+        start += utf8_lengths[text[start] >> 4];
     return start;
 }
 
@@ -253,12 +254,12 @@ static int view_init_windows(errata_layout *lay, size_t code_points)
     for (size_t w = 0; w < ERRATA_LAYOUT_WINDOWS; w++)
         if (!(lay->window[w].cps = malloc(lay->window_size * sizeof *lay->window[w].cps)))
             return errata_fail(ERRATA_ENOMEM, "out of memory");
-    size_t pos = 0;
-    for (; pos < lay->len; lay->count++) {
-        if (lay->count % ERRATA_LAYOUT_MARK_EVERY == 0 &&
-            add_mark(&lay->marks, lay->count, (uint32_t)pos))
+    const unsigned char *text = (const unsigned char *)lay->text;
+    for (size_t pos = 0; pos < lay->len;) {
+        if (add_mark(&lay->marks, lay->count, (uint32_t)pos))
             return ERRATA_ENOMEM;
-        pos += errata_utf8_seq_len((unsigned char)lay->text[pos]);
+        for (size_t k = 0; k < ERRATA_LAYOUT_MARK_EVERY && pos < lay->len; k++, lay->count++)
+            pos += utf8_lengths[text[pos] >> 4];
     }
     return ERRATA_OK;
 }
