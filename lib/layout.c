@@ -247,6 +247,29 @@ static int put_cp(errata_layout *lay, size_t i, uint32_t cp)
 }
 
 /* A view kept in windows: its marks only (see errata_layout_fetch()). */
+/* Where the character n characters after the one at byte pos starts, or
+   len if the text ends first.  The characters are counted by their first
+   bytes, eight bytes at a time: a walk from one character to the next
+   would wait for each one's length before it could read the next. */
+static size_t char_after(const unsigned char *text, size_t len, size_t pos, size_t n)
+{
+    const uint64_t high_bits = 0x8080808080808080u;
+    size_t starts = n + 1; /* the one at pos, those after it, and the one sought */
+    for (; pos + 8 <= len; pos += 8) {
+        uint64_t x;
+        memcpy(&x, text + pos, 8);
+        uint64_t first = ~(x & ~(x << 1)) & high_bits; /* bytes but 10xxxxxx */
+        size_t count = (size_t)(((first >> 7) * 0x0101010101010101u) >> 56);
+        if (count >= starts)
+            break;
+        starts -= count;
+    }
+    for (; pos < len; pos++)
+        if ((text[pos] & 0xC0) != 0x80 && --starts == 0)
+            return pos;
+    return len;
+}
+
 static int view_init_windows(errata_layout *lay, size_t code_points)
 {
     if (reserve_marks(&lay->marks, code_points / ERRATA_LAYOUT_MARK_EVERY + 1))
@@ -258,7 +281,13 @@ static int view_init_windows(errata_layout *lay, size_t code_points)
     for (size_t pos = 0; pos < lay->len;) {
         if (add_mark(&lay->marks, lay->count, (uint32_t)pos))
             return ERRATA_ENOMEM;
-        for (size_t k = 0; k < ERRATA_LAYOUT_MARK_EVERY && pos < lay->len; k++, lay->count++)
+        size_t next = char_after(text, lay->len, pos, ERRATA_LAYOUT_MARK_EVERY);
+        if (next < lay->len) {
+            lay->count += ERRATA_LAYOUT_MARK_EVERY;
+            pos = next;
+            continue;
+        }
+        for (; pos < lay->len; lay->count++) /* the last few */
             pos += utf8_lengths[text[pos] >> 4];
     }
     return ERRATA_OK;
