@@ -444,6 +444,8 @@ static int write_json_pair(errata_cli_buffer *b, const errata_learned_pair *p)
     json_count(&w, "lm_agreeing", p->lm_agreeing);
     json_count(&w, "survived_contexts", p->survived_contexts);
     json_count(&w, "confirmed_contexts", p->confirmed_contexts);
+    json_count(&w, "copied_contexts", p->copied_contexts);
+    json_count(&w, "contradicted_contexts", p->contradicted_contexts);
     json_number(&w, "substitutability", "%.3f", p->substitutability);
     errata_json_key(&w, "shares_character");
     errata_json_bool(&w, p->shares_character);

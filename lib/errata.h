@@ -293,6 +293,10 @@ typedef struct {
     double rival;  /* the expected replacements of the best word other than Y that
                       fills X's contexts and that the batch holds in two of them,
                       against Y's (0: none) */
+    /* Of the contexts where the batch holds Y itself too: where a copy of
+       X's text (a near-copy of its document) holds Y at X's place, and
+       where the text has copies and none of them holds Y there. */
+    size_t copied_contexts, contradicted_contexts;
 } errata_learned_pair;
 
 /* opts NULL: ERRATA_LEARN_OPTIONS_INIT.  ERRATA_EINVAL without the

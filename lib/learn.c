@@ -207,6 +207,10 @@ struct errata_learner {
     /* A Bloom filter of the four-symbol windows of the batch (repaired):
        whether a filler also occurs in a context in the batch itself. */
     uint64_t *seen_windows;
+    /* The same for the windows of each text (a window hashed with the
+       source of its document, see assign_source): whether a copy of the
+       text where a word is a misfit holds a filler at that very place. */
+    uint64_t *seen_source_windows;
     const errata_cm *cm;
     errata_cm_memo *memo; /* of the character model's lookups when finishing */
     errata_learn_options opts;
@@ -221,6 +225,10 @@ struct errata_learner {
     uint32_t *sketch_sources;
     size_t sketch_cap, sketch_used;
     uint32_t source;
+    /* The documents of each source, by the source's number (see
+       assign_source; 0 for a document that is a copy of an earlier one). */
+    uint32_t *source_sizes;
+    size_t source_size_cap;
     errata_scratch *scratch;
     /* The fillers of the word being finished (see filler_pool). */
     filler *filler_table;
@@ -315,10 +323,19 @@ static uint64_t window_bits(uint64_t h)
     return bits;
 }
 
+/* A window's hash within the text of one source. */
+static uint64_t source_window_hash(const uint32_t *s, uint32_t source)
+{
+    uint64_t h = (window_hash(s) ^ source) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ h >> 29;
+}
+
 static void remember_window(errata_learner *l, const uint32_t *s)
 {
     uint64_t h = window_hash(s);
     l->seen_windows[h % (SEEN_WINDOW_BITS / 64)] |= window_bits(h);
+    h = source_window_hash(s, l->source);
+    l->seen_source_windows[h % (SEEN_WINDOW_BITS / 64)] |= window_bits(h);
 }
 
 /* Whether the batch (probably) holds the four symbols s[0..4) in a row. */
@@ -326,6 +343,13 @@ static int window_seen(const errata_learner *l, const uint32_t *s)
 {
     uint64_t h = window_hash(s), bits = window_bits(h);
     return (l->seen_windows[h % (SEEN_WINDOW_BITS / 64)] & bits) == bits;
+}
+
+/* Whether a document of the source (probably) holds s[0..4) in a row. */
+static int window_seen_in_source(const errata_learner *l, const uint32_t *s, uint32_t source)
+{
+    uint64_t h = source_window_hash(s, source), bits = window_bits(h);
+    return (l->seen_source_windows[h % (SEEN_WINDOW_BITS / 64)] & bits) == bits;
 }
 
 /* Copy len bytes into the pool, NUL-terminated; its offset in *at. */
@@ -358,7 +382,9 @@ int errata_learner_new(const errata_engine *engine, const errata_learn_options *
     l->cm = engine->cm;
     l->opts = opts ? *opts : default_learn_options;
     int rc = grow_words(l);
-    if (!rc && !(l->seen_windows = calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_windows)))
+    if (!rc && (!(l->seen_windows = calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_windows)) ||
+                !(l->seen_source_windows =
+                      calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_source_windows))))
         rc = errata_fail(ERRATA_ENOMEM, "out of memory");
     if (!rc && (!(l->filler_table = calloc(FILLER_SLOTS, sizeof *l->filler_table)) ||
                 !(l->filler_used = malloc(MAX_FILLERS * sizeof *l->filler_used)) ||
@@ -402,12 +428,14 @@ void errata_learner_free(errata_learner *l)
     free(l->words);
     free(l->pool);
     free(l->seen_windows);
+    free(l->seen_source_windows);
     free(l->filler_table);
     free(l->filler_used);
     free(l->filler_words);
     free(l->batch_words);
     free(l->sketch_keys);
     free(l->sketch_sources);
+    free(l->source_sizes);
     errata_cm_memo_free(l->memo);
     errata_scratch_free(l->scratch);
     free(l);
@@ -850,6 +878,13 @@ int errata_learner_add(errata_learner *l, const char *text, size_t len)
         rc = to_symbols(l->cm, fixed, fixed_len, &st);
     if (!rc)
         rc = assign_source(l, &st);
+    if (!rc && errata_grow((void **)&l->source_sizes, &l->source_size_cap, l->doc_count + 1,
+                           sizeof *l->source_sizes))
+        rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (!rc) {
+        l->source_sizes[l->doc_count] = 0;
+        l->source_sizes[l->source]++;
+    }
     if (!rc)
         rc = scan(l, fixed, &st, markers > 0, &spans);
     free(spans.start);
@@ -1230,6 +1265,8 @@ typedef struct {
     double gain_sum;
     size_t lm_agree; /* contexts where the trigram model prefers the filler too */
     size_t survived; /* contexts where the batch holds the filler too */
+    size_t copied;   /* of those, where a copy of the text holds it (see filler_seen_in_copy) */
+    size_t contradicted; /* of those, where the text has copies and none holds it */
     size_t collocated; /* contexts of the filler's collocations (see collocation) */
     size_t confirmed; /* contexts with either (see LM_AGREE_FLOOR) */
     double expected; /* occurrences replaced, by the shares */
@@ -1303,7 +1340,8 @@ static void count_docs(const word_stats *w, uint64_t mask, size_t *docs, size_t 
    first whether the batch itself holds Y between the same neighbours in
    some of those contexts (a swap table replaces only part of the
    occurrences, while a word that is merely unusual there is used the same
-   way throughout); then how many replacements the models expect, whether
+   way throughout; where X's text has copies, one of them must hold Y at
+   X's place); then how many replacements the models expect, whether
    a second witness confirms the contexts (see LM_AGREE_FLOOR), how much X
    is over-represented against Y, and how Y compares with the best rival
    filler of X's contexts (see best_rival), and whether
@@ -1314,10 +1352,11 @@ static void count_docs(const word_stats *w, uint64_t mask, size_t *docs, size_t 
    batch has none, so it yields nothing confident. */
 static double pair_confidence(const errata_learned_pair *p)
 {
-    double survival = (double)p->survived_contexts / (double)p->contexts;
-    double survived = p->survived_contexts >= MIN_SURVIVED ? fmin(1, 0.5 + survival)
-                      : p->survived_contexts ? 0.3
-                                             : 0.1;
+    /* A context where X's text has copies and none holds Y is no survival
+       (see filler_in_copy). */
+    size_t held = p->survived_contexts - p->contradicted_contexts;
+    double survival = (double)held / (double)p->contexts;
+    double survived = held >= MIN_SURVIVED ? fmin(1, 0.5 + survival) : held ? 0.3 : 0.1;
     double support = 1 - exp(-p->expected / 3);
     double agree = LM_AGREE_FLOOR + (1 - LM_AGREE_FLOOR) * ((double)p->confirmed_contexts + 1) /
                                         ((double)p->contexts + 1);
@@ -1466,6 +1505,8 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->contexts = c->contexts;
     p->lm_agreeing = c->lm_agree;
     p->survived_contexts = c->survived;
+    p->copied_contexts = c->copied;
+    p->contradicted_contexts = c->contradicted;
     p->confirmed_contexts = c->confirmed;
     p->expected = c->expected;
     p->dominance = c->dominance;
@@ -1509,18 +1550,57 @@ static double snippet_score(const errata_learner *l, const misfit_context *ctx, 
     return errata_lm_score(l->engine->lm, buf, len);
 }
 
-/* Whether the batch itself holds filler in ctx, between the same
-   neighbours (a swap tool leaves some occurrences of the original alone):
-   with the character before and after it, and with the two before or the
-   two after. */
-static int filler_seen_in_batch(const errata_learner *l, const misfit_context *ctx,
-                                const uint32_t *filler)
+/* A window of the batch seen in the whole batch (source: ANY_SOURCE) or
+   in the documents of one source. */
+#define ANY_SOURCE UINT32_MAX
+
+static int seen(const errata_learner *l, const uint32_t *s, uint32_t source)
+{
+    return source == ANY_SOURCE ? window_seen(l, s) : window_seen_in_source(l, s, source);
+}
+
+/* Whether filler stands in ctx in the batch (or in the documents of one
+   source): with the character before and after it, and with the two
+   before or the two after. */
+static int filler_in_context(const errata_learner *l, const misfit_context *ctx,
+                             const uint32_t *filler, uint32_t source)
 {
     uint32_t middle[4] = {ctx->left.sym[1], filler[0], filler[1], ctx->right.sym[0]};
     uint32_t before[4] = {ctx->left.sym[0], ctx->left.sym[1], filler[0], filler[1]};
     uint32_t after[4] = {filler[0], filler[1], ctx->right.sym[0], ctx->right.sym[1]};
-    return window_seen(l, middle) && ((ctx->left.n == 2 && window_seen(l, before)) ||
-                                      (ctx->right.n == 2 && window_seen(l, after)));
+    return seen(l, middle, source) && ((ctx->left.n == 2 && seen(l, before, source)) ||
+                                       (ctx->right.n == 2 && seen(l, after, source)));
+}
+
+/* Whether the batch itself holds filler in ctx, between the same
+   neighbours (a swap tool leaves some occurrences of the original alone). */
+static int filler_seen_in_batch(const errata_learner *l, const misfit_context *ctx,
+                                const uint32_t *filler)
+{
+    return filler_in_context(l, ctx, filler, ANY_SOURCE);
+}
+
+/* Whether a document of the same text as one where w is a misfit in its
+   context k holds filler there, between the same neighbours: 1 if one
+   does, 0 if the text has copies in the batch and none does, -1 if it has
+   none.  Two copies of one text that differ at one place, X in one and Y
+   in the other, are the trace of a swap tool run over one of them; a
+   writer who merely prefers X where others write Y leaves every copy of
+   the text alike, and the Y the batch holds there comes from other
+   texts. */
+static int filler_in_copy(const errata_learner *l, const word_stats *w, size_t k,
+                          const uint32_t *filler)
+{
+    int found = -1;
+    for (size_t i = 0; i < w->doc_count; i++) {
+        uint32_t source = w->docs[i].source;
+        if (!(w->docs[i].context_mask & (1ull << k)) || l->source_sizes[source] < 2)
+            continue;
+        if (filler_in_context(l, &w->contexts[k], filler, source))
+            return 1;
+        found = 0;
+    }
+    return found;
 }
 
 /* One filler in one context: its gain over the form (log10, both models;
@@ -1529,6 +1609,7 @@ static int filler_seen_in_batch(const errata_learner *l, const misfit_context *c
 typedef struct {
     double gain, prior;
     int lm_agrees, survived;
+    int in_copy; /* see filler_in_copy; -1 where the batch does not hold it here */
 } filler_score;
 
 /* Whether clean text has y beside both sides of ctx: a swap table puts X
@@ -1564,7 +1645,9 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
     for (size_t i = 0; i < pool->count; i++) {
         const uint32_t *y = pool->items[i];
         filler_score *sc = &scores[i];
-        *sc = (filler_score){-HUGE_VAL, 0, 0, filler_seen_in_batch(l, ctx, y)};
+        *sc = (filler_score){-HUGE_VAL, 0, 0, filler_seen_in_batch(l, ctx, y), -1};
+        if (sc->survived)
+            sc->in_copy = filler_in_copy(l, w, k, y);
         int fits = fits_context(l->cm, ctx, y);
         if (!fits && !sc->survived)
             continue;
@@ -1594,6 +1677,8 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         c->gain_sum += sc->gain;
         c->lm_agree += sc->lm_agrees;
         c->survived += sc->survived;
+        c->copied += sc->in_copy == 1;
+        c->contradicted += sc->in_copy == 0;
         c->collocated += collocation(l->cm, ctx, pool->items[i]);
         c->confirmed += sc->lm_agrees || sc->survived;
     }

@@ -237,6 +237,33 @@ static errata_learner *learn_copies(const errata_engine *engine, size_t copies)
     return learner;
 }
 
+/* Learn from the six documents (each ending with endings[i] if endings is
+   not NULL), original made swapped in the first `damaged` of them, and
+   those added once more as copies of their texts, original made swapped
+   there too or not (copy_swapped); 基础 made 根底 in all. */
+static errata_learner *learn_with_copies(const errata_engine *engine,
+                                         const char *const endings[DOCUMENTS],
+                                         const char *original, const char *swapped,
+                                         size_t damaged, int copy_swapped)
+{
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS + damaged; i++) {
+        int copy = i >= DOCUMENTS;
+        size_t doc = copy ? i - DOCUMENTS : i;
+        char *text = read_document(doc);
+        if (endings)
+            strcat(text, endings[doc]);
+        if (copy ? copy_swapped : doc < damaged)
+            replace_all(text, original, swapped);
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
 /* A text uploaded again with other damage is no new evidence: the four
    damaged documents, each added once more with 基础 left alone (so
    without known damage), support the pair in four documents, not eight,
@@ -579,6 +606,39 @@ static void the_batch_confirms_what_the_word_model_doubts(void **state)
     errata_engine_free(engine);
 }
 
+/* The batch of the_batch_confirms_what_the_word_model_doubts with the four
+   damaged documents added once more, each a copy of its text: where the
+   copies hold 回忆 in the same places too (copy_swapped), the 回顾 that the
+   batch holds between the same neighbours comes only from other texts, the
+   way a writer's own wording does, and the pair loses the survival
+   evidence; where the copies hold 回顾 there, the three contexts are
+   copied and count. */
+static void copies_of_a_text_decide_the_survival(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *held[DOCUMENTS] = {
+        "回顾一年来的工作，成绩来之不易。", "回顾过去五年，我们深受鼓舞。",
+        "认真回顾半年来的工作。", "回顾一年来的工作，我们倍感振奋。",
+        "回顾一年来的工作，认真回顾半年来的工作。", "回顾过去五年，倍感振奋。"};
+    for (int copy_swapped = 0; copy_swapped <= 1; copy_swapped++) {
+        errata_learner *learner =
+            learn_with_copies(engine, held, "回顾", "回忆", DAMAGED_DOCUMENTS, copy_swapped);
+        const errata_learned_pair *p = find_pair(learner, "回忆", "回顾");
+        assert_non_null(p);
+        assert_int_equal(p->survived_contexts, 3);
+        assert_int_equal(p->copied_contexts, copy_swapped ? 0 : 3);
+        assert_int_equal(p->contradicted_contexts, copy_swapped ? 3 : 0);
+        /* 0.59 and 0.069; 0.23 with three contexts of survival */
+        if (copy_swapped)
+            assert_true(p->confidence > 0.068 && p->confidence < 0.070);
+        else
+            assert_true(p->confidence > 0.589 && p->confidence < 0.591);
+        errata_learner_free(learner);
+    }
+    errata_engine_free(engine);
+}
+
 /* The same swap, but where each of 回忆's places has a neighbour beside
    which clean text never has 回顾 (回顾桌椅, 回顾瓜果, 回顾砖瓦): though
    the batch holds 回顾 there, nothing shows a collocation of 回顾 that a
@@ -719,6 +779,7 @@ int main(void)
         cmocka_unit_test(a_pair_in_one_phrase_is_not_learnt),
         cmocka_unit_test(a_rival_the_batch_does_not_hold_does_not_count),
         cmocka_unit_test(the_batch_confirms_what_the_word_model_doubts),
+        cmocka_unit_test(copies_of_a_text_decide_the_survival),
         cmocka_unit_test(a_pair_needs_a_collocation_of_the_original),
         cmocka_unit_test(fillers_come_from_every_context),
         cmocka_unit_test(the_batch_stands_in_for_a_collocation),
