@@ -106,6 +106,13 @@
    fill it about as well (乡镇 in 各乡镇, 每个乡镇, where clean text puts
    单位 and 部门 alike). */
 #define UNLIKE_MAX_RIVAL 0.5
+/* Contexts where a copy of X's text holds Y at X's place (see
+   filler_in_copy) that show a swap directly: they stand in for a
+   collocation of Y in clean text (see batch_collocated), and, when they
+   are half of the pair's contexts at least, for the evidence an unlike
+   pair needs (see pair_confidence).  Copies of a text that differ there
+   are a swap tool's trace, whatever the words. */
+#define MIN_COPIED 3
 /* A swap tool turns a good part of Y's occurrences into X (scripts/
    corrupt.py: 55-95% where a rule is active), while a legitimate word
    standing in a few of Y's places is something a big batch of one domain
@@ -1365,9 +1372,10 @@ static double pair_confidence(const errata_learned_pair *p)
                          ? (double)p->marked_documents / (double)p->supported_documents
                          : 0;
     double replaced = (double)p->supported / (double)(p->supported + p->original_occurrences);
-    int trusted_unlike = p->supported_documents >= UNLIKE_MIN_DOCUMENTS &&
-                         p->dominance >= UNLIKE_MIN_DOMINANCE && p->rival < UNLIKE_MAX_RIVAL &&
-                         replaced >= UNLIKE_MIN_REPLACED;
+    int copied = p->copied_contexts >= MIN_COPIED && 2 * p->copied_contexts >= p->contexts;
+    int trusted_unlike = copied || (p->supported_documents >= UNLIKE_MIN_DOCUMENTS &&
+                                    p->dominance >= UNLIKE_MIN_DOMINANCE &&
+                                    p->rival < UNLIKE_MAX_RIVAL && replaced >= UNLIKE_MIN_REPLACED);
     double alike = p->shares_character || trusted_unlike ? 1 : UNLIKE_FACTOR;
     double share = (double)p->supported / (double)p->occurrences;
     double misfit_share = fmin(1, share / FULL_MISFIT_SHARE);
@@ -1730,9 +1738,12 @@ static int one_phrase(const word_stats *w, uint64_t mask)
    wording on either side (a writer's choice sits in one construction:
    局长任组长 and 副局长任副组长, 坚持把 everywhere; a swap table's
    places vary on both sides: 生疏 where the batch holds 认识 in ten
-   contexts, which clean text lacks with either side of any). */
+   contexts, which clean text lacks with either side of any); or copies of
+   X's texts hold the original at X's place in MIN_COPIED of them. */
 static int batch_collocated(const word_stats *w, const candidate *c)
 {
+    if (c->copied >= MIN_COPIED)
+        return 1;
     return c->survived >= MIN_SURVIVED_UNCOLLOCATED &&
            !shared_wording(w, c->context_mask, WORDING_BEFORE) &&
            !shared_wording(w, c->context_mask, WORDING_AFTER);

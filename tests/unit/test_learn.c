@@ -356,6 +356,26 @@ static void an_unlike_pair_needs_more_documents(void **state)
     errata_engine_free(engine);
 }
 
+/* An unlike pair in three documents (an_unlike_pair_needs_more_documents
+   wants four), whose texts have copies holding the original at its places:
+   the copies show the swap directly (in all twelve contexts), and the pair
+   is proposed (0.95; 0.57, the unlike pair's factor 0.6, without them). */
+static void copies_vouch_for_an_unlike_pair(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner =
+        learn_with_copies(engine, NULL, "发展", "成长", DAMAGED_DOCUMENTS - 1, 0);
+    const errata_learned_pair *p = find_pair(learner, "成长", "发展");
+    assert_non_null(p);
+    assert_false(p->shares_character);
+    assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS - 1);
+    assert_int_equal(p->copied_contexts, 12);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 /* Learn from the six documents, 发展 made 成长 in the first four, 基础
    made 根底 in all, the last two (undamaged) ending with `ending`. */
 static errata_learner *learn_unlike_with_ending(const errata_engine *engine, const char *ending)
@@ -658,6 +678,26 @@ static void a_pair_needs_a_collocation_of_the_original(void **state)
     errata_engine_free(engine);
 }
 
+/* The batch of a_pair_needs_a_collocation_of_the_original, with copies of
+   the four damaged texts that hold 回顾 where those hold 回忆: copies of
+   one text that differ at three places stand in for a collocation, and
+   the pair is proposed. */
+static void copies_stand_in_for_a_collocation(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *held[DOCUMENTS] = {
+        "回顾桌椅的工作。", "回顾瓜果五年。", "认真回顾砖瓦的工作。", "回顾桌椅的工作。",
+        "回顾桌椅的工作，认真回顾砖瓦的工作。", "回顾瓜果五年。"};
+    errata_learner *learner =
+        learn_with_copies(engine, held, "回顾", "回忆", DAMAGED_DOCUMENTS, 0);
+    const errata_learned_pair *p = find_pair(learner, "回忆", "回顾");
+    assert_non_null(p);
+    assert_int_equal(p->copied_contexts, 3);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 /* Every context of a word proposes fillers, not only its most frequent
    ones: a seventh document puts 开展 four times each between sixteen pairs
    of two-character sides made of 甲乙丙丁午未申酉 (甲乙开展甲丙, ...: wording clean text
@@ -774,6 +814,7 @@ int main(void)
         cmocka_unit_test(an_unlike_pair_needs_a_fifth_of_the_places),
         cmocka_unit_test(the_reverse_of_a_known_pair_is_not_proposed),
         cmocka_unit_test(an_unlike_pair_needs_more_documents),
+        cmocka_unit_test(copies_vouch_for_an_unlike_pair),
         cmocka_unit_test(an_unlike_pair_needs_a_clear_original),
         cmocka_unit_test(a_pair_needs_a_share_of_the_originals_places),
         cmocka_unit_test(a_pair_in_one_phrase_is_not_learnt),
@@ -781,6 +822,7 @@ int main(void)
         cmocka_unit_test(the_batch_confirms_what_the_word_model_doubts),
         cmocka_unit_test(copies_of_a_text_decide_the_survival),
         cmocka_unit_test(a_pair_needs_a_collocation_of_the_original),
+        cmocka_unit_test(copies_stand_in_for_a_collocation),
         cmocka_unit_test(fillers_come_from_every_context),
         cmocka_unit_test(the_batch_stands_in_for_a_collocation),
         cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
