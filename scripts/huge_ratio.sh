@@ -98,7 +98,7 @@ for pair in $(seq 1 "$pairs"); do
             input_seconds "$errata" "$command"
             before=$input_cpu
             cpu_seconds "$errata" "$command" -q "$huge"
-            on_huge=$cpu
+            on_huge=$cpu huge_peak=$peak
             input_seconds "$errata" "$command"
             after=$input_cpu
             read -r input_rate huge_rate ratio < <(awk -v ib="$input_bytes" -v hb="$huge_bytes" \
@@ -107,7 +107,7 @@ for pair in $(seq 1 "$pairs"); do
                          printf "%.2f %.2f %.3f\n", ir, hr, hr / ir }')
             printf '%s %s pair %d: bench input %s / %s s (%s MB/s), huge %s s (%s MB/s, peak %s MB): %s\n' \
                 "$command" "$errata" "$pair" "$before" "$after" "$input_rate" "$on_huge" \
-                "$huge_rate" "$peak" "$ratio"
+                "$huge_rate" "$huge_peak" "$ratio"
             ratios[$command $errata]="${ratios[$command $errata]:-} $ratio"
         done
     done
