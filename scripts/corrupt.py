@@ -225,13 +225,16 @@ def apply_rule(segments, old, new, probability, rng, kind="swap"):
     return result
 
 
-def swap_damage(segments, family, rng):
-    """Apply a random subset of the family's rules; return segments and rules used."""
-    probability = rng.uniform(*OCCURRENCE_PROBABILITY)
+def swap_damage(segments, family, rng, whole=False):
+    """Apply a random subset of the family's rules; return segments and rules used.
+    whole: every rule of the family at every place, as a spinner that
+    leaves no original behind does (damage.md documents partial damage;
+    learn's figures are measured both ways)."""
+    probability = 1.0 if whole else rng.uniform(*OCCURRENCE_PROBABILITY)
     used = []
     for original, corrupted in family_rules(family):
         marker = FAMILY_MARKER[family] == (original, corrupted)
-        if marker or rng.random() < RULE_ACTIVE_PROBABILITY:
+        if marker or whole or rng.random() < RULE_ACTIVE_PROBABILITY:
             segments = apply_rule(segments, original, corrupted, probability, rng)
             used.append(f"{original}>{corrupted}")
     return segments, used
@@ -381,12 +384,13 @@ def document_seed(name, family, layout, base_seed):
     return zlib.crc32(f"{base_seed}/{name}/{family}/{int(layout)}".encode())
 
 
-def damage(clean, family, layout, seed):
-    """Damage clean text; return the damaged text and its gold annotation."""
+def damage(clean, family, layout, seed, whole=False):
+    """Damage clean text; return the damaged text and its gold annotation
+    (whole: as swap_damage's)."""
     rng = random.Random(seed)
     segments, rules = [Segment(clean, clean)], []
     if family != "none":
-        segments, rules = swap_damage(segments, family, rng)
+        segments, rules = swap_damage(segments, family, rng, whole)
     if layout:
         segments = layout_damage(segments, rng)
     damaged = joined(segments)

@@ -30,6 +30,11 @@ pair the damage really applied in the batch); word precision and recall on
 the batch with the reduced dictionary, with it plus the proposed pairs, and
 with the full dictionary.
 
+The same table again for a batch damaged by spinners that replace every
+occurrence of every rule of their family: damage.md documents partial
+damage (an original left beside its swap), but some real documents carry
+none, and learn's evidence that Y survives beside X is then missing.
+
 Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
@@ -92,14 +97,15 @@ def clean_documents():
         sorted((ROOT / "corpus" / "learn").glob("*.txt"))
 
 
-def make_batch(directory):
-    """Damage every clean document; return {path: gold}."""
+def make_batch(directory, whole):
+    """Damage every clean document (whole: every rule at every place);
+    return {path: gold}."""
     batch = {}
     for doc in clean_documents():
         clean = doc.read_text(encoding="utf-8")
         for family in ("A", "B"):
             for seed in DAMAGE_SEEDS:
-                text, gold = damage(clean, family, False, seed * 1000 + hash_name(doc.stem))
+                text, gold = damage(clean, family, False, seed * 1000 + hash_name(doc.stem), whole)
                 path = directory / f"{doc.stem}.{family}{seed}.txt"
                 path.write_text(text, encoding="utf-8")
                 batch[path] = gold
@@ -166,16 +172,19 @@ def places_of_pairs(batch):
     return places
 
 
-def hidden_pairs(errata, work, seeds):
+def hidden_pairs(errata, work, seeds, whole=False):
     lines = dictionary_lines()
     entries = contextual_entries(lines)
+    work = work / ("whole" if whole else "partial")
     batch_dir = work / "batch"
-    batch_dir.mkdir()
-    batch = make_batch(batch_dir)
+    batch_dir.mkdir(parents=True)
+    batch = make_batch(batch_dir, whole)
     places = places_of_pairs(batch)
     damage_pairs = Counter({pair: len(at) for pair, at in places.items()})
     texts = {pair: {text for text, _ in at} for pair, at in places.items()}
-    print(f"Hidden pairs: {len(batch)} damaged documents ({len(clean_documents())} clean "
+    spinner = (", spinners replacing every occurrence of every rule of their family (no original "
+               "beside its swap; the copies of a text by one family identical)") if whole else ""
+    print(f"Hidden pairs{spinner}: {len(batch)} damaged documents ({len(clean_documents())} clean "
           f"documents x families A, B x {len(DAMAGE_SEEDS)} damage seeds), "
           f"{len(entries)} contextual pairs, {HOLD_OUT:.0%} held out per seed "
           f"(>=3x: at {MIN_OCCURRENCES} places or more, the copies of a text counting a place once; "
@@ -335,6 +344,8 @@ def main():
         work = Path(tmp)
         try:
             hidden_pairs(errata, work, seeds)
+            print()
+            hidden_pairs(errata, work, seeds, whole=True)
             print()
             clean_batches(errata, args.corpus.resolve())
             print()
