@@ -111,29 +111,25 @@ static void widen_to_line(const errata_layout *lay, size_t *from, size_t *to)
         (*from)--;
 }
 
-static int remove_footers(errata_layout *lay, page_marks *marks)
+/* A footer starting at view position i: its mark, and its removal; *next
+   is set to the position after it. */
+static int remove_footer(errata_layout *lay, page_marks *marks, size_t i, size_t *next)
 {
-    for (size_t i = 0; i < lay->count; i++) {
-        if (errata_layout_raw(lay, i) != 0x7B2C && i > 0 && errata_layout_raw(lay, i - 1) != '\n')
-            continue; /* footers start with 第 or at a line start */
-        long page;
-        size_t end = page_footer_at(lay, i, &page);
-        if (!end)
-            end = dash_footer_at(lay, i, &page);
-        if (!end)
-            continue;
-        if (add_mark(marks, (page_mark){i, page, 1, end}))
-            return ERRATA_ENOMEM;
-        lay->site_damage = 1;
-        size_t from = i, to = end;
-        widen_to_line(lay, &from, &to);
-        int rc = errata_layout_edit(lay, from, to, "", "layout/page-footer", ERRATA_KIND_LAYOUT,
-                                    0.95, "page footer (page %ld)", page);
-        if (rc < 0)
-            return rc;
-        i = end - 1;
-    }
-    return ERRATA_OK;
+    long page;
+    size_t end = page_footer_at(lay, i, &page);
+    if (!end)
+        end = dash_footer_at(lay, i, &page);
+    if (!end)
+        return ERRATA_OK;
+    if (add_mark(marks, (page_mark){i, page, 1, end}))
+        return ERRATA_ENOMEM;
+    lay->site_damage = 1;
+    *next = end;
+    size_t from = i, to = end;
+    widen_to_line(lay, &from, &to);
+    int rc = errata_layout_edit(lay, from, to, "", "layout/page-footer", ERRATA_KIND_LAYOUT, 0.95,
+                                "page footer (page %ld)", page);
+    return rc < 0 ? rc : ERRATA_OK;
 }
 
 /* ------------------------------------------------------------ bare numbers */
@@ -163,18 +159,36 @@ static size_t bare_number_at(const errata_layout *lay, size_t i, long *value)
     return n;
 }
 
-static int collect_bare_numbers(const errata_layout *lay, page_marks *marks)
+/* A bare number starting at view position i: its mark; *next is set to
+   the position after it. */
+static int collect_bare_number(const errata_layout *lay, page_marks *marks, size_t i,
+                               size_t *next)
 {
-    for (size_t i = 0; i < lay->count; i++) {
-        long value;
+    long value;
+    size_t n = bare_number_at(lay, i, &value);
+    if (!n)
+        return ERRATA_OK;
+    *next = i + n;
+    return add_mark(marks, (page_mark){i, value, 0, i + n});
+}
+
+/* The footers, removed, and the bare numbers, in one walk over the view:
+   the search for footers (which start with 第 or at a line start) goes on
+   after each footer, the one for numbers after each number.  Their marks
+   never share a position (a footer starts with no digit), so the order
+   they are found in does not matter. */
+static int collect_page_marks(errata_layout *lay, page_marks *marks)
+{
+    int rc = ERRATA_OK;
+    for (size_t i = 0, footers_from = 0, numbers_from = 0; !rc && i < lay->count; i++) {
         uint32_t c = errata_layout_raw(lay, i);
-        size_t n = c >= '1' && c <= '9' ? bare_number_at(lay, i, &value) : 0;
-        if (n && add_mark(marks, (page_mark){i, value, 0, i + n}))
-            return ERRATA_ENOMEM;
-        if (n)
-            i += n - 1;
+        if (i >= footers_from &&
+            (c == 0x7B2C || i == 0 || errata_layout_raw(lay, i - 1) == '\n'))
+            rc = remove_footer(lay, marks, i, &footers_from);
+        if (!rc && i >= numbers_from && c >= '1' && c <= '9')
+            rc = collect_bare_number(lay, marks, i, &numbers_from);
     }
-    return ERRATA_OK;
+    return rc;
 }
 
 static int compare_marks(const void *pa, const void *pb)
@@ -342,9 +356,7 @@ static int remove_repeated_lines(errata_layout *lay)
 int errata_layout_page_furniture(errata_layout *lay)
 {
     page_marks marks = {0};
-    int rc = remove_footers(lay, &marks);
-    if (!rc)
-        rc = collect_bare_numbers(lay, &marks);
+    int rc = collect_page_marks(lay, &marks);
     if (!rc)
         rc = remove_page_numbers(lay, &marks);
     if (!rc)

@@ -182,6 +182,15 @@ static void page_numbers_inside_words_follow_the_footers(void **state)
     assert_fix_by_rule(*state, "layout/page-number", counts, counts);
 }
 
+/* The footers and the bare numbers are found in one walk: a number alone
+   on its line starts a line, where a footer is looked for too. */
+static void page_numbers_on_lines_of_their_own_are_removed(void **state)
+{
+    const char *damaged = PAGE "。\n1\n" PAGE "。\n2\n" PAGE "。\n3\n" PAGE "。";
+    const char *clean = PAGE "。\n" PAGE "。\n" PAGE "。\n" PAGE "。";
+    assert_fix_by_rule(*state, "layout/page-number", damaged, clean);
+}
+
 static void filler_lines_repeated_on_every_page_are_removed(void **state)
 {
     const char *damaged = PAGE "。\n第1页 共3页\n精品文档 欢迎下载\n" PAGE
@@ -454,6 +463,7 @@ int main(void)
         cmocka_unit_test(characters_beyond_the_basic_plane_keep_their_places),
         cmocka_unit_test(page_footers_are_removed),
         cmocka_unit_test(page_numbers_inside_words_follow_the_footers),
+        cmocka_unit_test(page_numbers_on_lines_of_their_own_are_removed),
         cmocka_unit_test(filler_lines_repeated_on_every_page_are_removed),
         cmocka_unit_test(a_text_on_one_line_is_one_line),
         cmocka_unit_test(lines_broken_mid_sentence_are_joined),
