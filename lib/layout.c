@@ -420,6 +420,68 @@ static inline __attribute__((always_inline)) size_t decode_chars(const unsigned 
 }
 
 #ifdef LAYOUT_SSSE3
+/* decode_three_byte() ten at a time, the two halves of each round in the
+   two lanes of an AVX2 register, while n positions of out hold sixteen
+   (each half's store writes three more, overwritten after) and there are
+   31 bytes of text before end. */
+static inline __attribute__((always_inline, target("avx2"))) size_t
+decode_three_byte_avx2(const unsigned char *text, size_t *pos, size_t end, size_t n, uint16_t *out)
+{
+    const __m256i mask = _mm256_setr_epi8(
+        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
+        (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
+        (char)0xC0, 0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
+        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
+        (char)0xC0, (char)0xC0, 0);
+    const __m256i want = _mm256_setr_epi8(
+        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
+        (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
+        (char)0x80, 0, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
+        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
+        (char)0x80, (char)0x80, 0);
+    const __m256i firsts = _mm256_setr_epi8(1, 0, 4, 3, 7, 6, 10, 9, 13, 12, -1, -1, -1, -1, -1,
+                                            -1, 1, 0, 4, 3, 7, 6, 10, 9, 13, 12, -1, -1, -1, -1,
+                                            -1, -1);
+    const __m256i thirds = _mm256_setr_epi8(2, -1, 5, -1, 8, -1, 11, -1, 14, -1, -1, -1, -1, -1,
+                                            -1, -1, 2, -1, 5, -1, 8, -1, 11, -1, 14, -1, -1, -1,
+                                            -1, -1, -1, -1);
+    size_t j = 0;
+    while (j + 16 <= n && *pos + 31 <= end) {
+        __m256i v = _mm256_loadu2_m128i((const __m128i *)(const void *)(text + *pos + 15),
+                                        (const __m128i *)(const void *)(text + *pos));
+        if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(v, mask), want)) != -1)
+            break;
+        __m256i two = _mm256_shuffle_epi8(v, firsts), third = _mm256_shuffle_epi8(v, thirds);
+        __m256i high = _mm256_slli_epi16(_mm256_and_si256(two, _mm256_set1_epi16(0x0F00)), 4);
+        __m256i middle = _mm256_slli_epi16(_mm256_and_si256(two, _mm256_set1_epi16(0x003F)), 6);
+        __m256i low = _mm256_and_si256(third, _mm256_set1_epi16(0x003F));
+        __m256i cps = _mm256_or_si256(_mm256_or_si256(high, middle), low);
+        _mm_storeu_si128((__m128i *)(void *)(out + j), _mm256_castsi256_si128(cps));
+        _mm_storeu_si128((__m128i *)(void *)(out + j + 5), _mm256_extracti128_si256(cps, 1));
+        j += 10;
+        *pos += 30;
+    }
+    return j;
+}
+
+/* decode_chars() taking the runs of three-byte characters ten at a time
+   (the text is end bytes long). */
+__attribute__((target("avx2"))) static size_t decode_chars_avx2(const unsigned char *text,
+                                                               size_t end, size_t pos, size_t n,
+                                                               uint16_t *out)
+{
+    size_t j = 0;
+    while (j < n) {
+        if ((text[pos] & 0xF0) == 0xE0) {
+            j += decode_three_byte_avx2(text, &pos, end, n - j, out + j);
+            j += decode_three_byte(text, &pos, end, n - j, out + j);
+        }
+        if (j < n)
+            pos = decode_chars(text, pos, 1, out + j++);
+    }
+    return pos;
+}
+
 /* decode_chars() taking the runs of three-byte characters five at a time
    (the text is end bytes long). */
 __attribute__((target("ssse3"))) static size_t decode_chars_ssse3(const unsigned char *text,
@@ -443,6 +505,8 @@ static size_t decode_run(const unsigned char *text, size_t end, size_t pos, size
                          uint16_t *out)
 {
 #ifdef LAYOUT_SSSE3
+    if (__builtin_cpu_supports("avx2"))
+        return decode_chars_avx2(text, end, pos, n, out);
     if (__builtin_cpu_supports("ssse3"))
         return decode_chars_ssse3(text, end, pos, n, out);
 #endif
