@@ -134,14 +134,16 @@ static int flag_deleted_date(errata_layout *lay, size_t i)
     return rc < 0 ? rc : ERRATA_OK;
 }
 
-/* A unit right after a word that takes a quantity (总值亿元, 人均元, 增长%). */
+/* A unit right after a word that takes a quantity (总值亿元, 人均元, 增长%);
+   c is the view's value at i. */
 static int flag_deleted_digits(errata_layout *lay, const errata_layout_set *takes_quantity,
-                               const errata_layout_set *unit_starts, size_t i, size_t *unit_length)
+                               const errata_layout_set *unit_starts, size_t i, uint32_t c,
+                               size_t *unit_length)
 {
     static const char *const units[] = {"万美元", "亿元", "万元", "美元", "个百分点", "平方公里",
                                         "公里", "万亩", "万人", "万吨", "元", "%", "％"};
     *unit_length = 0;
-    if (!errata_layout_set_has(unit_starts, errata_layout_raw(lay, i)) ||
+    if (!errata_layout_set_has(unit_starts, c) ||
         !errata_layout_set_has(takes_quantity, errata_layout_before(lay, i)))
         return ERRATA_OK;
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
@@ -182,7 +184,7 @@ int errata_layout_numbers(errata_layout *lay)
             rc = flag_deleted_date(lay, i);
         } else {
             size_t unit_length;
-            rc = flag_deleted_digits(lay, &takes_quantity, &unit_starts, i, &unit_length);
+            rc = flag_deleted_digits(lay, &takes_quantity, &unit_starts, i, c, &unit_length);
             if (unit_length)
                 i += unit_length - 1;
         }
