@@ -514,16 +514,23 @@ static size_t decode_run(const unsigned char *text, size_t end, size_t pos, size
     return decode_chars(text, pos, n, out);
 }
 
-/* The first mark after mark k that starts a run of its own: the made
+/* The first mark after mark k that starts a run of its own (the made
    characters of another edit, or original ones that do not follow on from
-   those before them. */
-static size_t next_run(const errata_layout_marks *m, size_t k)
+   those before them), or the first at or after view position end.  A text
+   without edits yet is one run: the walk must stop at the window's end. */
+static size_t next_run(const errata_layout_marks *m, size_t k, size_t end)
 {
     if (mark_kind(m, k) == ERRATA_LAYOUT_MADE)
         return k + 1;
-    do
+    const uint64_t runs_on = 0x0101010101010101u * ERRATA_LAYOUT_RUNS_ON;
+    for (k++; k + 8 <= m->count && m->at[k + 7] < end; k += 8) { /* most run on */
+        uint64_t kinds;
+        memcpy(&kinds, m->kind + k, 8);
+        if ((kinds & runs_on) != runs_on)
+            break;
+    }
+    while (k < m->count && m->at[k] < end && (m->kind[k] & ERRATA_LAYOUT_RUNS_ON))
         k++;
-    while (k < m->count && (m->kind[k] & ERRATA_LAYOUT_RUNS_ON));
     return k;
 }
 
@@ -534,7 +541,7 @@ static void decode_window(errata_layout *lay, size_t from, size_t n, uint16_t *o
     const errata_layout_marks *m = &lay->marks;
     size_t k = mark_before(&lay->marks, from), i = from, end = from + n;
     for (size_t next; i < end; k = next) {
-        next = next_run(m, k);
+        next = next_run(m, k, end);
         size_t run_end = next < m->count && m->at[next] < end ? m->at[next] : end;
         if (mark_kind(m, k) == ERRATA_LAYOUT_MADE) {
             size_t pos;
