@@ -109,9 +109,13 @@
 /* Contexts where a copy of X's text holds Y at X's place (see
    filler_in_copy) that show a swap directly: they stand in for a
    collocation of Y in clean text (see batch_collocated), and, when they
-   are half of the pair's contexts at least, for the evidence an unlike
-   pair needs (see pair_confidence).  Copies of a text that differ there
-   are a swap tool's trace, whatever the words. */
+   are half of the pair's contexts at least and the trigram model prefers
+   Y in three quarters of them, for the evidence an unlike pair needs (see
+   pair_confidence).  Copies of a text that differ there are a swap tool's
+   trace, whatever the words; but one regulation issued for two cities is
+   one text to the sketch too, and its copies differ legitimately
+   (东营市养犬管理条例 beside 湖州市…), where the word model prefers
+   neither name. */
 #define MIN_COPIED 3
 /* A swap tool turns a good part of Y's occurrences into X (scripts/
    corrupt.py: 55-95% where a rule is active), while a legitimate word
@@ -1372,7 +1376,8 @@ static double pair_confidence(const errata_learned_pair *p)
                          ? (double)p->marked_documents / (double)p->supported_documents
                          : 0;
     double replaced = (double)p->supported / (double)(p->supported + p->original_occurrences);
-    int copied = p->copied_contexts >= MIN_COPIED && 2 * p->copied_contexts >= p->contexts;
+    int copied = p->copied_contexts >= MIN_COPIED && 2 * p->copied_contexts >= p->contexts &&
+                 4 * p->lm_agreeing >= 3 * p->contexts;
     int trusted_unlike = copied || (p->supported_documents >= UNLIKE_MIN_DOCUMENTS &&
                                     p->dominance >= UNLIKE_MIN_DOMINANCE &&
                                     p->rival < UNLIKE_MAX_RIVAL && replaced >= UNLIKE_MIN_REPLACED);

@@ -376,6 +376,34 @@ static void copies_vouch_for_an_unlike_pair(void **state)
     errata_engine_free(engine);
 }
 
+/* One regulation issued for two cities: the four documents name 丽水 where
+   their copies (and the other two) name 湖州, in three contexts.  The
+   copies differ there as a swap would leave them, but the trigram model
+   prefers 湖州 in none of the contexts: two names of one kind, not a word
+   and its near-synonym, and the copies do not vouch for the unlike pair
+   (confidence 0.37; 0.61 if they did). */
+static void copies_of_a_template_do_not_vouch_for_an_unlike_pair(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    const char *endings[DOCUMENTS] = {
+        "湖州市人民政府负责本条例的实施。湖州市养犬管理条例自公布之日起施行。",
+        "湖州市人民代表大会常务委员会批准。湖州市城市管理部门负责。",
+        "在湖州市行政区域内适用本规定。湖州市人民政府制定实施办法。",
+        "湖州市人民政府应当加强领导。湖州市公安机关负责养犬登记。",
+        "湖州市人民政府负责本条例的实施。", "湖州市城市管理部门负责。"};
+    errata_learner *learner =
+        learn_with_copies(engine, endings, "湖州", "丽水", DAMAGED_DOCUMENTS, 0);
+    const errata_learned_pair *p = find_pair(learner, "丽水", "湖州");
+    assert_non_null(p);
+    assert_false(p->shares_character);
+    assert_int_equal(p->copied_contexts, 3);
+    assert_int_equal(p->lm_agreeing, 0);
+    assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 /* Learn from the six documents, 发展 made 成长 in the first four, 基础
    made 根底 in all, the last two (undamaged) ending with `ending`. */
 static errata_learner *learn_unlike_with_ending(const errata_engine *engine, const char *ending)
@@ -815,6 +843,7 @@ int main(void)
         cmocka_unit_test(the_reverse_of_a_known_pair_is_not_proposed),
         cmocka_unit_test(an_unlike_pair_needs_more_documents),
         cmocka_unit_test(copies_vouch_for_an_unlike_pair),
+        cmocka_unit_test(copies_of_a_template_do_not_vouch_for_an_unlike_pair),
         cmocka_unit_test(an_unlike_pair_needs_a_clear_original),
         cmocka_unit_test(a_pair_needs_a_share_of_the_originals_places),
         cmocka_unit_test(a_pair_in_one_phrase_is_not_learnt),
