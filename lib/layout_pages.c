@@ -179,16 +179,21 @@ static int collect_bare_number(const errata_layout *lay, page_marks *marks, size
    they are found in does not matter. */
 static int collect_page_marks(errata_layout *lay, page_marks *marks)
 {
-    int rc = ERRATA_OK;
-    for (size_t i = 0, footers_from = 0, numbers_from = 0; !rc && i < lay->count; i++) {
+    size_t footers_from = 0, numbers_from = 0;
+    for (size_t i = 0; i < lay->count; i++) {
         uint32_t c = errata_layout_raw(lay, i);
-        if (i >= footers_from &&
-            (c == 0x7B2C || i == 0 || errata_layout_raw(lay, i - 1) == '\n'))
-            rc = remove_footer(lay, marks, i, &footers_from);
-        if (!rc && i >= numbers_from && c >= '1' && c <= '9')
+        int footer = c == 0x7B2C || i == 0 || errata_layout_raw(lay, i - 1) == '\n';
+        int digit = c >= '1' && c <= '9';
+        if (!footer && !digit) /* most positions */
+            continue;
+        int rc = footer && i >= footers_from ? remove_footer(lay, marks, i, &footers_from)
+                                             : ERRATA_OK;
+        if (!rc && digit && i >= numbers_from)
             rc = collect_bare_number(lay, marks, i, &numbers_from);
+        if (rc)
+            return rc;
     }
-    return rc;
+    return ERRATA_OK;
 }
 
 static int compare_marks(const void *pa, const void *pb)
