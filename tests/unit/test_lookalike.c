@@ -329,8 +329,8 @@ static void test_quotes_formal_text(void **state)
     assert_edit(item(&list, 1), offset_of(ocr_text, "未位"), "未", "末", "lookalike/未>末",
                 ERRATA_KIND_LOOKALIKE, ERRATA_ACTION_APPLY);
     assert_string_equal(item(&list, 0)->reason,
-                        "OCR look-alike (similarity 0.67): 围绕 268× vs 围绝 0× in clean formal "
-                        "text; context prefers \"紧围绕县委\" by 10.1 (log10)");
+                        "OCR look-alike (similarity 0.67): 围绕 257× vs 围绝 0× in clean formal "
+                        "text; context prefers \"紧围绕县委\" by 10.2 (log10)");
     /* formal text has no n-gram of 末位 three times: nothing to quote */
     assert_string_equal(item(&list, 1)->reason,
                         "OCR look-alike (similarity 0.95): context prefers \"出的末位党\" by 1.7 "
