@@ -348,6 +348,22 @@ static uint32_t decode_at(errata_layout *lay, size_t i)
 }
 
 #ifdef LAYOUT_SSSE3
+/* The sixteen bytes of a round of five three-byte characters (see
+   decode_three_byte(); an AVX2 round holds two, one in each lane): the
+   bits that tell a first byte from a continuation byte, and their values
+   there; then, per 16-bit lane k, the first two bytes of character k (the
+   first one high) and its third byte. */
+#define THREE_BYTE_MASK                                                                           \
+    (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,           \
+        (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,       \
+        (char)0xC0, 0
+#define THREE_BYTE_WANT                                                                           \
+    (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,           \
+        (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,       \
+        (char)0x80, 0
+#define THREE_BYTE_FIRSTS 1, 0, 4, 3, 7, 6, 10, 9, 13, 12, -1, -1, -1, -1, -1, -1
+#define THREE_BYTE_THIRDS 2, -1, 5, -1, 8, -1, 11, -1, 14, -1, -1, -1, -1, -1, -1, -1
+
 /* Decode three-byte characters (most of a Chinese text: Han and its
    punctuation) five at a time from byte *pos on, while n positions of out
    hold five and there are sixteen bytes of text before end; how many were
@@ -358,19 +374,10 @@ static uint32_t decode_at(errata_layout *lay, size_t i)
 static inline __attribute__((always_inline, target("ssse3"))) size_t
 decode_three_byte(const unsigned char *text, size_t *pos, size_t end, size_t n, uint16_t *out)
 {
-    const __m128i mask = _mm_setr_epi8(
-        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-        (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
-        (char)0xC0, 0);
-    const __m128i want = _mm_setr_epi8(
-        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-        (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
-        (char)0x80, 0);
-    /* per 16-bit lane k: the first two bytes of character k (the first one
-       high), and its third byte */
-    const __m128i firsts = _mm_setr_epi8(1, 0, 4, 3, 7, 6, 10, 9, 13, 12, -1, -1, -1, -1, -1, -1);
-    const __m128i thirds = _mm_setr_epi8(2, -1, 5, -1, 8, -1, 11, -1, 14, -1, -1, -1, -1, -1, -1,
-                                         -1);
+    const __m128i mask = _mm_setr_epi8(THREE_BYTE_MASK);
+    const __m128i want = _mm_setr_epi8(THREE_BYTE_WANT);
+    const __m128i firsts = _mm_setr_epi8(THREE_BYTE_FIRSTS);
+    const __m128i thirds = _mm_setr_epi8(THREE_BYTE_THIRDS);
     size_t j = 0;
     while (j + 5 <= n && *pos + 16 <= end) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + *pos));
@@ -427,24 +434,10 @@ static inline __attribute__((always_inline)) size_t decode_chars(const unsigned 
 static inline __attribute__((always_inline, target("avx2"))) size_t
 decode_three_byte_avx2(const unsigned char *text, size_t *pos, size_t end, size_t n, uint16_t *out)
 {
-    const __m256i mask = _mm256_setr_epi8(
-        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-        (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0,
-        (char)0xC0, 0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0,
-        (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0, (char)0xC0, (char)0xC0, (char)0xF0,
-        (char)0xC0, (char)0xC0, 0);
-    const __m256i want = _mm256_setr_epi8(
-        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-        (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80,
-        (char)0x80, 0, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80,
-        (char)0xE0, (char)0x80, (char)0x80, (char)0xE0, (char)0x80, (char)0x80, (char)0xE0,
-        (char)0x80, (char)0x80, 0);
-    const __m256i firsts = _mm256_setr_epi8(1, 0, 4, 3, 7, 6, 10, 9, 13, 12, -1, -1, -1, -1, -1,
-                                            -1, 1, 0, 4, 3, 7, 6, 10, 9, 13, 12, -1, -1, -1, -1,
-                                            -1, -1);
-    const __m256i thirds = _mm256_setr_epi8(2, -1, 5, -1, 8, -1, 11, -1, 14, -1, -1, -1, -1, -1,
-                                            -1, -1, 2, -1, 5, -1, 8, -1, 11, -1, 14, -1, -1, -1,
-                                            -1, -1, -1, -1);
+    const __m256i mask = _mm256_setr_epi8(THREE_BYTE_MASK, THREE_BYTE_MASK);
+    const __m256i want = _mm256_setr_epi8(THREE_BYTE_WANT, THREE_BYTE_WANT);
+    const __m256i firsts = _mm256_setr_epi8(THREE_BYTE_FIRSTS, THREE_BYTE_FIRSTS);
+    const __m256i thirds = _mm256_setr_epi8(THREE_BYTE_THIRDS, THREE_BYTE_THIRDS);
     size_t j = 0;
     while (j + 16 <= n && *pos + 31 <= end) {
         __m256i v = _mm256_loadu2_m128i((const __m128i *)(const void *)(text + *pos + 15),
