@@ -810,6 +810,64 @@ static void a_window_straddling_a_learnt_pair_is_not_learnt(void **state)
     errata_engine_free(engine);
 }
 
+#define OTHER_COPIES 2
+
+/* Learn from the six documents damaged as by learn(), and copies of the
+   first two texts damaged another way: 发展 made 进展 (基础 made 根底).
+   With clean_copies, the two texts are added once more, 基础 made 根底
+   only. */
+static errata_learner *learn_two_damages(const errata_engine *engine, int clean_copies)
+{
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    add_marker_batch(learner);
+    for (size_t i = 0; i < (clean_copies ? 2 : 1) * OTHER_COPIES; i++) {
+        char *text = read_document(i % OTHER_COPIES);
+        if (i < OTHER_COPIES)
+            replace_all(text, "发展", "进展");
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
+static void assert_pair(const errata_learned_pair *p, const char *corrupted,
+                        const char *original)
+{
+    assert_non_null(p);
+    assert_string_equal(p->corrupted, corrupted);
+    assert_string_equal(p->original, original);
+}
+
+/* Two copies of a text, each damaged its own way, make 进展 stand where
+   the other copy has 开展: 进展 -> 开展 is a pair of two damaged forms of
+   发展.  With clean copies of the texts vouching for 开展 -> 发展 (0.94)
+   and 进展 -> 发展 (0.94), 进展 -> 开展 (0.77, learnt without the rule)
+   is left out, its original the form of a more confident pair.  Without
+   the clean copies, the copies holding 进展 contradict 开展 -> 发展 (0.27)
+   and vouch for 进展 -> 开展 (0.87): the more confident pair stays. */
+static void a_pair_chained_to_a_more_confident_one_is_not_learnt(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn_two_damages(engine, 1);
+    assert_int_equal(errata_learner_pair_count(learner), 2);
+    assert_pair(errata_learner_pair(learner, 0), "进展", "发展");
+    assert_pair(errata_learner_pair(learner, 1), "开展", "发展");
+    assert_int_equal(confident_pairs(learner), 2);
+    errata_learner_free(learner);
+    learner = learn_two_damages(engine, 0);
+    assert_int_equal(errata_learner_pair_count(learner), 3);
+    assert_pair(errata_learner_pair(learner, 0), "进展", "开展");
+    assert_pair(errata_learner_pair(learner, 1), "开展", "发展");
+    assert_pair(errata_learner_pair(learner, 2), "进展", "发展");
+    assert_int_equal(confident_pairs(learner), 1);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -856,6 +914,7 @@ int main(void)
         cmocka_unit_test(fillers_come_from_every_context),
         cmocka_unit_test(the_batch_stands_in_for_a_collocation),
         cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
+        cmocka_unit_test(a_pair_chained_to_a_more_confident_one_is_not_learnt),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
