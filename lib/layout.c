@@ -1087,33 +1087,45 @@ static const layout_pass windowed_passes[PASS_COUNT] = {
     errata_layout_numbers_windowed,
 };
 
+int errata_layout_open(errata_layout *lay, const char *text, size_t len, size_t code_points,
+                       size_t window, const errata_check_options *opts, errata_edit_list *list)
+{
+    *lay = (errata_layout){.text = text, .len = len, .opts = opts, .list = list,
+                           .may_break = len && memchr(text, '\n', len) != NULL};
+    if (window == 0)
+        window = 1;
+    if (code_points / ERRATA_LAYOUT_WHOLE_WINDOWS >= window)
+        lay->window_size = window;
+    lay->claimed = calloc(len / 4 + 1, 1); /* offsets 0 to len, four a byte */
+    return lay->claimed ? view_init(lay, code_points) : errata_fail(ERRATA_ENOMEM, "out of memory");
+}
+
+void errata_layout_close(errata_layout *lay)
+{
+    free(lay->changes);
+    free(lay->cps);
+    for (size_t w = 0; lay->window_size && w < ERRATA_LAYOUT_WINDOWS; w++)
+        free(lay->window[w].cps);
+    free(lay->astral);
+    free_marks(&lay->marks);
+    free(lay->made);
+    free(lay->made_edit);
+    free(lay->claimed);
+}
+
 int errata_layout_check(const char *text, size_t len, size_t code_points, size_t window,
                         const errata_check_options *opts, errata_edit_list *list)
 {
     if (len > UINT32_MAX)
         return ERRATA_OK; /* beyond the view's 32-bit spans (and any real document) */
-    errata_layout lay = {.text = text, .len = len, .opts = opts, .list = list,
-                         .may_break = len && memchr(text, '\n', len) != NULL};
-    if (window == 0)
-        window = 1;
-    if (code_points / ERRATA_LAYOUT_WHOLE_WINDOWS >= window)
-        lay.window_size = window;
-    lay.claimed = calloc(len / 4 + 1, 1); /* offsets 0 to len, four a byte */
-    int rc = lay.claimed ? view_init(&lay, code_points) : errata_fail(ERRATA_ENOMEM, "out of memory");
+    errata_layout lay;
+    int rc = errata_layout_open(&lay, text, len, code_points, window, opts, list);
     const layout_pass *run = lay.window_size ? windowed_passes : passes;
     for (size_t p = 0; !rc && p < PASS_COUNT; p++) {
         rc = run[p](&lay);
         if (!rc)
             rc = errata_layout_commit(&lay);
     }
-    free(lay.changes);
-    free(lay.cps);
-    for (size_t w = 0; lay.window_size && w < ERRATA_LAYOUT_WINDOWS; w++)
-        free(lay.window[w].cps);
-    free(lay.astral);
-    free_marks(&lay.marks);
-    free(lay.made);
-    free(lay.made_edit);
-    free(lay.claimed);
+    errata_layout_close(&lay);
     return rc;
 }

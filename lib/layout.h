@@ -127,6 +127,15 @@ typedef struct {
                       the passes' searches for them */
 } errata_layout;
 
+/* The view of text (len bytes, code_points code points) before any pass,
+   in windows of `window` code points if it holds 32 windows or more (see
+   errata_layout_check()); its edits go to list.  errata_layout_close()
+   frees it, whether this succeeded or not.  errata_layout_check() runs the
+   passes between the two; the unit tests make edits of their own. */
+int errata_layout_open(errata_layout *lay, const char *text, size_t len, size_t code_points,
+                       size_t window, const errata_check_options *opts, errata_edit_list *list);
+void errata_layout_close(errata_layout *lay);
+
 /* Replace view positions [from, to) by new_text (from == to: insert before
    from).  Returns 1 if the edit was added, 0 if its rule is switched off or
    its span cannot be edited (made or covered by another edit), or a negative
