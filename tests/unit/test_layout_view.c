@@ -1,7 +1,7 @@
 /* The layout view (lib/layout.c) driven directly: edits made here instead
    of by the passes, so that a view holds what today's passes never leave
    for a later one to read (a made run of several characters of several
-   lengths).  Every view
+   lengths, a proposal locking a span across an earlier edit).  Every view
    is read in windows of several sizes, in several orders, and must read as
    the text with the applied edits made; held whole, it must read the same. */
 #include <setjmp.h>
@@ -132,10 +132,59 @@ static void a_window_starting_inside_a_made_run_decodes_from_there(void **state)
     free(text);
 }
 
+/* A proposal (below the apply threshold) over view positions [18, 22)
+   after an edit removed the text's characters [20, 23): the span it locks
+   holds the mark where the characters after the removed ones start, whose
+   bytes do not follow those before it.  The mark stays, locked: the view
+   reads on with character 23; a flag inside the span gets that
+   character's bytes; nothing else can be edited there. */
+static void a_locked_span_keeps_a_mark_that_does_not_follow_on(void **state)
+{
+    (void)state;
+    size_t offsets[CHARACTERS + 1];
+    char *text = make_text(offsets);
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+        errata_layout lay;
+        errata_edit_list list;
+        open_view(&lay, text, offsets[CHARACTERS], CHARACTERS, windows[w], &opts, &list);
+        assert_int_equal(errata_layout_edit(&lay, 20, 23, "", "test/removed", ERRATA_KIND_LAYOUT,
+                                            1.0, "removed"),
+                         1);
+        assert_int_equal(errata_layout_commit(&lay), ERRATA_OK);
+        assert_int_equal(errata_layout_edit(&lay, 18, 22, "?", "test/proposed", ERRATA_KIND_LAYOUT,
+                                            0.6, "proposed"),
+                         1);
+        assert_int_equal(errata_layout_commit(&lay), ERRATA_OK);
+        expected_view e = {.count = 0};
+        expect_original(&e, 0, 20);
+        expect_original(&e, 23, CHARACTERS);
+        assert_view_reads(&lay, &e);
+        size_t before = list.count;
+        assert_int_equal(errata_layout_flag(&lay, 21, 22, "test/flag", 0.6, "flagged"), 1);
+        errata_edit flag;
+        errata_edit_list_get(&list, before, &flag);
+        assert_int_equal(flag.byte_start, offsets[24]);
+        assert_int_equal(flag.byte_end, offsets[25]);
+        for (size_t at = 18; at < 22; at++) {
+            assert_int_equal(errata_layout_edit(&lay, at, at + 1, "!", "test/refused",
+                                                ERRATA_KIND_LAYOUT, 1.0, "refused"),
+                             0);
+            if (at > 18)
+                assert_int_equal(errata_layout_edit(&lay, at, at, "!", "test/refused",
+                                                    ERRATA_KIND_LAYOUT, 1.0, "refused"),
+                                 0);
+        }
+        close_view(&lay, &list);
+    }
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_window_starting_inside_a_made_run_decodes_from_there),
+        cmocka_unit_test(a_locked_span_keeps_a_mark_that_does_not_follow_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
