@@ -124,7 +124,10 @@ typedef struct {
     int site_damage;        /* chunk markers or page footers were found */
     int may_break; /* 0: the view holds no line break (the text has none, and
                       no applied edit made one): a text on one line skips
-                      the passes' searches for them */
+                      the passes' searches for them.  Set by the commit
+                      that makes one, whichever pass made it, so that the
+                      searches stay right in any order of the passes
+                      (test_layout_view) */
 } errata_layout;
 
 /* The view of text (len bytes, code_points code points) before any pass,

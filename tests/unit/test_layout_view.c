@@ -180,11 +180,83 @@ static void a_locked_span_keeps_a_mark_that_does_not_follow_on(void **state)
     free(text);
 }
 
+/* The passes skip their searches for line breaks in a view that holds
+   none (errata_layout_find()).  Only the heading pass makes line breaks,
+   after those that search, but nothing in the view relies on that order:
+   a commit that makes a line break marks the view as holding some, and a
+   search after it finds them. */
+static void a_line_break_made_by_an_edit_is_found(void **state)
+{
+    (void)state;
+    size_t offsets[CHARACTERS + 1];
+    char *text = make_text(offsets);
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+        errata_layout lay;
+        errata_edit_list list;
+        open_view(&lay, text, offsets[CHARACTERS], CHARACTERS, windows[w], &opts, &list);
+        assert_int_equal(lay.may_break, 0);
+        assert_int_equal(errata_layout_find(&lay, 0, '\n'), CHARACTERS);
+        assert_int_equal(errata_layout_edit(&lay, 7, 7, "\n", "test/break", ERRATA_KIND_LAYOUT,
+                                            1.0, "a line break"),
+                         1);
+        assert_int_equal(errata_layout_edit(&lay, 40, 41, "x\ny", "test/break",
+                                            ERRATA_KIND_LAYOUT, 1.0, "a line break"),
+                         1);
+        assert_int_equal(errata_layout_commit(&lay), ERRATA_OK);
+        assert_int_equal(lay.may_break, 1);
+        assert_int_equal(errata_layout_find(&lay, 0, '\n'), 7);
+        assert_int_equal(errata_layout_find(&lay, 8, '\n'), 42);
+        assert_int_equal(errata_layout_find(&lay, 43, '\n'), CHARACTERS + 3);
+        close_view(&lay, &list);
+    }
+    free(text);
+}
+
+/* The heading pass run on a text on one line, as the first pass: the line
+   breaks it makes (those of test_layout's
+   flattened_titles_and_headings_get_their_breaks) are found by the search
+   the passes before it use. */
+static void line_breaks_made_by_the_heading_pass_are_found(void **state)
+{
+    (void)state;
+    const char *flat = "我镇连续三年综合目标考核居市前列。一、苦练内功，夯实龙头谋发展一是立足发展抓学习。"
+                       "镇委一班人始终坚持把学习放在首位，健全了党委中心学习组制度。二是立足民主建制度。"
+                       "镇委始终坚持用制度规范行为。二、务实创新，紧扣中心求发展。";
+    const char *broken = "我镇连续三年综合目标考核居市前列。\n一、苦练内功，夯实龙头谋发展\n一是立足发展抓学习。"
+                         "镇委一班人始终坚持把学习放在首位，健全了党委中心学习组制度。二是立足民主建制度。"
+                         "镇委始终坚持用制度规范行为。\n二、务实创新，紧扣中心求发展。";
+    expected_view e = {.count = 0};
+    expect_text(&e, broken);
+    errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
+    for (size_t w = 0; w < 2; w++) {
+        errata_layout lay;
+        errata_edit_list list;
+        open_view(&lay, flat, strlen(flat), errata_utf8_count(flat, strlen(flat)),
+                  w ? SIZE_MAX : 1, &opts, &list);
+        assert_int_equal(errata_layout_heading_breaks(&lay), ERRATA_OK);
+        assert_int_equal(errata_layout_commit(&lay), ERRATA_OK);
+        assert_int_equal(lay.may_break, 1);
+        assert_view_reads(&lay, &e);
+        size_t found = errata_layout_find(&lay, 0, '\n');
+        for (size_t i = 0; i < e.count; i++) {
+            if (e.cps[i] != '\n')
+                continue;
+            assert_int_equal(found, i);
+            found = errata_layout_find(&lay, i + 1, '\n');
+        }
+        assert_int_equal(found, e.count);
+        close_view(&lay, &list);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_window_starting_inside_a_made_run_decodes_from_there),
         cmocka_unit_test(a_locked_span_keeps_a_mark_that_does_not_follow_on),
+        cmocka_unit_test(a_line_break_made_by_an_edit_is_found),
+        cmocka_unit_test(line_breaks_made_by_the_heading_pass_are_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
