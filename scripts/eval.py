@@ -259,8 +259,8 @@ def heldout_real2_set(corpus):
 
 
 def learn_real_set(corpus):
-    """Real damaged documents collected in the eleventh session as a tuning set for
-    learn and fix (corpus/learn-real/README.md); not held out."""
+    """Real damaged documents collected in the eleventh and twelfth sessions as a tuning
+    set for learn and fix (corpus/learn-real/README.md); not held out."""
     return gold_pairs(corpus / "learn-real")
 
 
@@ -361,7 +361,7 @@ def section_word_edits(ctx):
           "(corpus/README.md);")
     print("  held-out 2 was written when the first held-out set had been measured too often, "
           "and never looked at.")
-    print("  real tuning: fifteen real documents collected to tune learn and fix on "
+    print("  real tuning: real documents collected to tune learn and fix on "
           "(corpus/learn-real/README.md); not held out.")
 
 

@@ -40,8 +40,8 @@ Clean batches: the pairs proposed above the default threshold on clean text
 
 Real documents: corpus/heldout/real and corpus/heldout/real2 (third-party damaged
 documents, annotated by hand; held out), each alone and both together, and
-corpus/learn-real (the same kind of documents, collected in the eleventh session
-as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
+corpus/learn-real (the same kind of documents, collected in the eleventh and twelfth
+sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
 learnt from that very batch added with --dict, listed with whether they repair an
 annotated pair), and how much of their word damage comes from pairs the built-in
 dictionary does not hold.
