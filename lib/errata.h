@@ -272,7 +272,8 @@ typedef struct {
     size_t lm_agreeing;               /* of those, where the trigram model prefers Y too */
     size_t survived_contexts;         /* of those, where the batch holds Y itself too */
     size_t confirmed_contexts;        /* of those, where either holds */
-    double substitutability;          /* 0..1: how alike X and Y are used in clean text */
+    double substitutability;          /* 0..1: how alike X and Y are used in general text
+                                         (their neighbours in the trigram model) */
     int shares_character;             /* X and Y have a character in common */
     double mean_gain;                 /* character model, log10, Y over X, per context */
     size_t original_occurrences;      /* of Y in the batch */
@@ -297,6 +298,13 @@ typedef struct {
        X's text (a near-copy of its document) holds Y at X's place, and
        where the text has copies and none of them holds Y there. */
     size_t copied_contexts, contradicted_contexts;
+    /* The loaded dictionaries restore Y from some other word: the batch may
+       lack Y because of that damage, not X's. */
+    int original_restored;
+    /* 0..1: the share of the documents where X stands in Y's places that
+       hold Y nowhere (a swap tool that replaces every occurrence leaves no
+       Y beside X; every copy of a text counted). */
+    double original_absence;
 } errata_learned_pair;
 
 /* opts NULL: ERRATA_LEARN_OPTIONS_INIT.  ERRATA_EINVAL without the

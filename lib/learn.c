@@ -7,7 +7,11 @@
    text.  One misfit proves nothing (clean text has rare phrases too); a word
    that is a misfit again and again across a batch, where one same word Y
    fits both sides of each of those contexts, and mostly in documents that
-   show known swap damage, is a pair the dictionaries do not know.
+   show known swap damage, is a pair the dictionaries do not know.  The
+   strongest sign is Y itself beside X in the batch (a swap tool leaving
+   part of Y alone); where a tool replaced every Y, Y's absence from X's
+   documents stands in for it, for a Y that general text uses like X (see
+   synonymy.h).
 
    Each document is first repaired with the loaded dictionaries (so that
    known damage around X does not hide the context, and so that the known
@@ -30,6 +34,7 @@
 #include "cm.h"
 #include "engine.h"
 #include "lm.h"
+#include "synonymy.h"
 
 /* Distinct misfit contexts kept per word (its first ones; a common word
    such as 消费 fills 32 with its legitimate uses before the swapped ones
@@ -146,6 +151,10 @@
 /* Contexts in which the batch must hold the original itself for the
    survival factor to count fully. */
 #define MIN_SURVIVED 2
+/* Where it holds none, see absence_evidence. */
+#define ABSENT_MIN_SYNONYMY 0.1
+#define ABSENT_FULL_INFLATION 100.0
+#define ABSENT_FULL_SHARE 0.25
 /* Contexts in which the batch must hold the original for it to stand in
    for a collocation in clean text (see batch_collocated).  At 4, the law
    batch of `make bench` gave 二点 -> 零点 (二点五米 beside 零点五米, both
@@ -157,13 +166,16 @@
 /* How much more often than the original a legitimate form must follow a
    context for it to become a keep rule. */
 #define KEEP_RATIO 10
-/* Following characters compared to tell how interchangeable two words are. */
-#define MAX_NEIGHBOURS 4096
 /* Size of the Bloom filter of the batch's windows, and its hashes, all in
    one 64-bit word (32 MiB: about 1% false positives at twenty million
    distinct windows, the size of a 50 MB batch). */
 #define SEEN_WINDOW_BITS ((uint64_t)1 << 28)
 #define SEEN_WINDOW_HASHES 3
+
+/* Size of the Bloom filter of the words of each document (16 MiB: a few
+   per cent false positives at ten million (word, document) pairs, a 50 MB
+   batch; a false positive only withholds evidence, see absence()). */
+#define DOC_WORD_BITS ((uint64_t)1 << 27)
 
 /* One side of a context: up to two symbols, the boundary counted as one. */
 typedef struct {
@@ -222,8 +234,13 @@ struct errata_learner {
        source of its document, see assign_source): whether a copy of the
        text where a word is a misfit holds a filler at that very place. */
     uint64_t *seen_source_windows;
+    /* The same for the two-character words of each document (the word
+       hashed with the document's number): whether a document holds a
+       word anywhere. */
+    uint64_t *doc_words;
     const errata_cm *cm;
     errata_cm_memo *memo; /* of the character model's lookups when finishing */
+    errata_synonymy *synonymy; /* see synonymy() */
     errata_learn_options opts;
     word_stats *words;
     size_t word_cap, word_used;
@@ -341,6 +358,25 @@ static uint64_t source_window_hash(const uint32_t *s, uint32_t source)
     return h ^ h >> 29;
 }
 
+static uint64_t doc_word_hash(uint64_t key, uint32_t doc)
+{
+    uint64_t h = (hash_key(key) ^ doc) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ h >> 29;
+}
+
+static void remember_doc_word(errata_learner *l, uint64_t key)
+{
+    uint64_t h = doc_word_hash(key, l->doc_count);
+    l->doc_words[h % (DOC_WORD_BITS / 64)] |= window_bits(h);
+}
+
+/* Whether document doc (probably) holds the word key. */
+static int doc_has_word(const errata_learner *l, uint64_t key, uint32_t doc)
+{
+    uint64_t h = doc_word_hash(key, doc), bits = window_bits(h);
+    return (l->doc_words[h % (DOC_WORD_BITS / 64)] & bits) == bits;
+}
+
 static void remember_window(errata_learner *l, const uint32_t *s)
 {
     uint64_t h = window_hash(s);
@@ -395,7 +431,8 @@ int errata_learner_new(const errata_engine *engine, const errata_learn_options *
     int rc = grow_words(l);
     if (!rc && (!(l->seen_windows = calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_windows)) ||
                 !(l->seen_source_windows =
-                      calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_source_windows))))
+                      calloc(SEEN_WINDOW_BITS / 64, sizeof *l->seen_source_windows)) ||
+                !(l->doc_words = calloc(DOC_WORD_BITS / 64, sizeof *l->doc_words))))
         rc = errata_fail(ERRATA_ENOMEM, "out of memory");
     if (!rc && (!(l->filler_table = calloc(FILLER_SLOTS, sizeof *l->filler_table)) ||
                 !(l->filler_used = malloc(MAX_FILLERS * sizeof *l->filler_used)) ||
@@ -440,6 +477,7 @@ void errata_learner_free(errata_learner *l)
     free(l->pool);
     free(l->seen_windows);
     free(l->seen_source_windows);
+    free(l->doc_words);
     free(l->filler_table);
     free(l->filler_used);
     free(l->filler_words);
@@ -448,6 +486,7 @@ void errata_learner_free(errata_learner *l)
     free(l->sketch_sources);
     free(l->source_sizes);
     errata_cm_memo_free(l->memo);
+    errata_synonymy_free(l->synonymy);
     errata_scratch_free(l->scratch);
     free(l);
 }
@@ -697,6 +736,7 @@ static int scan(errata_learner *l, const char *text, const symbol_text *st, int 
         if (w->last_doc != l->doc_count) {
             w->last_doc = l->doc_count;
             w->documents++;
+            remember_doc_word(l, w->key);
         }
         side left = left_side(st, i), right = right_side(st, i + 2);
         if (has_unknown(left) || has_unknown(right) ||
@@ -1221,51 +1261,18 @@ static void collect_fillers(errata_learner *l, const misfit_context *ctx, uint32
     errata_cm_continuations(l->cm, prefix, n, visit_first, &f);
 }
 
-/* The next symbols of a word in clean text, with their share. */
-typedef struct {
-    uint32_t sym[MAX_NEIGHBOURS];
-    double share[MAX_NEIGHBOURS];
-    size_t count;
-    uint64_t total;
-} neighbours;
-
-static void visit_neighbour(uint32_t symbol, uint64_t count, void *ctx)
+/* The synonymy (see synonymy.h) of two words (0 without a trigram model;
+   -1 when out of memory).  Its index is made on the first call. */
+static double synonymy(errata_learner *l, const uint32_t x[2], const uint32_t y[2])
 {
-    neighbours *n = ctx;
-    n->total += count;
-    if (n->count < MAX_NEIGHBOURS) {
-        n->sym[n->count] = symbol;
-        n->share[n->count++] = (double)count;
-    }
-}
-
-static void next_symbols(const errata_cm *cm, const uint32_t word[2], neighbours *n)
-{
-    n->count = 0;
-    n->total = 0;
-    errata_cm_continuations(cm, word, 2, visit_neighbour, n);
-    for (size_t i = 0; i < n->count; i++)
-        n->share[i] /= (double)(n->total ? n->total : 1);
-}
-
-/* How interchangeable two words are in clean text: the overlap (0..1) of
-   the distributions of the characters that follow them.  Swap pairs are
-   near-synonyms; a word that merely fits one context is usually not. */
-static double substitutability(const errata_cm *cm, const uint32_t x[2], const uint32_t y[2])
-{
-    neighbours a, b;
-    next_symbols(cm, x, &a);
-    next_symbols(cm, y, &b);
-    double overlap = 0;
-    for (size_t i = 0, j = 0; i < a.count && j < b.count;) {
-        if (a.sym[i] == b.sym[j])
-            overlap += fmin(a.share[i++], b.share[j++]);
-        else if (a.sym[i] < b.sym[j])
-            i++;
-        else
-            j++;
-    }
-    return overlap;
+    if (!l->engine->lm)
+        return 0;
+    if (!l->synonymy && errata_synonymy_new(l->engine->lm, &l->synonymy))
+        return -1;
+    char buf[8];
+    uint32_t wx = errata_lm_word(l->engine->lm, buf, put_symbols(l->cm, x, 2, buf));
+    uint32_t wy = errata_lm_word(l->engine->lm, buf, put_symbols(l->cm, y, 2, buf));
+    return errata_synonymy_of(l->synonymy, wx, wy);
 }
 
 /* One candidate pair of a word: the contexts the same filler fills. */
@@ -1324,6 +1331,17 @@ static int known_pair(const errata_engine *engine, const char *corrupted, const 
     return 0;
 }
 
+/* Whether the dictionaries restore original from some word (any entry
+   whose original it is). */
+static int restored_original(const errata_engine *engine, const char *original)
+{
+    const errata_dictionary *d = &engine->dict;
+    for (size_t i = 0; i < d->entry_count; i++)
+        if (strcmp(errata_dict_string(d, d->entries[i].original), original) == 0)
+            return 1;
+    return 0;
+}
+
 /* The documents (and marked documents) among w's misfit documents that
    hold one of the contexts of mask, near-copies of one text counted once
    (marked when one of them is). */
@@ -1347,12 +1365,49 @@ static void count_docs(const word_stats *w, uint64_t mask, size_t *docs, size_t 
     }
 }
 
+/* Of w's misfit documents holding one of the contexts of mask, the share
+   that hold the word original nowhere (each document counted, copies
+   too). */
+static double absence(const errata_learner *l, const word_stats *w, uint64_t mask,
+                      const uint32_t original[2])
+{
+    size_t absent = 0, docs = 0;
+    uint64_t key = word_key(original[0], original[1]);
+    for (size_t i = 0; i < w->doc_count; i++) {
+        if (!(w->docs[i].context_mask & mask))
+            continue;
+        docs++;
+        absent += !doc_has_word(l, key, w->docs[i].doc);
+    }
+    return docs ? (double)absent / (double)docs : 0;
+}
+
+/* How far Y's absence stands in for its survival beside X (0..1): a swap
+   tool that replaces every occurrence of Y leaves none in X's documents,
+   and leaves X over-represented against Y in the batch (fully at
+   ABSENT_FULL_INFLATION).  Only for a near-synonym of X (a word that fills
+   an absent word's places is not one: 改造 and 组织 in the places of 进行),
+   for a Y the dictionaries restore from no other word (进行 made 进展 leaves
+   its places to whatever fits them), and in proportion to the share of
+   X's occurrences that stand in Y's places (fully at ABSENT_FULL_SHARE: a
+   legitimate word fills a few of them, the replacement many). */
+static double absence_evidence(const errata_learned_pair *p)
+{
+    if (p->original_restored || p->substitutability < ABSENT_MIN_SYNONYMY || p->inflation <= 1)
+        return 0;
+    double over = fmin(1, log10(p->inflation) / log10(ABSENT_FULL_INFLATION));
+    double share = fmin(1, (double)p->supported / (double)p->occurrences / ABSENT_FULL_SHARE);
+    return p->original_absence * over * share;
+}
+
 /* The confidence of a pair, from its evidence (each factor in 0..1):
    first whether the batch itself holds Y between the same neighbours in
    some of those contexts (a swap table replaces only part of the
    occurrences, while a word that is merely unusual there is used the same
    way throughout; where X's text has copies, one of them must hold Y at
-   X's place); then how many replacements the models expect, whether
+   X's place), or, where it holds none, whether Y is absent from X's
+   documents (see absence_evidence); then how many replacements the models
+   expect, whether
    a second witness confirms the contexts (see LM_AGREE_FLOOR), how much X
    is over-represented against Y, and how Y compares with the best rival
    filler of X's contexts (see best_rival), and whether
@@ -1368,6 +1423,7 @@ static double pair_confidence(const errata_learned_pair *p)
     size_t held = p->survived_contexts - p->contradicted_contexts;
     double survival = (double)held / (double)p->contexts;
     double survived = held >= MIN_SURVIVED ? fmin(1, 0.5 + survival) : held ? 0.3 : 0.1;
+    survived = fmax(survived, absence_evidence(p));
     double support = 1 - exp(-p->expected / 3);
     double agree = LM_AGREE_FLOOR + (1 - LM_AGREE_FLOOR) * ((double)p->confirmed_contexts + 1) /
                                         ((double)p->contexts + 1);
@@ -1524,9 +1580,10 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->expected = c->expected;
     p->dominance = c->dominance;
     p->rival = c->rival;
-    p->substitutability = substitutability(l->cm, (const uint32_t[]){(uint32_t)(w->key >> 32),
-                                                                    (uint32_t)w->key},
-                                           c->filler);
+    p->substitutability = synonymy(l, (const uint32_t[]){(uint32_t)(w->key >> 32), (uint32_t)w->key},
+                                   c->filler);
+    if (p->substitutability < 0)
+        return ERRATA_ENOMEM;
     p->mean_gain = c->gain_sum / (double)c->contexts;
     p->shares_character = shares_character(
         (const uint32_t[]){(uint32_t)(w->key >> 32), (uint32_t)w->key}, c->filler);
@@ -1542,6 +1599,8 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->fix_next = rule_contexts(l, w, c->context_mask, c->filler, 0);
     if (!p->corrupted || !p->original || !p->fix_prev || !p->fix_next)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
+    p->original_restored = restored_original(l->engine, original);
+    p->original_absence = absence(l, w, c->context_mask, c->filler);
     p->confidence = pair_confidence(p);
     return add_examples(l, w, c, p);
 }

@@ -378,6 +378,19 @@ static float bigram_prob(const errata_lm *lm, uint32_t v, uint32_t w, uint32_t *
     return unigram_backoff(lm, v) + unigram_prob(lm, w);
 }
 
+void errata_lm_successors(const errata_lm *lm, uint32_t v, errata_lm_visit visit, void *ctx)
+{
+    if (v >= lm->count[CNT_WORDS])
+        return;
+    uint32_t lo = array_u32(lm, SEC_BISTART, v), hi = array_u32(lm, SEC_BISTART, v + 1);
+    if (lo > hi || hi > lm->count[CNT_BIGRAMS])
+        return; /* a corrupted range, as in search_packed */
+    for (uint32_t i = lo; i < hi; i++) {
+        uint32_t w = (uint32_t)(packed_entry(lm, SEC_BIGRAM, i) & lm->word_mask);
+        visit(w, packed_prob(lm, SEC_BIGRAM, CODEBOOK_BIGRAM, i), ctx);
+    }
+}
+
 /* ------------------------------------------------------------ memo */
 
 #define MEMO_MIN_BITS 8

@@ -41,6 +41,12 @@ uint32_t errata_lm_unknown(const errata_lm *lm);
    last three ids count, fewer than three mean a shorter history.  n >= 1. */
 double errata_lm_prob(const errata_lm *lm, const uint32_t *words, size_t n);
 
+/* Call visit(w, log10 P(w | v), ctx) for each word w that has a bigram
+   after v in the model, in increasing order of w (nothing for an id
+   outside the vocabulary). */
+typedef void (*errata_lm_visit)(uint32_t w, double log_prob, void *ctx);
+void errata_lm_successors(const errata_lm *lm, uint32_t v, errata_lm_visit visit, void *ctx);
+
 /* log10 probability of the best segmentation of the UTF-8 text into
    vocabulary words (trigram Viterbi keeping up to 4 histories per word,
    which matched an unbounded search on every corpus window measured: see

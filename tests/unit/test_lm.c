@@ -112,6 +112,38 @@ static void test_bigrams(void **state)
     assert_true(prob("经济", "发展", NULL) > prob("经济", "开展", NULL) + 3);
 }
 
+typedef struct {
+    uint32_t v, last;
+    size_t count;
+    int ordered, exact;
+} successor_check;
+
+static void check_successor(uint32_t w, double log_prob, void *ctx)
+{
+    successor_check *c = ctx;
+    c->ordered &= c->count == 0 || w > c->last;
+    uint32_t ids[2] = {c->v, w};
+    c->exact &= log_prob == errata_lm_prob(model, ids, 2);
+    c->last = w;
+    c->count++;
+}
+
+/* The successors of a word are its bigrams, in increasing id, each with
+   the probability errata_lm_prob gives; an id outside the vocabulary has
+   none. */
+static void test_successors(void **state)
+{
+    (void)state;
+    successor_check c = {word("发展"), 0, 0, 1, 1};
+    errata_lm_successors(model, c.v, check_successor, &c);
+    assert_true(c.count > 100);
+    assert_true(c.ordered);
+    assert_true(c.exact);
+    successor_check none = {(uint32_t)errata_lm_word_count(model), 0, 0, 1, 1};
+    errata_lm_successors(model, none.v, check_successor, &none);
+    assert_int_equal(none.count, 0);
+}
+
 static void test_trigrams_and_backoff(void **state)
 {
     (void)state;
@@ -439,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_unigrams_are_exact),
         cmocka_unit_test(test_bigrams),
         cmocka_unit_test(test_trigrams_and_backoff),
+        cmocka_unit_test(test_successors),
         cmocka_unit_test(test_task_pairs),
         cmocka_unit_test(test_minimal_pairs_file),
         cmocka_unit_test(test_score_of_simple_texts),
