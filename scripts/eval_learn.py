@@ -33,7 +33,9 @@ with the full dictionary.
 The same table again for a batch damaged by spinners that replace every
 occurrence of every rule of their family: damage.md documents partial
 damage (an original left beside its swap), but some real documents carry
-none, and learn's evidence that Y survives beside X is then missing.
+none, and learn's evidence that Y survives beside X is then missing (since
+the twelfth session Y's absence from X's documents stands in for it, for a
+near-synonym).
 
 Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
