@@ -241,6 +241,7 @@ struct errata_learner {
     const errata_cm *cm;
     errata_cm_memo *memo; /* of the character model's lookups when finishing */
     errata_synonymy *synonymy; /* see synonymy() */
+    const char **originals;    /* see restored_original() */
     errata_learn_options opts;
     word_stats *words;
     size_t word_cap, word_used;
@@ -487,6 +488,7 @@ void errata_learner_free(errata_learner *l)
     free(l->source_sizes);
     errata_cm_memo_free(l->memo);
     errata_synonymy_free(l->synonymy);
+    free(l->originals);
     errata_scratch_free(l->scratch);
     free(l);
 }
@@ -1331,15 +1333,27 @@ static int known_pair(const errata_engine *engine, const char *corrupted, const 
     return 0;
 }
 
-/* Whether the dictionaries restore original from some word (any entry
-   whose original it is). */
-static int restored_original(const errata_engine *engine, const char *original)
+static int by_text(const void *a, const void *b)
 {
-    const errata_dictionary *d = &engine->dict;
-    for (size_t i = 0; i < d->entry_count; i++)
-        if (strcmp(errata_dict_string(d, d->entries[i].original), original) == 0)
-            return 1;
-    return 0;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the dictionaries restore original from some word (an entry
+   whose original it is).  The originals are listed and sorted on the first
+   call (a big user dictionary is not scanned for each pair); -1 when out
+   of memory. */
+static int restored_original(errata_learner *l, const char *original)
+{
+    const errata_dictionary *d = &l->engine->dict;
+    if (!l->originals) {
+        l->originals = malloc((d->entry_count + 1) * sizeof *l->originals);
+        if (!l->originals)
+            return -1;
+        for (size_t i = 0; i < d->entry_count; i++)
+            l->originals[i] = errata_dict_string(d, d->entries[i].original);
+        qsort(l->originals, d->entry_count, sizeof *l->originals, by_text);
+    }
+    return bsearch(&original, l->originals, d->entry_count, sizeof *l->originals, by_text) != NULL;
 }
 
 /* The documents (and marked documents) among w's misfit documents that
@@ -1599,7 +1613,9 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->fix_next = rule_contexts(l, w, c->context_mask, c->filler, 0);
     if (!p->corrupted || !p->original || !p->fix_prev || !p->fix_next)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    p->original_restored = restored_original(l->engine, original);
+    p->original_restored = restored_original(l, original);
+    if (p->original_restored < 0)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
     p->original_absence = absence(l, w, c->context_mask, c->filler);
     p->confidence = pair_confidence(p);
     return add_examples(l, w, c, p);
