@@ -61,6 +61,12 @@
    swap table pairs near-synonyms, and a generic word (快速处理 beside
    快速反应 for 快速反响) should not take the context from one. */
 #define ALIKE_PRIOR 1.0
+/* ... and a filler that general text uses like the word (see synonymy.h)
+   up to this much (log10, at synonymy 1): the tables swap words of one
+   meaning, and where the batch does not say which filler that is, the
+   words that merely fit the neighbours (生产, 食品 before 安全生产隐患)
+   take the context from the one that means the same (重大 for 严峻). */
+#define SYNONYMY_PRIOR 6.0
 /* The agreement of a second witness besides the character model scales
    the confidence down to this at the least.  A context is confirmed when
    the trigram model prefers the original there too, or when the batch
@@ -997,6 +1003,7 @@ typedef struct {
     const misfit_context *ranking[RANK_CONTEXTS];
     size_t ranking_count;
     uint32_t (*items)[2];
+    double *synonymy; /* of each item with the word (see synonymy.h) */
     size_t count;
     int failed;
 } filler_pool;
@@ -1277,6 +1284,21 @@ static double synonymy(errata_learner *l, const uint32_t x[2], const uint32_t y[
     return errata_synonymy_of(l->synonymy, wx, wy);
 }
 
+/* The synonymy of each filler of pool with the word form, in
+   pool->synonymy.  0 when done, ERRATA_ENOMEM. */
+static int pool_synonymy(errata_learner *l, const uint32_t form[2], filler_pool *pool)
+{
+    pool->synonymy = calloc(pool->count + 1, sizeof *pool->synonymy);
+    if (!pool->synonymy)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < pool->count; i++) {
+        pool->synonymy[i] = synonymy(l, form, pool->items[i]);
+        if (pool->synonymy[i] < 0)
+            return ERRATA_ENOMEM;
+    }
+    return ERRATA_OK;
+}
+
 /* One candidate pair of a word: the contexts the same filler fills. */
 typedef struct {
     uint32_t filler[2];
@@ -1405,13 +1427,13 @@ static double absence(const errata_learner *l, const word_stats *w, uint64_t mas
    its places to whatever fits them), and in proportion to the share of
    X's occurrences that stand in Y's places (fully at ABSENT_FULL_SHARE: a
    legitimate word fills a few of them, the replacement many). */
-static double absence_evidence(const errata_learned_pair *p)
+static double absence_evidence(const errata_learned_pair *p, double scale)
 {
     if (p->original_restored || p->substitutability < ABSENT_MIN_SYNONYMY || p->inflation <= 1)
         return 0;
     double over = fmin(1, log10(p->inflation) / log10(ABSENT_FULL_INFLATION));
     double share = fmin(1, (double)p->supported / (double)p->occurrences / ABSENT_FULL_SHARE);
-    return p->original_absence * over * share;
+    return p->original_absence * over * share * scale;
 }
 
 /* The confidence of a pair, from its evidence (each factor in 0..1):
@@ -1430,14 +1452,14 @@ static double absence_evidence(const errata_learned_pair *p)
    stand where Y belongs, and what share of Y's places X took;
    all that only as far as the documents show known swap damage.  A clean
    batch has none, so it yields nothing confident. */
-static double pair_confidence(const errata_learned_pair *p)
+static double pair_confidence(const errata_learned_pair *p, double absence_scale)
 {
     /* A context where X's text has copies and none holds Y is no survival
        (see filler_in_copy). */
     size_t held = p->survived_contexts - p->contradicted_contexts;
     double survival = (double)held / (double)p->contexts;
     double survived = held >= MIN_SURVIVED ? fmin(1, 0.5 + survival) : held ? 0.3 : 0.1;
-    survived = fmax(survived, absence_evidence(p));
+    survived = fmax(survived, absence_evidence(p, absence_scale));
     double support = 1 - exp(-p->expected / 3);
     double agree = LM_AGREE_FLOOR + (1 - LM_AGREE_FLOOR) * ((double)p->confirmed_contexts + 1) /
                                         ((double)p->contexts + 1);
@@ -1617,7 +1639,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     if (p->original_restored < 0)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     p->original_absence = absence(l, w, c->context_mask, c->filler);
-    p->confidence = pair_confidence(p);
+    p->confidence = pair_confidence(p, 1);
     return add_examples(l, w, c, p);
 }
 
@@ -1748,7 +1770,8 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         double lm_gain = snippet_score(l, ctx, text) - form_lm;
         sc->gain = (fits ? cm_gain : fmax(cm_gain, 0)) + lm_gain;
         sc->lm_agrees = lm_gain > 0;
-        sc->prior = shares_character(form, y) ? ALIKE_PRIOR : 0;
+        sc->prior = (shares_character(form, y) ? ALIKE_PRIOR : 0) +
+                    SYNONYMY_PRIOR * pool->synonymy[i];
         total += pow(10, fmin(sc->gain + sc->prior, 30));
     }
     for (size_t i = 0; i < pool->count; i++) {
@@ -1870,7 +1893,7 @@ static double best_rival(const candidate *cands, size_t count, size_t except)
 static int learn_word(errata_learner *l, const word_stats *w)
 {
     uint32_t a = (uint32_t)(w->key >> 32), b = (uint32_t)w->key;
-    filler_pool pool = {l->filler_table, l->filler_used, 0, 0, {NULL}, 0, NULL, 0, 0};
+    filler_pool pool = {l->filler_table, l->filler_used, 0, 0, {NULL}, 0, NULL, NULL, 0, 0};
     choose_ranking_contexts(w, &pool);
     /* Fillers come from all the word's contexts, and the ranking contexts
        only rank them: the original is often a continuation clean text
@@ -1900,6 +1923,8 @@ static int learn_word(errata_learner *l, const word_stats *w)
     filler_score *scores = malloc((pool.count + 1) * sizeof *scores);
     if (!scores && !rc)
         rc = errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (!rc)
+        rc = pool_synonymy(l, (const uint32_t[]){a, b}, &pool);
     for (size_t k = 0; k < w->context_count && !rc; k++)
         rc = judge_context(l, w, k, &pool, cands, scores);
     free(scores);
@@ -1923,6 +1948,7 @@ static int learn_word(errata_learner *l, const word_stats *w)
     }
     free(cands);
     free(pool.items);
+    free(pool.synonymy);
     free(corrupted);
     return rc;
 }
@@ -1935,6 +1961,35 @@ static int any_marked(const word_stats *w)
         if (w->docs[i].marked)
             return 1;
     return 0;
+}
+
+static int by_original(const void *pa, const void *pb)
+{
+    const errata_learned_pair *const *a = pa, *const *b = pb;
+    return strcmp((*a)->original, (*b)->original);
+}
+
+/* Y's absence is the trace of the word that took its places: where several
+   words stand in an absent Y's places, each gets the absence evidence in
+   proportion to its places against the one with most (a word that merely
+   fits a few of them, 改造 beside the 建立 that replaced 建设, gets little). */
+static int share_absent_originals(errata_learner *l)
+{
+    errata_learned_pair **by = malloc((l->pair_count + 1) * sizeof *by);
+    if (!by)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    for (size_t i = 0; i < l->pair_count; i++)
+        by[i] = &l->pairs[i];
+    qsort(by, l->pair_count, sizeof *by, by_original);
+    for (size_t from = 0, to; from < l->pair_count; from = to) {
+        size_t most = 0;
+        for (to = from; to < l->pair_count && strcmp(by[to]->original, by[from]->original) == 0; to++)
+            most = by[to]->supported > most ? by[to]->supported : most;
+        for (size_t i = from; i < to; i++)
+            by[i]->confidence = pair_confidence(by[i], (double)by[i]->supported / (double)most);
+    }
+    free(by);
+    return ERRATA_OK;
 }
 
 static int by_confidence(const void *pa, const void *pb)
@@ -2102,6 +2157,8 @@ int errata_learner_finish(errata_learner *l)
         if (rc)
             return rc;
     }
+    if (share_absent_originals(l))
+        return ERRATA_ENOMEM;
     drop_reversed(l);
     if (drop_where(l, chained_pair) || drop_where(l, shifted_pair))
         return ERRATA_ENOMEM;

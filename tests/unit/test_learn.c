@@ -428,16 +428,16 @@ static errata_learner *learn_unlike_with_ending(const errata_engine *engine, con
    X's contexts fills them nearly as well as Y (a word of the batch's own
    subject in a generic slot, 乡镇 in 各乡镇, has several: 单位, 部门).
    With the undamaged documents holding 工作 in two of 成长's contexts,
-   工作 is expected in 0.30 of 发展's replacements (trusted: confidence
-   0.84); in five of them, 0.60 (more than half): the pair keeps the lower
-   confidence of words sharing no character (0.50). */
+   工作 is expected in 0.23 of 发展's replacements (trusted: confidence
+   0.80); in seven of them, 0.57 (more than half): the pair keeps the lower
+   confidence of words sharing no character (0.48). */
 static void an_unlike_pair_needs_a_clear_original(void **state)
 {
     (void)state;
     errata_engine *engine = engine_with(marker_dictionary);
     const char *endings[] = {"把工作作为第一要务。工作中还存在不少困难。",
                              "把工作作为第一要务，经济社会工作取得明显成效。工作中还存在不少困难，"
-                             "要明确工作目标，贯彻新工作理念。"};
+                             "要明确工作目标，贯彻新工作理念，理清工作思路，坚持以学生工作为本。"};
     for (size_t k = 0; k < 2; k++) {
         errata_learner *learner = learn_unlike_with_ending(engine, endings[k]);
         const errata_learned_pair *p = find_pair(learner, "成长", "发展");
@@ -445,7 +445,7 @@ static void an_unlike_pair_needs_a_clear_original(void **state)
         assert_false(p->shares_character);
         assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
         assert_true(p->dominance == 1.0);
-        assert_true(k == 0 ? p->rival > 0.30 && p->rival < 0.31 : p->rival > 0.59 && p->rival < 0.6);
+        assert_true(k == 0 ? p->rival > 0.22 && p->rival < 0.23 : p->rival > 0.56 && p->rival < 0.58);
         assert_int_equal(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD, k == 0);
         errata_learner_free(learner);
     }
@@ -508,24 +508,24 @@ static void a_pair_needs_a_share_of_the_originals_places(void **state)
 
 /* An unlike pair is trusted only where X took a good part of Y's places
    (a swap tool replaces most of a word, a writer varies a few of its
-   uses: 不足 for 问题, 理念 for 要求).  成长 stands in 10 places of 发展
-   that count (the character model leaves one more out): with the
-   undamaged documents read 3 times the batch has 发展 33 times
-   (10 / 43 = 0.23, trusted); read 4 times, 44 (10 / 54 = 0.19): the pair
-   keeps the lower confidence of words sharing no character. */
+   uses: 不足 for 问题, 理念 for 要求).  成长 stands in 12 places of 发展
+   that count: with the undamaged documents read 4 times the batch has
+   发展 44 times (12 / 56 = 0.21, trusted); read 5 times, 55 (12 / 67 =
+   0.18): the pair keeps the lower confidence of words sharing no
+   character. */
 static void an_unlike_pair_needs_a_fifth_of_the_places(void **state)
 {
     (void)state;
     errata_engine *engine = engine_with(marker_dictionary);
-    for (size_t readings = 3; readings <= 4; readings++) {
+    for (size_t readings = 4; readings <= 5; readings++) {
         errata_learner *learner = learn_swapped_with_more_originals(engine, "成长", readings);
         const errata_learned_pair *p = find_pair(learner, "成长", "发展");
         assert_non_null(p);
-        assert_int_equal(p->supported, 10);
+        assert_int_equal(p->supported, 12);
         assert_int_equal(p->original_occurrences, 11 * readings);
         assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
         assert_true(p->dominance >= 0.95);
-        assert_int_equal(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD, readings == 3);
+        assert_int_equal(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD, readings == 4);
         errata_learner_free(learner);
     }
     errata_engine_free(engine);
