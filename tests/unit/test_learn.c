@@ -898,6 +898,49 @@ static void an_absent_original_stands_in_for_its_survival(void **state)
     errata_engine_free(engine);
 }
 
+/* Every 发展 of the batch replaced, most by 开展 and those after 全面, 和谐,
+   长远 and 质量 by 成长. */
+static errata_learner *learn_two_replacements(const errata_engine *engine)
+{
+    static const char *const took[] = {"全面发展", "和谐发展", "长远发展", "质量发展"};
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        for (size_t k = 0; k < sizeof took / sizeof *took; k++) {
+            char with[32];
+            snprintf(with, sizeof with, "%.6s成长", took[k]);
+            replace_all(text, took[k], with);
+        }
+        replace_all(text, "发展", "开展");
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
+/* 开展 took 13 of an absent 发展's places, 成长 4: 成长 gets 4 / 13 of the
+   absence evidence (0.08; 0.27 with all of it), 开展 all of it. */
+static void an_absent_original_goes_to_the_word_that_took_its_places(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn_two_replacements(engine);
+    const errata_learned_pair *most = find_pair(learner, "开展", "发展");
+    const errata_learned_pair *few = find_pair(learner, "成长", "发展");
+    assert_non_null(most);
+    assert_non_null(few);
+    assert_int_equal(most->supported, 13);
+    assert_int_equal(few->supported, 4);
+    assert_true(most->original_absence == 1.0 && few->original_absence == 1.0);
+    assert_true(most->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    assert_true(few->confidence > 0.07 && few->confidence < 0.09);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -946,6 +989,7 @@ int main(void)
         cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
         cmocka_unit_test(a_pair_chained_to_a_more_confident_one_is_not_learnt),
         cmocka_unit_test(an_absent_original_stands_in_for_its_survival),
+        cmocka_unit_test(an_absent_original_goes_to_the_word_that_took_its_places),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
