@@ -844,11 +844,14 @@ static void assert_pair(const errata_learned_pair *p, const char *corrupted,
 /* Two copies of a text, each damaged its own way, make 进展 stand where
    the other copy has 开展: 进展 -> 开展 is a pair of two damaged forms of
    发展.  With clean copies of the texts vouching for 开展 -> 发展 (0.94)
-   and 进展 -> 发展 (0.94), 进展 -> 开展 (0.77, learnt without the rule)
-   is left out, its original the form of a more confident pair.  Without
-   the clean copies, the copies holding 进展 contradict 开展 -> 发展 (0.37)
-   and vouch for 进展 -> 开展 (0.87): the more confident pair stays. */
-static void a_pair_chained_to_a_more_confident_one_is_not_learnt(void **state)
+   and 进展 -> 发展 (0.94), 进展 -> 开展 is not proposed at all (before the
+   synonymy of 进展 and 发展 weighed the fillers, it came at 0.77 and
+   chained_pair() left it out).  Without the clean copies, the copies
+   holding 进展 contradict 开展 -> 发展 (0.37) and vouch for 进展 -> 开展
+   (0.81), the more confident pair, which chained_pair() keeps.  No batch
+   of these documents makes chained_pair() decide any more (see the
+   twelfth session's note); the test pins the two outcomes. */
+static void copies_damaged_two_ways_vouch_for_their_pairs(void **state)
 {
     (void)state;
     errata_engine *engine = engine_with(marker_dictionary);
@@ -987,7 +990,7 @@ int main(void)
         cmocka_unit_test(fillers_come_from_every_context),
         cmocka_unit_test(the_batch_stands_in_for_a_collocation),
         cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
-        cmocka_unit_test(a_pair_chained_to_a_more_confident_one_is_not_learnt),
+        cmocka_unit_test(copies_damaged_two_ways_vouch_for_their_pairs),
         cmocka_unit_test(an_absent_original_stands_in_for_its_survival),
         cmocka_unit_test(an_absent_original_goes_to_the_word_that_took_its_places),
         cmocka_unit_test(bad_arguments_and_input),
