@@ -2160,7 +2160,7 @@ int errata_learner_finish(errata_learner *l)
     if (share_absent_originals(l))
         return ERRATA_ENOMEM;
     drop_reversed(l);
-    if (drop_where(l, shifted_pair))
+    if (drop_where(l, chained_pair) || drop_where(l, shifted_pair))
         return ERRATA_ENOMEM;
     select_pairs(l);
     l->finished = 1;
