@@ -1270,29 +1270,28 @@ static void collect_fillers(errata_learner *l, const misfit_context *ctx, uint32
     errata_cm_continuations(l->cm, prefix, n, visit_first, &f);
 }
 
-/* The synonymy (see synonymy.h) of two words (0 without a trigram model;
-   -1 when out of memory).  Its index is made on the first call. */
-static double synonymy(errata_learner *l, const uint32_t x[2], const uint32_t y[2])
+/* The trigram model's id of a two-symbol word. */
+static uint32_t lm_word_of(const errata_learner *l, const uint32_t word[2])
 {
-    if (!l->engine->lm)
-        return 0;
-    if (!l->synonymy && errata_synonymy_new(l->engine->lm, &l->synonymy))
-        return -1;
     char buf[8];
-    uint32_t wx = errata_lm_word(l->engine->lm, buf, put_symbols(l->cm, x, 2, buf));
-    uint32_t wy = errata_lm_word(l->engine->lm, buf, put_symbols(l->cm, y, 2, buf));
-    return errata_synonymy_of(l->synonymy, wx, wy);
+    return errata_lm_word(l->engine->lm, buf, put_symbols(l->cm, word, 2, buf));
 }
 
-/* The synonymy of each filler of pool with the word form, in
-   pool->synonymy.  0 when done, ERRATA_ENOMEM. */
+/* The synonymy (see synonymy.h) of each filler of pool with the word form,
+   in pool->synonymy (0 without a trigram model; the index is made on the
+   first call).  0 when done, ERRATA_ENOMEM. */
 static int pool_synonymy(errata_learner *l, const uint32_t form[2], filler_pool *pool)
 {
     pool->synonymy = calloc(pool->count + 1, sizeof *pool->synonymy);
     if (!pool->synonymy)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
+    if (!l->engine->lm)
+        return ERRATA_OK;
+    if (!l->synonymy && errata_synonymy_new(l->engine->lm, &l->synonymy))
+        return ERRATA_ENOMEM;
+    uint32_t x = lm_word_of(l, form);
     for (size_t i = 0; i < pool->count; i++) {
-        pool->synonymy[i] = synonymy(l, form, pool->items[i]);
+        pool->synonymy[i] = errata_synonymy_of(l->synonymy, x, lm_word_of(l, pool->items[i]));
         if (pool->synonymy[i] < 0)
             return ERRATA_ENOMEM;
     }
@@ -1314,6 +1313,7 @@ typedef struct {
     double expected; /* occurrences replaced, by the shares */
     double dominance; /* its expected replacements against the best rival's */
     double rival;     /* the best other rival's against its own */
+    double synonymy;  /* of the filler with the word (see pool_synonymy) */
 } candidate;
 
 static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
@@ -1616,10 +1616,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->expected = c->expected;
     p->dominance = c->dominance;
     p->rival = c->rival;
-    p->substitutability = synonymy(l, (const uint32_t[]){(uint32_t)(w->key >> 32), (uint32_t)w->key},
-                                   c->filler);
-    if (p->substitutability < 0)
-        return ERRATA_ENOMEM;
+    p->substitutability = c->synonymy;
     p->mean_gain = c->gain_sum / (double)c->contexts;
     p->shares_character = shares_character(
         (const uint32_t[]){(uint32_t)(w->key >> 32), (uint32_t)w->key}, c->filler);
@@ -1639,8 +1636,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     if (p->original_restored < 0)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     p->original_absence = absence(l, w, c->context_mask, c->filler);
-    p->confidence = pair_confidence(p, 1);
-    return add_examples(l, w, c, p);
+    return add_examples(l, w, c, p); /* the confidence comes once all pairs are in (score_pairs) */
 }
 
 /* log10 probability of ctx's snippet with its word replaced by filler (6
@@ -1938,6 +1934,7 @@ static int learn_word(errata_learner *l, const word_stats *w)
         c->rival = best_rival(cands, pool.count, i) / fmax(c->expected, 1e-9);
         c->filler[0] = pool.items[i][0];
         c->filler[1] = pool.items[i][1];
+        c->synonymy = pool.synonymy[i];
         char *original = symbols_text(l->cm, pool.items[i], 2);
         if (!original)
             rc = errata_fail(ERRATA_ENOMEM, "out of memory");
@@ -1969,11 +1966,13 @@ static int by_original(const void *pa, const void *pb)
     return strcmp((*a)->original, (*b)->original);
 }
 
-/* Y's absence is the trace of the word that took its places: where several
+/* Give every pair its confidence (pair_confidence), once all are in: Y's
+   absence is the trace of the word that took its places, so where several
    words stand in an absent Y's places, each gets the absence evidence in
    proportion to its places against the one with most (a word that merely
-   fits a few of them, 改造 beside the 建立 that replaced 建设, gets little). */
-static int share_absent_originals(errata_learner *l)
+   fits a few of them, 改造 beside the 建立 that replaced 建设, gets
+   little). */
+static int score_pairs(errata_learner *l)
 {
     errata_learned_pair **by = malloc((l->pair_count + 1) * sizeof *by);
     if (!by)
@@ -2157,7 +2156,7 @@ int errata_learner_finish(errata_learner *l)
         if (rc)
             return rc;
     }
-    if (share_absent_originals(l))
+    if (score_pairs(l))
         return ERRATA_ENOMEM;
     drop_reversed(l);
     if (drop_where(l, chained_pair) || drop_where(l, shifted_pair))
