@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "errata.h"
+#include "heading_texts.h"
 
 static const char *const layout_rules[] = {
     "layout/chunk-marker",   "layout/page-footer",     "layout/page-number",
@@ -270,12 +271,8 @@ static void flattened_titles_and_headings_get_their_breaks(void **state)
     assert_fix(*state,
                "青石镇人民政府工作报告各位代表：现在，我代表镇人民政府向大会报告工作。",
                "青石镇人民政府工作报告\n各位代表：\n现在，我代表镇人民政府向大会报告工作。");
-    const char *flat = "我镇连续三年综合目标考核居市前列。一、苦练内功，夯实龙头谋发展一是立足发展抓学习。"
-                       "镇委一班人始终坚持把学习放在首位，健全了党委中心学习组制度。二是立足民主建制度。"
-                       "镇委始终坚持用制度规范行为。二、务实创新，紧扣中心求发展。";
-    const char *broken = "我镇连续三年综合目标考核居市前列。\n一、苦练内功，夯实龙头谋发展\n一是立足发展抓学习。"
-                         "镇委一班人始终坚持把学习放在首位，健全了党委中心学习组制度。二是立足民主建制度。"
-                         "镇委始终坚持用制度规范行为。\n二、务实创新，紧扣中心求发展。";
+    const char *flat = FLATTENED_HEADINGS;
+    const char *broken = HEADINGS_WITH_BREAKS;
     assert_fix(*state, flat, broken);
 }
 

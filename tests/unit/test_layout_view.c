@@ -15,6 +15,7 @@
 /* Read the view as the windowed passes do, which reads a view held whole
    too. */
 #define ERRATA_LAYOUT_WINDOWED
+#include "heading_texts.h"
 #include "layout.h"
 
 /* Characters of the test texts: enough for windows of up to five code
@@ -220,12 +221,8 @@ static void a_line_break_made_by_an_edit_is_found(void **state)
 static void line_breaks_made_by_the_heading_pass_are_found(void **state)
 {
     (void)state;
-    const char *flat = "我镇连续三年综合目标考核居市前列。一、苦练内功，夯实龙头谋发展一是立足发展抓学习。"
-                       "镇委一班人始终坚持把学习放在首位，健全了党委中心学习组制度。二是立足民主建制度。"
-                       "镇委始终坚持用制度规范行为。二、务实创新，紧扣中心求发展。";
-    const char *broken = "我镇连续三年综合目标考核居市前列。\n一、苦练内功，夯实龙头谋发展\n一是立足发展抓学习。"
-                         "镇委一班人始终坚持把学习放在首位，健全了党委中心学习组制度。二是立足民主建制度。"
-                         "镇委始终坚持用制度规范行为。\n二、务实创新，紧扣中心求发展。";
+    const char *flat = FLATTENED_HEADINGS;
+    const char *broken = HEADINGS_WITH_BREAKS;
     expected_view e = {.count = 0};
     expect_text(&e, broken);
     errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
