@@ -46,13 +46,15 @@ typedef struct {
 static void index_bigram(uint32_t w, double log_prob, void *ctx)
 {
     index_pass *p = ctx;
-    if (w >= p->s->word_count || pmi(p->s->lm, w, log_prob) <= 0)
+    if (w >= p->s->word_count)
+        return;
+    float weight = pmi(p->s->lm, w, log_prob);
+    if (weight <= 0)
         return;
     if (!p->fill)
         p->s->before_start[w + 1]++;
     else /* before_start[w] is where w's next entry goes until the last pass */
-        p->s->before[p->s->before_start[w]++] =
-            (neighbour){p->v, pmi(p->s->lm, w, log_prob)};
+        p->s->before[p->s->before_start[w]++] = (neighbour){p->v, weight};
 }
 
 static int build_index(errata_synonymy *s)
