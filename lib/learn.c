@@ -195,6 +195,7 @@ typedef struct {
     uint32_t places; /* count, a place repeated in near-copies of one text once */
     size_t snippet; /* offset into the learner's string pool */
     uint8_t form_at; /* byte offset of the form in the snippet */
+    uint8_t restored; /* the sides that are a neighbour's original (see restore_neighbour) */
 } misfit_context;
 
 /* A document where a word was a misfit, and in which of its contexts. */
@@ -216,6 +217,15 @@ typedef struct {
     misfit_doc *docs;
     uint32_t doc_count, doc_cap;
 } word_stats;
+
+/* A known swap form of two characters and the original the dictionaries
+   restore it to (see restore_neighbour). */
+typedef struct {
+    uint64_t form;
+    uint32_t original[2];
+} known_form;
+
+enum { RESTORED_LEFT = 1, RESTORED_RIGHT = 2 };
 
 /* A word that could fill a misfit context (see filler_pool). */
 typedef struct {
@@ -248,6 +258,8 @@ struct errata_learner {
     errata_cm_memo *memo; /* of the character model's lookups when finishing */
     errata_synonymy *synonymy; /* see synonymy() */
     const char **originals;    /* see restored_original() */
+    known_form *known_forms;   /* sorted by form (see restore_neighbour) */
+    size_t known_form_count;
     errata_learn_options opts;
     word_stats *words;
     size_t word_cap, word_used;
@@ -281,6 +293,8 @@ struct errata_learner {
 };
 
 static const errata_learn_options default_learn_options = ERRATA_LEARN_OPTIONS_INIT;
+
+static int list_known_forms(errata_learner *l);
 
 /* ------------------------------------------------------------ tables */
 
@@ -448,6 +462,8 @@ int errata_learner_new(const errata_engine *engine, const errata_learn_options *
         rc = errata_fail(ERRATA_ENOMEM, "out of memory");
     if (!rc)
         rc = errata_scratch_new(engine, &l->scratch);
+    if (!rc)
+        rc = list_known_forms(l);
     if (rc) {
         errata_learner_free(l);
         return rc;
@@ -495,6 +511,7 @@ void errata_learner_free(errata_learner *l)
     errata_cm_memo_free(l->memo);
     errata_synonymy_free(l->synonymy);
     free(l->originals);
+    free(l->known_forms);
     errata_scratch_free(l->scratch);
     free(l);
 }
@@ -562,6 +579,74 @@ static side right_side(const symbol_text *st, size_t i)
 static int has_unknown(side s)
 {
     return s.sym[0] == ERRATA_CM_UNKNOWN || (s.n > 1 && s.sym[1] == ERRATA_CM_UNKNOWN);
+}
+
+static int by_form(const void *pa, const void *pb)
+{
+    const known_form *a = pa, *b = pb;
+    return a->form < b->form ? -1 : a->form > b->form;
+}
+
+/* The symbols of s when it is two Han characters of three bytes each. */
+static int six_byte_word(const errata_cm *cm, const char *s, uint32_t out[2])
+{
+    if (strlen(s) != 6)
+        return 0;
+    size_t pos = 0;
+    out[0] = errata_cm_symbol(cm, errata_utf8_next_fast(s, 6, &pos));
+    out[1] = errata_cm_symbol(cm, errata_utf8_next_fast(s, 6, &pos));
+    return pos == 6 && is_char(out[0]) && is_char(out[1]);
+}
+
+/* List the dictionaries' swap forms of two (three-byte) characters whose
+   original is two such characters too, sorted by form, each with the
+   original clean text uses most where the form has several. */
+static int list_known_forms(errata_learner *l)
+{
+    const errata_dictionary *d = &l->engine->dict;
+    l->known_forms = malloc((d->entry_count + 1) * sizeof *l->known_forms);
+    if (!l->known_forms)
+        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < d->entry_count; i++) {
+        uint32_t form[2], original[2];
+        if (six_byte_word(l->cm, errata_dict_string(d, d->entries[i].corrupted), form) &&
+            six_byte_word(l->cm, errata_dict_string(d, d->entries[i].original), original))
+            l->known_forms[n++] = (known_form){word_key(form[0], form[1]),
+                                               {original[0], original[1]}};
+    }
+    qsort(l->known_forms, n, sizeof *l->known_forms, by_form);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kept && l->known_forms[kept - 1].form == l->known_forms[i].form) {
+            if (errata_cm_count(l->cm, l->known_forms[i].original, 2) >
+                errata_cm_count(l->cm, l->known_forms[kept - 1].original, 2))
+                l->known_forms[kept - 1] = l->known_forms[i];
+        } else {
+            l->known_forms[kept++] = l->known_forms[i];
+        }
+    }
+    l->known_form_count = kept;
+    return ERRATA_OK;
+}
+
+/* Turn a side of two (three-byte) characters that is a known swap form
+   into its original; whether it was one.  A swap tool damages neighbours
+   together (食品安全 made 食物平安), and the repair cannot restore the
+   known form while the unknown one beside it is damaged too: as it
+   stands, no word fits the unknown one's place. */
+static int restore_neighbour(const errata_learner *l, side *s, size_t bytes)
+{
+    if (s->n != 2 || bytes != 6 || !is_char(s->sym[0]) || !is_char(s->sym[1]))
+        return 0;
+    known_form probe = {word_key(s->sym[0], s->sym[1]), {0, 0}};
+    const known_form *k =
+        bsearch(&probe, l->known_forms, l->known_form_count, sizeof *k, by_form);
+    if (!k)
+        return 0;
+    s->sym[0] = k->original[0];
+    s->sym[1] = k->original[1];
+    return 1;
 }
 
 /* Counts in clean text of left+word and word+right. */
@@ -634,7 +719,7 @@ static int repeated_place(const errata_learner *l, const word_stats *w, size_t c
 }
 
 static int note_misfit(errata_learner *l, word_stats *w, const char *text, const symbol_text *st,
-                       size_t i, side left, side right, int marked)
+                       size_t i, side left, side right, uint8_t restored, int marked)
 {
     w->misfits++;
     size_t c = 0;
@@ -655,6 +740,7 @@ static int note_misfit(errata_learner *l, word_stats *w, const char *text, const
         memset(mc, 0, sizeof *mc);
         mc->left = left;
         mc->right = right;
+        mc->restored = restored;
         if (keep_snippet(l, text, st, i, &mc->snippet, &mc->form_at))
             return ERRATA_ENOMEM;
         w->context_count++;
@@ -752,9 +838,21 @@ static int scan(errata_learner *l, const char *text, const symbol_text *st, int 
             continue;
         uint64_t fit_left = count_left(l->cm, left, st->sym[i], st->sym[i + 1]);
         uint64_t fit_right = count_right(l->cm, st->sym[i], st->sym[i + 1], right);
+        /* A neighbour that never stands beside the word in clean text and
+           is a known form is judged as its original would read. */
+        uint8_t restored = 0;
+        if (!fit_right && i + 4 <= st->count &&
+            restore_neighbour(l, &right, st->at[i + 4] - st->at[i + 2])) {
+            restored |= RESTORED_RIGHT;
+            fit_right = count_right(l->cm, st->sym[i], st->sym[i + 1], right);
+        }
+        if (!fit_left && i >= 2 && restore_neighbour(l, &left, st->at[i] - st->at[i - 2])) {
+            restored |= RESTORED_LEFT;
+            fit_left = count_left(l->cm, left, st->sym[i], st->sym[i + 1]);
+        }
         int rc = ERRATA_OK;
         if (!fit_left || !fit_right)
-            rc = note_misfit(l, w, text, st, i, left, right, marked);
+            rc = note_misfit(l, w, text, st, i, left, right, restored, marked);
         else if (fit_left && fit_right)
             rc = note_legitimate(l, w, text, st, i, left);
         if (rc)
@@ -1653,6 +1751,12 @@ static double snippet_score(const errata_learner *l, const misfit_context *ctx, 
     memcpy(buf, snip, ctx->form_at);
     memcpy(buf + ctx->form_at, filler, 6);
     memcpy(buf + ctx->form_at + 6, snip + ctx->form_at + 6, len - ctx->form_at - 6);
+    /* A restored neighbour (see restore_neighbour) reads as its original:
+       six bytes either side of the word's six. */
+    if (ctx->restored & RESTORED_LEFT)
+        put_symbols(l->cm, ctx->left.sym, 2, buf + ctx->form_at - 6);
+    if (ctx->restored & RESTORED_RIGHT)
+        put_symbols(l->cm, ctx->right.sym, 2, buf + ctx->form_at + 6);
     return errata_lm_score(l->engine->lm, buf, len);
 }
 
