@@ -15,7 +15,8 @@
 
    Each document is first repaired with the loaded dictionaries (so that
    known damage around X does not hide the context, and so that the known
-   repairs mark the document as damaged).  Then every two-character word of
+   repairs mark the document as damaged, as do the known forms the repair
+   left undecided where clean text has their originals).  Then every two-character word of
    the repaired text is counted, and its misfit contexts are kept (a bounded
    number of distinct ones per word).  errata_learner_finish() looks for
    the words that fill each kept context in clean text (the model's
@@ -45,6 +46,10 @@
    the memory of a big batch; the counts of documents a pair reports stop
    there. */
 #define MAX_WORD_DOCS 256
+/* Known forms left in places of their originals that mark a document as
+   damaged (see shows_undecided_damage). */
+#define MIN_MISPLACED_FORMS 3
+#define MISPLACED_FORM_SPACING 250
 /* Near-copies of one text (see assign_source). */
 #define SKETCH_SIZE 16
 #define SHINGLE 6
@@ -911,6 +916,42 @@ static int repair(errata_learner *l, const char *text, size_t len, char **fixed,
     return rc;
 }
 
+/* Whether the known form at st->sym[i..i+2) stands where clean text never
+   has it on one side, and has its original there often. */
+static int form_misplaced(const errata_learner *l, const symbol_text *st, size_t i,
+                          const uint32_t original[2])
+{
+    side left = left_side(st, i), right = right_side(st, i + 2);
+    if (has_unknown(left) || has_unknown(right))
+        return 0;
+    return (!count_left(l->cm, left, st->sym[i], st->sym[i + 1]) &&
+            count_left(l->cm, left, original[0], original[1]) >= RULE_MIN_COUNT) ||
+           (!count_right(l->cm, st->sym[i], st->sym[i + 1], right) &&
+            count_right(l->cm, original[0], original[1], right) >= RULE_MIN_COUNT);
+}
+
+/* Whether the repaired text still shows known swap damage the repair left
+   undecided: enough known forms (MIN_MISPLACED_FORMS, and one in
+   MISPLACED_FORM_SPACING characters) stand where clean text has their
+   originals.  A spinner whose table the dictionaries barely know leaves
+   few certain repairs (食物平安: neither word can be judged beside the
+   other), while clean text holds a known form in a place of its original
+   now and then. */
+static int shows_undecided_damage(const errata_learner *l, const symbol_text *st)
+{
+    size_t misplaced = 0, chars = 0;
+    for (size_t i = 0; i + 1 < st->count; i++) {
+        chars += is_char(st->sym[i]);
+        if (!is_char(st->sym[i]) || !is_char(st->sym[i + 1]))
+            continue;
+        known_form probe = {word_key(st->sym[i], st->sym[i + 1]), {0, 0}};
+        const known_form *k =
+            bsearch(&probe, l->known_forms, l->known_form_count, sizeof *k, by_form);
+        misplaced += k && form_misplaced(l, st, i, k->original);
+    }
+    return misplaced >= MIN_MISPLACED_FORMS && misplaced * MISPLACED_FORM_SPACING >= chars;
+}
+
 /* ------------------------------------------------------------ near-copies */
 
 /* The same text uploaded again with other damage (or none) is one piece of
@@ -1043,7 +1084,7 @@ int errata_learner_add(errata_learner *l, const char *text, size_t len)
         l->source_sizes[l->source]++;
     }
     if (!rc)
-        rc = scan(l, fixed, &st, markers > 0, &spans);
+        rc = scan(l, fixed, &st, markers > 0 || shows_undecided_damage(l, &st), &spans);
     free(spans.start);
     free(spans.end);
     free(st.sym);

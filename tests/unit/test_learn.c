@@ -988,6 +988,34 @@ static void a_known_form_beside_the_word_reads_as_its_original(void **state)
     }
 }
 
+/* A document whose known forms the repair leaves (here the dictionary
+   keeps every 根底) still shows known damage when enough of them stand
+   where clean text has their original: 根底设施, 根底工作, 根底教育. */
+static void known_forms_the_repair_leaves_mark_a_document(void **state)
+{
+    (void)state;
+    static const char appended[] = "加强根底设施、根底工作和根底教育。";
+    errata_engine *engine =
+        engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=设,工,教,，\n");
+    errata_learner *learner = learn_with_second_damage(engine, "基础", "根底", appended);
+    const errata_learned_pair *p = find_pair(learner, "开展", "发展");
+    assert_non_null(p);
+    assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
+    assert_int_equal(p->marked_documents, DAMAGED_DOCUMENTS);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+    /* Where 根底 is no known form, the documents show no damage. */
+    engine = engine_with("errata-dict 1\n");
+    learner = learn_with_second_damage(engine, "基础", "根底", appended);
+    p = find_pair(learner, "开展", "发展");
+    assert_non_null(p);
+    assert_int_equal(p->marked_documents, 0);
+    assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -1038,6 +1066,7 @@ int main(void)
         cmocka_unit_test(an_absent_original_stands_in_for_its_survival),
         cmocka_unit_test(an_absent_original_goes_to_the_word_that_took_its_places),
         cmocka_unit_test(a_known_form_beside_the_word_reads_as_its_original),
+        cmocka_unit_test(known_forms_the_repair_leaves_mark_a_document),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
