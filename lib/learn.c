@@ -1639,23 +1639,49 @@ static int rule_side(const errata_cm *cm, side s, int left, const uint32_t form[
 
 /* "A,B,C": the distinct sides (as text) of the contexts in mask that make
    safe rules. */
+/* Write ctx's restored neighbours (see restore_neighbour) as their
+   originals into buf, a copy of ctx's snippet whose word, at form_at, now
+   takes word_len bytes (the neighbours take six each way). */
+static void restore_in_copy(const errata_learner *l, const misfit_context *ctx, char *buf,
+                            size_t word_len)
+{
+    if (ctx->restored & RESTORED_LEFT)
+        put_symbols(l->cm, ctx->left.sym, 2, buf + ctx->form_at - 6);
+    if (ctx->restored & RESTORED_RIGHT)
+        put_symbols(l->cm, ctx->right.sym, 2, buf + ctx->form_at + word_len);
+}
+
+/* Add item to the comma-separated list (unless it holds it already). */
+static void append_item(char *list, size_t cap, size_t *len, size_t *n, const char *item)
+{
+    if (strstr(list, item))
+        return;
+    *len += (size_t)snprintf(list + *len, cap - *len, "%s%s", *n ? "," : "", item);
+    (*n)++;
+}
+
 static char *rule_contexts(const errata_learner *l, const word_stats *w, uint64_t mask,
                            const uint32_t original[2], int left)
 {
     const uint32_t form[2] = {(uint32_t)(w->key >> 32), (uint32_t)w->key};
-    char list[MAX_RULE_CONTEXTS * 8 + 1] = "";
+    char list[2 * MAX_RULE_CONTEXTS * 8 + 1] = "";
     size_t len = 0, n = 0;
     for (size_t c = 0; c < w->context_count && n < MAX_RULE_CONTEXTS; c++) {
-        side s = left ? w->contexts[c].left : w->contexts[c].right;
+        const misfit_context *ctx = &w->contexts[c];
+        side s = left ? ctx->left : ctx->right;
         if (!(mask & (1ull << c)) || !rule_side(l->cm, s, left, form, original))
             continue;
         char item[8];
-        size_t item_len = put_symbols(l->cm, s.sym, 2, item);
-        item[item_len] = '\0';
-        if (strstr(list, item))
-            continue;
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", n ? "," : "", item);
-        n++;
+        item[put_symbols(l->cm, s.sym, 2, item)] = '\0';
+        append_item(list, sizeof list, &len, &n, item);
+        /* A restored neighbour is written in the text as its known form
+           (食物 before 平安): fix reads the text as it is. */
+        if (ctx->restored & (left ? RESTORED_LEFT : RESTORED_RIGHT)) {
+            const char *snip = l->pool + ctx->snippet;
+            memcpy(item, snip + (left ? ctx->form_at - 6 : ctx->form_at + 6), 6);
+            item[6] = '\0';
+            append_item(list, sizeof list, &len, &n, item);
+        }
     }
     return errata_strndup(list, len);
 }
@@ -1673,6 +1699,7 @@ static char *replaced_snippet(const errata_learner *l, const misfit_context *ctx
     memcpy(out + len + 1, snip, ctx->form_at);
     memcpy(out + len + 1 + ctx->form_at, original, olen);
     strcpy(out + len + 1 + ctx->form_at + olen, snip + ctx->form_at + 6);
+    restore_in_copy(l, ctx, out + len + 1, olen);
     return out;
 }
 
@@ -1792,12 +1819,7 @@ static double snippet_score(const errata_learner *l, const misfit_context *ctx, 
     memcpy(buf, snip, ctx->form_at);
     memcpy(buf + ctx->form_at, filler, 6);
     memcpy(buf + ctx->form_at + 6, snip + ctx->form_at + 6, len - ctx->form_at - 6);
-    /* A restored neighbour (see restore_neighbour) reads as its original:
-       six bytes either side of the word's six. */
-    if (ctx->restored & RESTORED_LEFT)
-        put_symbols(l->cm, ctx->left.sym, 2, buf + ctx->form_at - 6);
-    if (ctx->restored & RESTORED_RIGHT)
-        put_symbols(l->cm, ctx->right.sym, 2, buf + ctx->form_at + 6);
+    restore_in_copy(l, ctx, buf, 6);
     return errata_lm_score(l->engine->lm, buf, len);
 }
 

@@ -944,10 +944,9 @@ static void an_absent_original_goes_to_the_word_that_took_its_places(void **stat
     errata_engine_free(engine);
 }
 
-/* Learn from the six documents with 发展 made 开展 in the first four, and
-   with from made to in all of them (and appended to each of the four). */
-static errata_learner *learn_with_second_damage(const errata_engine *engine, const char *from,
-                                                const char *to, const char *appended)
+/* Learn from the six documents with 发展 made 开展 and appended added in
+   the first four, and every 基础 made 根底. */
+static errata_learner *learn_with_appended(const errata_engine *engine, const char *appended)
 {
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
@@ -957,7 +956,7 @@ static errata_learner *learn_with_second_damage(const errata_engine *engine, con
             strcat(text, appended);
             replace_all(text, "发展", "开展");
         }
-        replace_all(text, from, to);
+        replace_all(text, "基础", "根底");
         assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
         free(text);
     }
@@ -965,27 +964,50 @@ static errata_learner *learn_with_second_damage(const errata_engine *engine, con
     return learner;
 }
 
-/* 思路 made 思绪 too: in 理清开展思绪 the known form 思绪 (which the
-   dictionary's keep rule leaves after 开展, as a repair leaves a form it
-   cannot judge beside a damaged neighbour) is judged as 思路, and the place
-   counts for 开展 -> 发展; where 思绪 is unknown, nothing fits there. */
+/* The six documents with a sentence on food safety added to each, every
+   食品安全 of the first four made 食物平安 (two swaps side by side) and
+   every 基础 made 根底. */
+static errata_learner *learn_neighbours_damaged_together(const errata_engine *engine)
+{
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        strcat(text, "加强食品安全监管，落实食品安全责任，做好食品安全宣传。");
+        if (i < DAMAGED_DOCUMENTS)
+            replace_all(text, "食品安全", "食物平安");
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
+/* Where the dictionary knows 平安 (and leaves it after 食物, as a repair
+   leaves a known form it cannot judge beside a damaged neighbour), 食物
+   is judged with 安全 after it, and its rule and examples are written for
+   the text as it is; where it does not, nothing fits 食物's places. */
 static void a_known_form_beside_the_word_reads_as_its_original(void **state)
 {
     (void)state;
-    static const char *const dictionaries[] = {
-        "errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n",
-        "errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n思绪\t思路\tswap\tC\tkeep-prev=开展\n",
-    };
-    for (size_t k = 0; k < 2; k++) {
-        errata_engine *engine = engine_with(dictionaries[k]);
-        errata_learner *learner = learn_with_second_damage(engine, "思路", "思绪", "");
-        const errata_learned_pair *p = find_pair(learner, "开展", "发展");
-        assert_non_null(p);
-        assert_int_equal(p->supported, k ? 9 : 8);
-        assert_int_equal(p->contexts, k ? 9 : 8);
-        errata_learner_free(learner);
-        errata_engine_free(engine);
-    }
+    errata_engine *engine = engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n"
+                                        "平安\t安全\tswap\tC\tkeep-prev=食物\n");
+    errata_learner *learner = learn_neighbours_damaged_together(engine);
+    const errata_learned_pair *p = find_pair(learner, "食物", "食品");
+    assert_non_null(p);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    assert_int_equal(p->supported, 12);
+    assert_string_equal(p->fix_next, "安全,平安");
+    assert_string_equal(p->fix_examples[0], "加强食物平安监管>加强食品安全监管");
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+    engine = engine_with(marker_dictionary);
+    learner = learn_neighbours_damaged_together(engine);
+    assert_null(find_pair(learner, "食物", "食品"));
+    assert_int_equal(confident_pairs(learner), 0);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
 }
 
 /* A document whose known forms the repair leaves (here the dictionary
@@ -997,7 +1019,7 @@ static void known_forms_the_repair_leaves_mark_a_document(void **state)
     static const char appended[] = "加强根底设施、根底工作和根底教育。";
     errata_engine *engine =
         engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=设,工,教,，\n");
-    errata_learner *learner = learn_with_second_damage(engine, "基础", "根底", appended);
+    errata_learner *learner = learn_with_appended(engine, appended);
     const errata_learned_pair *p = find_pair(learner, "开展", "发展");
     assert_non_null(p);
     assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
@@ -1007,7 +1029,7 @@ static void known_forms_the_repair_leaves_mark_a_document(void **state)
     errata_engine_free(engine);
     /* Where 根底 is no known form, the documents show no damage. */
     engine = engine_with("errata-dict 1\n");
-    learner = learn_with_second_damage(engine, "基础", "根底", appended);
+    learner = learn_with_appended(engine, appended);
     p = find_pair(learner, "开展", "发展");
     assert_non_null(p);
     assert_int_equal(p->marked_documents, 0);
