@@ -1010,32 +1010,40 @@ static void a_known_form_beside_the_word_reads_as_its_original(void **state)
     errata_engine_free(engine);
 }
 
-/* A document whose known forms the repair leaves (here the dictionary
-   keeps every 根底) still shows known damage when enough of them stand
-   where clean text has their original: 根底设施, 根底工作, 根底教育. */
+/* A document whose known forms the repair leaves (the dictionaries here
+   keep them all) still shows known damage when enough of them stand where
+   clean text has their original and never the form (根底设施, 根底工作,
+   根底教育), or the form at most a hundredth as often (运营活动 9 times
+   against 经营活动's 1,998; 运营许可, 运营场所). */
 static void known_forms_the_repair_leaves_mark_a_document(void **state)
 {
     (void)state;
-    static const char appended[] = "加强根底设施、根底工作和根底教育。";
-    errata_engine *engine =
-        engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=设,工,教,，\n");
-    errata_learner *learner = learn_with_appended(engine, appended);
-    const errata_learned_pair *p = find_pair(learner, "开展", "发展");
-    assert_non_null(p);
-    assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
-    assert_int_equal(p->marked_documents, DAMAGED_DOCUMENTS);
-    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
-    errata_learner_free(learner);
-    errata_engine_free(engine);
-    /* Where 根底 is no known form, the documents show no damage. */
-    engine = engine_with("errata-dict 1\n");
-    learner = learn_with_appended(engine, appended);
-    p = find_pair(learner, "开展", "发展");
-    assert_non_null(p);
-    assert_int_equal(p->marked_documents, 0);
-    assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
-    errata_learner_free(learner);
-    errata_engine_free(engine);
+    static const char *const cases[][2] = {
+        {"errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=设,工,教,，\n",
+         "加强根底设施、根底工作和根底教育。"},
+        {"errata-dict 1\n运营\t经营\tswap\tC\tkeep-next=活动,许可,场所\n",
+         "规范运营活动、运营许可和运营场所。"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        errata_engine *engine = engine_with(cases[k][0]);
+        errata_learner *learner = learn_with_appended(engine, cases[k][1]);
+        const errata_learned_pair *p = find_pair(learner, "开展", "发展");
+        assert_non_null(p);
+        assert_int_equal(p->supported_documents, DAMAGED_DOCUMENTS);
+        assert_int_equal(p->marked_documents, DAMAGED_DOCUMENTS);
+        assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+        errata_learner_free(learner);
+        errata_engine_free(engine);
+        /* Where the form is no known one, the documents show no damage. */
+        engine = engine_with("errata-dict 1\n");
+        learner = learn_with_appended(engine, cases[k][1]);
+        p = find_pair(learner, "开展", "发展");
+        assert_non_null(p);
+        assert_int_equal(p->marked_documents, 0);
+        assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
+        errata_learner_free(learner);
+        errata_engine_free(engine);
+    }
 }
 
 static void bad_arguments_and_input(void **state)
