@@ -177,15 +177,15 @@ static int write_evidence(errata_cli_buffer *b, const errata_learned_pair *p)
         "#   Clean text (or the batch, where clean text is silent) has %s on both sides\n"
         "#   of those contexts and %s not (the character model scores %s %.1f better,\n"
         "#   log10); the word model prefers %s in %zu of the %zu contexts; the batch\n"
-        "#   itself has %s in %zu of them, and %zu times in all (%.0f%% of the documents\n"
-        "#   where %s stands in its places have none); %s is %.1f times as frequent\n"
-        "#   against %s as in general text; the two share %s, and general\n"
-        "#   text uses them alike at %.2f (0 to 1).\n",
+        "#   itself has %s in %zu of them, and %zu times in all, in %zu documents\n"
+        "#   (%.0f%% of the documents where %s stands in its places have none);\n"
+        "#   %s is %.1f times as frequent against %s as in general text; the two\n"
+        "#   share %s, and general text uses them alike at %.2f (0 to 1).\n",
         p->corrupted, p->original, p->confidence, p->corrupted, p->supported, p->occurrences,
         p->places, p->original, p->expected, p->contexts, p->supported_documents, p->marked_documents,
         p->original, p->corrupted, p->original, p->mean_gain, p->original, p->lm_agreeing,
         p->contexts, p->original, p->survived_contexts, p->original_occurrences,
-        100 * p->original_absence, p->corrupted, p->corrupted, p->inflation, p->original,
+        p->original_documents, 100 * p->original_absence, p->corrupted, p->corrupted, p->inflation, p->original,
         p->shares_character ? "a character" : "no character", p->substitutability);
 }
 
@@ -454,6 +454,7 @@ static int write_json_pair(errata_cli_buffer *b, const errata_learned_pair *p)
     errata_json_bool(&w, p->shares_character);
     json_number(&w, "mean_gain", "%.3f", p->mean_gain);
     json_count(&w, "original_occurrences", p->original_occurrences);
+    json_count(&w, "original_documents", p->original_documents);
     json_number(&w, "inflation", "%.2f", p->inflation);
     json_number(&w, "original_absence", "%.2f", p->original_absence);
     errata_json_key(&w, "original_restored");

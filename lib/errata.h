@@ -277,6 +277,7 @@ typedef struct {
     int shares_character;             /* X and Y have a character in common */
     double mean_gain;                 /* character model, log10, Y over X, per context */
     size_t original_occurrences;      /* of Y in the batch */
+    size_t original_documents;        /* documents holding Y (copies too) */
     double inflation;                 /* X:Y in the batch over X:Y in general text */
     size_t clean_form_count, clean_original_count; /* of X and Y in the clean text */
     /* Context rules for a dictionary entry: two-character strings seen

@@ -1046,6 +1046,62 @@ static void known_forms_the_repair_leaves_mark_a_document(void **state)
     }
 }
 
+/* The first four documents with every 发展 made 开展 (and in_damaged
+   appended to the first), and four short texts of others on development
+   that hold 发展 in other contexts. */
+static errata_learner *learn_split_batch(const errata_engine *engine, const char *in_damaged)
+{
+    static const char *const others[] = {
+        "推动高质量发展，促进城乡协调发展，实现经济社会持续健康发展。",
+        "坚持创新发展，推进绿色发展，扩大开放发展，实现共享发展。",
+        "统筹区域发展，加快农业发展，支持民营经济发展，保障改革发展稳定。",
+        "着力推动发展方式转变，增强发展动力，拓展发展空间，提高发展质量。",
+    };
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DAMAGED_DOCUMENTS; i++) {
+        char *text = read_document(i);
+        replace_all(text, "发展", "开展");
+        replace_all(text, "基础", "根底");
+        if (i == 0)
+            strcat(text, in_damaged);
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+        assert_int_equal(errata_learner_add(learner, others[i], strlen(others[i])), ERRATA_OK);
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
+/* A spinner's documents beside untouched ones: 开展 in four of them, none
+   holding 发展, and 发展 in four others.  The batch holds 发展 nowhere
+   beside 开展, and hardly more 开展 against 发展 than general text; the
+   documents splitting between the two stand in (see split_documents in
+   lib/learn.c).  One 发展 in a document of 开展 and they do not. */
+static void documents_split_between_the_words_stand_in_for_their_ratio(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn_split_batch(engine, "");
+    const errata_learned_pair *p = find_pair(learner, "开展", "发展");
+    assert_non_null(p);
+    assert_int_equal(p->survived_contexts, 0);
+    assert_int_equal(p->original_documents, 4);
+    assert_true(p->original_absence == 1.0);
+    assert_true(p->inflation < 10);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    learner = learn_split_batch(engine, "促进发展。");
+    p = find_pair(learner, "开展", "发展");
+    assert_non_null(p);
+    assert_int_equal(p->original_documents, 5);
+    assert_true(p->original_absence == 0.75);
+    assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -1097,6 +1153,7 @@ int main(void)
         cmocka_unit_test(an_absent_original_goes_to_the_word_that_took_its_places),
         cmocka_unit_test(a_known_form_beside_the_word_reads_as_its_original),
         cmocka_unit_test(known_forms_the_repair_leaves_mark_a_document),
+        cmocka_unit_test(documents_split_between_the_words_stand_in_for_their_ratio),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
