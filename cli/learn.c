@@ -185,7 +185,8 @@ static int write_evidence(errata_cli_buffer *b, const errata_learned_pair *p)
         p->places, p->original, p->expected, p->contexts, p->supported_documents, p->marked_documents,
         p->original, p->corrupted, p->original, p->mean_gain, p->original, p->lm_agreeing,
         p->contexts, p->original, p->survived_contexts, p->original_occurrences,
-        p->original_documents, 100 * p->original_absence, p->corrupted, p->corrupted, p->inflation, p->original,
+        p->original_documents, 100 * p->original_absence, p->corrupted, p->corrupted,
+        p->inflation, p->original,
         p->shares_character ? "a character" : "no character", p->substitutability);
 }
 

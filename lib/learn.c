@@ -16,9 +16,11 @@
    Each document is first repaired with the loaded dictionaries (so that
    known damage around X does not hide the context, and so that the known
    repairs mark the document as damaged, as do the known forms the repair
-   left undecided where clean text has their originals).  Then every two-character word of
-   the repaired text is counted, and its misfit contexts are kept (a bounded
-   number of distinct ones per word).  errata_learner_finish() looks for
+   left undecided where clean text has their originals).  Then every
+   two-character word of the repaired text is counted, and its misfit
+   contexts are kept (a bounded number of distinct ones per word; a
+   neighbour that is a known form is read as its original, see
+   restore_neighbour).  errata_learner_finish() looks for
    the words that fill each kept context in clean text (the model's
    continuations of the two characters before, checked against the one
    after), keeps the few that fill most of the word's contexts, scores
@@ -1595,8 +1597,9 @@ static double absence_evidence(const errata_learned_pair *p, double scale)
 {
     if (p->original_restored || p->substitutability < ABSENT_MIN_SYNONYMY)
         return 0;
-    double over = p->inflation > 1 ? fmin(1, log10(p->inflation) / log10(ABSENT_FULL_INFLATION)) : 0;
-    over = fmax(over, split_documents(p));
+    double over = split_documents(p);
+    if (p->inflation > 1)
+        over = fmax(over, fmin(1, log10(p->inflation) / log10(ABSENT_FULL_INFLATION)));
     double share = fmin(1, (double)p->supported / (double)p->occurrences / ABSENT_FULL_SHARE);
     return p->original_absence * over * share * scale;
 }
@@ -1663,8 +1666,6 @@ static int rule_side(const errata_cm *cm, side s, int left, const uint32_t form[
            errata_cm_count(cm, with_original, 4) >= RULE_MIN_COUNT;
 }
 
-/* "A,B,C": the distinct sides (as text) of the contexts in mask that make
-   safe rules. */
 /* Write ctx's restored neighbours (see restore_neighbour) as their
    originals into buf, a copy of ctx's snippet whose word, at form_at, now
    takes word_len bytes (the neighbours take six each way). */
@@ -1686,6 +1687,8 @@ static void append_item(char *list, size_t cap, size_t *len, size_t *n, const ch
     (*n)++;
 }
 
+/* "A,B,C": the distinct sides (as text) of the contexts in mask that make
+   safe rules. */
 static char *rule_contexts(const errata_learner *l, const word_stats *w, uint64_t mask,
                            const uint32_t original[2], int left)
 {
