@@ -258,6 +258,12 @@ def heldout_real2_set(corpus):
     return gold_pairs(corpus / "heldout" / "real2")
 
 
+def heldout_real3_set(corpus):
+    """A third set, collected in the thirteenth session after learn had been tuned on
+    corpus/learn-real (corpus/heldout/real3/README.md)."""
+    return gold_pairs(corpus / "heldout" / "real3")
+
+
 def learn_real_set(corpus):
     """Real damaged documents collected in the eleventh and twelfth sessions as a tuning
     set for learn and fix (corpus/learn-real/README.md); not held out."""
@@ -275,6 +281,7 @@ HELD_OUT_SETS = [
     ("held-out", heldout_set),
     ("held-out real", heldout_real_set),
     ("held-out real 2", heldout_real2_set),
+    ("held-out real 3", heldout_real3_set),
     ("held-out 2 damaged docs", heldout2_set),
 ]
 

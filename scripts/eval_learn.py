@@ -40,8 +40,9 @@ near-synonym).
 Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
-Real documents: corpus/heldout/real and corpus/heldout/real2 (third-party damaged
-documents, annotated by hand; held out), each alone and both together, and
+Real documents: corpus/heldout/real, corpus/heldout/real2 and corpus/heldout/real3
+(third-party damaged documents, annotated by hand; held out), each alone, the first two
+together and all three together, and
 corpus/learn-real (the same kind of documents, collected in the eleventh and twelfth
 sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
 learnt from that very batch added with --dict, listed with whether they repair an
@@ -283,12 +284,14 @@ def dictionary_gap(batch):
 REAL_SETS = (("corpus/heldout/real", ("heldout/real",), True),
              ("corpus/heldout/real2", ("heldout/real2",), True),
              ("real + real2", ("heldout/real", "heldout/real2"), True),
+             ("corpus/heldout/real3", ("heldout/real3",), True),
+             ("real + real2 + real3", ("heldout/real", "heldout/real2", "heldout/real3"), True),
              ("corpus/learn-real", ("learn-real",), False))
 
 
 def real_documents(errata, corpus, work):
-    """Each held-out set of real documents, then both together (more documents
-    give learn the repeated evidence it needs: 3 places in 2 documents), then the
+    """Each held-out set of real documents, then held-out sets together (more
+    documents give learn the repeated evidence it needs: 3 places in 2 documents), then the
     real documents that learn may be tuned on (corpus/learn-real)."""
     for label, names, held_out in REAL_SETS:
         real_batch(errata, label, [corpus / name for name in names], held_out, work)
