@@ -2083,6 +2083,21 @@ static double best_rival(const candidate *cands, size_t count, size_t except)
 
 /* Find the pairs of one word: the fillers of all its misfit contexts are
    tried in each, and each context counts for the one that fills it best. */
+/* Whether a word is written with numerals only (九五, 二十): numbers are no
+   swap table's words, and a batch holds other numbers in their places as a
+   matter of course (一九五七年 beside 一九九七年). */
+static int numeral_word(const errata_cm *cm, const uint32_t word[2])
+{
+    static const char numerals[] = "〇零一二三四五六七八九十百千万亿两";
+    for (size_t k = 0; k < 2; k++) {
+        char c[5];
+        c[errata_utf8_encode(errata_cm_code_point(cm, word[k]), c)] = '\0';
+        if (!strstr(numerals, c))
+            return 0;
+    }
+    return 1;
+}
+
 static int learn_word(errata_learner *l, const word_stats *w)
 {
     uint32_t a = (uint32_t)(w->key >> 32), b = (uint32_t)w->key;
@@ -2125,7 +2140,8 @@ static int learn_word(errata_learner *l, const word_stats *w)
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
         if (c->places < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
-            !(c->collocated || batch_collocated(w, c)) || one_phrase(w, c->context_mask))
+            !(c->collocated || batch_collocated(w, c)) || one_phrase(w, c->context_mask) ||
+            numeral_word(l->cm, pool.items[i]))
             continue;
         c->dominance = c->expected / fmax(c->expected, expected_best);
         c->rival = best_rival(cands, pool.count, i) / fmax(c->expected, 1e-9);
@@ -2347,6 +2363,7 @@ int errata_learner_finish(errata_learner *l)
         const word_stats *w = &l->words[i];
         if (!w->key || w->misfits < l->opts.min_count || w->doc_count < l->opts.min_docs ||
             w->context_count < MIN_CONTEXTS ||
+            numeral_word(l->cm, (const uint32_t[]){(uint32_t)(w->key >> 32), (uint32_t)w->key}) ||
             (l->opts.min_confidence > 0 && (!any_marked(w) || below_threshold(l, w))))
             continue;
         int rc = learn_word(l, w);
