@@ -944,19 +944,17 @@ static void an_absent_original_goes_to_the_word_that_took_its_places(void **stat
     errata_engine_free(engine);
 }
 
-/* Learn from the six documents with 发展 made 开展 and appended added in
-   the first four, and every 基础 made 根底. */
-static errata_learner *learn_with_appended(const errata_engine *engine, const char *appended)
+/* Learn (with opts, NULL for the defaults) from the six documents, each
+   edited first by edit(i, text, arg); text has room to grow. */
+static errata_learner *learn_edited(const errata_engine *engine, const errata_learn_options *opts,
+                                    void (*edit)(size_t i, char *text, const void *arg),
+                                    const void *arg)
 {
     errata_learner *learner = NULL;
-    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    assert_int_equal(errata_learner_new(engine, opts, &learner), ERRATA_OK);
     for (size_t i = 0; i < DOCUMENTS; i++) {
         char *text = read_document(i);
-        if (i < DAMAGED_DOCUMENTS) {
-            strcat(text, appended);
-            replace_all(text, "发展", "开展");
-        }
-        replace_all(text, "基础", "根底");
+        edit(i, text, arg);
         assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
         free(text);
     }
@@ -964,24 +962,32 @@ static errata_learner *learn_with_appended(const errata_engine *engine, const ch
     return learner;
 }
 
-/* The six documents with a sentence on food safety added to each, every
-   食品安全 of the first four made 食物平安 (two swaps side by side) and
+/* 发展 made 开展 and arg (a string) appended in the first four documents,
    every 基础 made 根底. */
-static errata_learner *learn_neighbours_damaged_together(const errata_engine *engine)
+static void append_to_damaged(size_t i, char *text, const void *arg)
 {
-    errata_learner *learner = NULL;
-    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
-    for (size_t i = 0; i < DOCUMENTS; i++) {
-        char *text = read_document(i);
-        strcat(text, "加强食品安全监管，落实食品安全责任，做好食品安全宣传。");
-        if (i < DAMAGED_DOCUMENTS)
-            replace_all(text, "食品安全", "食物平安");
-        replace_all(text, "基础", "根底");
-        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
-        free(text);
+    if (i < DAMAGED_DOCUMENTS) {
+        strcat(text, arg);
+        replace_all(text, "发展", "开展");
     }
-    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
-    return learner;
+    replace_all(text, "基础", "根底");
+}
+
+static errata_learner *learn_with_appended(const errata_engine *engine, const char *appended)
+{
+    return learn_edited(engine, NULL, append_to_damaged, appended);
+}
+
+/* A sentence on food safety added to each document, every 食品安全 of the
+   first four made 食物平安 (two swaps side by side), every 基础 made
+   根底. */
+static void damage_neighbours_together(size_t i, char *text, const void *arg)
+{
+    (void)arg;
+    strcat(text, "加强食品安全监管，落实食品安全责任，做好食品安全宣传。");
+    if (i < DAMAGED_DOCUMENTS)
+        replace_all(text, "食品安全", "食物平安");
+    replace_all(text, "基础", "根底");
 }
 
 /* Where the dictionary knows 平安 (and leaves it after 食物, as a repair
@@ -993,7 +999,7 @@ static void a_known_form_beside_the_word_reads_as_its_original(void **state)
     (void)state;
     errata_engine *engine = engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n"
                                         "平安\t安全\tswap\tC\tkeep-prev=食物\n");
-    errata_learner *learner = learn_neighbours_damaged_together(engine);
+    errata_learner *learner = learn_edited(engine, NULL, damage_neighbours_together, NULL);
     const errata_learned_pair *p = find_pair(learner, "食物", "食品");
     assert_non_null(p);
     assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
@@ -1003,7 +1009,7 @@ static void a_known_form_beside_the_word_reads_as_its_original(void **state)
     errata_learner_free(learner);
     errata_engine_free(engine);
     engine = engine_with(marker_dictionary);
-    learner = learn_neighbours_damaged_together(engine);
+    learner = learn_edited(engine, NULL, damage_neighbours_together, NULL);
     assert_null(find_pair(learner, "食物", "食品"));
     assert_int_equal(confident_pairs(learner), 0);
     errata_learner_free(learner);
@@ -1102,10 +1108,20 @@ static void documents_split_between_the_words_stand_in_for_their_ratio(void **st
     errata_engine_free(engine);
 }
 
-/* Years of one decade in four documents and of another in two: 九五 stands
-   where clean text and the batch have 九九 (一九五七年, 一九九七年), but a
-   number is no swap, whatever the evidence (here every candidate is
-   listed). */
+/* Years of one decade appended to the first four documents and of another
+   to the other two (every 基础 made 根底). */
+static void append_years(size_t i, char *text, const void *arg)
+{
+    (void)arg;
+    replace_all(text, "基础", "根底");
+    strcat(text, i < DAMAGED_DOCUMENTS
+                     ? "本规定自一九五七年六月一日起施行，一九五九年发布的规定同时废止。"
+                     : "本规定自一九九七年六月一日起施行，一九九九年发布的规定同时废止。");
+}
+
+/* 九五 stands where clean text and the batch have 九九 (一九五七年,
+   一九九七年), but a number is no swap, whatever the evidence (here every
+   candidate is listed). */
 static void numbers_are_not_learnt(void **state)
 {
     (void)state;
@@ -1114,18 +1130,7 @@ static void numbers_are_not_learnt(void **state)
     opts.min_count = 1;
     opts.min_docs = 1;
     opts.min_confidence = 0;
-    errata_learner *learner = NULL;
-    assert_int_equal(errata_learner_new(engine, &opts, &learner), ERRATA_OK);
-    for (size_t i = 0; i < DOCUMENTS; i++) {
-        char *text = read_document(i);
-        replace_all(text, "基础", "根底");
-        strcat(text, i < DAMAGED_DOCUMENTS
-                         ? "本规定自一九五七年六月一日起施行，一九五九年发布的规定同时废止。"
-                         : "本规定自一九九七年六月一日起施行，一九九九年发布的规定同时废止。");
-        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
-        free(text);
-    }
-    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    errata_learner *learner = learn_edited(engine, &opts, append_years, NULL);
     assert_true(errata_learner_pair_count(learner) > 0);
     assert_null(find_pair(learner, "九五", "九九"));
     errata_learner_free(learner);
