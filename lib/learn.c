@@ -265,7 +265,7 @@ struct errata_learner {
     uint64_t *doc_words;
     const errata_cm *cm;
     errata_cm_memo *memo; /* of the character model's lookups when finishing */
-    errata_synonymy *synonymy; /* see synonymy() */
+    errata_synonymy *synonymy; /* see pool_synonymy() */
     const char **originals;    /* see restored_original() */
     known_form *known_forms;   /* sorted by form (see restore_neighbour) */
     size_t known_form_count;
@@ -639,6 +639,13 @@ static int list_known_forms(errata_learner *l)
     return ERRATA_OK;
 }
 
+/* The known form of the two symbols word, or NULL. */
+static const known_form *find_known_form(const errata_learner *l, const uint32_t word[2])
+{
+    known_form probe = {word_key(word[0], word[1]), {0, 0}};
+    return bsearch(&probe, l->known_forms, l->known_form_count, sizeof probe, by_form);
+}
+
 /* Turn a side of two (three-byte) characters that is a known swap form
    into its original; whether it was one.  A swap tool damages neighbours
    together (食品安全 made 食物平安), and the repair cannot restore the
@@ -648,9 +655,7 @@ static int restore_neighbour(const errata_learner *l, side *s, size_t bytes)
 {
     if (s->n != 2 || bytes != 6 || !is_char(s->sym[0]) || !is_char(s->sym[1]))
         return 0;
-    known_form probe = {word_key(s->sym[0], s->sym[1]), {0, 0}};
-    const known_form *k =
-        bsearch(&probe, l->known_forms, l->known_form_count, sizeof *k, by_form);
+    const known_form *k = find_known_form(l, s->sym);
     if (!k)
         return 0;
     s->sym[0] = k->original[0];
@@ -952,9 +957,7 @@ static int shows_undecided_damage(const errata_learner *l, const symbol_text *st
         chars += is_char(st->sym[i]);
         if (!is_char(st->sym[i]) || !is_char(st->sym[i + 1]))
             continue;
-        known_form probe = {word_key(st->sym[i], st->sym[i + 1]), {0, 0}};
-        const known_form *k =
-            bsearch(&probe, l->known_forms, l->known_form_count, sizeof *k, by_form);
+        const known_form *k = find_known_form(l, st->sym + i);
         misplaced += k && form_misplaced(l, st, i, k->original);
     }
     return misplaced >= MIN_MISPLACED_FORMS && misplaced * MISPLACED_FORM_SPACING >= chars;
@@ -2081,8 +2084,6 @@ static double best_rival(const candidate *cands, size_t count, size_t except)
     return best;
 }
 
-/* Find the pairs of one word: the fillers of all its misfit contexts are
-   tried in each, and each context counts for the one that fills it best. */
 /* Whether a word is written with numerals only (九五, 二十): numbers are no
    swap table's words, and a batch holds other numbers in their places as a
    matter of course (一九五七年 beside 一九九七年). */
@@ -2098,6 +2099,8 @@ static int numeral_word(const errata_cm *cm, const uint32_t word[2])
     return 1;
 }
 
+/* Find the pairs of one word: the fillers of all its misfit contexts are
+   tried in each, and each context counts for the one that fills it best. */
 static int learn_word(errata_learner *l, const word_stats *w)
 {
     uint32_t a = (uint32_t)(w->key >> 32), b = (uint32_t)w->key;
