@@ -64,6 +64,24 @@ static void add_marker_batch(errata_learner *learner)
     }
 }
 
+/* Learn (with opts, NULL for the defaults) from the six documents, each
+   edited first by edit(i, text, arg); text has room to grow. */
+static errata_learner *learn_edited(const errata_engine *engine, const errata_learn_options *opts,
+                                    void (*edit)(size_t i, char *text, const void *arg),
+                                    const void *arg)
+{
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, opts, &learner), ERRATA_OK);
+    for (size_t i = 0; i < DOCUMENTS; i++) {
+        char *text = read_document(i);
+        edit(i, text, arg);
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+        free(text);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    return learner;
+}
+
 /* Learn from the six documents, damaged or not: 发展 made `swapped` in the
    first `swapped_in` of them. */
 static errata_learner *learn_swapped(const errata_engine *engine, int damaged,
@@ -903,25 +921,23 @@ static void an_absent_original_stands_in_for_its_survival(void **state)
 
 /* Every 发展 of the batch replaced, most by 开展 and those after 全面, 和谐,
    长远 and 质量 by 成长. */
+static void replace_two_ways(size_t i, char *text, const void *arg)
+{
+    (void)i;
+    (void)arg;
+    static const char *const took[] = {"全面发展", "和谐发展", "长远发展", "质量发展"};
+    for (size_t k = 0; k < sizeof took / sizeof *took; k++) {
+        char with[32];
+        snprintf(with, sizeof with, "%.6s成长", took[k]);
+        replace_all(text, took[k], with);
+    }
+    replace_all(text, "发展", "开展");
+    replace_all(text, "基础", "根底");
+}
+
 static errata_learner *learn_two_replacements(const errata_engine *engine)
 {
-    static const char *const took[] = {"全面发展", "和谐发展", "长远发展", "质量发展"};
-    errata_learner *learner = NULL;
-    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
-    for (size_t i = 0; i < DOCUMENTS; i++) {
-        char *text = read_document(i);
-        for (size_t k = 0; k < sizeof took / sizeof *took; k++) {
-            char with[32];
-            snprintf(with, sizeof with, "%.6s成长", took[k]);
-            replace_all(text, took[k], with);
-        }
-        replace_all(text, "发展", "开展");
-        replace_all(text, "基础", "根底");
-        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
-        free(text);
-    }
-    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
-    return learner;
+    return learn_edited(engine, NULL, replace_two_ways, NULL);
 }
 
 /* 开展 took 13 of an absent 发展's places, 成长 4: 成长 gets 4 / 13 of the
@@ -942,24 +958,6 @@ static void an_absent_original_goes_to_the_word_that_took_its_places(void **stat
     assert_true(few->confidence > 0.07 && few->confidence < 0.09);
     errata_learner_free(learner);
     errata_engine_free(engine);
-}
-
-/* Learn (with opts, NULL for the defaults) from the six documents, each
-   edited first by edit(i, text, arg); text has room to grow. */
-static errata_learner *learn_edited(const errata_engine *engine, const errata_learn_options *opts,
-                                    void (*edit)(size_t i, char *text, const void *arg),
-                                    const void *arg)
-{
-    errata_learner *learner = NULL;
-    assert_int_equal(errata_learner_new(engine, opts, &learner), ERRATA_OK);
-    for (size_t i = 0; i < DOCUMENTS; i++) {
-        char *text = read_document(i);
-        edit(i, text, arg);
-        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
-        free(text);
-    }
-    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
-    return learner;
 }
 
 /* 发展 made 开展 and arg (a string) appended in the first four documents,
