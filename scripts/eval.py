@@ -264,6 +264,12 @@ def heldout_real3_set(corpus):
     return gold_pairs(corpus / "heldout" / "real3")
 
 
+def heldout_real4_set(corpus):
+    """A fourth set (workplace safety documents), collected in the fourteenth session
+    (corpus/heldout/real4/README.md)."""
+    return gold_pairs(corpus / "heldout" / "real4")
+
+
 def heldout_real5_set(corpus):
     """A fifth set (government, school and community texts), collected in the fourteenth
     session (corpus/heldout/real5/README.md)."""
@@ -288,6 +294,7 @@ HELD_OUT_SETS = [
     ("held-out real", heldout_real_set),
     ("held-out real 2", heldout_real2_set),
     ("held-out real 3", heldout_real3_set),
+    ("held-out real 4", heldout_real4_set),
     ("held-out real 5", heldout_real5_set),
     ("held-out 2 damaged docs", heldout2_set),
 ]

@@ -40,9 +40,9 @@ near-synonym).
 Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
-Real documents: corpus/heldout/real, corpus/heldout/real2, corpus/heldout/real3 and
-corpus/heldout/real5 (third-party damaged documents, annotated by hand; held out), each
-alone, the first two together and all of them together, and
+Real documents: corpus/heldout/real, corpus/heldout/real2, corpus/heldout/real3,
+corpus/heldout/real4 and corpus/heldout/real5 (third-party damaged documents, annotated by
+hand; held out), each alone, the first two together and all of them together, and
 corpus/learn-real (the same kind of documents, collected in the eleventh and twelfth
 sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
 learnt from that very batch added with --dict, listed with whether they repair an
@@ -285,9 +285,10 @@ REAL_SETS = (("corpus/heldout/real", ("heldout/real",), True),
              ("corpus/heldout/real2", ("heldout/real2",), True),
              ("real + real2", ("heldout/real", "heldout/real2"), True),
              ("corpus/heldout/real3", ("heldout/real3",), True),
+             ("corpus/heldout/real4", ("heldout/real4",), True),
              ("corpus/heldout/real5", ("heldout/real5",), True),
              ("all held-out real", ("heldout/real", "heldout/real2", "heldout/real3",
-                                    "heldout/real5"), True),
+                                    "heldout/real4", "heldout/real5"), True),
              ("corpus/learn-real", ("learn-real",), False))
 
 
