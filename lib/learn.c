@@ -167,6 +167,12 @@
 #define MIN_SURVIVED 2
 /* Where it holds none, see absence_evidence. */
 #define ABSENT_MIN_SYNONYMY 0.1
+/* ... unless X stands in Y's places in this many documents (texts) that
+   all lack Y: the tables also swap words general text uses apart (平安 for
+   安全, 觉察 for 发现, 才能 for 能力, synonymy below 0.1), and a word that
+   merely fits some places of an absent Y does so in a few documents (on
+   the tuning batches at most 8, against 12 to 28 for the swapped word). */
+#define ABSENT_UNLIKE_DOCUMENTS 10
 #define ABSENT_FULL_INFLATION 100.0
 #define ABSENT_FULL_SHARE 0.25
 #define SPLIT_FULL_DOCUMENTS 4
@@ -1591,14 +1597,16 @@ static double split_documents(const errata_learned_pair *p)
    and leaves X over-represented against Y in the batch (fully at
    ABSENT_FULL_INFLATION), or X's and Y's documents apart (see
    split_documents).  Only for a near-synonym of X (a word that fills
-   an absent word's places is not one: 改造 and 组织 in the places of 进行),
-   for a Y the dictionaries restore from no other word (进行 made 进展 leaves
-   its places to whatever fits them), and in proportion to the share of
+   an absent word's places is not one: 改造 and 组织 in the places of 进行)
+   or a word that took Y's places in many documents (see
+   ABSENT_UNLIKE_DOCUMENTS), for a Y the dictionaries restore from no other
+   word (进行 made 进展 leaves its places to whatever fits them), and in proportion to the share of
    X's occurrences that stand in Y's places (fully at ABSENT_FULL_SHARE: a
    legitimate word fills a few of them, the replacement many). */
 static double absence_evidence(const errata_learned_pair *p, double scale)
 {
-    if (p->original_restored || p->substitutability < ABSENT_MIN_SYNONYMY)
+    if (p->original_restored || (p->substitutability < ABSENT_MIN_SYNONYMY &&
+                                 p->supported_documents < ABSENT_UNLIKE_DOCUMENTS))
         return 0;
     double over = split_documents(p);
     if (p->inflation > 1)
