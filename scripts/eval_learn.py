@@ -292,6 +292,10 @@ REAL_SETS = (("corpus/heldout/real", ("heldout/real",), True),
              ("corpus/learn-real", ("learn-real",), False))
 
 
+# Candidates counted in a real batch's list for review (see review_list).
+REVIEW_TOP = 10
+
+
 def real_documents(errata, corpus, work):
     """Each held-out set of real documents, then held-out sets together (more
     documents give learn the repeated evidence it needs: 3 places in 2 documents), then the
@@ -336,6 +340,21 @@ def real_batch(errata, label, directories, held_out, work):
         p, r = pr(s)
         print(f"  {name:<12} precision {p:.2f} recall {r:.2f} "
               f"({s.correct} right, {s.wrong} wrong)")
+    review_list(errata, batch, gold, held_out)
+
+
+def review_list(errata, batch, gold, held_out):
+    """How many of the REVIEW_TOP best candidates at any confidence hold an
+    annotated pair: what a person reading `learn --min-confidence 0` first
+    would find.  Held out: the count and the ranks only, not the pairs."""
+    ranked = learn(errata, [], batch)[:REVIEW_TOP]
+    right = [i + 1 for i, p in enumerate(ranked)
+             if any(holds_pair({(p["corrupted"], p["original"])}, w, r) for w, r in gold)]
+    shown = "ranks " + " ".join(map(str, right)) if held_out else " ".join(
+        f"{ranked[i - 1]['corrupted']}>{ranked[i - 1]['original']}"
+        f" ({ranked[i - 1]['confidence']:.2f})" for i in right)
+    print(f"  for review: {len(right)} of the {len(ranked)} best candidates at any confidence "
+          f"are annotated pairs" + (f": {shown}" if right else ""))
 
 
 def main():
