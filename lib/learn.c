@@ -168,10 +168,11 @@
 /* Where it holds none, see absence_evidence. */
 #define ABSENT_MIN_SYNONYMY 0.1
 /* ... unless X stands in Y's places in this many documents (texts) that
-   all lack Y: the tables also swap words general text uses apart (平安 for
-   安全, 觉察 for 发现, 才能 for 能力, synonymy below 0.1), and a word that
-   merely fits some places of an absent Y does so in a few documents (on
-   the tuning batches at most 8, against 12 to 28 for the swapped word). */
+   all lack Y (see absence_counts): the tables also swap words general text
+   uses apart (平安 for 安全, 觉察 for 发现, 才能 for 能力, synonymy below
+   0.1), and a word that merely fits some places of an absent Y does so in
+   a few documents (on the tuning batches at most 8, against 12 to 28 for
+   the swapped word). */
 #define ABSENT_UNLIKE_DOCUMENTS 10
 #define ABSENT_FULL_INFLATION 100.0
 #define ABSENT_FULL_SHARE 0.25
@@ -1592,23 +1593,38 @@ static double split_documents(const errata_learned_pair *p)
     return fmin(1, (double)smaller / SPLIT_FULL_DOCUMENTS);
 }
 
+/* Whether Y's absence may count for a pair general text does not use as
+   near-synonyms (synonymy below ABSENT_MIN_SYNONYMY; a word that fills an
+   absent word's places is not one: 改造 and 组织 in the places of 进行):
+   where X took Y's places in many documents (see ABSENT_UNLIKE_DOCUMENTS),
+   or where X's documents and Y's split the batch fully (see
+   split_documents) and the batch holds X more often against Y than general
+   text does.  A machine spinner's own forms are words general text uses
+   otherwise or not at all (查抄 for 检查, 单元 for 单位, 工做 for 工作),
+   while a word that merely stands where other documents have Y is no more
+   frequent for that (人和 beside 人的 on the tuning batches: 0.4 times
+   general text's ratio). */
+static int absence_counts(const errata_learned_pair *p, double split)
+{
+    return p->substitutability >= ABSENT_MIN_SYNONYMY ||
+           p->supported_documents >= ABSENT_UNLIKE_DOCUMENTS || (split >= 1 && p->inflation > 1);
+}
+
 /* How far Y's absence stands in for its survival beside X (0..1): a swap
    tool that replaces every occurrence of Y leaves none in X's documents,
    and leaves X over-represented against Y in the batch (fully at
    ABSENT_FULL_INFLATION), or X's and Y's documents apart (see
-   split_documents).  Only for a near-synonym of X (a word that fills
-   an absent word's places is not one: 改造 and 组织 in the places of 进行)
-   or a word that took Y's places in many documents (see
-   ABSENT_UNLIKE_DOCUMENTS), for a Y the dictionaries restore from no other
-   word (进行 made 进展 leaves its places to whatever fits them), and in proportion to the share of
-   X's occurrences that stand in Y's places (fully at ABSENT_FULL_SHARE: a
-   legitimate word fills a few of them, the replacement many). */
+   split_documents).  Only for a pair where it counts (see absence_counts),
+   for a Y the dictionaries restore from no other word (进行 made 进展
+   leaves its places to whatever fits them), and in proportion to the share
+   of X's occurrences that stand in Y's places (fully at ABSENT_FULL_SHARE:
+   a legitimate word fills a few of them, the replacement many). */
 static double absence_evidence(const errata_learned_pair *p, double scale)
 {
-    if (p->original_restored || (p->substitutability < ABSENT_MIN_SYNONYMY &&
-                                 p->supported_documents < ABSENT_UNLIKE_DOCUMENTS))
+    double split = split_documents(p);
+    if (p->original_restored || !absence_counts(p, split))
         return 0;
-    double over = split_documents(p);
+    double over = split;
     if (p->inflation > 1)
         over = fmax(over, fmin(1, log10(p->inflation) / log10(ABSENT_FULL_INFLATION)));
     double share = fmin(1, (double)p->supported / (double)p->occurrences / ABSENT_FULL_SHARE);

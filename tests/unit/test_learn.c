@@ -1155,17 +1155,39 @@ static const char *const capacity_reports[] = {
     "水利部门要提高防汛抗旱能力，加强水利基础设施建设，增强供水保障能力。",
 };
 
-static errata_learner *learn_capacity_reports(const errata_engine *engine, size_t count)
+/* Five reports that use 能力 elsewhere than the capacity reports do. */
+static const char *const other_capacity_uses[] = {
+    "我们将适时开展能力评估工作，打牢工作基础。",
+    "各单位要把能力作风建设摆在突出位置。",
+    "这次培训重在能力素质的全面提升。",
+    "年底前组织开展干部能力测评。",
+    "要建立健全能力考核机制，夯实管理基础。",
+};
+
+/* Add text to learner, damaged (every 能力 made 才能, every 基础 made 根底)
+   or not. */
+static void add_report(errata_learner *learner, const char *report, int damaged)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%s", report);
+    if (damaged) {
+        replace_all(text, "能力", "才能");
+        replace_all(text, "基础", "根底");
+    }
+    assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+}
+
+/* Learn from the first `damaged` capacity reports, damaged, and the first
+   `untouched` other uses, as they are. */
+static errata_learner *learn_capacity_reports(const errata_engine *engine, size_t damaged,
+                                              size_t untouched)
 {
     errata_learner *learner = NULL;
     assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
-    for (size_t i = 0; i < count; i++) {
-        char text[512];
-        snprintf(text, sizeof text, "%s", capacity_reports[i]);
-        replace_all(text, "能力", "才能");
-        replace_all(text, "基础", "根底");
-        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
-    }
+    for (size_t i = 0; i < damaged; i++)
+        add_report(learner, capacity_reports[i], 1);
+    for (size_t i = 0; i < untouched; i++)
+        add_report(learner, other_capacity_uses[i], 0);
     assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
     return learner;
 }
@@ -1178,7 +1200,7 @@ static void an_absent_original_counts_for_an_unlike_word_in_many_documents(void 
     (void)state;
     errata_engine *engine = engine_with(marker_dictionary);
     size_t all = sizeof capacity_reports / sizeof *capacity_reports;
-    errata_learner *learner = learn_capacity_reports(engine, all);
+    errata_learner *learner = learn_capacity_reports(engine, all, 0);
     const errata_learned_pair *p = find_pair(learner, "才能", "能力");
     assert_non_null(p);
     assert_true(p->substitutability < 0.1);
@@ -1186,10 +1208,37 @@ static void an_absent_original_counts_for_an_unlike_word_in_many_documents(void 
     assert_true(p->original_absence == 1.0);
     assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
     errata_learner_free(learner);
-    learner = learn_capacity_reports(engine, 11);
+    learner = learn_capacity_reports(engine, 11, 0);
     p = find_pair(learner, "才能", "能力");
     assert_non_null(p);
     assert_int_equal(p->supported_documents, 8);
+    assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
+/* Five capacity reports damaged beside untouched ones: 才能's documents hold
+   no 能力, others do, and the batch holds 才能 far more often against 能力
+   than general text; the split counts for the pair, though general text
+   uses the two apart, once four documents stand on each side. */
+static void a_split_batch_counts_for_words_general_text_uses_apart(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn_capacity_reports(engine, 5, 5);
+    const errata_learned_pair *p = find_pair(learner, "才能", "能力");
+    assert_non_null(p);
+    assert_true(p->substitutability < 0.1);
+    assert_int_equal(p->supported_documents, 4);
+    assert_int_equal(p->original_documents, 5);
+    assert_int_equal(p->survived_contexts, 0);
+    assert_true(p->original_absence == 1.0 && p->inflation > 1);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    learner = learn_capacity_reports(engine, 5, 3);
+    p = find_pair(learner, "才能", "能力");
+    assert_non_null(p);
+    assert_int_equal(p->original_documents, 3);
     assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
     errata_learner_free(learner);
     errata_engine_free(engine);
@@ -1249,6 +1298,7 @@ int main(void)
         cmocka_unit_test(documents_split_between_the_words_stand_in_for_their_ratio),
         cmocka_unit_test(numbers_are_not_learnt),
         cmocka_unit_test(an_absent_original_counts_for_an_unlike_word_in_many_documents),
+        cmocka_unit_test(a_split_batch_counts_for_words_general_text_uses_apart),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
