@@ -511,6 +511,12 @@ static void print_summary(const learn_options *o, const errata_learner *learner,
     if (o->learn.min_confidence < ERRATA_LEARN_DEFAULT_THRESHOLD)
         fprintf(stderr, " (%zu at confidence %.2f or more)", confident,
                 ERRATA_LEARN_DEFAULT_THRESHOLD);
+    /* A small batch seldom gives a pair the evidence of the threshold, but
+       its best candidates are still worth a reader's look. */
+    else if (!count && o->learn.min_confidence > 0)
+        fprintf(stderr, " at confidence %.2f or more (--min-confidence 0 lists the weaker "
+                        "candidates, to be read before keeping any)",
+                o->learn.min_confidence);
     fprintf(stderr, " in %.1f s\n", seconds);
 }
 

@@ -50,6 +50,9 @@ errata-dict 1
 # Each is a proposal: keep the entries that are right, delete the
 # others, then use the file with errata fix --dict.
 OUT
+    assert_stderr "errata: learn: 6 documents, 0 pairs at confidence 0.60 or more (--min-confidence 0 \
+lists the weaker candidates, to be read before keeping any) in \
+$(sed -n 's/.* in \(.*\) s$/\1/p' "$IO/err") s"$'\n'
 }
 
 test_learn_thresholds_leave_pairs_out() {
