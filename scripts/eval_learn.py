@@ -43,11 +43,12 @@ Clean batches: the pairs proposed above the default threshold on clean text
 Real documents: corpus/heldout/real, corpus/heldout/real2, corpus/heldout/real3,
 corpus/heldout/real4 and corpus/heldout/real5 (third-party damaged documents, annotated by
 hand; held out), each alone, the first two together and all of them together, and
-corpus/learn-real (the same kind of documents, collected in the eleventh and twelfth
-sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
+corpus/learn-real (the same kind of documents, collected in the eleventh, twelfth and
+fourteenth sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
 learnt from that very batch added with --dict, listed with whether they repair an
 annotated pair), and how much of their word damage comes from pairs the built-in
-dictionary does not hold.
+dictionary does not hold, and how many of the ten best candidates at any
+confidence are annotated pairs (what a reviewer of `learn --min-confidence 0` finds first).
 
 errata runs with no user configuration (scripts/no_user_config.py).
 """

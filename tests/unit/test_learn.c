@@ -1135,8 +1135,8 @@ static void numbers_are_not_learnt(void **state)
     errata_engine_free(engine);
 }
 
-/* Fifteen short reports on capacity building, every 能力 made 才能 and every
-   基础 made 根底 (the marker pair). */
+/* Fifteen short reports on capacity building, clean (add_report damages
+   them). */
 static const char *const capacity_reports[] = {
     "本市将加强基层队伍建设，提高干部的履职能力，夯实基础工作，增强应急处置能力。",
     "学校坚持以学生为本，注重培养学生的创新能力和实践能力，打牢学科基础。",
