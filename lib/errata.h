@@ -299,8 +299,9 @@ typedef struct {
        X's text (a near-copy of its document) holds Y at X's place, and
        where the text has copies and none of them holds Y there. */
     size_t copied_contexts, contradicted_contexts;
-    /* The loaded dictionaries restore Y from some other word: the batch may
-       lack Y because of that damage, not X's. */
+    /* The documents where X stands in Y's places hold a form the loaded
+       dictionaries restore Y from: they may lack Y because of that damage,
+       not X's. */
     int original_restored;
     /* 0..1: the share of the documents where X stands in Y's places that
        hold Y nowhere (a swap tool that replaces every occurrence leaves no

@@ -234,6 +234,11 @@ typedef struct {
     uint32_t doc_count, doc_cap;
 } word_stats;
 
+/* The words of a dictionary entry (see known_form_near). */
+typedef struct {
+    const char *original, *corrupted;
+} entry_words;
+
 /* A known swap form of two characters and the original the dictionaries
    restore it to (see restore_neighbour). */
 typedef struct {
@@ -273,7 +278,7 @@ struct errata_learner {
     const errata_cm *cm;
     errata_cm_memo *memo; /* of the character model's lookups when finishing */
     errata_synonymy *synonymy; /* see pool_synonymy() */
-    const char **originals;    /* see restored_original() */
+    entry_words *entries_by_original; /* see known_form_near() */
     known_form *known_forms;   /* sorted by form (see restore_neighbour) */
     size_t known_form_count;
     errata_learn_options opts;
@@ -526,7 +531,7 @@ void errata_learner_free(errata_learner *l)
     free(l->source_sizes);
     errata_cm_memo_free(l->memo);
     errata_synonymy_free(l->synonymy);
-    free(l->originals);
+    free(l->entries_by_original);
     free(l->known_forms);
     errata_scratch_free(l->scratch);
     free(l);
@@ -1512,27 +1517,49 @@ static int known_pair(const errata_engine *engine, const char *corrupted, const 
     return 0;
 }
 
-static int by_text(const void *a, const void *b)
+static int by_original_text(const void *pa, const void *pb)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const entry_words *a = pa, *b = pb;
+    return strcmp(a->original, b->original);
 }
 
-/* Whether the dictionaries restore original from some word (an entry
-   whose original it is).  The originals are listed and sorted on the first
-   call (a big user dictionary is not scanned for each pair); -1 when out
-   of memory. */
-static int restored_original(errata_learner *l, const char *original)
+/* Whether one of the documents where X stands in Y's places (those of
+   mask) holds a form the dictionaries restore Y from: Y may be missing
+   there because of that known damage, left undecided, not because of X
+   (进行 made 进展 leaves 进行's places to whatever fits them), while a
+   known form of Y in other documents explains nothing here (生产 made 消费
+   by one spinner, 出产 by another).  A form of other than two characters
+   is not looked for and counts as present.  The entries are sorted by
+   their original on the first call (a big user dictionary is not scanned
+   for each pair); -1 when out of memory. */
+static int known_form_near(errata_learner *l, const word_stats *w, uint64_t mask,
+                           const char *original)
 {
     const errata_dictionary *d = &l->engine->dict;
-    if (!l->originals) {
-        l->originals = malloc((d->entry_count + 1) * sizeof *l->originals);
-        if (!l->originals)
+    if (!l->entries_by_original) {
+        l->entries_by_original = malloc((d->entry_count + 1) * sizeof *l->entries_by_original);
+        if (!l->entries_by_original)
             return -1;
         for (size_t i = 0; i < d->entry_count; i++)
-            l->originals[i] = errata_dict_string(d, d->entries[i].original);
-        qsort(l->originals, d->entry_count, sizeof *l->originals, by_text);
+            l->entries_by_original[i] =
+                (entry_words){errata_dict_string(d, d->entries[i].original),
+                              errata_dict_string(d, d->entries[i].corrupted)};
+        qsort(l->entries_by_original, d->entry_count, sizeof *l->entries_by_original,
+              by_original_text);
     }
-    return bsearch(&original, l->originals, d->entry_count, sizeof *l->originals, by_text) != NULL;
+    const entry_words key = {original, NULL};
+    for (size_t i = lower_bound(l->entries_by_original, d->entry_count,
+                                sizeof *l->entries_by_original, &key, by_original_text);
+         i < d->entry_count && strcmp(l->entries_by_original[i].original, original) == 0; i++) {
+        uint32_t form[2];
+        if (!six_byte_word(l->cm, l->entries_by_original[i].corrupted, form))
+            return 1;
+        for (size_t j = 0; j < w->doc_count; j++)
+            if ((w->docs[j].context_mask & mask) &&
+                doc_has_word(l, word_key(form[0], form[1]), w->docs[j].doc))
+                return 1;
+    }
+    return 0;
 }
 
 /* The documents (and marked documents) among w's misfit documents that
@@ -1615,10 +1642,10 @@ static int absence_counts(const errata_learned_pair *p, double split)
    and leaves X over-represented against Y in the batch (fully at
    ABSENT_FULL_INFLATION), or X's and Y's documents apart (see
    split_documents).  Only for a pair where it counts (see absence_counts),
-   for a Y the dictionaries restore from no other word (进行 made 进展
-   leaves its places to whatever fits them), and in proportion to the share
-   of X's occurrences that stand in Y's places (fully at ABSENT_FULL_SHARE:
-   a legitimate word fills a few of them, the replacement many). */
+   where no known form of Y stands in X's documents (see known_form_near),
+   and in proportion to the share of X's occurrences that stand in Y's
+   places (fully at ABSENT_FULL_SHARE: a legitimate word fills a few of
+   them, the replacement many). */
 static double absence_evidence(const errata_learned_pair *p, double scale)
 {
     double split = split_documents(p);
@@ -1855,7 +1882,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->fix_next = rule_contexts(l, w, c->context_mask, c->filler, 0);
     if (!p->corrupted || !p->original || !p->fix_prev || !p->fix_next)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    p->original_restored = restored_original(l, original);
+    p->original_restored = known_form_near(l, w, c->context_mask, original);
     if (p->original_restored < 0)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
     p->original_absence = absence(l, w, c->context_mask, c->filler);

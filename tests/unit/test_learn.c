@@ -889,10 +889,21 @@ static void copies_damaged_two_ways_vouch_for_their_pairs(void **state)
     errata_engine_free(engine);
 }
 
+/* Every 发展 made 开展 and every 基础 made 根底, arg (a string) appended
+   to each document. */
+static void swap_all_appending(size_t i, char *text, const void *arg)
+{
+    (void)i;
+    strcat(text, arg);
+    replace_all(text, "发展", "开展");
+    replace_all(text, "基础", "根底");
+}
+
 /* A swap table that replaces every 发展 of the batch leaves none beside
    开展: its absence from the documents stands in for its survival (see
-   absence_evidence in lib/learn.c), unless the dictionaries restore 发展
-   from another word (进展 here), whose damage may have taken it. */
+   absence_evidence in lib/learn.c), unless those documents hold a form the
+   dictionaries restore 发展 from (进展 here), whose damage may have taken
+   it. */
 static void an_absent_original_stands_in_for_its_survival(void **state)
 {
     (void)state;
@@ -909,12 +920,21 @@ static void an_absent_original_stands_in_for_its_survival(void **state)
     assert_true(p->substitutability > 0.2 && p->substitutability < 0.25);
     errata_learner_free(learner);
     errata_engine_free(engine);
+    /* A known form of 发展 (进展) in 开展's documents may be why they lack
+       发展; the known pair alone is no such reason. */
     engine = engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n进展\t发展\tswap\tC\n");
-    learner = learn_swapped(engine, 1, "开展", DOCUMENTS);
+    learner = learn_edited(engine, NULL, swap_all_appending, "项目建设取得新进展。");
     p = find_pair(learner, "开展", "发展");
     assert_non_null(p);
     assert_true(p->original_restored);
+    assert_true(p->original_absence == 1.0);
     assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    learner = learn_swapped(engine, 1, "开展", DOCUMENTS);
+    p = find_pair(learner, "开展", "发展");
+    assert_non_null(p);
+    assert_false(p->original_restored);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
     errata_learner_free(learner);
     errata_engine_free(engine);
 }
