@@ -300,8 +300,8 @@ typedef struct {
        where the text has copies and none of them holds Y there. */
     size_t copied_contexts, contradicted_contexts;
     /* The documents where X stands in Y's places hold a form the loaded
-       dictionaries restore Y from: they may lack Y because of that damage,
-       not X's. */
+       dictionaries restore Y from, left where clean text has Y: they may
+       lack Y because of that damage, not X's. */
     int original_restored;
     /* 0..1: the share of the documents where X stands in Y's places that
        hold Y nowhere (a swap tool that replaces every occurrence leaves no

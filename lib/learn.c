@@ -419,6 +419,11 @@ static int doc_has_word(const errata_learner *l, uint64_t key, uint32_t doc)
     return (l->doc_words[h % (DOC_WORD_BITS / 64)] & bits) == bits;
 }
 
+/* The key under which remember_doc_word notes a known form standing where
+   clean text has its original (see shows_undecided_damage): apart from the
+   words' keys, whose symbols never reach the top bit. */
+static uint64_t misplaced_form_key(uint64_t form) { return form | (uint64_t)1 << 63; }
+
 static void remember_window(errata_learner *l, const uint32_t *s)
 {
     uint64_t h = window_hash(s);
@@ -961,8 +966,9 @@ static int form_misplaced(const errata_learner *l, const symbol_text *st, size_t
    originals.  A spinner whose table the dictionaries barely know leaves
    few certain repairs (食物平安: neither word can be judged beside the
    other), while clean text holds a known form in a place of its original
-   now and then. */
-static int shows_undecided_damage(const errata_learner *l, const symbol_text *st)
+   now and then.  Each such form is noted for the document (see
+   known_form_near). */
+static int shows_undecided_damage(errata_learner *l, const symbol_text *st)
 {
     size_t misplaced = 0, chars = 0;
     for (size_t i = 0; i + 1 < st->count; i++) {
@@ -970,7 +976,10 @@ static int shows_undecided_damage(const errata_learner *l, const symbol_text *st
         if (!is_char(st->sym[i]) || !is_char(st->sym[i + 1]))
             continue;
         const known_form *k = find_known_form(l, st->sym + i);
-        misplaced += k && form_misplaced(l, st, i, k->original);
+        if (k && form_misplaced(l, st, i, k->original)) {
+            misplaced++;
+            remember_doc_word(l, misplaced_form_key(k->form));
+        }
     }
     return misplaced >= MIN_MISPLACED_FORMS && misplaced * MISPLACED_FORM_SPACING >= chars;
 }
@@ -1106,8 +1115,10 @@ int errata_learner_add(errata_learner *l, const char *text, size_t len)
         l->source_sizes[l->doc_count] = 0;
         l->source_sizes[l->source]++;
     }
+    /* Always looked for: the known forms left in place are noted for
+       known_form_near as well. */
     if (!rc)
-        rc = scan(l, fixed, &st, markers > 0 || shows_undecided_damage(l, &st), &spans);
+        rc = scan(l, fixed, &st, shows_undecided_damage(l, &st) || markers > 0, &spans);
     free(spans.start);
     free(spans.end);
     free(st.sym);
@@ -1524,12 +1535,13 @@ static int by_original_text(const void *pa, const void *pb)
 }
 
 /* Whether one of the documents where X stands in Y's places (those of
-   mask) holds a form the dictionaries restore Y from: Y may be missing
-   there because of that known damage, left undecided, not because of X
-   (进行 made 进展 leaves 进行's places to whatever fits them), while a
-   known form of Y in other documents explains nothing here (生产 made 消费
-   by one spinner, 出产 by another).  A form of other than two characters
-   is not looked for and counts as present.  The entries are sorted by
+   mask) holds a form the dictionaries restore Y from, left where clean
+   text has Y (see shows_undecided_damage): Y may be missing there because
+   of that known damage, not because of X (进行 made 进展 leaves 进行's
+   places to whatever fits them), while a known form of Y in other
+   documents, or in a place of its own (消费 in 消费者), explains nothing
+   here (生产 made 消费 by one spinner, 出产 by another).  A form of other
+   than two characters is not looked for and counts as present.  The entries are sorted by
    their original on the first call (a big user dictionary is not scanned
    for each pair); -1 when out of memory. */
 static int known_form_near(errata_learner *l, const word_stats *w, uint64_t mask,
@@ -1556,7 +1568,7 @@ static int known_form_near(errata_learner *l, const word_stats *w, uint64_t mask
             return 1;
         for (size_t j = 0; j < w->doc_count; j++)
             if ((w->docs[j].context_mask & mask) &&
-                doc_has_word(l, word_key(form[0], form[1]), w->docs[j].doc))
+                doc_has_word(l, misplaced_form_key(word_key(form[0], form[1])), w->docs[j].doc))
                 return 1;
     }
     return 0;
