@@ -1541,9 +1541,9 @@ static int by_original_text(const void *pa, const void *pb)
    places to whatever fits them), while a known form of Y in other
    documents, or in a place of its own (消费 in 消费者), explains nothing
    here (生产 made 消费 by one spinner, 出产 by another).  A form of other
-   than two characters is not looked for and counts as present.  The entries are sorted by
-   their original on the first call (a big user dictionary is not scanned
-   for each pair); -1 when out of memory. */
+   than two characters is not looked for and counts as present.  The
+   entries are sorted by their original on the first call (a big user
+   dictionary is not scanned for each pair); -1 when out of memory. */
 static int known_form_near(errata_learner *l, const word_stats *w, uint64_t mask,
                            const char *original)
 {
