@@ -234,10 +234,11 @@ typedef struct {
     uint32_t doc_count, doc_cap;
 } word_stats;
 
-/* The words of a dictionary entry (see known_form_near). */
+/* The original of a dictionary entry of two characters and its form, the
+   form 0 when it is not two (three-byte) characters (see known_form_near). */
 typedef struct {
-    const char *original, *corrupted;
-} entry_words;
+    uint64_t original, form;
+} original_form;
 
 /* A known swap form of two characters and the original the dictionaries
    restore it to (see restore_neighbour). */
@@ -278,9 +279,10 @@ struct errata_learner {
     const errata_cm *cm;
     errata_cm_memo *memo; /* of the character model's lookups when finishing */
     errata_synonymy *synonymy; /* see pool_synonymy() */
-    entry_words *entries_by_original; /* see known_form_near() */
     known_form *known_forms;   /* sorted by form (see restore_neighbour) */
     size_t known_form_count;
+    original_form *forms_by_original; /* sorted by original (see known_form_near) */
+    size_t original_form_count;
     errata_learn_options opts;
     word_stats *words;
     size_t word_cap, word_used;
@@ -536,7 +538,7 @@ void errata_learner_free(errata_learner *l)
     free(l->source_sizes);
     errata_cm_memo_free(l->memo);
     errata_synonymy_free(l->synonymy);
-    free(l->entries_by_original);
+    free(l->forms_by_original);
     free(l->known_forms);
     errata_scratch_free(l->scratch);
     free(l);
@@ -624,23 +626,37 @@ static int six_byte_word(const errata_cm *cm, const char *s, uint32_t out[2])
     return pos == 6 && is_char(out[0]) && is_char(out[1]);
 }
 
-/* List the dictionaries' swap forms of two (three-byte) characters whose
-   original is two such characters too, sorted by form, each with the
+static int by_original_key(const void *pa, const void *pb)
+{
+    const original_form *a = pa, *b = pb;
+    return a->original < b->original ? -1 : a->original > b->original;
+}
+
+/* List the dictionaries' entries whose original is two (three-byte)
+   characters: all of them by original (forms_by_original), and those whose
+   form is two such characters too by form (known_forms), each with the
    original clean text uses most where the form has several. */
 static int list_known_forms(errata_learner *l)
 {
     const errata_dictionary *d = &l->engine->dict;
     l->known_forms = malloc((d->entry_count + 1) * sizeof *l->known_forms);
-    if (!l->known_forms)
+    l->forms_by_original = malloc((d->entry_count + 1) * sizeof *l->forms_by_original);
+    if (!l->known_forms || !l->forms_by_original)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    size_t n = 0;
+    size_t n = 0, m = 0;
     for (size_t i = 0; i < d->entry_count; i++) {
         uint32_t form[2], original[2];
-        if (six_byte_word(l->cm, errata_dict_string(d, d->entries[i].corrupted), form) &&
-            six_byte_word(l->cm, errata_dict_string(d, d->entries[i].original), original))
-            l->known_forms[n++] = (known_form){word_key(form[0], form[1]),
-                                               {original[0], original[1]}};
+        if (!six_byte_word(l->cm, errata_dict_string(d, d->entries[i].original), original))
+            continue;
+        uint64_t key = six_byte_word(l->cm, errata_dict_string(d, d->entries[i].corrupted), form)
+                           ? word_key(form[0], form[1])
+                           : 0;
+        l->forms_by_original[m++] = (original_form){word_key(original[0], original[1]), key};
+        if (key)
+            l->known_forms[n++] = (known_form){key, {original[0], original[1]}};
     }
+    qsort(l->forms_by_original, m, sizeof *l->forms_by_original, by_original_key);
+    l->original_form_count = m;
     qsort(l->known_forms, n, sizeof *l->known_forms, by_form);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1528,12 +1544,6 @@ static int known_pair(const errata_engine *engine, const char *corrupted, const 
     return 0;
 }
 
-static int by_original_text(const void *pa, const void *pb)
-{
-    const entry_words *a = pa, *b = pb;
-    return strcmp(a->original, b->original);
-}
-
 /* Whether one of the documents where X stands in Y's places (those of
    mask) holds a form the dictionaries restore Y from, left where clean
    text has Y (see shows_undecided_damage): Y may be missing there because
@@ -1541,34 +1551,20 @@ static int by_original_text(const void *pa, const void *pb)
    places to whatever fits them), while a known form of Y in other
    documents, or in a place of its own (消费 in 消费者), explains nothing
    here (生产 made 消费 by one spinner, 出产 by another).  A form of other
-   than two characters is not looked for and counts as present.  The
-   entries are sorted by their original on the first call (a big user
-   dictionary is not scanned for each pair); -1 when out of memory. */
-static int known_form_near(errata_learner *l, const word_stats *w, uint64_t mask,
-                           const char *original)
+   than two characters is not looked for and counts as present. */
+static int known_form_near(const errata_learner *l, const word_stats *w, uint64_t mask,
+                           const uint32_t original[2])
 {
-    const errata_dictionary *d = &l->engine->dict;
-    if (!l->entries_by_original) {
-        l->entries_by_original = malloc((d->entry_count + 1) * sizeof *l->entries_by_original);
-        if (!l->entries_by_original)
-            return -1;
-        for (size_t i = 0; i < d->entry_count; i++)
-            l->entries_by_original[i] =
-                (entry_words){errata_dict_string(d, d->entries[i].original),
-                              errata_dict_string(d, d->entries[i].corrupted)};
-        qsort(l->entries_by_original, d->entry_count, sizeof *l->entries_by_original,
-              by_original_text);
-    }
-    const entry_words key = {original, NULL};
-    for (size_t i = lower_bound(l->entries_by_original, d->entry_count,
-                                sizeof *l->entries_by_original, &key, by_original_text);
-         i < d->entry_count && strcmp(l->entries_by_original[i].original, original) == 0; i++) {
-        uint32_t form[2];
-        if (!six_byte_word(l->cm, l->entries_by_original[i].corrupted, form))
+    const original_form key = {word_key(original[0], original[1]), 0};
+    for (size_t i = lower_bound(l->forms_by_original, l->original_form_count,
+                                sizeof *l->forms_by_original, &key, by_original_key);
+         i < l->original_form_count && l->forms_by_original[i].original == key.original; i++) {
+        uint64_t form = l->forms_by_original[i].form;
+        if (!form)
             return 1;
         for (size_t j = 0; j < w->doc_count; j++)
             if ((w->docs[j].context_mask & mask) &&
-                doc_has_word(l, misplaced_form_key(word_key(form[0], form[1])), w->docs[j].doc))
+                doc_has_word(l, misplaced_form_key(form), w->docs[j].doc))
                 return 1;
     }
     return 0;
@@ -1894,9 +1890,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->fix_next = rule_contexts(l, w, c->context_mask, c->filler, 0);
     if (!p->corrupted || !p->original || !p->fix_prev || !p->fix_next)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
-    p->original_restored = known_form_near(l, w, c->context_mask, original);
-    if (p->original_restored < 0)
-        return errata_fail(ERRATA_ENOMEM, "out of memory");
+    p->original_restored = known_form_near(l, w, c->context_mask, c->filler);
     p->original_absence = absence(l, w, c->context_mask, c->filler);
     return add_examples(l, w, c, p); /* the confidence comes once all pairs are in (score_pairs) */
 }
