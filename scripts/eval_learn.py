@@ -41,14 +41,14 @@ Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
 Real documents: corpus/heldout/real, corpus/heldout/real2, corpus/heldout/real3,
-corpus/heldout/real4 and corpus/heldout/real5 (third-party damaged documents, annotated by
-hand; held out), each alone, the first two together and all of them together, and
+corpus/heldout/real4 and corpus/heldout/real5 (third-party damaged documents, annotated
+by hand; held out), each alone, the first two together and all of them together, and
 corpus/learn-real (the same kind of documents, collected in the eleventh, twelfth and
-fourteenth sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs
-learnt from that very batch added with --dict, listed with whether they repair an
-annotated pair), and how much of their word damage comes from pairs the built-in
-dictionary does not hold, and how many of the ten best candidates at any
-confidence are annotated pairs (what a reviewer of `learn --min-confidence 0` finds first).
+fourteenth sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix`
+(the pairs learnt from that very batch added with --dict, listed with whether they
+repair an annotated pair), how much of their word damage comes from pairs the built-in
+dictionary does not hold, and how many of the ten best candidates at any confidence are
+annotated pairs (what a reviewer of `learn --min-confidence 0` finds first).
 
 errata runs with no user configuration (scripts/no_user_config.py).
 """
@@ -299,8 +299,8 @@ REVIEW_TOP = 10
 
 def real_documents(errata, corpus, work):
     """Each held-out set of real documents, then held-out sets together (more
-    documents give learn the repeated evidence it needs: 3 places in 2 documents), then the
-    real documents that learn may be tuned on (corpus/learn-real)."""
+    documents give learn the repeated evidence it needs: 3 places in 2 documents),
+    then the real documents that learn may be tuned on (corpus/learn-real)."""
     for label, names, held_out in REAL_SETS:
         real_batch(errata, label, [corpus / name for name in names], held_out, work)
 
@@ -349,11 +349,10 @@ def review_list(errata, batch, gold, held_out):
     annotated pair: what a person reading `learn --min-confidence 0` first
     would find.  Held out: the count and the ranks only, not the pairs."""
     ranked = learn(errata, [], batch)[:REVIEW_TOP]
-    right = [i + 1 for i, p in enumerate(ranked)
+    right = [(rank, p) for rank, p in enumerate(ranked, start=1)
              if any(holds_pair({(p["corrupted"], p["original"])}, w, r) for w, r in gold)]
-    shown = "ranks " + " ".join(map(str, right)) if held_out else " ".join(
-        f"{ranked[i - 1]['corrupted']}>{ranked[i - 1]['original']}"
-        f" ({ranked[i - 1]['confidence']:.2f})" for i in right)
+    shown = "ranks " + " ".join(str(rank) for rank, _ in right) if held_out else " ".join(
+        f"{p['corrupted']}>{p['original']} ({p['confidence']:.2f})" for _, p in right)
     print(f"  for review: {len(right)} of the {len(ranked)} best candidates at any confidence "
           f"are annotated pairs" + (f": {shown}" if right else ""))
 
