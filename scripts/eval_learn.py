@@ -41,14 +41,15 @@ Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
 Real documents: corpus/heldout/real, corpus/heldout/real2, corpus/heldout/real3,
-corpus/heldout/real4 and corpus/heldout/real5 (third-party damaged documents, annotated
-by hand; held out), each alone, the first two together and all of them together, and
-corpus/learn-real (the same kind of documents, collected in the eleventh, twelfth and
-fourteenth sessions as a set learn may be tuned on): `fix` alone against `learn` + `fix`
-(the pairs learnt from that very batch added with --dict, listed with whether they
-repair an annotated pair), how much of their word damage comes from pairs the built-in
-dictionary does not hold, and how many of the ten best candidates at any confidence are
-annotated pairs (what a reviewer of `learn --min-confidence 0` finds first).
+corpus/heldout/real4, corpus/heldout/real5 and corpus/heldout/real7 (third-party damaged
+documents, annotated by hand; held out; real7 is the batch of a single spinner), each
+alone, the first two together and all of them together, and corpus/learn-real (the same
+kind of documents, collected in the eleventh, twelfth and fourteenth sessions as a set
+learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs learnt from that
+very batch added with --dict, listed with whether they repair an annotated pair), how
+much of their word damage comes from pairs the built-in dictionary does not hold, and
+how many of the ten best candidates at any confidence are annotated pairs (what a
+reviewer of `learn --min-confidence 0` finds first).
 
 errata runs with no user configuration (scripts/no_user_config.py).
 """
@@ -288,8 +289,9 @@ REAL_SETS = (("corpus/heldout/real", ("heldout/real",), True),
              ("corpus/heldout/real3", ("heldout/real3",), True),
              ("corpus/heldout/real4", ("heldout/real4",), True),
              ("corpus/heldout/real5", ("heldout/real5",), True),
+             ("corpus/heldout/real7", ("heldout/real7",), True),
              ("all held-out real", ("heldout/real", "heldout/real2", "heldout/real3",
-                                    "heldout/real4", "heldout/real5"), True),
+                                    "heldout/real4", "heldout/real5", "heldout/real7"), True),
              ("corpus/learn-real", ("learn-real",), False))
 
 
