@@ -41,8 +41,9 @@ Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
 Real documents: corpus/heldout/real, corpus/heldout/real2, corpus/heldout/real3,
-corpus/heldout/real4, corpus/heldout/real5 and corpus/heldout/real7 (third-party damaged
-documents, annotated by hand; held out; real7 is the batch of a single spinner), each
+corpus/heldout/real4, corpus/heldout/real5, corpus/heldout/real6 and corpus/heldout/real7
+(third-party damaged documents, annotated by hand; held out; real6 and real7 are each the
+batch of a single spinner, real6's the machine spinner of learn-real's SEO pages), each
 alone, the first two together and all of them together, and corpus/learn-real (the same
 kind of documents, collected in the eleventh, twelfth and fourteenth sessions as a set
 learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs learnt from that
@@ -289,9 +290,11 @@ REAL_SETS = (("corpus/heldout/real", ("heldout/real",), True),
              ("corpus/heldout/real3", ("heldout/real3",), True),
              ("corpus/heldout/real4", ("heldout/real4",), True),
              ("corpus/heldout/real5", ("heldout/real5",), True),
+             ("corpus/heldout/real6", ("heldout/real6",), True),
              ("corpus/heldout/real7", ("heldout/real7",), True),
              ("all held-out real", ("heldout/real", "heldout/real2", "heldout/real3",
-                                    "heldout/real4", "heldout/real5", "heldout/real7"), True),
+                                    "heldout/real4", "heldout/real5", "heldout/real6",
+                                    "heldout/real7"), True),
              ("corpus/learn-real", ("learn-real",), False))
 
 
