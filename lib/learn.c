@@ -17,7 +17,8 @@
    known damage around X does not hide the context, and so that the known
    repairs mark the document as damaged, as do the known forms the repair
    left undecided where clean text has their originals).  Then every
-   two-character word of the repaired text is counted, and its misfit
+   two-character word of the repaired text (and every string of two
+   characters clean text never holds) is counted, and its misfit
    contexts are kept (a bounded number of distinct ones per word; a
    neighbour that is a known form is read as its original, see
    restore_neighbour).  errata_learner_finish() looks for
@@ -58,8 +59,8 @@
 #define SHINGLE 6
 #define SKETCH_MATCH 4
 #define MAX_KEEP_EXAMPLES 6
-/* A word must be this frequent in the clean text to be tracked: the swap
-   tools replace words by other real words. */
+/* Without a trigram model, a string must be this frequent in the clean
+   text to count as a word (see tracked_word). */
 #define MIN_WORD_COUNT 10
 /* How much better (log10, character model) the best filler must score than
    the word in its place for the context to count for the pair. */
@@ -830,10 +831,13 @@ static int tracked_word(errata_learner *l, const char *text, const symbol_text *
         return ERRATA_OK;
     /* A word of the trigram model's vocabulary (however rare in formal
        text: a swap tool's replacement often is); without a model, a
-       string formal text uses as often as a word. */
+       string formal text uses as often as a word.  Also a string the clean
+       text never holds: a machine spinner replaces single characters too,
+       and writes no word at all (沉点 for 重点, 长儿 for 幼儿). */
+    uint64_t clean = errata_cm_count(l->cm, st->sym + i, 2);
     int word = l->engine->lm ? is_lm_word(l->engine, text + st->at[i], st->at[i + 2] - st->at[i])
-                             : errata_cm_count(l->cm, st->sym + i, 2) >= MIN_WORD_COUNT;
-    if (!word)
+                             : clean >= MIN_WORD_COUNT;
+    if (!word && clean)
         return ERRATA_OK;
     return add_word(l, key, out);
 }
@@ -1638,9 +1642,13 @@ static double split_documents(const errata_learned_pair *p)
    otherwise or not at all (查抄 for 检查, 单元 for 单位, 工做 for 工作),
    while a word that merely stands where other documents have Y is no more
    frequent for that (人和 beside 人的 on the tuning batches: 0.4 times
-   general text's ratio). */
+   general text's ratio).  A form the clean text never holds that shares a
+   character with Y is no word that merely fits Y's places (沉点 for
+   重点). */
 static int absence_counts(const errata_learned_pair *p, double split)
 {
+    if (p->clean_form_count == 0 && p->shares_character)
+        return 1;
     return p->substitutability >= ABSENT_MIN_SYNONYMY ||
            p->supported_documents >= ABSENT_UNLIKE_DOCUMENTS || (split >= 1 && p->inflation > 1);
 }
@@ -1835,20 +1843,21 @@ static int add_examples(errata_learner *l, const word_stats *w, const candidate 
 }
 
 /* How much more often X occurs than Y in the batch than in general text
-   (the trigram model's word probabilities): a swap table turns Y into X, so
-   X is over-represented and Y under-represented where it was applied.  1
-   without a model. */
-static double inflation(const errata_engine *engine, size_t x_count, size_t y_count,
-                        const char *x, const char *y)
+   (the trigram model's word probabilities; for a form that is no word of
+   the model, the clean text's counts of the two strings): a swap table
+   turns Y into X, so X is over-represented and Y under-represented where
+   it was applied.  1 without a model. */
+static double inflation(const errata_engine *engine, const errata_learned_pair *p)
 {
     if (!engine->lm)
         return 1;
-    uint32_t wx = errata_lm_word(engine->lm, x, strlen(x));
-    uint32_t wy = errata_lm_word(engine->lm, y, strlen(y));
+    double batch = ((double)p->occurrences + 1) / ((double)p->original_occurrences + 1);
+    uint32_t wx = errata_lm_word(engine->lm, p->corrupted, strlen(p->corrupted));
+    uint32_t wy = errata_lm_word(engine->lm, p->original, strlen(p->original));
     if (wx == ERRATA_LM_NO_WORD || wy == ERRATA_LM_NO_WORD)
-        return 1;
+        return batch / (((double)p->clean_form_count + 1) / ((double)p->clean_original_count + 1));
     double general = errata_lm_prob(engine->lm, &wx, 1) - errata_lm_prob(engine->lm, &wy, 1);
-    return ((double)x_count + 1) / ((double)y_count + 1) / pow(10, general);
+    return batch / pow(10, general);
 }
 
 static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
@@ -1881,8 +1890,6 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     const word_stats *y = find_word(l, word_key(c->filler[0], c->filler[1]));
     p->original_occurrences = y ? y->occurrences : 0;
     p->original_documents = y ? y->documents : 0;
-    p->inflation = inflation(l->engine, p->occurrences, p->original_occurrences, corrupted,
-                             original);
     p->clean_form_count = errata_cm_count(l->cm, (const uint32_t[]){(uint32_t)(w->key >> 32),
                                                                      (uint32_t)w->key}, 2);
     p->clean_original_count = errata_cm_count(l->cm, c->filler, 2);
@@ -1890,6 +1897,7 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     p->fix_next = rule_contexts(l, w, c->context_mask, c->filler, 0);
     if (!p->corrupted || !p->original || !p->fix_prev || !p->fix_next)
         return errata_fail(ERRATA_ENOMEM, "out of memory");
+    p->inflation = inflation(l->engine, p);
     p->original_restored = known_form_near(l, w, c->context_mask, c->filler);
     p->original_absence = absence(l, w, c->context_mask, c->filler);
     return add_examples(l, w, c, p); /* the confidence comes once all pairs are in (score_pairs) */

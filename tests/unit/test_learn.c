@@ -1270,6 +1270,25 @@ static void a_split_batch_counts_for_words_general_text_uses_apart(void **state)
     errata_engine_free(engine);
 }
 
+/* A machine spinner writes strings that are no words (沉点 for 重点): every
+   发展 of the batch made 成展, which clean text never holds, is learnt from
+   发展's absence, as a word standing in all its places would be. */
+static void a_form_clean_text_never_holds_is_learnt(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = learn_swapped(engine, 1, "成展", DOCUMENTS);
+    const errata_learned_pair *p = find_pair(learner, "成展", "发展");
+    assert_non_null(p);
+    assert_int_equal(p->clean_form_count, 0);
+    assert_true(p->substitutability == 0);
+    assert_int_equal(p->survived_contexts, 0);
+    assert_true(p->original_absence == 1.0 && p->inflation > 100);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -1325,6 +1344,7 @@ int main(void)
         cmocka_unit_test(numbers_are_not_learnt),
         cmocka_unit_test(an_absent_original_counts_for_an_unlike_word_in_many_documents),
         cmocka_unit_test(a_split_batch_counts_for_words_general_text_uses_apart),
+        cmocka_unit_test(a_form_clean_text_never_holds_is_learnt),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
