@@ -47,10 +47,11 @@ batch of a single spinner, real6's the machine spinner of learn-real's SEO pages
 alone, the first two together and all of them together, and corpus/learn-real (the same
 kind of documents, collected in the eleventh, twelfth and fourteenth sessions as a set
 learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs learnt from that
-very batch added with --dict, listed with whether they repair an annotated pair), how
-much of their word damage comes from pairs the built-in dictionary does not hold, and
-how many of the ten best candidates at any confidence are annotated pairs (what a
-reviewer of `learn --min-confidence 0` finds first).
+very batch added with --dict, with whether they repair an annotated pair), how much of
+their word damage comes from pairs the built-in dictionary does not hold, and how many of
+the ten best candidates at any confidence are annotated pairs (what a reviewer of `learn
+--min-confidence 0` finds first).  For a held-out set only counts are printed, never its
+annotated pairs nor the pairs learnt from it: its errors are not to be read.
 
 errata runs with no user configuration (scripts/no_user_config.py).
 """
@@ -332,21 +333,29 @@ def real_batch(errata, label, directories, held_out, work):
           f"{chars} characters, {alone.gold} gold word edits, {len(learnt_list)} pairs learnt")
     edits, missing, learnable = dictionary_gap(batch)
     gold = set(edits)
-    if learnt_list:
-        # right: the learnt entry repairs a pair annotated in the gold files
-        print("  learnt: " + " ".join(
-            f"{c}>{o}" + (" (right)" if any(holds_pair({(c, o)}, w, r) for w, r in gold)
-                          else " (no gold pair)") for c, o in learnt_list))
+    # right: the learnt entry repairs a pair annotated in the gold files
+    right = [any(holds_pair({(c, o)}, w, r) for w, r in gold) for c, o in learnt_list]
+    if learnt_list and held_out:
+        print(f"  learnt: {sum(right)} of {len(learnt_list)} are annotated pairs")
+    elif learnt_list:
+        print("  learnt: " + " ".join(f"{c}>{o}" + (" (right)" if ok else " (no gold pair)")
+                                      for (c, o), ok in zip(learnt_list, right)))
     print(f"  not in swaps.dict: {len(missing)} of {len(edits)} gold edits "
           f"({len(missing) / len(edits):.0%}), {len(set(missing))} of {len(set(edits))} "
-          f"distinct pairs: " + " ".join(f"{w}>{r}" for w, r in sorted(set(missing))))
+          f"distinct pairs" + listed(sorted(set(missing)), held_out))
     print(f"  of those pairs, seen {MIN_OCCURRENCES}+ times in 2+ documents: {len(learnable)}"
-          + "".join(f" {w}>{r}" for w, r in learnable))
+          + listed(learnable, held_out))
     for name, s in (("fix alone", alone), ("learn + fix", both)):
         p, r = pr(s)
         print(f"  {name:<12} precision {p:.2f} recall {r:.2f} "
               f"({s.correct} right, {s.wrong} wrong)")
     review_list(errata, batch, gold, held_out)
+
+
+def listed(pairs, held_out):
+    """The pairs, for a tuning set; nothing for a held-out one, whose
+    annotated pairs and learnt errors are not to be read (only counted)."""
+    return "" if held_out else ": " + " ".join(f"{w}>{r}" for w, r in pairs)
 
 
 def review_list(errata, batch, gold, held_out):
