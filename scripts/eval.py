@@ -274,6 +274,8 @@ HELD_OUT_SETS = [
     # of learn-real's SEO pages (食品→食物, 检查→查抄); another (教育→训练, 知识→学问)
     ("held-out real 6", real_set("heldout", "real6")),
     ("held-out real 7", real_set("heldout", "real7")),
+    # the machine spinner again, a fresh batch collected after real 6 had been measured
+    ("held-out real 8", real_set("heldout", "real8")),
     ("held-out 2 damaged docs", heldout2_set),
 ]
 

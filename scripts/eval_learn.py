@@ -41,9 +41,10 @@ Clean batches: the pairs proposed above the default threshold on clean text
 (corpus/clean, and the undamaged training texts).
 
 Real documents: corpus/heldout/real, corpus/heldout/real2, corpus/heldout/real3,
-corpus/heldout/real4, corpus/heldout/real5, corpus/heldout/real6 and corpus/heldout/real7
-(third-party damaged documents, annotated by hand; held out; real6 and real7 are each the
-batch of a single spinner, real6's the machine spinner of learn-real's SEO pages), each
+corpus/heldout/real4, corpus/heldout/real5, corpus/heldout/real6, corpus/heldout/real7 and
+corpus/heldout/real8 (third-party damaged documents, annotated by hand; held out; real6,
+real7 and real8 are each the batch of a single spinner, real6's and real8's the machine
+spinner of learn-real's SEO pages, real8 collected after real6 had been measured), each
 alone, the first two together and all of them together, and corpus/learn-real (the same
 kind of documents, collected in the eleventh, twelfth and fourteenth sessions as a set
 learn may be tuned on): `fix` alone against `learn` + `fix` (the pairs learnt from that
@@ -293,9 +294,10 @@ REAL_SETS = (("corpus/heldout/real", ("heldout/real",), True),
              ("corpus/heldout/real5", ("heldout/real5",), True),
              ("corpus/heldout/real6", ("heldout/real6",), True),
              ("corpus/heldout/real7", ("heldout/real7",), True),
+             ("corpus/heldout/real8", ("heldout/real8",), True),
              ("all held-out real", ("heldout/real", "heldout/real2", "heldout/real3",
                                     "heldout/real4", "heldout/real5", "heldout/real6",
-                                    "heldout/real7"), True),
+                                    "heldout/real7", "heldout/real8"), True),
              ("corpus/learn-real", ("learn-real",), False))
 
 
