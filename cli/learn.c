@@ -528,12 +528,11 @@ int errata_cli_learn_main(int argc, char **argv)
     learn_options o = {ERRATA_LEARN_OPTIONS_INIT, 0, NULL};
     o.learn.min_confidence = ERRATA_LEARN_DEFAULT_THRESHOLD;
     int rc = errata_cli_parse(argc, argv, learn_help, learn_option, &o, &common);
-    if (rc)
-        return rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
-    if (common.file_count == 0) {
-        errata_cli_usage_error("learn", "needs FILE or DIR operands");
+    if (rc == 0 && common.file_count == 0)
+        rc = errata_cli_usage_error("learn", "needs FILE or DIR operands");
+    if (rc) { /* the operands and options parsed before it are freed too */
         errata_cli_common_free(&common);
-        return ERRATA_CLI_EXIT_ERROR;
+        return rc > 0 ? ERRATA_CLI_EXIT_OK : ERRATA_CLI_EXIT_ERROR;
     }
     double started = errata_batch_now();
     errata_engine *engine = NULL;

@@ -93,6 +93,14 @@ ERR
 errata: learn: --format is dict or jsonl, not 'xml'
 Try 'errata learn --help'.
 ERR
+    # after an operand and a dictionary, which are freed (make sanitize-tests
+    # finds the leak otherwise)
+    run "$ERRATA" learn x --dict y --min-docs=0
+    assert_status 2
+    assert_stderr <<'ERR'
+errata: learn: --min-docs needs a number from 1 to 1000000, not '0'
+Try 'errata learn --help'.
+ERR
 }
 
 test_learn_reports_unreadable_files_and_exits_2() {
