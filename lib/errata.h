@@ -317,9 +317,10 @@ ERRATA_API void errata_learner_free(errata_learner *learner);
 /* Add one document (UTF-8; invalid UTF-8 fails with ERRATA_EENCODING). */
 ERRATA_API int errata_learner_add(errata_learner *learner, const char *text, size_t len);
 ERRATA_API size_t errata_learner_document_count(const errata_learner *learner);
-/* Compute the pairs; no document can be added after. */
+/* Compute the pairs; no document can be added after.  One that failed
+   (ERRATA_ENOMEM) may be called again, and computes them afresh. */
 ERRATA_API int errata_learner_finish(errata_learner *learner);
-/* The pairs, best first (after errata_learner_finish()). */
+/* The pairs, best first, once errata_learner_finish() succeeded (none before). */
 ERRATA_API size_t errata_learner_pair_count(const errata_learner *learner);
 ERRATA_API const errata_learned_pair *errata_learner_pair(const errata_learner *learner,
                                                           size_t index);

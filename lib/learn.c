@@ -1245,6 +1245,14 @@ static int fits_context(const errata_cm *cm, const misfit_context *ctx, const ui
 static int filler_seen_in_batch(const errata_learner *l, const misfit_context *ctx,
                                 const uint32_t *filler);
 
+/* Empty the table of fillers for the next word. */
+static void empty_pool(filler_pool *pool)
+{
+    for (size_t i = 0; i < pool->used_count; i++)
+        pool->table[pool->used[i]].sym[0] = 0;
+    pool->used_count = 0;
+}
+
 /* Keep the MAX_CANDIDATES best fillers of w in items and empty the table
    for the next word.  Best: filling more of w's ranking contexts (see
    RANK_CONTEXTS) on both sides
@@ -1259,12 +1267,12 @@ static void pool_rank(const errata_learner *l, const word_stats *w, filler_pool 
     if (!ranked || !pool->items) {
         pool->failed = 1;
         free(ranked);
+        empty_pool(pool); /* the table is the learner's: finishing may be asked again */
         return;
     }
     for (size_t i = 0; i < pool->used_count; i++) {
         filler *f = &ranked[i];
         *f = pool->table[pool->used[i]];
-        pool->table[pool->used[i]].sym[0] = 0;
         uint32_t fitted = 0, seen = 0;
         int alike = shares_character(form, f->sym);
         for (size_t k = 0; k < pool->ranking_count; k++) {
@@ -1281,7 +1289,7 @@ static void pool_rank(const errata_learner *l, const word_stats *w, filler_pool 
         pool->items[i][0] = ranked[i].sym[0];
         pool->items[i][1] = ranked[i].sym[1];
     }
-    pool->used_count = 0;
+    empty_pool(pool);
     free(ranked);
 }
 
@@ -2419,12 +2427,24 @@ static int below_threshold(const errata_learner *l, const word_stats *w)
     return (double)w->misfits < l->opts.min_confidence * FULL_MISFIT_SHARE * w->occurrences;
 }
 
+/* Drop what a call of errata_learner_finish() that failed left: it may be
+   called again (when memory is freed), and starts afresh. */
+static void discard_finishing(errata_learner *l)
+{
+    free(l->batch_words);
+    l->batch_words = NULL;
+    for (size_t i = 0; i < l->pair_count; i++)
+        free_pair(&l->pairs[i]);
+    l->pair_count = 0;
+}
+
 int errata_learner_finish(errata_learner *l)
 {
     if (!l)
         return errata_fail(ERRATA_EINVAL, "errata_learner_finish: NULL argument");
     if (l->finished)
         return ERRATA_OK;
+    discard_finishing(l);
     if (index_batch_words(l))
         return ERRATA_ENOMEM;
     for (size_t i = 0; i < l->word_cap; i++) {
@@ -2448,11 +2468,15 @@ int errata_learner_finish(errata_learner *l)
     return ERRATA_OK;
 }
 
-size_t errata_learner_pair_count(const errata_learner *l) { return l ? l->pair_count : 0; }
+/* No pairs until finishing succeeded: one that failed leaves them unscored. */
+size_t errata_learner_pair_count(const errata_learner *l)
+{
+    return l && l->finished ? l->pair_count : 0;
+}
 
 const errata_learned_pair *errata_learner_pair(const errata_learner *l, size_t index)
 {
-    return l && index < l->pair_count ? &l->pairs[index] : NULL;
+    return index < errata_learner_pair_count(l) ? &l->pairs[index] : NULL;
 }
 
 size_t errata_learner_document_count(const errata_learner *l) { return l ? l->doc_count : 0; }
