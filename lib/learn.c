@@ -2212,7 +2212,8 @@ static int learn_word(errata_learner *l, const word_stats *w)
     for (size_t k = 0; k < w->context_count && !rc; k++)
         rc = judge_context(l, w, k, &pool, cands, scores);
     free(scores);
-    double expected_best = best_rival(cands, pool.count, pool.count);
+    /* cands is NULL when its allocation failed */
+    double expected_best = rc ? 0 : best_rival(cands, pool.count, pool.count);
     for (size_t i = 0; i < pool.count && !rc; i++) {
         candidate *c = &cands[i];
         if (c->places < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
