@@ -395,6 +395,116 @@ static int call_fix_files(const char *name, long n, void *context)
     return ok ? 0 : -1;
 }
 
+/* errata_learner: new, three documents added, finish.  The documents are
+   one text's three paragraphs with 发展 made 发崭 throughout (a string
+   clean text never holds, so that the tiny word model of the fuzzing seeds
+   tracks it) and 服务 made 效劳 (the user dictionary's pair: the known
+   damage that lets a pair be confident). */
+static const char *const learn_documents[] = {
+    "今年以来，我们坚持以人民为中心的发崭思想，推动经济社会持续健康发崭。全县上下认真落实"
+    "各项决策部署，为人民效劳，积极推进改革，不断加强基础设施建设。\n",
+    "各部门要进一步提高认识，把推动高质量发崭作为当前的首要任务，加快产业转型升级，促进城乡"
+    "协调发崭，切实为人民效劳。\n",
+    "会议强调，要坚持新发崭理念，统筹发崭和安全，着力解决群众最关心的问题，推动各项事业全面"
+    "发崭，让发崭成果更多惠及全体人民，为人民效劳。\n",
+};
+#define LEARN_DOCUMENTS (sizeof learn_documents / sizeof *learn_documents)
+
+typedef struct {
+    const errata_engine *engine;
+    errata_learn_options opts;
+    char *expected; /* the pairs of the clean run, listed */
+    size_t expected_len;
+} learn_context;
+
+/* A learner's pairs as text, to compare one run with another. */
+static char *list_pairs(const errata_learner *learner, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    for (size_t i = 0; f && i < errata_learner_pair_count(learner); i++) {
+        const errata_learned_pair *p = errata_learner_pair(learner, i);
+        fprintf(f, "%s %s %.6f %zu %zu %s %s %s", p->corrupted, p->original, p->confidence,
+                p->places, p->supported_documents, p->fix_prev, p->fix_next, p->keep_prev);
+        for (size_t k = 0; k < p->fix_example_count; k++)
+            fprintf(f, " %s", p->fix_examples[k]);
+        for (size_t k = 0; k < p->keep_example_count; k++)
+            fprintf(f, " %s", p->keep_examples[k]);
+        fputc('\n', f);
+    }
+    if (f)
+        fclose(f);
+    return text;
+}
+
+/* new, add and finish until one fails; the failure told. */
+static int learn_steps(const learn_context *c, errata_learner **learner, const char **failed)
+{
+    *learner = (errata_learner *)1;
+    int rc = errata_learner_new(c->engine, &c->opts, learner);
+    *failed = "errata_learner_new";
+    for (size_t i = 0; rc == ERRATA_OK && i < LEARN_DOCUMENTS; i++) {
+        rc = errata_learner_add(*learner, learn_documents[i], strlen(learn_documents[i]));
+        *failed = "errata_learner_add";
+    }
+    if (rc == ERRATA_OK) {
+        rc = errata_learner_finish(*learner);
+        *failed = "errata_learner_finish";
+    }
+    return rc;
+}
+
+/* The pairs of a learner that succeeded: the clean run's, or the same. */
+static int check_learnt(learn_context *c, const char *name, long n, const errata_learner *learner)
+{
+    size_t len = 0;
+    char *listed = list_pairs(learner, &len);
+    int ok = 1;
+    if (n == 0) {
+        c->expected = listed;
+        c->expected_len = len;
+        return 1;
+    }
+    if (!same_bytes(listed, len, c->expected, c->expected_len)) {
+        violation(name, n, "succeeded with other pairs");
+        ok = 0;
+    }
+    free(listed);
+    return ok;
+}
+
+static int call_learn(const char *name, long n, void *context)
+{
+    learn_context *c = context;
+    errata_learner *learner = NULL;
+    const char *step = NULL;
+    int rc = learn_steps(c, &learner, &step);
+    int happened = atomic_load(&injected);
+    long keep = atomic_exchange(&countdown, -1); /* the checks are not under test */
+    int ok = 1;
+    if (rc == ERRATA_OK) {
+        ok = check_learnt(c, name, n, learner);
+    } else if (rc != ERRATA_ENOMEM || !happened) {
+        violation(name, n, "%s returned %d (%s), not ERRATA_ENOMEM", step, rc,
+                  errata_error_message());
+        ok = 0;
+    } else if (strcmp(step, "errata_learner_new") == 0 && learner != NULL) {
+        violation(name, n, "errata_learner_new left a handle on failure");
+        ok = 0;
+    } else if (strcmp(step, "errata_learner_finish") == 0) {
+        /* asked again, with memory enough, it finishes as the clean run */
+        if (errata_learner_finish(learner) != ERRATA_OK) {
+            violation(name, n, "finishing again failed: %s", errata_error_message());
+            ok = 0;
+        } else {
+            ok = check_learnt(c, name, n, learner);
+        }
+    }
+    errata_learner_free(learner);
+    atomic_store(&countdown, keep);
+    return ok ? 0 : -1;
+}
+
 /* ------------------------------------------------------------ the command line */
 
 typedef struct {
@@ -623,6 +733,23 @@ int main(int argc, char **argv)
     walk("errata_fix_files (GB18030, UTF-8)", call_fix_files, &fc);
     errata_engine_free(engine);
 
+    /* learning, with the user dictionary and the tiny word model of the
+       fuzzing seeds: with the embedded one, each learner's index of word
+       neighbours (synonymy.h) would take most of the walk's time */
+    char *tiny_model = path_join(repo, "tests/fuzz/corpus/fuzz_model/tiny.bin");
+    errata_engine_options learn_engine = ocr_engine;
+    learn_engine.model_path = tiny_model;
+    errata_engine *learning = NULL;
+    if (errata_engine_new(&learning, &learn_engine) != ERRATA_OK) {
+        fprintf(stderr, "alloc_failures: engine: %s\n", errata_error_message());
+        return 2;
+    }
+    learn_context lc = {learning, ERRATA_LEARN_OPTIONS_INIT, NULL, 0};
+    lc.opts.min_count = 1;
+    lc.opts.min_docs = 1;
+    walk("errata_learner (3 documents)", call_learn, &lc);
+    errata_engine_free(learning);
+
     /* the command line: a folder of three files, and a JSON Lines file */
     char *in_dir = path_join(work, "in"), *out_dir = path_join(work, "out"),
          *expected_dir = path_join(work, "expected");
@@ -663,6 +790,7 @@ int main(int argc, char **argv)
     sc.expected_stdout = expected_jsonl;
     walk("errata fix --jsonl --attach-edits", call_stream, &sc);
 
+    free(lc.expected);
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++)
         free(checks[i].expected);
     for (size_t i = 0; i < sizeof codings / sizeof *codings; i++)
@@ -675,7 +803,7 @@ int main(int argc, char **argv)
         free(fc.expected[i]);
     char *names_to_free[] = {sample_path, model_path, ocr_path, dictionary, in_dir, out_dir, expected_dir,
                      out_txt, err_txt, jsonl, expected_jsonl, gb_path, utf8_path, files_out,
-                     gb_out, utf8_out};
+                     gb_out, utf8_out, tiny_model};
     for (size_t i = 0; i < sizeof names_to_free / sizeof *names_to_free; i++)
         free(names_to_free[i]);
     printf("%ld allocations in the calls, %ld failures injected, %d violations\n",
