@@ -129,7 +129,8 @@ void errata_batch_progress_end(errata_batch_console *console);
 typedef enum {
     ERRATA_BATCH_READ_OK = 0,
     ERRATA_BATCH_READ_SKIPPED, /* not a text file: noted, left alone */
-    ERRATA_BATCH_READ_FAILED   /* unreadable or undecodable: reported */
+    ERRATA_BATCH_READ_FAILED,  /* unreadable or undecodable: reported */
+    ERRATA_BATCH_READ_NO_MEMORY /* memory ran out reading or decoding it: reported */
 } errata_batch_read_status;
 
 /* Read path ("-": standard input) and decode it (encoding AUTO: detect). */

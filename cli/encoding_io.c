@@ -11,6 +11,7 @@
 
 #include "batch.h"
 
+/* 0, or the error number (reported). */
 static int read_file(errata_batch_console *console, const char *path, errata_cli_input *raw)
 {
     const char *name = errata_cli_display_name(path);
@@ -18,8 +19,9 @@ static int read_file(errata_batch_console *console, const char *path, errata_cli
     int fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     raw->path = path;
     if (fd < 0) {
-        errata_batch_note(console, name, "%s", strerror(errno));
-        return -1;
+        int err = errno;
+        errata_batch_note(console, name, "%s", strerror(err));
+        return err;
     }
     int err = errata_cli_read_fd(fd, &raw->data, &raw->len, &raw->is_regular_file);
     if (!from_stdin)
@@ -28,7 +30,7 @@ static int read_file(errata_batch_console *console, const char *path, errata_cli
         errata_batch_note(console, name, "is a directory (use -r to walk it)");
     else if (err)
         errata_batch_note(console, name, "cannot read: %s", strerror(err));
-    return err ? -1 : 0;
+    return err;
 }
 
 errata_batch_read_status errata_batch_read_document(errata_batch_console *console,
@@ -36,8 +38,9 @@ errata_batch_read_status errata_batch_read_document(errata_batch_console *consol
                                                     errata_cli_document *doc)
 {
     memset(doc, 0, sizeof *doc);
-    if (read_file(console, path, &doc->raw))
-        return ERRATA_BATCH_READ_FAILED;
+    int err = read_file(console, path, &doc->raw);
+    if (err)
+        return err == ENOMEM ? ERRATA_BATCH_READ_NO_MEMORY : ERRATA_BATCH_READ_FAILED;
     const char *name = errata_cli_display_name(path);
     size_t binary_at;
     int rc = errata_cli_decode_document(doc, encoding, &binary_at);
@@ -49,7 +52,7 @@ errata_batch_read_status errata_batch_read_document(errata_batch_console *consol
         return ERRATA_BATCH_READ_SKIPPED;
     }
     errata_batch_note(console, name, "cannot decode, left alone: %s", errata_error_message());
-    return ERRATA_BATCH_READ_FAILED;
+    return rc == ERRATA_ENOMEM ? ERRATA_BATCH_READ_NO_MEMORY : ERRATA_BATCH_READ_FAILED;
 }
 
 int errata_batch_encode(errata_batch_console *console, const char *name, const char *text,

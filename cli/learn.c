@@ -92,7 +92,9 @@ static int learn_option(errata_cli_args *args, void *context)
 
 /* ------------------------------------------------------------ reading */
 
-/* Add every document of the batch; the number that failed in *failed. */
+/* Add every document of the batch; the number that could not be read in
+   *failed.  Running out of memory for one stops it: the pairs of the
+   others would be written as if they were the batch's. */
 static int read_batch(errata_learner *learner, const errata_cli_common *common, size_t *failed)
 {
     errata_batch_console console;
@@ -105,7 +107,9 @@ static int read_batch(errata_learner *learner, const errata_cli_common *common, 
         errata_cli_document doc;
         errata_batch_read_status status =
             errata_batch_read_document(&console, paths[i], common->input_encoding, &doc);
-        if (status == ERRATA_BATCH_READ_FAILED) {
+        if (status == ERRATA_BATCH_READ_NO_MEMORY) {
+            rc = -1;
+        } else if (status == ERRATA_BATCH_READ_FAILED) {
             (*failed)++;
         } else if (status == ERRATA_BATCH_READ_OK &&
                    errata_learner_add(learner, doc.text, doc.len) != ERRATA_OK) {
