@@ -246,17 +246,26 @@ static int write_dictionary(errata_cli_buffer *b, const errata_learner *learner,
 
 /* ------------------------------------------------------------ checking the examples */
 
+static int out_of_memory(void)
+{
+    fputs("errata: learn: out of memory\n", stderr);
+    return -1;
+}
+
 /* Whether errata gives back what the example expects (as `errata selftest`
-   runs it). */
+   runs it): 1 or 0, -1 when memory ran out (reported; an example that
+   merely could not be checked would otherwise change what is written). */
 static int example_passes(const errata_engine *engine, const errata_example *ex)
 {
     errata_check_options opts = ERRATA_CHECK_OPTIONS_INIT;
     opts.assume_damaged = 1;
     char *fixed = NULL;
     size_t fixed_len = 0;
-    int passes = errata_fix(engine, ex->text, strlen(ex->text), &opts, &fixed, &fixed_len) ==
-                     ERRATA_OK &&
-                 fixed_len == strlen(ex->expected) && memcmp(fixed, ex->expected, fixed_len) == 0;
+    int rc = errata_fix(engine, ex->text, strlen(ex->text), &opts, &fixed, &fixed_len);
+    if (rc == ERRATA_ENOMEM)
+        return out_of_memory();
+    int passes = rc == ERRATA_OK && fixed_len == strlen(ex->expected) &&
+                 memcmp(fixed, ex->expected, fixed_len) == 0;
     errata_free(fixed);
     return passes;
 }
@@ -286,7 +295,7 @@ static errata_engine *engine_with(const errata_cli_common *common, const errata_
         if (errata_cli_engine_new(&with, &engine))
             engine = NULL;
     } else {
-        fputs("errata: out of memory\n", stderr);
+        out_of_memory();
     }
     free(dicts);
     return engine;
@@ -345,15 +354,17 @@ static int check_round(const errata_cli_common *common, const errata_learner *le
     char path[] = "/tmp/errata-learn-XXXXXX";
     if (write_dictionary(&text, learner, uses)) {
         free(text.data);
-        fputs("errata: out of memory\n", stderr);
-        return -1;
+        return out_of_memory();
     }
     errata_engine *engine = engine_with(common, &text, path);
     free(text.data);
     int failed = engine ? 0 : -1;
-    for (size_t i = 0; engine && i < errata_engine_example_count(engine); i++) {
+    for (size_t i = 0; engine && failed >= 0 && i < errata_engine_example_count(engine); i++) {
         const errata_example *ex = errata_engine_example(engine, i);
-        if (failed_before(ex, before, before_count) || example_passes(engine, ex))
+        int passes = failed_before(ex, before, before_count) ? 1 : example_passes(engine, ex);
+        if (passes < 0)
+            failed = -1;
+        if (passes != 0)
             continue;
         failed = 1;
         if (strcmp(ex->source, path) == 0)
@@ -384,10 +395,14 @@ static int check_examples(const errata_cli_common *common, const errata_learner 
         return -1;
     size_t count = errata_engine_example_count(engine), failed = 0;
     const errata_example **before = malloc((count + 1) * sizeof *before);
-    for (size_t i = 0; before && i < count; i++)
-        if (!example_passes(engine, errata_engine_example(engine, i)))
+    int rc = before ? 1 : out_of_memory();
+    for (size_t i = 0; rc == 1 && i < count; i++) {
+        int passes = example_passes(engine, errata_engine_example(engine, i));
+        if (passes < 0)
+            rc = -1;
+        else if (!passes)
             before[failed++] = errata_engine_example(engine, i);
-    int rc = before ? 1 : -1;
+    }
     for (int round = 0; round < CHECK_ROUNDS && rc == 1; round++)
         rc = check_round(common, learner, uses, before, failed);
     free(before);
@@ -491,11 +506,11 @@ static int emit(const learn_options *o, const errata_cli_common *common,
     size_t count = errata_learner_pair_count(learner);
     example_use *uses = calloc(count ? count : 1, sizeof *uses);
     errata_cli_buffer out = {0};
-    int rc = uses ? 0 : -1;
+    int rc = uses ? 0 : out_of_memory();
     if (!rc && !o->jsonl)
         rc = check_examples(common, learner, uses);
-    if (!rc)
-        rc = o->jsonl ? write_jsonl(&out, learner) : write_dictionary(&out, learner, uses);
+    if (!rc && (o->jsonl ? write_jsonl(&out, learner) : write_dictionary(&out, learner, uses)))
+        rc = out_of_memory();
     if (!rc && o->output && strcmp(o->output, "-") != 0)
         rc = errata_cli_write_atomic(o->output, out.data ? out.data : "", out.len);
     else if (!rc)
