@@ -509,7 +509,7 @@ static int call_learn(const char *name, long n, void *context)
 
 typedef struct {
     const char *work;           /* a directory of its own */
-    char **argv;                /* the command line (argv[0] "fix") */
+    char **argv;                /* the command line (argv[0] "fix" or "learn") */
     int argc;
     const char *output_dir;     /* compared with expected_dir when set */
     const char *stdout_path;    /* standard output goes here */
@@ -531,7 +531,8 @@ static int run_cli(const cli_context *c)
     close(err);
     char *argv[16];
     memcpy(argv, c->argv, sizeof *argv * (size_t)(c->argc + 1));
-    int status = errata_cli_fix_main(c->argc, argv);
+    int status = strcmp(argv[0], "learn") == 0 ? errata_cli_learn_main(c->argc, argv)
+                                               : errata_cli_fix_main(c->argc, argv);
     fflush(stdout);
     fflush(stderr);
     dup2(saved_out, 1);
@@ -638,6 +639,39 @@ static int call_stream(const char *name, long n, void *context)
     if (!ok) {
         violation(name, n, "exit %d", status);
         show_stderr(c);
+    }
+    atomic_store(&countdown, keep);
+    return ok ? 0 : -1;
+}
+
+/* errata learn -o FILE: written whole as in the clean run, or not at all
+   (nor a temporary file beside it) with exit status 2 and "out of memory". */
+typedef struct {
+    cli_context cli;
+    const char *output, *expected;
+} learn_cli_context;
+
+static int call_learn_cli(const char *name, long n, void *context)
+{
+    const learn_cli_context *c = context;
+    long keep = atomic_exchange(&countdown, -1); /* the clean-up is not under test */
+    unlink(c->output);
+    atomic_store(&countdown, keep);
+    int status = run_cli(&c->cli);
+    int happened = atomic_load(&injected);
+    keep = atomic_exchange(&countdown, -1); /* nor are the checks */
+    int ok = status == 0 ? files_equal(c->output, c->expected)
+                         : happened && status == 2 && stderr_says_out_of_memory(&c->cli) &&
+                               access(c->output, F_OK) != 0;
+    char command[512];
+    snprintf(command, sizeof command, "ls -A '%s' 2>/dev/null | grep -q errata-", c->cli.work);
+    if (ok && system(command) == 0) {
+        violation(name, n, "a temporary file is left in %s", c->cli.work);
+        ok = 0;
+    }
+    if (!ok) {
+        violation(name, n, "exit %d", status);
+        show_stderr(&c->cli);
     }
     atomic_store(&countdown, keep);
     return ok ? 0 : -1;
@@ -790,6 +824,33 @@ int main(int argc, char **argv)
     sc.expected_stdout = expected_jsonl;
     walk("errata fix --jsonl --attach-edits", call_stream, &sc);
 
+    /* errata learn on the three documents, written as a dictionary (its
+       examples checked with engines made for the purpose) */
+    char *learn_in = path_join(work, "learn-in"), *learn_out = path_join(work, "learn-out"),
+         *pairs = path_join(learn_out, "pairs.dict"),
+         *expected_pairs = path_join(work, "expected-pairs.dict");
+    mkdir(learn_in, 0755);
+    mkdir(learn_out, 0755);
+    for (size_t i = 0; i < LEARN_DOCUMENTS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "%zu.txt", i);
+        char *p = path_join(learn_in, name);
+        write_file(p, learn_documents[i], strlen(learn_documents[i]));
+        free(p);
+    }
+    char *learn_argv[] = {"learn", "--no-default-dict", "--dict", dictionary, "--model",
+                          tiny_model, "--min-count", "1", "--min-docs", "1", "-q", "-o",
+                          expected_pairs, learn_in, NULL};
+    cli_context learn_clean = {learn_out, learn_argv, 14, NULL, out_txt, NULL, err_txt};
+    if (run_cli(&learn_clean) != 0) {
+        fprintf(stderr, "alloc_failures: the clean learn run failed\n");
+        return 2;
+    }
+    learn_argv[12] = pairs;
+    learn_cli_context lcc = {{learn_out, learn_argv, 14, NULL, out_txt, NULL, err_txt}, pairs,
+                             expected_pairs};
+    walk("errata learn -o (3 files)", call_learn_cli, &lcc);
+
     free(lc.expected);
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++)
         free(checks[i].expected);
@@ -803,7 +864,7 @@ int main(int argc, char **argv)
         free(fc.expected[i]);
     char *names_to_free[] = {sample_path, model_path, ocr_path, dictionary, in_dir, out_dir, expected_dir,
                      out_txt, err_txt, jsonl, expected_jsonl, gb_path, utf8_path, files_out,
-                     gb_out, utf8_out, tiny_model};
+                     gb_out, utf8_out, tiny_model, learn_in, learn_out, pairs, expected_pairs};
     for (size_t i = 0; i < sizeof names_to_free / sizeof *names_to_free; i++)
         free(names_to_free[i]);
     printf("%ld allocations in the calls, %ld failures injected, %d violations\n",
