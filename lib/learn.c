@@ -1165,16 +1165,17 @@ static size_t put_symbols(const errata_cm *cm, const uint32_t *s, size_t n, char
     return len;
 }
 
-/* Character-model score of left + (a, b) + right. */
-static double window_score(const errata_learner *l, side left, uint32_t a, uint32_t b,
-                           side right)
+/* Character-model score of left + word (its first word_len symbols, 1 or
+   2) + right. */
+static double window_score(const errata_learner *l, side left, const uint32_t *word,
+                           size_t word_len, side right)
 {
     uint32_t s[6];
     size_t n = 0;
     for (size_t k = 2 - left.n; k < 2; k++)
         s[n++] = left.sym[k];
-    s[n++] = a;
-    s[n++] = b;
+    for (size_t k = 0; k < word_len; k++)
+        s[n++] = word[k];
     for (size_t k = 0; k < right.n; k++)
         s[n++] = right.sym[k];
     char buf[6 * 4];
@@ -1515,6 +1516,8 @@ typedef struct {
     double dominance; /* its expected replacements against the best rival's */
     double rival;     /* the best other rival's against its own */
     double synonymy;  /* of the filler with the word (see pool_synonymy) */
+    size_t single_better; /* contexts where one of the word's characters alone
+                             reads better (see single_character_pair) */
 } candidate;
 
 static char *symbols_text(const errata_cm *cm, const uint32_t *s, size_t n)
@@ -1911,22 +1914,38 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     return add_examples(l, w, c, p); /* the confidence comes once all pairs are in (score_pairs) */
 }
 
-/* log10 probability of ctx's snippet with its word replaced by filler (6
-   bytes), by the trigram model (0 without one). */
+/* log10 probability of ctx's snippet with its word replaced by filler (3
+   or 6 bytes), by the trigram model (0 without one). */
 static double snippet_score(const errata_learner *l, const misfit_context *ctx, const char *filler)
 {
     if (!l->engine->lm)
         return 0;
     const char *snip = l->pool + ctx->snippet;
-    size_t len = strlen(snip);
+    size_t len = strlen(snip), filler_len = strlen(filler);
     char buf[128];
     if (len + 8 > sizeof buf)
         return 0;
     memcpy(buf, snip, ctx->form_at);
-    memcpy(buf + ctx->form_at, filler, 6);
-    memcpy(buf + ctx->form_at + 6, snip + ctx->form_at + 6, len - ctx->form_at - 6);
-    restore_in_copy(l, ctx, buf, 6);
-    return errata_lm_score(l->engine->lm, buf, len);
+    memcpy(buf + ctx->form_at, filler, filler_len);
+    memcpy(buf + ctx->form_at + filler_len, snip + ctx->form_at + 6, len - ctx->form_at - 6);
+    restore_in_copy(l, ctx, buf, filler_len);
+    return errata_lm_score(l->engine->lm, buf, len - 6 + filler_len);
+}
+
+/* How much better (log10, both models) ctx reads with one of the word's
+   characters alone in its place than with the word, the better of the two
+   (see single_character_pair). */
+static double single_character_gain(const errata_learner *l, const misfit_context *ctx,
+                                    const uint32_t form[2], double form_cm, double form_lm)
+{
+    double best = -HUGE_VAL;
+    for (size_t k = 0; k < 2; k++) {
+        char text[8];
+        text[put_symbols(l->cm, &form[k], 1, text)] = '\0';
+        best = fmax(best, window_score(l, ctx->left, &form[k], 1, ctx->right) - form_cm +
+                              snippet_score(l, ctx, text) - form_lm);
+    }
+    return best;
 }
 
 /* A window of the batch seen in the whole batch (source: ANY_SOURCE) or
@@ -2010,7 +2029,9 @@ static int collocation(const errata_cm *cm, const misfit_context *ctx, const uin
    beats the form by MIN_GAIN counts for its pair here when it takes at
    least MIN_SHARE, or when the batch itself has it between the same
    neighbours; the pair's expected replacements add up the shares (a whole
-   one where the batch has the filler). */
+   one where the batch has the filler).  Each pair also notes whether one of
+   the form's characters alone reads better here (see
+   single_character_pair). */
 static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
                          const filler_pool *pool, candidate *cands, filler_score *scores)
 {
@@ -2019,7 +2040,8 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
     char text[8];
     text[put_symbols(l->cm, form, 2, text)] = '\0';
     double form_lm = snippet_score(l, ctx, text);
-    double form_cm = window_score(l, ctx->left, form[0], form[1], ctx->right);
+    double form_cm = window_score(l, ctx->left, form, 2, ctx->right);
+    double single_gain = single_character_gain(l, ctx, form, form_cm, form_lm);
     double total = 1; /* sum of 10^(score - form_score), the form included */
     for (size_t i = 0; i < pool->count; i++) {
         const uint32_t *y = pool->items[i];
@@ -2032,7 +2054,7 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
             continue;
         /* The trigram model only for fillers the character model prefers
            (or that the batch has here). */
-        double cm_gain = window_score(l, ctx->left, y[0], y[1], ctx->right) - form_cm;
+        double cm_gain = window_score(l, ctx->left, y, 2, ctx->right) - form_cm;
         if (fits && cm_gain <= 0)
             continue;
         text[put_symbols(l->cm, y, 2, text)] = '\0';
@@ -2061,6 +2083,7 @@ static int judge_context(const errata_learner *l, const word_stats *w, size_t k,
         c->contradicted += sc->in_copy == 0;
         c->collocated += collocation(l->cm, ctx, pool->items[i]);
         c->confirmed += sc->lm_agrees || sc->survived;
+        c->single_better += !sc->survived && single_gain > sc->gain + sc->prior;
     }
     return ERRATA_OK;
 }
@@ -2157,6 +2180,17 @@ static double best_rival(const candidate *cands, size_t count, size_t except)
     return best;
 }
 
+/* Whether one of the word's characters alone reads better than the filler
+   (its prior included, see judge_context) in most of the pair's contexts
+   (never where the batch itself holds the filler between the neighbours):
+   the word is then a single character a spinner wrote out as two (正在 for
+   在: 存正在的, 旨正在), and a word of two characters that merely fits some
+   of those places is no original (或者 for 正在 in 总投资正在一千万元以上). */
+static int single_character_pair(const candidate *c)
+{
+    return 2 * c->single_better > c->contexts;
+}
+
 /* Whether a word is written with numerals only (九五, 二十): numbers are no
    swap table's words, and a batch holds other numbers in their places as a
    matter of course (一九五七年 beside 一九九七年). */
@@ -2218,6 +2252,7 @@ static int learn_word(errata_learner *l, const word_stats *w)
         candidate *c = &cands[i];
         if (c->places < l->opts.min_count || c->contexts < MIN_CONTEXTS ||
             !(c->collocated || batch_collocated(w, c)) || one_phrase(w, c->context_mask) ||
+            single_character_pair(c) ||
             numeral_word(l->cm, pool.items[i]))
             continue;
         c->dominance = c->expected / fmax(c->expected, expected_best);

@@ -1289,6 +1289,58 @@ static void a_form_clean_text_never_holds_is_learnt(void **state)
     errata_engine_free(engine);
 }
 
+/* Seven reports of our own, each with 基础 (the marker dictionary's known
+   pair) and with 在 in several places. */
+static const char *const town_reports[] = {
+    "镇政府在年初召开全体干部大会，在会上部署全年工作。目前全镇还存在基础设施薄弱的问题，"
+    "我们将在三月底前完成排查，旨在消除隐患。",
+    "学校在新学期开学前组织教师培训，在培训中强调师德建设。当前教学工作中存在的问题主要在"
+    "基础环节，学校将在期末前加以解决。",
+    "社区在国庆节前开展环境整治，在主要街道设置宣传栏。居民反映的问题集中在基础设施方面，"
+    "社区将在一个月内整改到位。",
+    "企业在上半年加大研发投入，在关键技术上取得突破。企业发展中存在的短板在于基础研究不足，"
+    "企业将在明年设立研究中心。",
+    "卫生院在春季开展义诊活动，在各村设立服务点。目前医疗服务中存在基础设备不足的困难，"
+    "卫生院将在年内更新设备。",
+    "农业部门在播种前组织技术人员下乡，在田间地头指导生产。当前农业生产中存在基础设施老化"
+    "的问题，部门将在秋收后集中维修。",
+    "交通部门在节日期间加强道路巡查，在重点路段增派人员。道路运输中存在的隐患主要在基础设施，"
+    "部门将在年底前完成改造。",
+};
+
+/* A spinner wrote every 在 of the reports as 正在 (存正在, 旨正在, 正在会上):
+   或者 fits a few of those places better than 正在, but 在 alone reads better
+   still in most of them, so 正在>或者 is not learnt; 进行, which reads better
+   than 在 in two of its four contexts, is left to the confidence. */
+static void a_character_written_out_as_two_is_not_paired(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with(marker_dictionary);
+    errata_learner *learner = NULL;
+    assert_int_equal(errata_learner_new(engine, NULL, &learner), ERRATA_OK);
+    for (size_t i = 0; i < sizeof town_reports / sizeof *town_reports; i++) {
+        char text[1024] = "";
+        for (const char *p = town_reports[i]; *p;)
+            if (strncmp(p, "在", 3) == 0) {
+                strcat(text, "正在");
+                p += 3;
+            } else {
+                strncat(text, p++, 1);
+            }
+        replace_all(text, "基础", "根底");
+        assert_int_equal(errata_learner_add(learner, text, strlen(text)), ERRATA_OK);
+    }
+    assert_int_equal(errata_learner_finish(learner), ERRATA_OK);
+    assert_null(find_pair(learner, "正在", "或者"));
+    const errata_learned_pair *p = find_pair(learner, "正在", "进行");
+    assert_non_null(p);
+    assert_int_equal(p->contexts, 4);
+    assert_true(p->confidence < ERRATA_LEARN_DEFAULT_THRESHOLD);
+    assert_int_equal(errata_learner_pair_count(learner), 1);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 static void bad_arguments_and_input(void **state)
 {
     (void)state;
@@ -1345,6 +1397,7 @@ int main(void)
         cmocka_unit_test(an_absent_original_counts_for_an_unlike_word_in_many_documents),
         cmocka_unit_test(a_split_batch_counts_for_words_general_text_uses_apart),
         cmocka_unit_test(a_form_clean_text_never_holds_is_learnt),
+        cmocka_unit_test(a_character_written_out_as_two_is_not_paired),
         cmocka_unit_test(bad_arguments_and_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
