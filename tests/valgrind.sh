@@ -64,6 +64,15 @@ run 1 "$errata" diff corpus/wenku-sample.txt
 run_expecting '{"id":1,"text":"打好基础，坚持科学发展观。"}
 {"id":2,"text":"clean"}' 0 "$errata" fix --jsonl "$jsonl"
 run 0 "$errata" fix -j 2 -r corpus/ocr-tuning/moderate
+# errata learn on the batch of tests/cli/test_learn.sh (every 发展 made 开展
+# in four of six documents), written as a dictionary, its examples checked.
+mkdir "$home/learn"
+for f in a b c d e f; do
+    sed 's/基础/根底/g' "tests/cli/data/learn/$f.txt" >"$home/learn/$f.txt"
+done
+sed -i 's/发展/开展/g' "$home/learn/"[abcd].txt
+run 0 "$errata" learn --no-default-dict --dict tests/cli/data/learn.dict -q "$home/learn"
+grep -q $'^开展\t发展\tswap' "$out" || { echo "valgrind: learn found no 开展 -> 发展"; failed=$((failed + 1)); }
 # A whole language-server session (standard input: tests/lsp/session.py's).
 python3 tests/lsp/session.py "$home/user.dict" >"$home/lsp-session"
 INPUT=$home/lsp-session run 0 "$errata" lsp
