@@ -2,9 +2,8 @@
 
    A swap tool puts a word X where the text called for Y.  Clean formal text
    (the character model) knows which words fill a context; X in such a place
-   is a misfit: neither the two characters before it followed by X, nor X
-   followed by the two characters after it, were ever seen in the clean
-   text.  One misfit proves nothing (clean text has rare phrases too); a word
+   is a misfit: the two characters before it followed by X, or X followed by
+   the two characters after it, were never seen in the clean text.  One misfit proves nothing (clean text has rare phrases too); a word
    that is a misfit again and again across a batch, where one same word Y
    fits both sides of each of those contexts, and mostly in documents that
    show known swap damage, is a pair the dictionaries do not know.  The
