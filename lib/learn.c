@@ -821,6 +821,10 @@ static int is_lm_word(const errata_engine *engine, const char *text, size_t len)
     return !engine->lm || errata_lm_word(engine->lm, text, len) != ERRATA_LM_NO_WORD;
 }
 
+/* The text of a context's side and a NUL: two characters of up to four
+   bytes. */
+#define SIDE_TEXT_SIZE 9
+
 static int tracked_word(errata_learner *l, const char *text, const symbol_text *st, size_t i,
                         word_stats **out)
 {
@@ -1780,7 +1784,7 @@ static char *rule_contexts(const errata_learner *l, const word_stats *w, uint64_
         side s = left ? ctx->left : ctx->right;
         if (!(mask & (1ull << c)) || !rule_side(l->cm, s, left, form, original))
             continue;
-        char item[8];
+        char item[SIDE_TEXT_SIZE];
         item[put_symbols(l->cm, s.sym, 2, item)] = '\0';
         append_item(list, sizeof list, &len, &n, item);
         /* A restored neighbour is written in the text as its known form
@@ -1841,7 +1845,7 @@ static int add_examples(errata_learner *l, const word_stats *w, const candidate 
         const char *snippet = l->pool + w->keep_snippet[k];
         if (!(p->keep_examples[p->keep_example_count] = errata_strndup(snippet, strlen(snippet))))
             return errata_fail(ERRATA_ENOMEM, "out of memory");
-        char item[8];
+        char item[SIDE_TEXT_SIZE];
         size_t item_len = put_symbols(l->cm, w->keep_left[k].sym, 2, item);
         item[item_len] = '\0';
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",

@@ -183,3 +183,29 @@ test_learn_needs_the_character_model() {
     assert_no_stdout
     assert_stderr $'errata: learn: learning pairs needs the character model\n'
 }
+
+# A character model built from a text holding a Han character beyond the BMP
+# (𠮷, four bytes in UTF-8): 发展 after 𠮷𠮷, 经济 and 持新.  The batch
+# has 发崭 in those places.
+test_learn_with_four_byte_characters_in_the_character_model() {
+    mkdir eval batch
+    local i
+    for i in $(seq 20); do
+        printf '%s\n' "𠮷𠮷发展很快。" "推动经济发展。" "坚持新发展理念。" "崭新的面貌。"
+    done >train.txt
+    run python3 "$DATA/../../../scripts/build-charmodel.py" --eval-dir eval --output cm.bin \
+        train.txt
+    assert_status 0
+    for i in 1 2 3 4; do
+        echo "今年𠮷𠮷发崭很快，推动经济发崭，坚持新发崭理念。" >"batch/$i.txt"
+    done
+    printf 'errata-dict 1\n' >empty.dict
+    local engine=(--char-model cm.bin --no-model --no-default-dict --dict empty.dict)
+    run "$ERRATA" learn "${engine[@]}" --min-count 1 --min-docs 1 --min-confidence 0 -q batch
+    # a rule of the four-byte side 𠮷𠮷 is written whole (its buffer was a
+    # byte short: under make sanitize-tests, UBSan stops the run)
+    assert_status 0
+    assert_no_stderr
+    assert_equal "$(grep -v '^#' "$IO/out" | grep .)" "errata-dict 1
+发崭	发展	swap	C	fix-prev=𠮷𠮷,经济,持新	fix-next=很快,理念	fix=𠮷𠮷发崭很快>𠮷𠮷发展很快	fix=推动经济发崭>推动经济发展	fix=坚持新发崭理念>坚持新发展理念"
+}
