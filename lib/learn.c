@@ -821,6 +821,11 @@ static int is_lm_word(const errata_engine *engine, const char *text, size_t len)
     return !engine->lm || errata_lm_word(engine->lm, text, len) != ERRATA_LM_NO_WORD;
 }
 
+/* A word is two characters of three bytes each: its examples and rules
+   are written so (a character model may hold Han characters beyond the
+   BMP, of four bytes). */
+#define WORD_BYTES 6
+
 /* The text of a context's side and a NUL: two characters of up to four
    bytes. */
 #define SIDE_TEXT_SIZE 9
@@ -829,6 +834,9 @@ static int tracked_word(errata_learner *l, const char *text, const symbol_text *
                         word_stats **out)
 {
     uint64_t key = word_key(st->sym[i], st->sym[i + 1]);
+    *out = NULL;
+    if (st->at[i + 2] - st->at[i] != WORD_BYTES)
+        return ERRATA_OK;
     *out = find_word(l, key);
     if (*out)
         return ERRATA_OK;
@@ -1332,8 +1340,9 @@ static int filler_word(errata_learner *l, uint32_t a, uint32_t b)
         return (int)(l->filler_words[i] & 1);
     uint32_t w[2] = {a, b};
     char buf[8];
-    int word = errata_cm_count(l->cm, w, 2) >= MIN_WORD_COUNT &&
-               is_lm_word(l->engine, buf, put_symbols(l->cm, w, 2, buf));
+    size_t len = put_symbols(l->cm, w, 2, buf);
+    int word = len == WORD_BYTES && errata_cm_count(l->cm, w, 2) >= MIN_WORD_COUNT &&
+               is_lm_word(l->engine, buf, len);
     if (l->filler_word_count < FILLER_WORD_SLOTS / 2) {
         l->filler_words[i] = key << 1 | (uint64_t)word;
         l->filler_word_count++;

@@ -186,7 +186,7 @@ test_learn_needs_the_character_model() {
 
 # A character model built from a text holding a Han character beyond the BMP
 # (𠮷, four bytes in UTF-8): 发展 after 𠮷𠮷, 经济 and 持新.  The batch
-# has 发崭 in those places.
+# has 发崭 in those places, and 发𠮷, which clean text never holds either.
 test_learn_with_four_byte_characters_in_the_character_model() {
     mkdir eval batch
     local i
@@ -197,13 +197,16 @@ test_learn_with_four_byte_characters_in_the_character_model() {
         train.txt
     assert_status 0
     for i in 1 2 3 4; do
-        echo "今年𠮷𠮷发崭很快，推动经济发崭，坚持新发崭理念。" >"batch/$i.txt"
+        echo "今年𠮷𠮷发崭很快，推动经济发崭，坚持新发崭理念。明年推动经济发𠮷，坚持新发𠮷理念。" \
+            >"batch/$i.txt"
     done
     printf 'errata-dict 1\n' >empty.dict
     local engine=(--char-model cm.bin --no-model --no-default-dict --dict empty.dict)
     run "$ERRATA" learn "${engine[@]}" --min-count 1 --min-docs 1 --min-confidence 0 -q batch
-    # a rule of the four-byte side 𠮷𠮷 is written whole (its buffer was a
-    # byte short: under make sanitize-tests, UBSan stops the run)
+    # 发𠮷 is no word learnt (its examples were written cut in the middle of
+    # 𠮷, and the dictionary could not be checked: exit 2); a rule of the
+    # four-byte side 𠮷𠮷 is written whole (its buffer was a byte short:
+    # under make sanitize-tests, UBSan stops the run)
     assert_status 0
     assert_no_stderr
     assert_equal "$(grep -v '^#' "$IO/out" | grep .)" "errata-dict 1
