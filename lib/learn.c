@@ -892,11 +892,14 @@ static int scan(errata_learner *l, const char *text, const symbol_text *st, int 
         if (w->last_doc != l->doc_count) {
             w->last_doc = l->doc_count;
             w->documents++;
-            remember_doc_word(l, w->key);
         }
+        /* The document holds the word as its text has it, not as the
+           repair wrote it (see absence). */
+        if (written_by_repair(spans, &next_span, st->at[i], st->at[i + 2]))
+            continue;
+        remember_doc_word(l, w->key);
         side left = left_side(st, i), right = right_side(st, i + 2);
-        if (has_unknown(left) || has_unknown(right) ||
-            written_by_repair(spans, &next_span, st->at[i], st->at[i + 2]))
+        if (has_unknown(left) || has_unknown(right))
             continue;
         uint64_t fit_left = count_left(l->cm, left, st->sym[i], st->sym[i + 1]);
         uint64_t fit_right = count_right(l->cm, st->sym[i], st->sym[i + 1], right);
@@ -1622,7 +1625,8 @@ static void count_docs(const word_stats *w, uint64_t mask, size_t *docs, size_t 
 
 /* Of w's misfit documents holding one of the contexts of mask, the share
    that hold the word original nowhere (each document counted, copies
-   too). */
+   too): nowhere in their own text, for an original the repair wrote (社区
+   发展 from a known 社区进展) shows the spinner's hand, not the writer's. */
 static double absence(const errata_learner *l, const word_stats *w, uint64_t mask,
                       const uint32_t original[2])
 {

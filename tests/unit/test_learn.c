@@ -945,6 +945,24 @@ static void an_absent_original_stands_in_for_its_survival(void **state)
     errata_engine_free(engine);
 }
 
+/* 发展 that the repair wrote (社区进展 -> 社区发展, a known pair) is no 发展
+   of the documents' own: their 开展 still stands where every 发展 was
+   replaced, and 发展's absence counts. */
+static void an_original_the_repair_wrote_is_no_survival(void **state)
+{
+    (void)state;
+    errata_engine *engine = engine_with("errata-dict 1\n根底\t基础\tswap\tG\tkeep-next=下\n"
+                                        "进展\t发展\tswap\tC\tfix-prev=社区\n");
+    errata_learner *learner = learn_edited(engine, NULL, swap_all_appending, "推动社区进展。");
+    const errata_learned_pair *p = find_pair(learner, "开展", "发展");
+    assert_non_null(p);
+    assert_false(p->original_restored);
+    assert_true(p->original_absence == 1.0);
+    assert_true(p->confidence >= ERRATA_LEARN_DEFAULT_THRESHOLD);
+    errata_learner_free(learner);
+    errata_engine_free(engine);
+}
+
 /* Every 发展 of the batch replaced, most by 开展 and those after 全面, 和谐,
    长远 and 质量 by 成长. */
 static void replace_two_ways(size_t i, char *text, const void *arg)
@@ -1389,6 +1407,7 @@ int main(void)
         cmocka_unit_test(a_window_straddling_a_learnt_pair_is_not_learnt),
         cmocka_unit_test(copies_damaged_two_ways_vouch_for_their_pairs),
         cmocka_unit_test(an_absent_original_stands_in_for_its_survival),
+        cmocka_unit_test(an_original_the_repair_wrote_is_no_survival),
         cmocka_unit_test(an_absent_original_goes_to_the_word_that_took_its_places),
         cmocka_unit_test(a_known_form_beside_the_word_reads_as_its_original),
         cmocka_unit_test(known_forms_the_repair_leaves_mark_a_document),
