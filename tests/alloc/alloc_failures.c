@@ -490,6 +490,7 @@ static int call_learn(const char *name, long n, void *context)
         ok = 0;
     } else if (strcmp(step, "errata_learner_new") == 0 && learner != NULL) {
         violation(name, n, "errata_learner_new left a handle on failure");
+        learner = NULL; /* not one to free */
         ok = 0;
     } else if (strcmp(step, "errata_learner_finish") == 0) {
         /* asked again, with memory enough, it finishes as the clean run */
