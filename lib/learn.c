@@ -3,14 +3,15 @@
    A swap tool puts a word X where the text called for Y.  Clean formal text
    (the character model) knows which words fill a context; X in such a place
    is a misfit: the two characters before it followed by X, or X followed by
-   the two characters after it, were never seen in the clean text.  One misfit proves nothing (clean text has rare phrases too); a word
-   that is a misfit again and again across a batch, where one same word Y
-   fits both sides of each of those contexts, and mostly in documents that
-   show known swap damage, is a pair the dictionaries do not know.  The
-   strongest sign is Y itself beside X in the batch (a swap tool leaving
-   part of Y alone); where a tool replaced every Y, Y's absence from X's
-   documents stands in for it, for a Y that general text uses like X (see
-   synonymy.h).
+   the two characters after it, were never seen in the clean text.  One
+   misfit proves nothing (clean text has rare phrases too); a word that is
+   a misfit again and again across a batch, where one same word Y fits both
+   sides of each of those contexts, and mostly in documents that show known
+   swap damage, is a pair the dictionaries do not know.  The strongest sign
+   is Y itself beside X in the batch (a swap tool leaving part of Y alone);
+   where a tool replaced every Y, Y's absence from X's documents stands in
+   for it, for a Y that general text uses like X (see synonymy.h) and in the
+   other cases absence_counts() lists.
 
    Each document is first repaired with the loaded dictionaries (so that
    known damage around X does not hide the context, and so that the known
