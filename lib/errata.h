@@ -314,7 +314,11 @@ typedef struct {
 ERRATA_API int errata_learner_new(const errata_engine *engine, const errata_learn_options *opts,
                                   errata_learner **out);
 ERRATA_API void errata_learner_free(errata_learner *learner);
-/* Add one document (UTF-8; invalid UTF-8 fails with ERRATA_EENCODING). */
+/* Add one document (UTF-8; invalid UTF-8 fails with ERRATA_EENCODING, and
+   the learner is as it was).  A document that runs out of memory
+   (ERRATA_ENOMEM) while it is being counted leaves the counts incomplete:
+   every later errata_learner_add() and errata_learner_finish() then fails
+   with ERRATA_EINVAL, and the batch must start again in a new learner. */
 ERRATA_API int errata_learner_add(errata_learner *learner, const char *text, size_t len);
 ERRATA_API size_t errata_learner_document_count(const errata_learner *learner);
 /* Compute the pairs; no document can be added after.  One that failed

@@ -314,6 +314,9 @@ struct errata_learner {
     errata_learned_pair *pairs;
     size_t pair_count, pair_cap;
     int finished;
+    /* A document failed after its counting had begun (see
+       errata_learner_add): the counts are no batch's any more. */
+    int incomplete;
 };
 
 static const errata_learn_options default_learn_options = ERRATA_LEARN_OPTIONS_INIT;
@@ -1128,12 +1131,22 @@ static int assign_source(errata_learner *l, const symbol_text *st)
     return ERRATA_OK;
 }
 
+static int incomplete_batch(const char *function)
+{
+    return errata_fail(ERRATA_EINVAL,
+                       "%s: a document failed part-way through (out of memory), so the counts "
+                       "are incomplete: start a new learner",
+                       function);
+}
+
 int errata_learner_add(errata_learner *l, const char *text, size_t len)
 {
     if (!l || (!text && len))
         return errata_fail(ERRATA_EINVAL, "errata_learner_add: NULL argument");
     if (l->finished)
         return errata_fail(ERRATA_EINVAL, "errata_learner_add: the learner is finished");
+    if (l->incomplete)
+        return incomplete_batch("errata_learner_add");
     char *fixed = NULL;
     size_t fixed_len = 0, markers = 0;
     repaired_spans spans = {NULL, NULL, 0};
@@ -1141,6 +1154,9 @@ int errata_learner_add(errata_learner *l, const char *text, size_t len)
     symbol_text st = {0};
     if (!rc)
         rc = to_symbols(l->cm, fixed, fixed_len, &st);
+    /* From here on the learner's counts change: a failure leaves part of
+       the document counted. */
+    int counting = rc == ERRATA_OK;
     if (!rc)
         rc = assign_source(l, &st);
     if (!rc && errata_grow((void **)&l->source_sizes, &l->source_size_cap, l->doc_count + 1,
@@ -1154,6 +1170,7 @@ int errata_learner_add(errata_learner *l, const char *text, size_t len)
        known_form_near as well. */
     if (!rc)
         rc = scan(l, fixed, &st, shows_undecided_damage(l, &st) || markers > 0, &spans);
+    l->incomplete = counting && rc != ERRATA_OK;
     free(spans.start);
     free(spans.end);
     free(st.sym);
@@ -2497,6 +2514,8 @@ int errata_learner_finish(errata_learner *l)
         return errata_fail(ERRATA_EINVAL, "errata_learner_finish: NULL argument");
     if (l->finished)
         return ERRATA_OK;
+    if (l->incomplete)
+        return incomplete_batch("errata_learner_finish");
     discard_finishing(l);
     if (index_batch_words(l))
         return ERRATA_ENOMEM;
