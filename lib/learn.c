@@ -620,14 +620,19 @@ static int by_form(const void *pa, const void *pb)
 }
 
 /* The symbols of s when it is two Han characters of three bytes each. */
+/* A word is two characters of three bytes each: its examples and rules
+   are written so (a character model may hold Han characters beyond the
+   BMP, of four bytes). */
+#define WORD_BYTES 6
+
 static int six_byte_word(const errata_cm *cm, const char *s, uint32_t out[2])
 {
-    if (strlen(s) != 6)
+    if (strlen(s) != WORD_BYTES)
         return 0;
     size_t pos = 0;
-    out[0] = errata_cm_symbol(cm, errata_utf8_next_fast(s, 6, &pos));
-    out[1] = errata_cm_symbol(cm, errata_utf8_next_fast(s, 6, &pos));
-    return pos == 6 && is_char(out[0]) && is_char(out[1]);
+    out[0] = errata_cm_symbol(cm, errata_utf8_next_fast(s, WORD_BYTES, &pos));
+    out[1] = errata_cm_symbol(cm, errata_utf8_next_fast(s, WORD_BYTES, &pos));
+    return pos == WORD_BYTES && is_char(out[0]) && is_char(out[1]);
 }
 
 static int by_original_key(const void *pa, const void *pb)
@@ -824,11 +829,6 @@ static int is_lm_word(const errata_engine *engine, const char *text, size_t len)
 {
     return !engine->lm || errata_lm_word(engine->lm, text, len) != ERRATA_LM_NO_WORD;
 }
-
-/* A word is two characters of three bytes each: its examples and rules
-   are written so (a character model may hold Han characters beyond the
-   BMP, of four bytes). */
-#define WORD_BYTES 6
 
 /* The text of a context's side and a NUL: two characters of up to four
    bytes. */
@@ -1842,7 +1842,7 @@ static char *replaced_snippet(const errata_learner *l, const misfit_context *ctx
     out[len] = '>';
     memcpy(out + len + 1, snip, ctx->form_at);
     memcpy(out + len + 1 + ctx->form_at, original, olen);
-    strcpy(out + len + 1 + ctx->form_at + olen, snip + ctx->form_at + 6);
+    strcpy(out + len + 1 + ctx->form_at + olen, snip + ctx->form_at + WORD_BYTES);
     restore_in_copy(l, ctx, out + len + 1, olen);
     return out;
 }
@@ -1948,8 +1948,9 @@ static int add_pair(errata_learner *l, const word_stats *w, const candidate *c,
     return add_examples(l, w, c, p); /* the confidence comes once all pairs are in (score_pairs) */
 }
 
-/* log10 probability of ctx's snippet with its word replaced by filler (3
-   or 6 bytes), by the trigram model (0 without one). */
+/* log10 probability of ctx's snippet with its word (WORD_BYTES) replaced
+   by filler (one character or a word), by the trigram model (0 without
+   one). */
 static double snippet_score(const errata_learner *l, const misfit_context *ctx, const char *filler)
 {
     if (!l->engine->lm)
@@ -1961,9 +1962,10 @@ static double snippet_score(const errata_learner *l, const misfit_context *ctx, 
         return 0;
     memcpy(buf, snip, ctx->form_at);
     memcpy(buf + ctx->form_at, filler, filler_len);
-    memcpy(buf + ctx->form_at + filler_len, snip + ctx->form_at + 6, len - ctx->form_at - 6);
+    memcpy(buf + ctx->form_at + filler_len, snip + ctx->form_at + WORD_BYTES,
+           len - ctx->form_at - WORD_BYTES);
     restore_in_copy(l, ctx, buf, filler_len);
-    return errata_lm_score(l->engine->lm, buf, len - 6 + filler_len);
+    return errata_lm_score(l->engine->lm, buf, len - WORD_BYTES + filler_len);
 }
 
 /* How much better (log10, both models) ctx reads with one of the word's

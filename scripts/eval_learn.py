@@ -335,8 +335,7 @@ def real_batch(errata, label, directories, held_out, work):
           f"{chars} characters, {alone.gold} gold word edits, {len(learnt_list)} pairs learnt")
     edits, missing, learnable = dictionary_gap(batch)
     gold = set(edits)
-    # right: the learnt entry repairs a pair annotated in the gold files
-    right = [any(holds_pair({(c, o)}, w, r) for w, r in gold) for c, o in learnt_list]
+    right = [annotated(pair, gold) for pair in learnt_list]
     if learnt_list and held_out:
         print(f"  learnt: {sum(right)} of {len(learnt_list)} are annotated pairs")
     elif learnt_list:
@@ -354,6 +353,12 @@ def real_batch(errata, label, directories, held_out, work):
     review_list(errata, batch, gold, held_out)
 
 
+def annotated(pair, gold):
+    """Whether a learnt (corrupted, original) repairs one of the gold file's
+    annotated (wrong, right) pairs."""
+    return any(holds_pair({pair}, wrong, right) for wrong, right in gold)
+
+
 def listed(pairs, held_out):
     """The pairs, for a tuning set; nothing for a held-out one, whose
     annotated pairs and learnt errors are not to be read (only counted)."""
@@ -366,7 +371,7 @@ def review_list(errata, batch, gold, held_out):
     would find.  Held out: the count and the ranks only, not the pairs."""
     ranked = learn(errata, [], batch)[:REVIEW_TOP]
     right = [(rank, p) for rank, p in enumerate(ranked, start=1)
-             if any(holds_pair({(p["corrupted"], p["original"])}, w, r) for w, r in gold)]
+             if annotated((p["corrupted"], p["original"]), gold)]
     shown = "ranks " + " ".join(str(rank) for rank, _ in right) if held_out else " ".join(
         f"{p['corrupted']}>{p['original']} ({p['confidence']:.2f})" for _, p in right)
     print(f"  for review: {len(right)} of the {len(ranked)} best candidates at any confidence "
